@@ -1,0 +1,87 @@
+// createApp(platform): the middleware in order, the areas' routers, 404 and errors. No listen(),
+// so tests import it and drive it with supertest.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import pg from 'pg';
+import { pinoHttp } from 'pino-http';
+import { modules } from './modules/index.js';
+import type { Platform } from './platform/context.js';
+import { installSessions } from './web/auth.js';
+import { errorHandler, notFoundHandler } from './web/errors.js';
+import { initI18n } from './web/i18n.js';
+import { baseLocals, sessionLocals } from './web/locals.js';
+import { csrfProtection, installSecurityHeaders } from './web/security.js';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type AppHandle = { app: Express; close: () => Promise<void> };
+
+export async function createApp(platform: Platform): Promise<AppHandle> {
+  await initI18n();
+  const { config } = platform;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(root, 'views'));
+  if (config.env === 'production') app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger: platform.log,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  installSecurityHeaders(app, config.secureCookies);
+  const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, index: false as const };
+  app.use('/static/bi', express.static(path.join(root, 'node_modules', 'bootstrap-italia', 'dist'), staticOptions));
+  app.use('/static/app', express.static(path.join(root, 'public'), staticOptions));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await platform.sequelize.query('SELECT 1');
+      res.json({ status: 'ok', database: 'reachable' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(baseLocals(config, modules));
+  app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
+  const sessionPool = new pg.Pool({ connectionString: platform.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
+  sessionPool.on('error', (err) => platform.log.warn({ err }, 'session pool error'));
+  installSessions(app, platform, sessionPool);
+  app.use(sessionLocals);
+  app.use(csrfProtection);
+
+  // Brute force across many accounts from one address; per-account lockout lives in the accounts service.
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 50,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req: Request, res: Response) => {
+      res.status(429).render('errors/error', { status: 429, titleKey: 'errors.403title', textKey: '', message: 'Troppi tentativi da questo indirizzo: riprova tra qualche minuto.', details: [] });
+    },
+  });
+  app.post(['/login', '/password/dimenticata'], loginLimiter);
+
+  for (const m of modules) if (m.router) app.use(m.router(platform));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(platform));
+  return { app, close: () => sessionPool.end() };
+}

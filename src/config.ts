@@ -1,0 +1,106 @@
+// The only reader of process.env: the environment is parsed and validated once, at start.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'usa true o false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const urlString = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `deve essere un URL ${protocols.join(' o ')}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BASE_URL: urlString(['http:', 'https:']).optional(),
+  DATABASE_URL: urlString(['postgres:', 'postgresql:']).optional(),
+  SESSION_SECRET: z.string().min(32, 'deve avere almeno 32 caratteri').optional(),
+  SMTP_URL: urlString(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('CIT Hub <noreply@cithub.example>'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: booleanFlag.optional(),
+  WORKERS: z.enum(['inline', 'separate']).optional(),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
+  TRUST_PROXY: booleanFlag.default(false),
+  CENTRE_NAME: z.string().min(3).default('CIT Lecce — Centro Innovazione e Tecnologie'),
+  CENTRE_EMAIL: z.string().email().default('cit@comune.lecce.it'),
+  CENTRE_PHONE: z.string().default('+39 0832 682111'),
+  OCDS_OCID_PREFIX: z.string().regex(/^ocds-[a-z0-9]{6}$/, 'deve avere la forma ocds-xxxxxx').default('ocds-cithub'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  baseUrl: string;
+  databaseUrl: string | null;
+  sessionSecret: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  dataDir: string;
+  logLevel: string;
+  seedDemo: boolean;
+  demoMode: boolean;
+  workers: 'inline' | 'separate';
+  uploadMaxBytes: number;
+  trustProxy: boolean;
+  secureCookies: boolean;
+  centre: { name: string; email: string; phone: string };
+  ocdsOcidPrefix: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; a bad or missing value throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Configurazione non valida: ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.DATABASE_URL) throw new ConfigError('Configurazione non valida: DATABASE_URL è obbligatoria in produzione');
+  if (production && !e.SESSION_SECRET) throw new ConfigError('Configurazione non valida: SESSION_SECRET è obbligatoria in produzione');
+  const dataDir = path.resolve(e.DATA_DIR);
+  const embedded = !e.DATABASE_URL;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl,
+    databaseUrl: e.DATABASE_URL ?? null,
+    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO ?? embedded,
+    demoMode: e.SEED_DEMO ?? embedded,
+    workers: e.WORKERS ?? (embedded ? 'inline' : 'separate'),
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: baseUrl.startsWith('https:'),
+    centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE },
+    ocdsOcidPrefix: e.OCDS_OCID_PREFIX,
+  };
+}
+
+// Outside production a secret is generated once and kept, so sessions survive restarts.
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,37 @@
+// `npm run migrate` and `npm run seed`: against DATABASE_URL, or the embedded server under DATA_DIR.
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../platform/logger.js';
+import { buildPlatform, openDatabase, runSeeds } from './boot.js';
+import { migrate } from './migrate.js';
+import { createSequelize } from './sequelize.js';
+
+async function main(command: string | undefined): Promise<void> {
+  if (command !== 'migrate' && command !== 'seed') {
+    console.error('uso: tsx src/db/cli.ts migrate|seed');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const { url, embedded } = await openDatabase(config, log);
+  try {
+    if (command === 'migrate') {
+      const sequelize = createSequelize(url, log);
+      await migrate(sequelize, log);
+      await sequelize.close();
+      console.log('Migrazioni applicate.');
+    } else {
+      const platform = await buildPlatform(config, log, url);
+      await runSeeds(platform);
+      await platform.jobs.stop();
+      await platform.sequelize.close();
+      console.log('Dati dimostrativi caricati.');
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+main(process.argv[2]).catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

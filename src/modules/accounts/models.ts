@@ -1,0 +1,69 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { Role } from '../../platform/actor.js';
+import { Entity } from '../entities/models.js';
+
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare email: string;
+  declare name: CreationOptional<string>;
+  declare passwordHash: string | null;
+  declare role: Role;
+  declare entityId: number | null;
+  declare status: CreationOptional<UserStatus>;
+  declare notifyOptional: CreationOptional<boolean>;
+  declare locale: CreationOptional<string>;
+  declare lastLoginAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+  declare entity?: Entity | null;
+}
+
+export type TokenKind = 'invitation' | 'password_reset';
+
+export class AccountToken extends Model<InferAttributes<AccountToken>, InferCreationAttributes<AccountToken>> {
+  declare id: CreationOptional<number>;
+  declare kind: TokenKind;
+  declare tokenHash: string;
+  declare userId: number;
+  declare expiresAt: Date;
+  declare usedAt: Date | null;
+  declare createdBy: number | null;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export function initAccountModels(sequelize: Sequelize): void {
+  User.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      email: { type: DataTypes.TEXT, allowNull: false },
+      name: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+      passwordHash: DataTypes.TEXT,
+      role: { type: DataTypes.TEXT, allowNull: false },
+      entityId: DataTypes.INTEGER,
+      status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'invited' },
+      notifyOptional: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      locale: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'it' },
+      lastLoginAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'users', underscored: true },
+  );
+  AccountToken.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      kind: { type: DataTypes.TEXT, allowNull: false },
+      tokenHash: { type: DataTypes.TEXT, allowNull: false },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      usedAt: DataTypes.DATE,
+      createdBy: DataTypes.INTEGER,
+      createdAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'account_tokens', underscored: true, updatedAt: false },
+  );
+  User.belongsTo(Entity, { as: 'entity', foreignKey: 'entityId' });
+  Entity.hasMany(User, { as: 'users', foreignKey: 'entityId' });
+}

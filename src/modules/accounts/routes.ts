@@ -1,0 +1,186 @@
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import passport from 'passport';
+import type { Platform } from '../../platform/context.js';
+import { ForbiddenError } from '../../platform/errors.js';
+import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin } from '../../web/http.js';
+import { parsePage, paginate } from '../../web/pagination.js';
+import { ROLES } from '../../platform/actor.js';
+import { entityOptions } from '../entities/service.js';
+import { User } from './models.js';
+import {
+  acceptInvitation,
+  changePassword,
+  changeRole,
+  checkToken,
+  invite,
+  listUsers,
+  requestPasswordReset,
+  resetPassword,
+  setUserStatus,
+  updateProfile,
+} from './service.js';
+import { Entity } from '../entities/models.js';
+
+const DEMO_ACCOUNTS = [
+  { email: 'admin@cithub.example', role: 'admin', body: 'CIT (Comune di Lecce)' },
+  { email: 'staff@cithub.example', role: 'staff', body: 'CIT (Comune di Lecce)' },
+  { email: 'rtd@russi.cithub.example', role: 'rtd', body: 'Comune di Russi' },
+  { email: 'utente@russi.cithub.example', role: 'member', body: 'Comune di Russi' },
+  { email: 'rtd@potenza.cithub.example', role: 'rtd', body: 'Comune di Potenza' },
+];
+
+function safeReturnTo(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}
+
+export function accountsRouter(platform: Platform): Router {
+  const router = Router();
+  const loginLocals = (req: Request) => ({
+    title: 'Accedi',
+    demoAccounts: platform.config.demoMode ? DEMO_ACCOUNTS : [],
+    values: { email: typeof req.query.email === 'string' ? req.query.email : '' },
+  });
+
+  router.get('/login', (req, res) => {
+    if (req.user) return res.redirect('/');
+    res.render('accounts/login', loginLocals(req));
+  });
+
+  router.post('/login', (req: Request, res: Response, next: NextFunction) => {
+    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+      if (err) return next(err);
+      if (!user) {
+        const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
+        return res.status(401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? 'Email o password non corretti.', errors: { _form: info?.message ?? '' } });
+      }
+      const returnTo = safeReturnTo(req.session.returnTo);
+      // req.logIn regenerates the session (a new session id at login).
+      req.logIn(user, (loginErr) => {
+        if (loginErr) return next(loginErr);
+        res.redirect(returnTo);
+      });
+    })(req, res, next);
+  });
+
+  router.post('/logout', (req, res, next) => {
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        res.clearCookie('cithub.sid');
+        res.redirect('/');
+      });
+    });
+  });
+
+  // ---- invitations ----
+  router.get('/invito/:token', async (req, res) => {
+    const { user } = await checkToken('invitation', req.params.token);
+    res.render('accounts/accept-invitation', { title: 'Attiva il tuo account', email: user.email, token: req.params.token, values: { name: user.name } });
+  });
+  router.post('/invito/:token', async (req, res) => {
+    const { user } = await checkToken('invitation', req.params.token);
+    await formAction(req, res, 'accounts/accept-invitation', { title: 'Attiva il tuo account', email: user.email, token: req.params.token }, async () => {
+      const activated = await acceptInvitation(platform, req.params.token, req.body, req.ip ?? null);
+      await new Promise<void>((resolve, reject) => req.logIn(activated, (err) => (err ? reject(err) : resolve())));
+      flash(req, 'success', 'Benvenuto in CIT Hub: il tuo account è attivo.');
+      res.redirect('/');
+    });
+  });
+
+  // ---- password reset ----
+  router.get('/password/dimenticata', (_req, res) => {
+    res.render('accounts/forgot', { title: 'Password dimenticata' });
+  });
+  router.post('/password/dimenticata', async (req, res) => {
+    await formAction(req, res, 'accounts/forgot', { title: 'Password dimenticata' }, async () => {
+      await requestPasswordReset(platform, req.body, req.ip ?? null);
+      res.render('accounts/forgot-sent', { title: 'Controlla la tua posta' });
+    });
+  });
+  router.get('/password/reimposta/:token', async (req, res) => {
+    await checkToken('password_reset', req.params.token);
+    res.render('accounts/reset', { title: 'Nuova password', token: req.params.token });
+  });
+  router.post('/password/reimposta/:token', async (req, res) => {
+    await checkToken('password_reset', req.params.token);
+    await formAction(req, res, 'accounts/reset', { title: 'Nuova password', token: req.params.token }, async () => {
+      await resetPassword(platform, req.params.token, req.body, req.ip ?? null);
+      flash(req, 'success', 'Password aggiornata: ora puoi accedere con la nuova password.');
+      res.redirect('/login');
+    });
+  });
+
+  // ---- profile ----
+  router.get('/profilo', requireLogin, async (req, res) => {
+    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    res.render('accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } });
+  });
+  router.post('/profilo', requireLogin, async (req, res) => {
+    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user }, async () => {
+      await updateProfile(platform, actorOf(req), req.body);
+      flash(req, 'success', 'Profilo aggiornato.');
+      res.redirect('/profilo');
+    });
+  });
+  router.post('/profilo/password', requireLogin, async (req, res) => {
+    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } }, async () => {
+      await changePassword(platform, actorOf(req), req.body);
+      flash(req, 'success', 'Password cambiata.');
+      res.redirect('/profilo');
+    });
+  });
+
+  // ---- users: admin for everyone, a referent for their own body ----
+  const usersPage = async (req: Request, res: Response, scope: 'all' | 'body', extra: Record<string, unknown> = {}) => {
+    const actor = actorOf(req);
+    const page = parsePage(req.query as Record<string, unknown>, 25);
+    const entityScope = scope === 'body' ? (actor.entityId ?? -1) : undefined;
+    const result = await listUsers(actor, req.query, page, entityScope);
+    const basePath = scope === 'body' ? '/ente/utenti' : '/admin/utenti';
+    res.status(extra.errors ? 422 : 200).render('accounts/users', {
+      title: scope === 'body' ? 'Utenti del tuo ente' : 'Utenti',
+      scope,
+      basePath,
+      ...result,
+      roles: ROLES,
+      entities: scope === 'all' ? await entityOptions() : [],
+      pagination: paginate(result.total, page, basePath, req.query as Record<string, unknown>),
+      ...extra,
+    });
+  };
+  const requireReferentOrStaff = (req: Request, _res: Response, next: NextFunction) => {
+    const actor = actorOf(req);
+    if (actor.role === 'referent' || actor.role === 'staff' || actor.role === 'admin') return next();
+    next(new ForbiddenError(undefined, 'accounts.users'));
+  };
+  router.get('/admin/utenti', requireAdmin, (req, res) => usersPage(req, res, 'all'));
+  router.get('/ente/utenti', requireLogin, requireReferentOrStaff, (req, res) => usersPage(req, res, 'body'));
+
+  router.get('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
+    const actor = actorOf(req);
+    res.render('accounts/invite', { title: 'Invita un utente', entities: actor.role === 'referent' ? [] : await entityOptions(), roles: ROLES, values: { role: 'member' } });
+  });
+  router.post('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
+    const actor = actorOf(req);
+    const entities = actor.role === 'referent' ? [] : await entityOptions();
+    await formAction(req, res, 'accounts/invite', { title: 'Invita un utente', entities, roles: ROLES }, async () => {
+      const user = await invite(platform, actor, req.body);
+      flash(req, 'success', `Invito inviato a ${user.email}. Il link vale 7 giorni.`);
+      res.redirect(actor.role === 'referent' ? '/ente/utenti' : '/admin/utenti');
+    });
+  });
+  router.post('/utenti/:id/stato', requireLogin, async (req, res) => {
+    const status = req.body.status === 'active' ? 'active' : 'disabled';
+    const user = await setUserStatus(platform, actorOf(req), idParam(req.params.id), status);
+    flash(req, 'success', status === 'disabled' ? `Account di ${user.email} disattivato.` : `Account di ${user.email} riattivato.`);
+    res.redirect(safeReturnTo(req.body.back));
+  });
+  router.post('/utenti/:id/ruolo', requireAdmin, async (req, res) => {
+    const user = await changeRole(platform, actorOf(req), idParam(req.params.id), req.body);
+    flash(req, 'success', `Ruolo di ${user.email} aggiornato.`);
+    res.redirect(safeReturnTo(req.body.back));
+  });
+  return router;
+}

@@ -1,0 +1,242 @@
+// Accounts: login with lockout, invitations and password resets by single-use hashed tokens, profile, user admin.
+import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import type { Actor, Role } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { parseInput } from '../../platform/validation.js';
+import { Entity } from '../entities/models.js';
+import { AccountToken, User, type TokenKind } from './models.js';
+import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, isBodyRole } from './policy.js';
+import {
+  changePasswordSchema,
+  forgotSchema,
+  inviteSchema,
+  loginSchema,
+  profileSchema,
+  resetPasswordSchema,
+  roleChangeSchema,
+  setPasswordSchema,
+  userFilterSchema,
+} from './schemas.js';
+
+export const LOCKOUT_THRESHOLD = 5;
+export const LOCKOUT_MINUTES = 15;
+const TOKEN_TTL_HOURS: Record<TokenKind, number> = { invitation: 24 * 7, password_reset: 1 };
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+// Verifying against a fixed hash when the email is unknown keeps the answer time alike (no enumeration).
+let dummyHash: Promise<string> | null = null;
+const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function actorFromUser(user: User, ip: string | null = null): Actor {
+  return { userId: user.id, email: user.email, name: user.name, role: user.role, entityId: user.entityId, ip };
+}
+
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
+
+export async function authenticate(platform: Platform, input: unknown, ip: string | null): Promise<LoginResult> {
+  const { email, password } = parseInput(loginSchema, input);
+  const emailKey = email.trim().toLowerCase();
+  const { sequelize, audit } = platform;
+  const [throttle] = await sequelize.query<{ failures: number; locked_until: Date | null }>(
+    'SELECT failures, locked_until FROM login_throttle WHERE email_key = :emailKey',
+    { replacements: { emailKey }, type: QueryTypes.SELECT },
+  );
+  if (throttle?.locked_until && throttle.locked_until > new Date()) {
+    await audit.record(null, { action: 'login.refused-locked', email: emailKey, ip });
+    return { ok: false, reason: 'locked' };
+  }
+  const user = emailKey ? await User.findOne({ where: sequelize.where(sequelize.fn('lower', sequelize.col('email')), emailKey) }) : null;
+  const hash = user?.passwordHash ?? (await getDummyHash());
+  const passwordOk = await argon2.verify(hash, password).catch(() => false);
+  if (!user || !passwordOk || user.status !== 'active') {
+    const [row] = await sequelize.query<{ failures: number }>(
+      `INSERT INTO login_throttle (email_key, failures, updated_at) VALUES (:emailKey, 1, now())
+       ON CONFLICT (email_key) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = now()
+       RETURNING failures`,
+      { replacements: { emailKey }, type: QueryTypes.SELECT },
+    );
+    if (row.failures >= LOCKOUT_THRESHOLD) {
+      await sequelize.query(
+        `UPDATE login_throttle SET failures = 0, locked_until = now() + make_interval(mins => :minutes) WHERE email_key = :emailKey`,
+        { replacements: { emailKey, minutes: LOCKOUT_MINUTES } },
+      );
+      await audit.record(null, { action: 'login.locked', email: emailKey, ip, details: { minutes: LOCKOUT_MINUTES } });
+    }
+    await audit.record(null, { action: 'login.failed', email: emailKey, ip, subjectType: 'user', subjectId: user?.id ?? null });
+    return { ok: false, reason: 'invalid' };
+  }
+  await sequelize.query('DELETE FROM login_throttle WHERE email_key = :emailKey', { replacements: { emailKey } });
+  user.lastLoginAt = new Date();
+  await user.save();
+  await audit.record(actorFromUser(user, ip), { action: 'login.success', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
+  return { ok: true, user };
+}
+
+export async function findActiveUser(id: number): Promise<User | null> {
+  const user = await User.findByPk(id);
+  return user && user.status === 'active' ? user : null;
+}
+
+async function issueToken(kind: TokenKind, userId: number, createdBy: number | null, platform: Platform): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await platform.sequelize.transaction(async (transaction) => {
+    // A new link replaces any earlier unused one of the same kind.
+    await AccountToken.update({ usedAt: new Date() }, { where: { userId, kind, usedAt: null }, transaction });
+    await AccountToken.create(
+      { kind, tokenHash: hashToken(token), userId, createdBy, usedAt: null, expiresAt: new Date(Date.now() + TOKEN_TTL_HOURS[kind] * 3600_000) },
+      { transaction },
+    );
+  });
+  return token;
+}
+
+const INVALID_LINK = 'Il link non è valido, è già stato usato o è scaduto. Chiedi un nuovo link.';
+
+/** The token's record if it is of this kind, unused and not expired; otherwise a NotFoundError. */
+export async function checkToken(kind: TokenKind, token: string): Promise<{ token: AccountToken; user: User }> {
+  if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw new NotFoundError(INVALID_LINK);
+  const record = await AccountToken.findOne({ where: { tokenHash: hashToken(token), kind } });
+  if (!record || record.usedAt || record.expiresAt < new Date()) throw new NotFoundError(INVALID_LINK);
+  const user = await User.findByPk(record.userId);
+  if (!user || user.status === 'disabled') throw new NotFoundError(INVALID_LINK);
+  return { token: record, user };
+}
+
+export async function invite(platform: Platform, actor: Actor, input: unknown): Promise<User> {
+  const data = parseInput(inviteSchema, input);
+  const role = data.role as Role;
+  // A referent invites into their own body whatever the form says.
+  const entityId = actor.role === 'referent' ? actor.entityId : data.entityId;
+  if (isBodyRole(role) && !entityId) throw new ValidationError({ entityId: 'Scegli l’ente dell’utente.' });
+  assertCanInvite(actor, { role, entityId: isBodyRole(role) ? entityId : null });
+  const entity = entityId ? await Entity.findByPk(entityId) : null;
+  if (entityId && !entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
+  const existing = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), data.email) });
+  if (existing && existing.status !== 'invited') throw new ConflictError('Esiste già un utente con questa email.', 'email');
+  const user = await platform.sequelize.transaction(async (transaction) => {
+    const u = existing ?? (await User.create({ email: data.email, role, entityId: isBodyRole(role) ? entityId : null, passwordHash: null, lastLoginAt: null }, { transaction }));
+    if (existing) await existing.update({ role, entityId: isBodyRole(role) ? entityId : null }, { transaction });
+    await platform.audit.record(actor, { action: 'user.invited', subjectType: 'user', subjectId: u.id, entityId: u.entityId, details: { email: u.email, role } }, transaction);
+    return u;
+  });
+  const token = await issueToken('invitation', user.id, actor.userId, platform);
+  await platform.mail.send({
+    to: user.email,
+    subject: `Invito a CIT Hub${entity ? ` per ${entity.name}` : ''}`,
+    template: 'invitation',
+    data: { inviterName: actor.name || actor.email, entityName: entity?.name ?? null, role, link: `${platform.config.baseUrl}/invito/${token}`, days: TOKEN_TTL_HOURS.invitation / 24 },
+  });
+  return user;
+}
+
+export async function acceptInvitation(platform: Platform, token: string, input: unknown, ip: string | null): Promise<User> {
+  const { token: record, user } = await checkToken('invitation', token);
+  const data = parseInput(setPasswordSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  await platform.sequelize.transaction(async (transaction) => {
+    const [used] = await AccountToken.update({ usedAt: new Date() }, { where: { id: record.id, usedAt: null }, transaction });
+    if (used !== 1) throw new NotFoundError(INVALID_LINK);
+    await user.update({ name: data.name, passwordHash, status: 'active' }, { transaction });
+    await platform.audit.record(actorFromUser(user, ip), { action: 'user.invitation-accepted', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
+  });
+  return user;
+}
+
+/** Always answers the same way, whether or not the email belongs to someone (no enumeration). */
+export async function requestPasswordReset(platform: Platform, input: unknown, ip: string | null): Promise<void> {
+  const { email } = parseInput(forgotSchema, input);
+  const user = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), email) });
+  await platform.audit.record(null, { action: 'password.reset-requested', email, ip, subjectType: 'user', subjectId: user?.id ?? null });
+  if (!user || user.status !== 'active') return;
+  const token = await issueToken('password_reset', user.id, null, platform);
+  await platform.mail.send({
+    to: user.email,
+    subject: 'Reimposta la password di CIT Hub',
+    template: 'password-reset',
+    data: { name: user.name, link: `${platform.config.baseUrl}/password/reimposta/${token}`, minutes: TOKEN_TTL_HOURS.password_reset * 60 },
+  });
+}
+
+export async function resetPassword(platform: Platform, token: string, input: unknown, ip: string | null): Promise<void> {
+  const { token: record, user } = await checkToken('password_reset', token);
+  const data = parseInput(resetPasswordSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  await platform.sequelize.transaction(async (transaction) => {
+    const [used] = await AccountToken.update({ usedAt: new Date() }, { where: { id: record.id, usedAt: null }, transaction });
+    if (used !== 1) throw new NotFoundError(INVALID_LINK);
+    await user.update({ passwordHash }, { transaction });
+    await platform.sequelize.query('DELETE FROM login_throttle WHERE email_key = :k', { replacements: { k: user.email.toLowerCase() }, transaction });
+    await platform.audit.record(actorFromUser(user, ip), { action: 'password.reset', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
+  });
+}
+
+export async function updateProfile(platform: Platform, actor: Actor, input: unknown): Promise<User> {
+  const data = parseInput(profileSchema, input);
+  const user = await User.findByPk(actor.userId);
+  if (!user) throw new NotFoundError();
+  await user.update({ name: data.name, notifyOptional: data.notifyOptional });
+  await platform.audit.record(actor, { action: 'user.profile-updated', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
+  return user;
+}
+
+export async function changePassword(platform: Platform, actor: Actor, input: unknown): Promise<void> {
+  const data = parseInput(changePasswordSchema, input);
+  const user = await User.findByPk(actor.userId);
+  if (!user?.passwordHash) throw new NotFoundError();
+  if (!(await argon2.verify(user.passwordHash, data.currentPassword).catch(() => false))) {
+    throw new ValidationError({ currentPassword: 'La password attuale non è corretta.' });
+  }
+  await user.update({ passwordHash: await hashPassword(data.newPassword) });
+  await platform.audit.record(actor, { action: 'password.changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
+}
+
+export async function listUsers(actor: Actor, query: unknown, page: { perPage: number; offset: number }, scopeEntityId?: number) {
+  const filter = userFilterSchema.parse(query ?? {});
+  const where: WhereOptions = {};
+  const entityId = scopeEntityId ?? filter.entityId;
+  if (scopeEntityId !== undefined && !canListBodyUsers(actor, scopeEntityId)) throw new NotFoundError();
+  if (entityId) Object.assign(where, { entityId });
+  if (filter.role) Object.assign(where, { role: filter.role });
+  if (filter.status) Object.assign(where, { status: filter.status });
+  if (filter.q) Object.assign(where, { [Op.or]: [{ email: { [Op.iLike]: `%${filter.q}%` } }, { name: { [Op.iLike]: `%${filter.q}%` } }] });
+  const { rows, count } = await User.findAndCountAll({
+    where,
+    include: [{ model: Entity, as: 'entity', attributes: ['id', 'name'] }],
+    order: [['email', 'ASC']],
+    limit: page.perPage,
+    offset: page.offset,
+  });
+  return { users: rows, total: count, filter };
+}
+
+export async function setUserStatus(platform: Platform, actor: Actor, userId: number, status: 'active' | 'disabled'): Promise<User> {
+  const user = await User.findByPk(userId);
+  if (!user) throw new NotFoundError('Utente non trovato.');
+  assertCanManageUser(actor, user);
+  if (status === 'active' && !user.passwordHash) throw new ConflictError('L’utente non ha ancora accettato l’invito.');
+  await user.update({ status });
+  if (status === 'disabled') {
+    // End the user's open sessions at once.
+    await platform.sequelize.query(`DELETE FROM session WHERE (sess->'passport'->>'user')::text = :id`, { replacements: { id: String(user.id) } });
+  }
+  await platform.audit.record(actor, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
+  return user;
+}
+
+export async function changeRole(platform: Platform, actor: Actor, userId: number, input: unknown): Promise<User> {
+  const { role } = parseInput(roleChangeSchema, input);
+  const user = await User.findByPk(userId);
+  if (!user) throw new NotFoundError('Utente non trovato.');
+  assertCanChangeRole(actor, user);
+  if (isBodyRole(role) && !user.entityId) throw new ValidationError({ role: 'Un ruolo di ente richiede che l’utente appartenga a un ente.' });
+  const before = user.role;
+  await user.update({ role, entityId: isBodyRole(role) ? user.entityId : user.entityId });
+  await platform.audit.record(actor, { action: 'user.role-changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId, details: { from: before, to: role } });
+  return user;
+}

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { stringify } from 'csv-stringify';
+import { isAdmin } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { requireAdmin } from '../../web/http.js';
+import { parsePage, paginate } from '../../web/pagination.js';
+import type { AppModule } from '../registry.js';
+import { auditFilterSchema } from './schemas.js';
+
+function adminRouter(platform: Platform): Router {
+  const router = Router();
+  router.get('/admin', requireAdmin, (_req, res) => {
+    res.render('admin/index', { title: 'Amministrazione' });
+  });
+  router.get('/admin/posta', requireAdmin, async (req, res) => {
+    const messages = await platform.mail.outbox();
+    const selected = typeof req.query.id === 'string' ? messages.find((m) => m.id === req.query.id) ?? null : null;
+    res.render('admin/outbox', { title: 'Posta in uscita', messages, selected, smtp: !!platform.config.smtpUrl });
+  });
+  router.get('/admin/audit', requireAdmin, async (req, res) => {
+    const filter = auditFilterSchema.parse(req.query);
+    const page = parsePage(req.query as Record<string, unknown>, 50);
+    const { rows, total } = await platform.audit.list(filter, page.perPage, page.offset);
+    res.render('admin/audit', { title: 'Registro delle attività', rows, total, filter: req.query, pagination: paginate(total, page, '/admin/audit', req.query as Record<string, unknown>) });
+  });
+  router.get('/admin/audit.csv', requireAdmin, async (req, res) => {
+    const filter = auditFilterSchema.parse(req.query);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="registro-attivita.csv"');
+    const csv = stringify({ header: true, columns: ['id', 'at', 'actor_email', 'action', 'subject_type', 'subject_id', 'entity_id', 'ip', 'details'], bom: true });
+    csv.pipe(res);
+    for await (const row of platform.audit.stream(filter)) {
+      csv.write({ ...row, at: row.at.toISOString(), details: JSON.stringify(row.details) });
+    }
+    csv.end();
+  });
+  return router;
+}
+
+export const adminModule: AppModule = {
+  name: 'admin',
+  router: adminRouter,
+  nav: [{ labelKey: 'nav.admin', href: '/admin', order: 90, visible: (v) => isAdmin(v) }],
+};

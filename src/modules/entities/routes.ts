@@ -1,0 +1,99 @@
+import { Router, type Request } from 'express';
+import type { Platform } from '../../platform/context.js';
+import { actorOf, flash, formAction, idParam, requireAdmin, viewerOf } from '../../web/http.js';
+import { parsePage, paginate } from '../../web/pagination.js';
+import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { User } from '../accounts/models.js';
+import { canListBodyUsers } from '../accounts/policy.js';
+import { modules } from '../index.js';
+import { ENTITY_KINDS, MEMBERSHIP_STATUSES, type Entity } from './models.js';
+import { ENTITY_KIND_LABELS, MEMBERSHIP_LABELS } from './schemas.js';
+import { createEntity, getEntity, importEntitiesCsv, IPA_REQUIRED_COLUMNS, listEntities, rtdCandidates, updateEntity } from './service.js';
+
+const vocab = { kinds: ENTITY_KINDS, kindLabels: ENTITY_KIND_LABELS, statuses: MEMBERSHIP_STATUSES, statusLabels: MEMBERSHIP_LABELS };
+
+function formValues(e: Entity | null): Record<string, unknown> {
+  if (!e) return { kind: 'comune', membershipStatus: 'prospect' };
+  return {
+    ...e.get({ plain: true }),
+    population: e.population == null ? '' : String(e.population),
+    isLead: e.isLead ? 'on' : '',
+    isCedent: e.isCedent ? 'on' : '',
+    rtdUserId: e.rtdUserId ? String(e.rtdUserId) : '',
+  };
+}
+
+export function entitiesRouter(platform: Platform): Router {
+  const router = Router();
+
+  router.get('/enti', async (req, res) => {
+    const viewer = viewerOf(req);
+    const page = parsePage(req.query as Record<string, unknown>);
+    const result = await listEntities(viewer, req.query, page);
+    res.render('entities/list', {
+      title: 'Enti aderenti',
+      ...result,
+      ...vocab,
+      pagination: paginate(result.total, page, '/enti', req.query as Record<string, unknown>),
+    });
+  });
+
+  const newLocals = () => ({ title: 'Nuovo ente', entity: null, rtdOptions: [], action: '/enti', ...vocab });
+  router.get('/enti/nuovo', requireAdmin, (_req, res) => {
+    res.render('entities/form', { ...newLocals(), values: formValues(null) });
+  });
+  router.post('/enti', requireAdmin, async (req, res) => {
+    await formAction(req, res, 'entities/form', newLocals(), async () => {
+      const entity = await createEntity(platform, actorOf(req), req.body);
+      flash(req, 'success', `Ente «${entity.name}» creato.`);
+      res.redirect(`/enti/${entity.id}`);
+    });
+  });
+
+  const importLocals = { title: 'Importa enti da IndicePA', requiredColumns: IPA_REQUIRED_COLUMNS, report: null };
+  router.get('/enti/importa', requireAdmin, (_req, res) => {
+    res.render('entities/import', importLocals);
+  });
+  router.post(
+    '/enti/importa',
+    requireAdmin,
+    acceptUploads({ field: 'file', maxFiles: 1, maxBytes: 20 * 1024 * 1024 }),
+    async (req: Request, res) => {
+      const file = uploadedFiles(req)[0] ?? null;
+      const report = await importEntitiesCsv(platform, actorOf(req), file?.buffer ?? null);
+      if (report.ok) {
+        flash(req, 'success', `Importazione completata: ${report.created} enti creati, ${report.updated} aggiornati.`);
+        return res.redirect('/enti?status=prospect');
+      }
+      res.status(422).render('entities/import', { ...importLocals, report, fileName: file?.originalname ?? null, errors: { file: report.fileError } });
+    },
+  );
+
+  router.get('/enti/:id', async (req, res) => {
+    const viewer = viewerOf(req);
+    const id = idParam(req.params.id);
+    const { entity, rtd, details } = await getEntity(viewer, id);
+    const users = viewer && canListBodyUsers(viewer, id) ? await User.findAll({ where: { entityId: id }, order: [['name', 'ASC']], limit: 200 }) : null;
+    const panels = (await Promise.all(modules.map((m) => m.entityPanels?.(platform, viewer, id) ?? Promise.resolve([])))).flat();
+    res.render('entities/show', { title: entity.name, entity, rtd, details, users, panels, ...vocab });
+  });
+
+  const editLocals = async (req: Request, id: number) => {
+    const { entity } = await getEntity(actorOf(req), id);
+    return { title: `Modifica ${entity.name}`, entity, rtdOptions: await rtdCandidates(id), action: `/enti/${id}`, ...vocab };
+  };
+  router.get('/enti/:id/modifica', requireAdmin, async (req, res) => {
+    const locals = await editLocals(req, idParam(req.params.id));
+    res.render('entities/form', { ...locals, values: formValues(locals.entity) });
+  });
+  router.post('/enti/:id', requireAdmin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const locals = await editLocals(req, id);
+    await formAction(req, res, 'entities/form', locals, async () => {
+      const entity = await updateEntity(platform, actorOf(req), id, req.body);
+      flash(req, 'success', `Ente «${entity.name}» aggiornato.`);
+      res.redirect(`/enti/${entity.id}`);
+    });
+  });
+  return router;
+}

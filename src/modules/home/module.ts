@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { isStaff } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { viewerOf } from '../../web/http.js';
+import { pickLanguage } from '../../web/i18n.js';
+import { Entity } from '../entities/models.js';
+import { modules } from '../index.js';
+import type { AppModule, HomeCard } from '../registry.js';
+
+function safeBack(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
+}
+
+function homeRouter(platform: Platform): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const viewer = viewerOf(req);
+    const cards: HomeCard[] = (await Promise.all(modules.map((m) => m.homeCards?.(platform, viewer) ?? Promise.resolve([])))).flat();
+    const entity = viewer?.entityId ? await Entity.findByPk(viewer.entityId) : null;
+    const memberCount = await Entity.count({ where: { membershipStatus: 'active' } });
+    res.render('home/index', { title: 'Home', cards, entity, memberCount, staff: isStaff(viewer) });
+  });
+  router.get('/accessibilita', (_req, res) => {
+    res.render('home/accessibility', { title: 'Dichiarazione di accessibilità' });
+  });
+  router.post('/lingua', (req, res) => {
+    req.session.lang = pickLanguage(req.body.lang);
+    res.redirect(safeBack(req.body.back));
+  });
+  return router;
+}
+
+export const homeModule: AppModule = {
+  name: 'home',
+  router: homeRouter,
+  nav: [],
+  homeCards: async (_platform, viewer) => {
+    const cards: HomeCard[] = [
+      { title: 'Enti aderenti', text: 'I comuni e gli enti che aderiscono al centro, con i loro referenti.', href: '/enti', linkLabel: 'Vedi gli enti', icon: 'it-pa' },
+    ];
+    if (viewer) cards.push({ title: 'Il tuo profilo', text: 'Nome, password e preferenze per le notifiche.', href: '/profilo', linkLabel: 'Apri il profilo', icon: 'it-user' });
+    if (viewer?.role === 'referent') cards.push({ title: 'Utenti del tuo ente', text: 'Invita i colleghi e gestisci i loro accessi.', href: '/ente/utenti', linkLabel: 'Gestisci gli utenti', icon: 'it-users' });
+    if (isStaff(viewer)) cards.push({ title: 'Invita un utente', text: 'Invita il personale di un ente o un nuovo operatore del centro.', href: '/utenti/invita', linkLabel: 'Invita', icon: 'it-mail' });
+    return cards;
+  },
+};

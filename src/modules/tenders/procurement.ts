@@ -1,0 +1,532 @@
+// Rules of the aggregated ICT tenders (gare ICT aggregate): vocabularies with their Italian
+// labels, identifiers, thresholds of D.Lgs. 36/2023 (codice dei contratti pubblici), phase
+// workflow and milestone checks. Pure functions: the service and the pages call them.
+import { DateTime } from 'luxon';
+import { formatCents } from './money.js';
+
+export const TIME_ZONE = 'Europe/Rome';
+
+// ---------------------------------------------------------------------------------------------
+// Vocabularies. The arrays are `as const` so that zod schemas can reuse them (z.enum(PHASES)).
+
+export const CATEGORIES = ['goods', 'services', 'works'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const CATEGORY_LABELS: Record<Category, string> = {
+  goods: 'Forniture',
+  services: 'Servizi',
+  works: 'Lavori',
+};
+
+export const PROCEDURES = [
+  'affidamento_diretto',
+  'procedura_negoziata',
+  'procedura_aperta',
+  'adesione_convenzione',
+  'mepa',
+] as const;
+export type Procedure = (typeof PROCEDURES)[number];
+export const PROCEDURE_LABELS: Record<Procedure, string> = {
+  affidamento_diretto: 'Affidamento diretto',
+  procedura_negoziata: 'Procedura negoziata senza bando',
+  procedura_aperta: 'Procedura aperta',
+  adesione_convenzione: 'Adesione a convenzione o accordo quadro',
+  mepa: 'Acquisto sul MePA (Mercato elettronico della PA)',
+};
+
+/** The normal path of a dossier, in order; `cancelled` can be reached from any non-final phase. */
+export const PHASE_FLOW = [
+  'needs_collection',
+  'preparation',
+  'published',
+  'evaluation',
+  'awarded',
+  'contract',
+  'execution',
+  'closed',
+] as const;
+export const PHASES = [...PHASE_FLOW, 'cancelled'] as const;
+export type Phase = (typeof PHASES)[number];
+export const FINAL_PHASES: readonly Phase[] = ['closed', 'cancelled'];
+export const PHASE_LABELS: Record<Phase, string> = {
+  needs_collection: 'Raccolta fabbisogni',
+  preparation: 'Preparazione',
+  published: 'Pubblicata',
+  evaluation: 'Valutazione',
+  awarded: 'Aggiudicata',
+  contract: 'Contratto',
+  execution: 'Esecuzione',
+  closed: 'Chiusa',
+  cancelled: 'Annullata',
+};
+
+/** Position in PHASE_FLOW; -1 for `cancelled`, which is off the normal path. */
+export function phaseIndex(phase: Phase): number {
+  return (PHASE_FLOW as readonly Phase[]).indexOf(phase);
+}
+
+/** An adhering body's relation to a dossier (aderente = it has joined the aggregated tender). */
+export const PARTICIPANT_STATUSES = ['invited', 'interested', 'joined', 'withdrawn'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+export const PARTICIPANT_STATUS_LABELS: Record<ParticipantStatus, string> = {
+  invited: 'Invitato',
+  interested: 'Interessato',
+  joined: 'Aderente',
+  withdrawn: 'Ritirato',
+};
+
+/** A deserted lot (lotto deserto) received no valid offer. */
+export const LOT_STATUSES = ['planned', 'open', 'awarded', 'deserted', 'cancelled'] as const;
+export type LotStatus = (typeof LOT_STATUSES)[number];
+export const LOT_STATUS_LABELS: Record<LotStatus, string> = {
+  planned: 'Previsto',
+  open: 'In gara',
+  awarded: 'Aggiudicato',
+  deserted: 'Deserto',
+  cancelled: 'Annullato',
+};
+
+// Determina a contrarre: the act by which the body decides to procure (decisione di contrarre,
+// art. 17). Capitolato: technical and contractual specifications. Disciplinare: rules of the
+// procedure for bidders. Verbale: minutes of the evaluation sessions.
+export const DOCUMENT_TYPES = [
+  'determina_a_contrarre',
+  'capitolato',
+  'disciplinare',
+  'bando_lettera_invito',
+  'chiarimenti',
+  'verbale',
+  'proposta_aggiudicazione',
+  'provvedimento_aggiudicazione',
+  'contratto',
+  'altro',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
+  determina_a_contrarre: 'Determina a contrarre',
+  capitolato: 'Capitolato',
+  disciplinare: 'Disciplinare di gara',
+  bando_lettera_invito: "Bando o lettera d'invito",
+  chiarimenti: 'Chiarimenti',
+  verbale: 'Verbale',
+  proposta_aggiudicazione: 'Proposta di aggiudicazione',
+  provvedimento_aggiudicazione: 'Provvedimento di aggiudicazione',
+  contratto: 'Contratto',
+  altro: 'Altro',
+};
+
+export const DOCUMENT_VISIBILITIES = ['staff', 'participants', 'public'] as const;
+export type DocumentVisibility = (typeof DOCUMENT_VISIBILITIES)[number];
+export const DOCUMENT_VISIBILITY_LABELS: Record<DocumentVisibility, string> = {
+  staff: 'Solo personale del centro',
+  participants: 'Enti partecipanti',
+  public: 'Pubblico',
+};
+
+export const MILESTONE_KINDS = [
+  'needs_deadline',
+  'publication',
+  'offers_deadline',
+  'award',
+  'contract_signature',
+  'other',
+] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+export const MILESTONE_KIND_LABELS: Record<MilestoneKind, string> = {
+  needs_deadline: 'Scadenza raccolta fabbisogni',
+  publication: 'Pubblicazione',
+  offers_deadline: 'Scadenza offerte',
+  award: 'Aggiudicazione',
+  contract_signature: 'Stipula del contratto',
+  other: 'Altra scadenza',
+};
+/** The phase during which each milestone falls due; `other` can fall in any phase. */
+export const MILESTONE_KIND_PHASE: Record<MilestoneKind, Phase | null> = {
+  needs_deadline: 'needs_collection',
+  publication: 'published',
+  offers_deadline: 'published',
+  award: 'awarded',
+  contract_signature: 'contract',
+  other: null,
+};
+
+function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
+export const isCategory = (v: unknown): v is Category => isOneOf(CATEGORIES, v);
+export const isProcedure = (v: unknown): v is Procedure => isOneOf(PROCEDURES, v);
+export const isPhase = (v: unknown): v is Phase => isOneOf(PHASES, v);
+export const isDocumentType = (v: unknown): v is DocumentType => isOneOf(DOCUMENT_TYPES, v);
+export const isMilestoneKind = (v: unknown): v is MilestoneKind => isOneOf(MILESTONE_KINDS, v);
+
+// ---------------------------------------------------------------------------------------------
+// CIG (Codice Identificativo Gara, issued by ANAC for each procedure or lot) and
+// CUP (Codice Unico di Progetto, identifies the public investment project).
+
+export type CodeResult = { ok: true; value: string } | { ok: false; error: string };
+
+function validateCode(input: string, name: string, length: number): CodeResult {
+  const value = (input ?? '').trim().toUpperCase();
+  if (value === '') return { ok: false, error: `Inserire il ${name}.` };
+  const wrong = [...new Set(value.replace(/[A-Z0-9]/g, ''))];
+  if (wrong.length > 0) {
+    const shown = wrong.map((c) => (c === ' ' ? 'spazio' : `«${c}»`)).join(', ');
+    return {
+      ok: false,
+      error: `Il ${name} può contenere solo lettere e cifre; caratteri non ammessi: ${shown}.`,
+    };
+  }
+  if (value.length !== length) {
+    return {
+      ok: false,
+      error: `Il ${name} deve essere di ${length} caratteri, ne sono stati inseriti ${value.length}.`,
+    };
+  }
+  return { ok: true, value };
+}
+
+/** Trims and upper-cases first, so a pasted "  zab1234567 " is accepted as "ZAB1234567". */
+export function validateCig(input: string): CodeResult {
+  return validateCode(input, 'CIG', 10);
+}
+
+export function validateCup(input: string): CodeResult {
+  return validateCode(input, 'CUP', 15);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thresholds
+
+/**
+ * Amounts in cents, excluding VAT, for sub-central contracting bodies (comuni, province, their
+ * unions and the CIT's lead body). Sources: D.Lgs. 36/2023 art. 50 c. 1 (affidamento diretto and
+ * procedura negoziata bands), art. 14 (EU thresholds, as updated from 1 January 2026: works
+ * € 5.404.000, services and supplies € 216.000 for sub-central bodies) and art. 62 (limits for
+ * bodies without qualification). In force from 1 January 2026; update this table, and only this
+ * one, when the European Commission revises the thresholds (every two years).
+ */
+export const PROCUREMENT_THRESHOLDS = {
+  effectiveFrom: '2026-01-01',
+  byCategory: {
+    goods: { directAwardBelow: 14_000_000, euThreshold: 21_600_000, qualificationAbove: 14_000_000 },
+    services: { directAwardBelow: 14_000_000, euThreshold: 21_600_000, qualificationAbove: 14_000_000 },
+    works: { directAwardBelow: 15_000_000, euThreshold: 540_400_000, qualificationAbove: 50_000_000 },
+  },
+  /** Minimum operators to consult in a procedura negoziata, by band [from, below). */
+  negotiatedOperators: {
+    goods: [{ from: 14_000_000, operators: 5, letter: 'e' }],
+    services: [{ from: 14_000_000, operators: 5, letter: 'e' }],
+    works: [
+      { from: 15_000_000, operators: 5, letter: 'c' },
+      { from: 100_000_000, operators: 10, letter: 'd' },
+    ],
+  },
+} as const satisfies {
+  effectiveFrom: string;
+  byCategory: Record<Category, { directAwardBelow: number; euThreshold: number; qualificationAbove: number }>;
+  negotiatedOperators: Record<Category, readonly { from: number; operators: number; letter: string }[]>;
+};
+
+export type ThresholdBand = 'direct_award' | 'negotiated' | 'above_eu';
+
+/** Which art. 50 band an estimated value (the sum of all lots, art. 14 c. 9) falls in. */
+export function thresholdBand(category: Category, valueCents: number): ThresholdBand {
+  const t = PROCUREMENT_THRESHOLDS.byCategory[category];
+  if (valueCents >= t.euThreshold) return 'above_eu';
+  if (valueCents >= t.directAwardBelow) return 'negotiated';
+  return 'direct_award';
+}
+
+/** Art. 50 c. 1 lett. c, d, e; null when no minimum applies (below or above the negotiated bands). */
+export function minimumOperatorsToInvite(
+  category: Category,
+  valueCents: number,
+): { operators: number; letter: string } | null {
+  if (thresholdBand(category, valueCents) !== 'negotiated') return null;
+  const bands = PROCUREMENT_THRESHOLDS.negotiatedOperators[category];
+  let found: { operators: number; letter: string } | null = null;
+  for (const band of bands) if (valueCents >= band.from) found = band;
+  return found ? { operators: found.operators, letter: found.letter } : null;
+}
+
+export type ProcedureWarningCode =
+  | 'value_missing'
+  | 'direct_award_over_threshold'
+  | 'negotiated_over_eu_threshold'
+  | 'negotiated_min_operators'
+  | 'mepa_over_eu_threshold'
+  | 'qualification_required';
+
+export interface ProcedureWarning {
+  code: ProcedureWarningCode;
+  message: string;
+}
+
+/**
+ * Warnings, never blocks: the RUP may have reasons the tool cannot see (a different estimate,
+ * an exception of the code), so the page shows these and lets staff go on.
+ */
+export function checkProcedure(input: {
+  category: Category;
+  procedure: Procedure;
+  estimatedValueCents: number | null | undefined;
+}): ProcedureWarning[] {
+  const { category, procedure, estimatedValueCents: value } = input;
+  if (value === null || value === undefined) {
+    return [{ code: 'value_missing', message: 'Valore stimato non indicato: non è possibile verificare le soglie.' }];
+  }
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Invalid estimated value: ${value}`);
+
+  const t = PROCUREMENT_THRESHOLDS.byCategory[category];
+  const what = category === 'works' ? 'lavori' : 'servizi e forniture';
+  const shown = formatCents(value);
+  const warnings: ProcedureWarning[] = [];
+
+  if (procedure === 'affidamento_diretto' && value >= t.directAwardBelow) {
+    const letter = category === 'works' ? 'a' : 'b';
+    warnings.push({
+      code: 'direct_award_over_threshold',
+      message:
+        `L'affidamento diretto è ammesso per ${what} di importo inferiore a ${formatCents(t.directAwardBelow)} ` +
+        `(art. 50, c. 1, lett. ${letter}, D.Lgs. 36/2023); il valore stimato è ${shown}. ` +
+        `Valutare una procedura negoziata o una procedura aperta.`,
+    });
+  }
+  if (procedure === 'procedura_negoziata') {
+    if (value >= t.euThreshold) {
+      warnings.push({
+        code: 'negotiated_over_eu_threshold',
+        message:
+          `Il valore stimato (${shown}) raggiunge la soglia europea per ${what} (${formatCents(t.euThreshold)}, ` +
+          `art. 14 D.Lgs. 36/2023): la procedura negoziata senza bando non è ammessa, occorre una procedura ` +
+          `ordinaria (aperta o ristretta).`,
+      });
+    } else {
+      const min = minimumOperatorsToInvite(category, value);
+      if (min) {
+        warnings.push({
+          code: 'negotiated_min_operators',
+          message:
+            `Per un valore stimato di ${shown} la procedura negoziata richiede la consultazione di almeno ` +
+            `${min.operators} operatori economici (art. 50, c. 1, lett. ${min.letter}, D.Lgs. 36/2023).`,
+        });
+      }
+    }
+  }
+  if (procedure === 'mepa' && value >= t.euThreshold) {
+    warnings.push({
+      code: 'mepa_over_eu_threshold',
+      message:
+        `Il MePA serve per acquisti sotto la soglia europea (${formatCents(t.euThreshold)} per ${what}); ` +
+        `con un valore stimato di ${shown} occorre una procedura ordinaria.`,
+    });
+  }
+  // Joining a convention or framework agreement of a qualified central purchasing body is open
+  // to every body, qualified or not, so the art. 62 note does not apply to it.
+  if (procedure !== 'adesione_convenzione' && value > t.qualificationAbove) {
+    warnings.push({
+      code: 'qualification_required',
+      message:
+        `Oltre ${formatCents(t.qualificationAbove)} per ${what} una stazione appaltante non qualificata non può ` +
+        `procedere da sola: la procedura va svolta da una stazione appaltante qualificata o da una centrale ` +
+        `di committenza qualificata (art. 62 D.Lgs. 36/2023). È la ragione dell'aggregazione tramite il centro: ` +
+        `verificare la qualificazione dell'ente che conduce la procedura.`,
+    });
+  }
+  return warnings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases and their required documents
+
+/** One step forward along PHASE_FLOW, or to `cancelled` from any phase that is not final. */
+export function canMoveToPhase(from: Phase, to: Phase): boolean {
+  if (FINAL_PHASES.includes(from)) return false;
+  if (to === 'cancelled') return true;
+  return phaseIndex(to) === phaseIndex(from) + 1;
+}
+
+/**
+ * Documents that must exist before a dossier enters each phase. Requirements add up along the
+ * flow: entering `awarded` still needs what `published` needed, so a determina removed by
+ * mistake is noticed at the next step.
+ *
+ * | phase            | new requirement                                                   |
+ * |------------------|-------------------------------------------------------------------|
+ * | needs_collection | —                                                                 |
+ * | preparation      | —                                                                 |
+ * | published        | determina a contrarre, bando o lettera d'invito, capitolato (*)   |
+ * | evaluation       | —                                                                 |
+ * | awarded          | provvedimento di aggiudicazione                                   |
+ * | contract         | contratto                                                         |
+ * | execution        | —                                                                 |
+ * | closed           | —                                                                 |
+ * | cancelled        | none (a reason is required instead)                               |
+ *
+ * (*) An affidamento diretto and an adesione a convenzione/accordo quadro have no call for bids
+ * and no specifications of their own (the operator, or the convention, is already chosen), so
+ * for them `published` requires the determina a contrarre only (art. 17 c. 2).
+ */
+export const REQUIRED_DOCUMENTS_BY_PHASE: Record<Phase, readonly DocumentType[]> = {
+  needs_collection: [],
+  preparation: [],
+  published: ['determina_a_contrarre', 'bando_lettera_invito', 'capitolato'],
+  evaluation: [],
+  awarded: ['provvedimento_aggiudicazione'],
+  contract: ['contratto'],
+  execution: [],
+  closed: [],
+  cancelled: [],
+};
+
+const NO_CALL_FOR_BIDS: readonly Procedure[] = ['affidamento_diretto', 'adesione_convenzione'];
+
+export function requiredDocumentsForPhase(targetPhase: Phase, procedure?: Procedure): DocumentType[] {
+  if (targetPhase === 'cancelled') return [];
+  const upTo = phaseIndex(targetPhase);
+  const required: DocumentType[] = [];
+  for (const phase of PHASE_FLOW.slice(0, upTo + 1)) {
+    for (const type of REQUIRED_DOCUMENTS_BY_PHASE[phase]) {
+      const waived =
+        phase === 'published' && procedure !== undefined && NO_CALL_FOR_BIDS.includes(procedure) &&
+        type !== 'determina_a_contrarre';
+      if (!waived && !required.includes(type)) required.push(type);
+    }
+  }
+  return required;
+}
+
+/** The required document types not among `presentDocumentTypes`, in the table's order. */
+export function missingDocumentsForPhase(
+  targetPhase: Phase,
+  presentDocumentTypes: readonly DocumentType[],
+  procedure?: Procedure,
+): DocumentType[] {
+  return requiredDocumentsForPhase(targetPhase, procedure).filter((t) => !presentDocumentTypes.includes(t));
+}
+
+export type PhaseMoveResult = { ok: true } | { ok: false; errors: string[] };
+
+/** Everything the service checks before changing phase, with messages ready for the page. */
+export function checkPhaseMove(input: {
+  from: Phase;
+  to: Phase;
+  presentDocumentTypes: readonly DocumentType[];
+  procedure?: Procedure;
+  cancelledReason?: string | null;
+}): PhaseMoveResult {
+  const { from, to } = input;
+  if (FINAL_PHASES.includes(from)) {
+    return { ok: false, errors: [`La pratica è in fase «${PHASE_LABELS[from]}» e non può più cambiare fase.`] };
+  }
+  if (!canMoveToPhase(from, to)) {
+    const next = PHASE_FLOW[phaseIndex(from) + 1];
+    return {
+      ok: false,
+      errors: [
+        `Dalla fase «${PHASE_LABELS[from]}» si può passare solo a «${PHASE_LABELS[next]}» ` +
+          `oppure annullare la pratica.`,
+      ],
+    };
+  }
+  const errors: string[] = [];
+  if (to === 'cancelled' && !(input.cancelledReason ?? '').trim()) {
+    errors.push("Per annullare la pratica occorre indicarne il motivo.");
+  }
+  const missing = missingDocumentsForPhase(to, input.presentDocumentTypes, input.procedure);
+  if (missing.length > 0) {
+    const names = missing.map((t) => DOCUMENT_TYPE_LABELS[t].toLowerCase()).join(', ');
+    errors.push(`Per passare alla fase «${PHASE_LABELS[to]}» mancano i documenti: ${names}.`);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and milestones
+
+/** A calendar day ("YYYY-MM-DD", as stored in DATEONLY columns) or an instant. */
+export type DateInput = Date | string;
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads a DateInput in Europe/Rome; `isDay` tells whether it carried no time of day. */
+export function readDate(value: DateInput): { at: DateTime; isDay: boolean } {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new RangeError('Invalid Date');
+    return { at: DateTime.fromJSDate(value, { zone: TIME_ZONE }), isDay: false };
+  }
+  if (typeof value === 'string') {
+    const isDay = DAY_RE.test(value);
+    const at = DateTime.fromISO(value, { zone: TIME_ZONE, setZone: !isDay });
+    if (at.isValid) return { at: isDay ? at : at.setZone(TIME_ZONE), isDay };
+  }
+  throw new RangeError(`Invalid date: ${String(value)}`);
+}
+
+/** Negative when a is earlier. A day compares equal to any instant within that day in Rome. */
+function compareDates(a: DateInput, b: DateInput): number {
+  const da = readDate(a);
+  const db = readDate(b);
+  if (da.isDay || db.isDay) {
+    return da.at.toISODate()!.localeCompare(db.at.toISODate()!);
+  }
+  return da.at.toMillis() - db.at.toMillis();
+}
+
+function formatDateIt(value: DateInput): string {
+  const { at, isDay } = readDate(value);
+  return isDay || (at.hour === 0 && at.minute === 0) ? at.toFormat('dd/MM/yyyy') : at.toFormat("dd/MM/yyyy 'ore' HH:mm");
+}
+
+/** The order milestones must follow; `other` is free. */
+export const MILESTONE_ORDER: readonly MilestoneKind[] = [
+  'needs_deadline',
+  'publication',
+  'offers_deadline',
+  'award',
+  'contract_signature',
+];
+
+export interface MilestoneDate {
+  kind: MilestoneKind;
+  date: DateInput;
+}
+
+/**
+ * Errors when dates go backwards: needs deadline ≤ publication ≤ offers deadline ≤ award ≤
+ * contract signature. Equal dates are allowed. Kinds without a milestone are skipped, and
+ * several milestones of one kind (an extended deadline) must all sit between the neighbours.
+ */
+export function checkMilestoneOrder(milestones: readonly MilestoneDate[]): string[] {
+  const present = MILESTONE_ORDER.map((kind) => {
+    const dates = milestones.filter((m) => m.kind === kind).map((m) => m.date);
+    if (dates.length === 0) return null;
+    const sorted = [...dates].sort(compareDates);
+    return { kind, earliest: sorted[0], latest: sorted[sorted.length - 1] };
+  }).filter((x): x is NonNullable<typeof x> => x !== null);
+
+  const errors: string[] = [];
+  for (let i = 1; i < present.length; i += 1) {
+    const before = present[i - 1];
+    const after = present[i];
+    if (compareDates(before.latest, after.earliest) > 0) {
+      errors.push(
+        `La data «${MILESTONE_KIND_LABELS[after.kind]}» (${formatDateIt(after.earliest)}) non può precedere ` +
+          `la data «${MILESTONE_KIND_LABELS[before.kind]}» (${formatDateIt(before.latest)}).`,
+      );
+    }
+  }
+  return errors;
+}
+
+/**
+ * Whether an adhering body may still declare its needs. A deadline given as a day runs to the end
+ * of that day in Rome, as a body reading "entro il 15 marzo" expects; with no deadline the call
+ * is not open. When the phase is given, answers are accepted only during needs collection.
+ */
+export function needsAnswerAllowed(deadline: DateInput | null | undefined, now: Date, phase?: Phase): boolean {
+  if (phase !== undefined && phase !== 'needs_collection') return false;
+  if (deadline === null || deadline === undefined) return false;
+  const { at, isDay } = readDate(deadline);
+  const end = isDay ? at.endOf('day') : at;
+  return now.getTime() <= end.toMillis();
+}

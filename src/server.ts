@@ -1,0 +1,53 @@
+// Process entry: configuration, database (embedded or DATABASE_URL), migrations, demo data, listen, graceful shutdown.
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './db/boot.js';
+import { createLogger } from './platform/logger.js';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const { url, embedded } = await openDatabase(config, log);
+  const platform = await buildPlatform(config, log, url);
+  if (config.seedDemo && (await seedOnFirstStart(platform))) log.info('demo data loaded');
+  if (config.workers === 'inline') await platform.jobs.work(jobDefinitions(platform));
+  const { app, close } = await createApp(platform);
+  const server: Server = app.listen(config.port, () => {
+    log.info({ url: config.baseUrl, port: config.port, ms: Date.now() - started, workers: config.workers, embedded: !!embedded }, 'CIT Hub ready');
+    console.log(`CIT Hub è pronto su ${config.baseUrl} (avvio in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await platform.jobs.stop().catch((err) => log.warn({ err }, 'job queue stop'));
+    await close().catch(() => undefined);
+    await platform.sequelize.close().catch(() => undefined);
+    await embedded?.stop().catch((err) => log.warn({ err }, 'embedded PostgreSQL stop'));
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('CIT Hub non si è avviato:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+// Sessions stored in PostgreSQL, passport-local login, and the viewer of each request.
+import connectPgSimple from 'connect-pg-simple';
+import type { Express, NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import pg from 'pg';
+import { actorFromUser, authenticate, findActiveUser } from '../modules/accounts/service.js';
+import type { Platform } from '../platform/context.js';
+
+const LOCKED_MESSAGE = 'Troppi tentativi non riusciti: per sicurezza l’accesso è bloccato per qualche minuto. Riprova più tardi o reimposta la password.';
+export const INVALID_LOGIN = 'Email o password non corretti.';
+
+export function installSessions(app: Express, platform: Platform, pool: pg.Pool): void {
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'cithub.sid',
+      store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15 }),
+      secret: platform.config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: 8 * 3600_000 },
+    }),
+  );
+
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, _email, _password, done) => {
+      authenticate(platform, req.body, req.ip ?? null)
+        .then((result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.reason === 'locked' ? LOCKED_MESSAGE : INVALID_LOGIN })))
+        .catch(done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, (user as { id: number }).id));
+  passport.deserializeUser((id: number, done) => {
+    findActiveUser(Number(id))
+      .then((user) => done(null, user ?? false))
+      .catch(done);
+  });
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const user = req.user as Parameters<typeof actorFromUser>[0] | undefined;
+    (req as Request & { viewer: unknown }).viewer = user ? actorFromUser(user, req.ip ?? null) : null;
+    next();
+  });
+}

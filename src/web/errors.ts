@@ -1,0 +1,96 @@
+// Typed errors mapped once to pages with the right status; no stack traces reach users.
+import type { NextFunction, Request, Response } from 'express';
+import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+import type { Platform } from '../platform/context.js';
+import { viewerOf } from './http.js';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+export function isDatabaseDown(err: unknown): boolean {
+  if (err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError) return true;
+  const e = err as { code?: string; parent?: { code?: string }; message?: string };
+  if (e?.code && CONNECTION_CODES.has(e.code)) return true;
+  if (e?.parent?.code && CONNECTION_CODES.has(e.parent.code)) return true;
+  return /Connection terminated|terminating connection|connect ECONNREFUSED/i.test(e?.message ?? '');
+}
+
+export function notFoundHandler(_req: Request, res: Response): void {
+  res.status(404).render('errors/error', { status: 404, titleKey: 'errors.404title', textKey: 'errors.404text', message: null, details: [] });
+}
+
+export function errorHandler(platform: Platform) {
+  return async (err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (res.headersSent) return next(err);
+    const e = err as { code?: string; type?: string; status?: number; statusCode?: number; message?: string };
+    let status = 500;
+    let titleKey = 'errors.500title';
+    let textKey = 'errors.500text';
+    let message: string | null = null;
+    let details: string[] = [];
+
+    if (err instanceof UnauthorizedError) {
+      if (req.method === 'GET') {
+        req.session.returnTo = req.originalUrl;
+        return res.redirect('/login');
+      }
+      status = 401;
+      titleKey = 'errors.403title';
+      textKey = 'errors.403text';
+      message = err.message;
+    } else if (err instanceof ForbiddenError || e?.code === 'EBADCSRFTOKEN') {
+      status = 403;
+      titleKey = 'errors.403title';
+      textKey = e?.code === 'EBADCSRFTOKEN' ? 'errors.csrf' : 'errors.403text';
+      message = err instanceof ForbiddenError ? err.message : null;
+      const viewer = viewerOf(req);
+      await platform.audit
+        .record(viewer, {
+          action: e?.code === 'EBADCSRFTOKEN' ? 'security.csrf-refused' : 'permission.denied',
+          details: { method: req.method, path: req.originalUrl.slice(0, 300), reason: err instanceof ForbiddenError ? err.action ?? null : 'csrf' },
+          ip: req.ip ?? null,
+        })
+        .catch((auditErr) => platform.log.error({ err: auditErr }, 'audit of a refusal failed'));
+    } else if (err instanceof ValidationError) {
+      status = 422;
+      titleKey = 'form.errorsTitle';
+      textKey = '';
+      message = err.message;
+      details = Object.values(err.fields);
+    } else if (err instanceof AppError) {
+      status = err.status;
+      if (status === 404) {
+        titleKey = 'errors.404title';
+        textKey = 'errors.404text';
+      } else if (status === 503) {
+        titleKey = 'errors.503title';
+        textKey = 'errors.503text';
+      } else if (status < 500) {
+        titleKey = 'errors.403title';
+        textKey = '';
+      }
+      message = status === 404 && err.message === new (err.constructor as new () => AppError)().message ? null : err.message;
+    } else if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || e?.status === 413) {
+      status = 413;
+      titleKey = 'form.errorsTitle';
+      textKey = 'errors.tooLarge';
+    } else if (isDatabaseDown(err)) {
+      status = 503;
+      titleKey = 'errors.503title';
+      textKey = 'errors.503text';
+      platform.log.warn({ err: { message: e?.message, code: e?.code } }, 'database unavailable');
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      status = e.status;
+      titleKey = 'errors.404title';
+      textKey = 'errors.404text';
+    } else {
+      platform.log.error({ err, path: req.originalUrl }, 'unhandled error');
+    }
+    if (status === 503) res.setHeader('Retry-After', '30');
+    try {
+      res.status(status).render('errors/error', { status, titleKey, textKey, message, details });
+    } catch {
+      res.status(status).type('text/plain').send(`Errore ${status}`);
+    }
+  };
+}

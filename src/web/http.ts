@@ -1,0 +1,86 @@
+// Small helpers shared by every route handler.
+import 'express-session';
+import type { NextFunction, Request, Response } from 'express';
+import { isAdmin, isStaff, type Actor, type Viewer } from '../platform/actor.js';
+import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: Array<{ type: 'success' | 'info' | 'warning' | 'danger'; text: string }>;
+    lang?: string;
+    returnTo?: string;
+  }
+}
+
+export function viewerOf(req: Request): Viewer {
+  return (req as Request & { viewer?: Viewer }).viewer ?? null;
+}
+
+export function actorOf(req: Request): Actor {
+  const viewer = viewerOf(req);
+  if (!viewer) throw new UnauthorizedError();
+  return viewer;
+}
+
+export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'danger', text: string): void {
+  req.session.flash = [...(req.session.flash ?? []), { type, text }];
+}
+
+export function requireLogin(req: Request, _res: Response, next: NextFunction): void {
+  if (!viewerOf(req)) return next(new UnauthorizedError());
+  next();
+}
+
+export function requireStaff(req: Request, _res: Response, next: NextFunction): void {
+  const v = viewerOf(req);
+  if (!v) return next(new UnauthorizedError());
+  if (!isStaff(v)) return next(new ForbiddenError(undefined, `staff-area ${req.method} ${req.path}`));
+  next();
+}
+
+export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
+  const v = viewerOf(req);
+  if (!v) return next(new UnauthorizedError());
+  if (!isAdmin(v)) return next(new ForbiddenError(undefined, `admin-area ${req.method} ${req.path}`));
+  next();
+}
+
+/** A positive integer id from a route parameter, or a 404 for anything else. */
+export function idParam(value: unknown): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : -1;
+}
+
+/**
+ * Runs a form action; on bad input re-renders the form with status 422, the messages next to the
+ * fields and everything the user typed kept (never a 500, never a lost form).
+ */
+export async function formAction(
+  req: Request,
+  res: Response,
+  view: string,
+  locals: Record<string, unknown>,
+  action: () => Promise<void>,
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    let fields: Record<string, string> | null = null;
+    let message: string | null = null;
+    if (err instanceof ValidationError) {
+      fields = err.fields;
+      message = err.message;
+    } else if (err instanceof ConflictError) {
+      fields = err.field ? { [err.field]: err.message } : { _form: err.message };
+      message = err.message;
+    }
+    if (!fields) throw err;
+    const values = { ...(locals.values as Record<string, unknown> | undefined), ...(req.body as Record<string, unknown>) };
+    delete values._csrf;
+    delete values.password;
+    delete values.currentPassword;
+    delete values.newPassword;
+    delete values.confirmPassword;
+    res.status(422).render(view, { ...locals, errors: fields, errorMessage: message, values });
+  }
+}

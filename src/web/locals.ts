@@ -1,0 +1,60 @@
+// What every view can use: translations, the viewer, the menu, flash messages, the CSRF token, formatters.
+import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../config.js';
+import { isAdmin, isStaff } from '../platform/actor.js';
+import type { AppModule, NavItem } from '../modules/registry.js';
+import { viewerOf } from './http.js';
+import { pickLanguage, translator } from './i18n.js';
+import { csrfToken } from './security.js';
+
+const dateFormat = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Rome' });
+const dateTimeFormat = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+const numberFormat = new Intl.NumberFormat('it-IT');
+
+export const formatters = {
+  date: (d: Date | string | null | undefined) => (d ? dateFormat.format(typeof d === 'string' ? new Date(`${d.slice(0, 10)}T12:00:00Z`) : d) : ''),
+  dateTime: (d: Date | string | null | undefined) => (d ? dateTimeFormat.format(typeof d === 'string' ? new Date(d) : d) : ''),
+  number: (n: number | null | undefined) => (n == null ? '' : numberFormat.format(n)),
+  bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`),
+};
+
+/** Locals that need no session or database, so even the 503 page can render. */
+export function baseLocals(config: Config, modules: AppModule[]) {
+  const navItems: NavItem[] = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const lang = pickLanguage(req.session?.lang);
+    res.locals.lang = lang;
+    res.locals.t = translator(lang);
+    res.locals.viewer = null;
+    res.locals.centre = config.centre;
+    res.locals.demoMode = config.demoMode;
+    res.locals.currentPath = req.path;
+    res.locals.fmt = formatters;
+    res.locals.flashes = [];
+    res.locals.errors = {};
+    res.locals.values = {};
+    res.locals.breadcrumbs = [];
+    res.locals.csrf = () => '';
+    res.locals.navFor = navItems;
+    res.locals.nav = navItems.filter((n) => !n.visible || n.visible(null));
+    next();
+  };
+}
+
+/** Locals that need the session: run after passport. */
+export function sessionLocals(req: Request, res: Response, next: NextFunction): void {
+  const viewer = viewerOf(req);
+  const lang = pickLanguage(req.session.lang);
+  res.locals.lang = lang;
+  res.locals.t = translator(lang);
+  res.locals.viewer = viewer;
+  res.locals.isStaff = isStaff(viewer);
+  res.locals.isAdmin = isAdmin(viewer);
+  res.locals.csrf = () => csrfToken(req);
+  res.locals.nav = (res.locals.navFor as NavItem[]).filter((n) => !n.visible || n.visible(viewer));
+  if (req.method === 'GET' && req.session.flash?.length) {
+    res.locals.flashes = req.session.flash;
+    req.session.flash = [];
+  }
+  next();
+}
