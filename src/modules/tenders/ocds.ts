@@ -1,6 +1,6 @@
 // OCDS 1.1 releases for the open-data export of tender dossiers. The input is a plain, already
-// public view of a dossier: this module adds nothing from elsewhere, and it drops any document
-// not marked public even if one slips in, so an export can never leak a staff-only file.
+// public view of a dossier: this module adds nothing from elsewhere, and it still drops any
+// document not marked public, so an export cannot leak a staff-only file by a caller's slip.
 import { DateTime } from 'luxon';
 import { centsToAmount } from './money.js';
 import {
@@ -45,8 +45,8 @@ export interface PublicDocument {
   datePublished?: DateInput | null;
   /** MIME type, e.g. "application/pdf". */
   format?: string | null;
-  /** Anything but "public" is dropped; absent means the caller vouches it is public. */
-  visibility?: DocumentVisibility;
+  /** Anything but "public" is dropped: the filter fails closed if the caller forgets one. */
+  visibility: DocumentVisibility;
 }
 
 export interface PublicMilestone {
@@ -444,7 +444,7 @@ export function buildRelease(dossier: PublicDossier, opts: ReleaseOptions): Ocds
   addBody(lead, 'buyer');
   for (const body of dossier.buyers) addBody(body, 'buyer');
 
-  const publicDocs = dossier.documents.filter((d) => d.visibility === undefined || d.visibility === 'public');
+  const publicDocs = dossier.documents.filter((d) => d.visibility === 'public');
   const awardDocs = publicDocs.filter((d) => d.type === 'provvedimento_aggiudicazione');
   const contractDocs = publicDocs.filter((d) => d.type === 'contratto');
   const award = dossier.award ?? null;

@@ -122,7 +122,7 @@ describe('tenders/ocds', () => {
       expect(r.awards?.[0].documents?.map((d) => [d.id, d.documentType])).to.deep.equal([['d5', 'awardNotice']]);
       expect(r.contracts?.[0].documents?.map((d) => [d.id, d.documentType])).to.deep.equal([['d6', 'contractSigned']]);
       const other = release('published', (d) => {
-        d.documents = [{ id: 'x', type: 'altro', title: 'Nota', url: 'https://example.org/n.pdf' }];
+        d.documents = [{ id: 'x', type: 'altro', title: 'Nota', url: 'https://example.org/n.pdf', visibility: 'public' }];
       });
       expect(other.tender.documents?.[0]).to.not.have.property('documentType');
     });
