@@ -401,7 +401,7 @@ function canonicaliseMap(map: YMap, shape: MapShape, path: string, env: CanonEnv
           env.strays.push({ entry, key: home, home: HOMES[home], foundPath: joinPath(path, entry.key) });
         } else {
           env.report.warn(joinPath(path, key), entry.keyLine,
-            `La chiave «${key}» non è prevista dallo standard publiccode.yml in questa posizione: ignorata.`);
+            `La chiave «${shown(key)}» non è prevista dallo standard publiccode.yml in questa posizione: ignorata.`);
         }
         continue;
       }
@@ -441,7 +441,7 @@ function canonicaliseLangs(map: YMap, shape: LangsShape, path: string, env: Cano
         env.strays.push({ entry, key: home, home: HOMES[home], foundPath: joinPath(path, entry.key) });
       } else {
         env.report.warn(joinPath(path, entry.key), entry.keyLine,
-          `«${entry.key}» non è un codice di lingua valido (BCP 47): sezione ignorata.`);
+          `«${shown(entry.key)}» non è un codice di lingua valido (BCP 47): sezione ignorata.`);
       }
       continue;
     }
@@ -552,6 +552,12 @@ const describeNode = (node: YNode): string => {
 };
 
 const charCount = (s: string): number => [...s].length;
+
+/** A value quoted in a message: control characters made visible, long values shortened. */
+function shown(raw: string): string {
+  const visible = raw.replace(/[\p{Cc}]/gu, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return [...visible].length > 80 ? `${[...visible].slice(0, 77).join('')}…` : visible;
+}
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', 'on', 'si', 'sì', 'vero', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', 'off', 'falso', '0']);
@@ -718,12 +724,12 @@ class Reader {
     const result = normaliseDate(raw);
     if (result.iso && result.exact) return result.iso;
     if (result.iso) {
-      this.report.warn(path, node.line, `La data «${raw}» non è nel formato AAAA-MM-GG: normalizzata in ${result.iso}.`);
+      this.report.warn(path, node.line, `La data «${shown(raw)}» non è nel formato AAAA-MM-GG: normalizzata in ${result.iso}.`);
       return result.iso;
     }
     this.report.warn(path, node.line, result.ambiguous
-      ? `La data «${raw}» è ambigua (giorno e mese potrebbero essere invertiti): ignorata.`
-      : `«${raw}» non è una data valida (formato atteso AAAA-MM-GG): ignorata.`, required);
+      ? `La data «${shown(raw)}» è ambigua (giorno e mese potrebbero essere invertiti): ignorata.`
+      : `«${shown(raw)}» non è una data valida (formato atteso AAAA-MM-GG): ignorata.`, required);
     return null;
   }
 
@@ -738,13 +744,13 @@ class Reader {
         return null;
       }
       if (!httpUrl(raw)) {
-        this.report.warn(path, line, `«${raw}» non è un indirizzo web valido: scartato.`, required);
+        this.report.warn(path, line, `«${shown(raw)}» non è un indirizzo web valido: scartato.`, required);
         return null;
       }
       return { href: raw, relative: false };
     }
     if (kind !== 'linkOrPath') {
-      this.report.warn(path, line, `«${raw}» non è un indirizzo http o https completo: scartato.`, required);
+      this.report.warn(path, line, `«${shown(raw)}» non è un indirizzo http o https completo: scartato.`, required);
       return null;
     }
     let relative = raw.replace(/^(\.\/)+/, '');
@@ -752,7 +758,7 @@ class Reader {
     const segments = relative.split('/');
     if (raw.startsWith('//') || !relative || !RELATIVE_PATH.test(relative) || segments.some((s) => s === '..' || s === '.')) {
       this.report.warn(path, line,
-        `«${raw}» non è né un indirizzo http/https né un percorso relativo semplice nel repository: scartato.`, required);
+        `«${shown(raw)}» non è né un indirizzo http/https né un percorso relativo semplice nel repository: scartato.`, required);
       return null;
     }
     return { href: relative, relative: true };
@@ -771,16 +777,16 @@ class Reader {
   }
 
   /** A value of a controlled vocabulary; a different letter case is corrected, anything else dropped. */
-  vocabulary<T extends string>(raw: string, line: number, path: string, labels: Readonly<Record<T, string>>, what: string, required: boolean): T | null {
+  vocabulary<T extends string>(raw: string, line: number, path: string, labels: Readonly<Record<T, string>>, field: string, required: boolean): T | null {
     const values = Object.keys(labels) as T[];
     if ((values as string[]).includes(raw)) return raw as T;
     const folded = values.find((v) => v.toLowerCase() === raw.toLowerCase());
     if (folded) {
-      this.report.warn(path, line, `Il valore «${raw}» non è scritto come prevede lo standard: letto come «${folded}».`);
+      this.report.warn(path, line, `Il valore «${shown(raw)}» non è scritto come prevede lo standard: letto come «${folded}».`);
       return folded;
     }
-    const allowed = values.length <= 12 ? ` (${values.join(', ')})` : ' del vocabolario publiccode.yml';
-    this.report.warn(path, line, `${what} «${raw}» non è tra i valori ammessi${allowed}: ignorato.`, required);
+    const allowed = values.length <= 12 ? ` (ammessi: ${values.join(', ')})` : '';
+    this.report.warn(path, line, `«${shown(raw)}» non è un valore ammesso per «${field}» dallo standard publiccode.yml${allowed}: valore ignorato.`, required);
     return null;
   }
 }
@@ -1043,7 +1049,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   }
 
   const categories = unique(read.textList(get('categories'), 'categories')
-    .map((item) => read.vocabulary(item.value, item.line, item.path, CATEGORY_LABELS, 'La categoria', false))
+    .map((item) => read.vocabulary(item.value, item.line, item.path, CATEGORY_LABELS, 'categories', false))
     .filter((x) => x !== null));
   if (categories.length === 0 && categoriesRequired) {
     const entry = get('categories');
@@ -1051,18 +1057,18 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     else report.warn('categories', null, `Manca la chiave obbligatoria «categories» (richiesta dalla versione ${version}).`, true);
   }
 
-  const developmentStatus = readEnum(read, get('developmentStatus'), 'developmentStatus', DEVELOPMENT_STATUS_LABELS, 'Lo stato di sviluppo');
-  const softwareType = readEnum(read, get('softwareType'), 'softwareType', SOFTWARE_TYPE_LABELS, 'Il tipo di software');
+  const developmentStatus = readEnum(read, get('developmentStatus'), 'developmentStatus', DEVELOPMENT_STATUS_LABELS, 'developmentStatus');
+  const softwareType = readEnum(read, get('softwareType'), 'softwareType', SOFTWARE_TYPE_LABELS, 'softwareType');
 
   // intendedAudience
   const audience = section('intendedAudience');
   const scope = unique(read.textList(findEntry(audience.map, 'scope'), 'intendedAudience.scope')
-    .map((item) => read.vocabulary(item.value, item.line, item.path, SCOPE_LABELS, "L'ambito", false))
+    .map((item) => read.vocabulary(item.value, item.line, item.path, SCOPE_LABELS, 'intendedAudience.scope', false))
     .filter((x) => x !== null));
   const countries = (key: string): string[] => unique(read.textList(findEntry(audience.map, key), `intendedAudience.${key}`)
     .filter((item) => {
       if (COUNTRY.test(item.value)) return true;
-      report.warn(item.path, item.line, `«${item.value}» non è un codice di paese ISO 3166-1 di due lettere: ignorato.`);
+      report.warn(item.path, item.line, `«${shown(item.value)}» non è un codice di paese ISO 3166-1 di due lettere: ignorato.`);
       return false;
     })
     .map((item) => item.value.toLowerCase()));
@@ -1079,12 +1085,12 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     const canonical = canonicalSpdx(rawLicense);
     if (canonical === null) {
       report.warn('legal.license', licenseEntry!.value.line,
-        `La licenza «${rawLicense}» non è un'espressione SPDX valida (per esempio «EUPL-1.2» o «AGPL-3.0-or-later»): conservata così com'è.`, true);
+        `La licenza «${shown(rawLicense)}» non è un'espressione SPDX valida (per esempio «EUPL-1.2» o «AGPL-3.0-or-later»): conservata così com'è.`, true);
     } else {
       licenseIsSpdx = true;
       if (canonical !== rawLicense) {
         report.warn('legal.license', licenseEntry!.value.line,
-          `La licenza «${rawLicense}» non usa la grafia SPDX: normalizzata in «${canonical}».`);
+          `La licenza «${shown(rawLicense)}» non usa la grafia SPDX: normalizzata in «${canonical}».`);
         license = canonical;
       }
     }
@@ -1093,7 +1099,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   // maintenance
   const maintenance = section('maintenance');
   const maintenanceType = readEnum(read, findEntry(maintenance.map, 'type'), 'maintenance.type', MAINTENANCE_TYPE_LABELS,
-    'Il tipo di manutenzione', maintenance.line);
+    'maintenance.type', maintenance.line);
   const contractors = read.objectList(findEntry(maintenance.map, 'contractors'), 'maintenance.contractors', 'name')
     .map((item) => {
       const get = (k: string): YEntry | undefined => findEntry(item.map, k);
@@ -1140,7 +1146,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   const availableLanguages = unique(read.textList(languagesEntry, 'localisation.availableLanguages')
     .filter((item) => {
       if (LANGUAGE_TAG.test(item.value)) return true;
-      report.warn(item.path, item.line, `«${item.value}» non è un codice di lingua valido (BCP 47): ignorato.`);
+      report.warn(item.path, item.line, `«${shown(item.value)}» non è un codice di lingua valido (BCP 47): ignorato.`);
       return false;
     })
     .map((item) => item.value));
@@ -1175,13 +1181,15 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   // Italian data: organisation.uri (0.5+), the it/IT section, 0.7 supports.
   const organisation = section('organisation');
   const organisationName = read.text(findEntry(organisation.map, 'name'), 'organisation.name');
-  const organisationUri = read.url(findEntry(organisation.map, 'uri'), 'organisation.uri', 'uri')?.href ?? null;
+  // uri is what identifies the organisation: a section without it cannot be exported again.
+  const organisationUri = read.url(findEntry(organisation.map, 'uri'), 'organisation.uri', 'uri',
+    { required: organisation.map !== null, parentLine: organisation.line })?.href ?? null;
   let cedentIpaCode: string | null = null;
   let cedentSource = '';
   const takeIpaCode = (raw: string, path: string, line: number): void => {
     const code = raw.trim().toLowerCase();
     if (!IPA_CODE.test(code)) {
-      report.warn(path, line, `«${raw}» non è un codice IPA valido: ignorato.`);
+      report.warn(path, line, `«${shown(raw)}» non è un codice IPA valido: ignorato.`);
     } else if (cedentIpaCode === null) {
       cedentIpaCode = code;
       cedentSource = path;
@@ -1220,7 +1228,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     if (alias) {
       const aliasName = alias[1].trim().toLowerCase();
       if (!(SUPPORTS_ALIASES as readonly string[]).includes(aliasName)) {
-        report.warn(`${item.path}.id`, idEntry!.value.line, `L'alias «${id}» non è tra quelli previsti (${SUPPORTS_ALIASES.map((a) => `alias:${a}`).join(', ')}): ignorato.`);
+        report.warn(`${item.path}.id`, idEntry!.value.line, `L'alias «${shown(id)}» non è tra quelli previsti (${SUPPORTS_ALIASES.map((a) => `alias:${a}`).join(', ')}): ignorato.`);
       } else if ((ITALIAN_PLATFORMS as readonly string[]).includes(aliasName)) {
         italianPlatforms[aliasName as ItalianPlatform] = true;
       } else if (aliasName === 'gdpr') {
@@ -1281,17 +1289,17 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   };
 }
 
-function readEnum<T extends string>(read: Reader, entry: YEntry | undefined, path: string, labels: Readonly<Record<T, string>>, what: string, parentLine: number | null = null): T | null {
+function readEnum<T extends string>(read: Reader, entry: YEntry | undefined, path: string, labels: Readonly<Record<T, string>>, field: string, parentLine: number | null = null): T | null {
   const raw = read.text(entry, path, { required: true, parentLine });
   if (raw === null || !entry) return null;
-  return read.vocabulary(raw, entry.value.line, path, labels, what, true);
+  return read.vocabulary(raw, entry.value.line, path, labels, field, true);
 }
 
 function readEmail(read: Reader, entry: YEntry | undefined, path: string): string | null {
   const value = read.text(entry, path);
   if (value === null || !entry) return null;
   if (EMAIL.test(value)) return value;
-  read.report.warn(path, entry.value.line, `«${value}» non è un indirizzo email valido: ignorato.`);
+  read.report.warn(path, entry.value.line, `«${shown(value)}» non è un indirizzo email valido: ignorato.`);
   return null;
 }
 
