@@ -62,7 +62,7 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
   const sessionPool = new pg.Pool({ connectionString: platform.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
   sessionPool.on('error', (err) => platform.log.warn({ err }, 'session pool error'));
-  installSessions(app, platform, sessionPool);
+  const stopSessionStore = installSessions(app, platform, sessionPool);
   app.use(sessionLocals);
   app.use(csrfProtection);
 
@@ -83,5 +83,11 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
 
   app.use(notFoundHandler);
   app.use(errorHandler(platform));
-  return { app, close: () => sessionPool.end() };
+  return {
+    app,
+    close: async () => {
+      stopSessionStore();
+      await sessionPool.end();
+    },
+  };
 }

@@ -20,6 +20,8 @@ export type AppModule = {
   initModels?: (sequelize: Sequelize) => void;
   router?: (platform: Platform) => Router;
   nav?: NavItem[];
+  /** Open-data links this area adds to the footer. */
+  footerLinks?: Array<{ label: string; href: string }>;
   jobs?: (platform: Platform) => JobDefinition<never>[];
   /** Demo data; runs in module order on an empty database. */
   seed?: (platform: Platform) => Promise<void>;

@@ -11,12 +11,14 @@ import type { Platform } from '../platform/context.js';
 const LOCKED_MESSAGE = 'Troppi tentativi non riusciti: per sicurezza l’accesso è bloccato per qualche minuto. Riprova più tardi o reimposta la password.';
 export const INVALID_LOGIN = 'Email o password non corretti.';
 
-export function installSessions(app: Express, platform: Platform, pool: pg.Pool): void {
+/** Returns a function that stops the store's pruning timer. */
+export function installSessions(app: Express, platform: Platform, pool: pg.Pool): () => void {
   const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15 });
   app.use(
     session({
       name: 'cithub.sid',
-      store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15 }),
+      store,
       secret: platform.config.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -45,4 +47,5 @@ export function installSessions(app: Express, platform: Platform, pool: pg.Pool)
     (req as Request & { viewer: unknown }).viewer = user ? actorFromUser(user, req.ip ?? null) : null;
     next();
   });
+  return () => store.close();
 }

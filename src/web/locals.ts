@@ -18,11 +18,17 @@ export const formatters = {
   bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`),
 };
 
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  const match = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
+  return match ? decodeURIComponent(match.slice(name.length + 1)) : undefined;
+}
+
 /** Locals that need no session or database, so even the 503 page can render. */
 export function baseLocals(config: Config, modules: AppModule[]) {
   const navItems: NavItem[] = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
+  const footerLinks = modules.flatMap((m) => m.footerLinks ?? []);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const lang = pickLanguage(req.session?.lang);
+    const lang = pickLanguage(cookieValue(req.headers.cookie, 'lang'));
     res.locals.lang = lang;
     res.locals.t = translator(lang);
     res.locals.viewer = null;
@@ -36,6 +42,7 @@ export function baseLocals(config: Config, modules: AppModule[]) {
     res.locals.breadcrumbs = [];
     res.locals.csrf = () => '';
     res.locals.navFor = navItems;
+    res.locals.footerLinks = footerLinks;
     res.locals.nav = navItems.filter((n) => !n.visible || n.visible(null));
     next();
   };
@@ -44,9 +51,6 @@ export function baseLocals(config: Config, modules: AppModule[]) {
 /** Locals that need the session: run after passport. */
 export function sessionLocals(req: Request, res: Response, next: NextFunction): void {
   const viewer = viewerOf(req);
-  const lang = pickLanguage(req.session.lang);
-  res.locals.lang = lang;
-  res.locals.t = translator(lang);
   res.locals.viewer = viewer;
   res.locals.isStaff = isStaff(viewer);
   res.locals.isAdmin = isAdmin(viewer);

@@ -23,9 +23,10 @@ function homeRouter(platform: Platform): Router {
   router.get('/accessibilita', (_req, res) => {
     res.render('home/accessibility', { title: 'Dichiarazione di accessibilità' });
   });
-  router.post('/lingua', (req, res) => {
-    req.session.lang = pickLanguage(req.body.lang);
-    res.redirect(safeBack(req.body.back));
+  // A preference cookie, not business state: a plain link works for visitors without creating a session.
+  router.get('/lingua', (req, res) => {
+    res.cookie('lang', pickLanguage(req.query.lang), { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: 365 * 86_400_000 });
+    res.redirect(safeBack(req.query.back));
   });
   return router;
 }
