@@ -615,7 +615,7 @@ class Reader {
       return null;
     }
     const value = this.scalarText(entry.value, path, required);
-    if (value === null && required && (entry.value.kind === 'scalar')) {
+    if (value === null && required && entry.value.kind === 'scalar' && isEmptyNode(entry.value)) {
       this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
     }
     return value;
@@ -718,7 +718,7 @@ class Reader {
     const node = entry.value;
     const raw = this.scalarText(node, path, required, true);
     if (raw === null) {
-      if (required && node.kind === 'scalar') this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
+      if (required && node.kind === 'scalar' && isEmptyNode(node)) this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
       return null;
     }
     const result = normaliseDate(raw);
@@ -1250,6 +1250,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     })
     .filter((x) => x !== null);
 
+  // Re-typed: TypeScript cannot see the assignments made inside takeIpaCode.
   const code: string | null = cedentIpaCode;
   return {
     publiccodeYmlVersion: version,

@@ -156,6 +156,17 @@ describe('parsePubliccode: warnings', () => {
     });
   });
 
+  it('reports an empty required value once, on its key line', () => {
+    const { asset, warnings } = parseOk(docWith({ '    shortDescription: Una descrizione breve': ['    shortDescription: ""'],
+      'softwareType: standalone/web': ['softwareType:'] }));
+    expect(warningAt(warnings, 'description.it.shortDescription')).to.deep.equal({
+      path: 'description.it.shortDescription', line: 12, message: 'La chiave obbligatoria «description.it.shortDescription» è vuota.',
+    });
+    expect(warningAt(warnings, 'softwareType').line).to.equal(9);
+    expect(asset.descriptions.it.shortDescription).to.equal(null);
+    expect(asset.complete).to.equal(false);
+  });
+
   it('maps old key spellings and warns', () => {
     const text = fixture('vocabulary-and-spelling.yml');
     const { asset, warnings } = parseOk(text);
