@@ -29,6 +29,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: booleanFlag.optional(),
   WORKERS: z.enum(['inline', 'separate']).optional(),
+  MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
   TRUST_PROXY: booleanFlag.default(false),
   CENTRE_NAME: z.string().min(3).default('CIT Lecce — Centro Innovazione e Tecnologie'),
@@ -51,6 +52,7 @@ export type Config = {
   demoMode: boolean;
   workers: 'inline' | 'separate';
   uploadMaxBytes: number;
+  mailRetryDelaySeconds: number;
   trustProxy: boolean;
   secureCookies: boolean;
   centre: { name: string; email: string; phone: string };
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMode: e.SEED_DEMO ?? embedded,
     workers: e.WORKERS ?? (embedded ? 'inline' : 'separate'),
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    mailRetryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,
     trustProxy: e.TRUST_PROXY,
     secureCookies: baseUrl.startsWith('https:'),
     centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE },

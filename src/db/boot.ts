@@ -31,7 +31,7 @@ export async function buildPlatform(
   if (opts.migrate !== false) await migrate(sequelize, log);
   const jobs = await JobQueue.start({ databaseUrl, sequelize, log, pollingIntervalSeconds: opts.pollingIntervalSeconds });
   const mail = new Mailer(
-    { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log },
+    { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log, retryDelaySeconds: config.mailRetryDelaySeconds },
     jobs,
   );
   const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize) };

@@ -52,13 +52,13 @@ async function stopOrphan(databaseDir: string, log: Logger): Promise<void> {
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: Logger,
-  opts: { database?: string; persistent?: boolean } = {},
+  opts: { database?: string; persistent?: boolean; port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(path.resolve(dataDir), 'postgres');
   mkdirSync(path.dirname(databaseDir), { recursive: true });
   // As root the server runs as the `postgres` user, which must be able to reach the folder.
   if (process.getuid?.() === 0) chmodSync(path.dirname(databaseDir), 0o755);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -26,7 +26,7 @@ export type MailRequest = {
 
 export class Mailer {
   constructor(
-    private readonly opts: { from: string; smtpUrl: string | null; outboxDir: string; baseUrl: string; centreName: string; log: Logger },
+    private readonly opts: { from: string; smtpUrl: string | null; outboxDir: string; baseUrl: string; centreName: string; log: Logger; retryDelaySeconds?: number },
     private readonly jobs: JobQueue,
   ) {}
 
@@ -62,7 +62,7 @@ export class Mailer {
   }
 
   jobDefinition(): JobDefinition<MailMessage> {
-    return { name: MAIL_QUEUE, handler: (m) => this.deliver(m), retryLimit: 20, retryDelaySeconds: 30, retryBackoff: true };
+    return { name: MAIL_QUEUE, handler: (m) => this.deliver(m), retryLimit: 20, retryDelaySeconds: this.opts.retryDelaySeconds ?? 30, retryBackoff: true };
   }
 
   async outbox(limit = 200): Promise<OutboxEntry[]> {

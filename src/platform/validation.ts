@@ -31,7 +31,11 @@ export const form = {
       .max(max, `${label} può avere al massimo ${max} caratteri.`)
       .optional()
       .transform((v) => (v ? v : null)),
-  checkbox: () => z.union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal(''), z.undefined()]).transform((v) => v === 'on' || v === 'true' || v === '1'),
+  checkbox: () =>
+    z
+      .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('')])
+      .optional()
+      .transform((v) => v === 'on' || v === 'true' || v === '1'),
   optionalInt: (min: number, max: number, label = 'Il valore') =>
     z
       .string()

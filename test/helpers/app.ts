@@ -34,6 +34,7 @@ async function start(): Promise<TestContext> {
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'true',
+    MAIL_RETRY_DELAY_SECONDS: '1',
   });
   const log = createLogger(config.logLevel);
   const platform = await buildPlatform(config, log, databaseUrl, { pollingIntervalSeconds: 0.5 });

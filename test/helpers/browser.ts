@@ -28,9 +28,22 @@ export function browser(): Promise<Browser> {
   return pending;
 }
 
+const cspErrors = new WeakMap<Page, string[]>();
+
 export async function newPage(): Promise<Page> {
   const context = await (await browser()).newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
-  return context.newPage();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  cspErrors.set(page, errors);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) errors.push(`${page.url()}: ${msg.text()}`);
+  });
+  return page;
+}
+
+/** What the page's strict CSP blocked so far (inline scripts or styles that would silently break the page). */
+export function cspViolations(page: Page): string[] {
+  return cspErrors.get(page) ?? [];
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -39,7 +52,8 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
 
 /** Runs axe with the WCAG 2.0/2.1 A and AA rules on the current page. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, so the page's strict CSP stays on while axe runs.
+  await page.evaluate(axeSource);
   return page.evaluate(async () => {
     // Runs in the page, where `axe` is a global.
     const g = globalThis as unknown as { axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: AxeViolation[] }> }; document: unknown };

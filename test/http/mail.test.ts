@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Mailer } from '../../src/platform/mail.js';
+import { testContext } from '../helpers/app.js';
+import { loginAs } from '../helpers/http.js';
+
+describe('mail', () => {
+  it('renders Italian HTML and text parts from the templates', async () => {
+    const { platform } = await testContext();
+    const message = await platform.mail.render({ to: 'a@b.it', subject: 'Prova', template: 'password-reset', data: { name: 'Anna', link: 'http://x/y', minutes: 60 } });
+    expect(message.html).to.contain('<html lang="it">');
+    expect(message.html).to.contain('Scegli una nuova password');
+    expect(message.text).to.contain('Buongiorno Anna,');
+    expect(message.text).to.contain('http://x/y');
+    expect(message.text).to.not.contain('<');
+  });
+
+  it('retries a send that failed during an SMTP outage, and loses nothing', async () => {
+    const { platform, inbox } = await testContext();
+    const to = `ritardo.${Date.now()}@comune.example.it`;
+    inbox.refuse = true;
+    try {
+      await platform.mail.send({ to, subject: 'Messaggio durante il guasto', template: 'password-reset', data: { name: '', link: 'http://x', minutes: 60 } });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(inbox.all(to)).to.have.length(0);
+    } finally {
+      inbox.refuse = false;
+    }
+    const mail = await inbox.waitFor(to, /Messaggio durante il guasto/, 30_000);
+    expect(mail.text).to.contain('http://x');
+    expect(inbox.all(to)).to.have.length(1);
+  });
+
+  it('writes to the outbox folder when no SMTP server is configured', async () => {
+    const { platform } = await testContext();
+    const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'cithub-outbox-'));
+    const mailer = new Mailer({ from: 'CIT <noreply@cit.example>', smtpUrl: null, outboxDir, baseUrl: 'http://localhost', centreName: 'CIT', log: platform.log }, platform.jobs);
+    const message = await mailer.render({ to: 'rtd@comune.example.it', subject: 'In cartella', template: 'invitation', data: { inviterName: 'Marco', entityName: 'Comune di Otranto', role: 'rtd', link: 'http://localhost/invito/abc', days: 7 } });
+    await mailer.deliver(message);
+    const files = readdirSync(outboxDir).sort();
+    expect(files.filter((f) => f.endsWith('.eml'))).to.have.length(1);
+    const [entry] = await mailer.outbox();
+    expect(entry).to.include({ to: 'rtd@comune.example.it', subject: 'In cartella' });
+    expect(entry.text).to.contain('Comune di Otranto');
+  });
+
+  it('lists the outbox for admins', async () => {
+    const admin = await loginAs('admin@cithub.example');
+    const page = await admin.get('/admin/posta');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('È configurato un server SMTP');
+  });
+});

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildPlatform } from '../../src/db/boot.js';
+import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { modules } from '../../src/modules/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { testContext } from '../helpers/app.js';
+import { anonymousAgent, loginAs } from '../helpers/http.js';
+
+describe('security and platform behaviour', () => {
+  it('refuses a POST without a CSRF token with 403 and records it', async () => {
+    const { app, platform } = await testContext();
+    const agent = await loginAs('staff@cithub.example');
+    const res = await agent.post('/profilo').type('form').send({ name: 'Senza token' });
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('La sessione del modulo è scaduta o non è valida.');
+    const bad = await agent.post('/profilo').type('form').send({ name: 'Token falso', _csrf: 'falso' });
+    expect(bad.status).to.equal(403);
+    expect((await request(app).post('/login').type('form').send({ email: 'a', password: 'b' })).status).to.equal(403);
+    const row = (await platform.sequelize.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'security.csrf-refused'`, { plain: true })) as { n: number };
+    expect(row.n).to.be.greaterThan(0);
+  });
+
+  it('sends a strict CSP and the usual security headers', async () => {
+    const { app } = await testContext();
+    const res = await request(app).get('/login');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).to.contain("script-src 'self'");
+    expect(csp).to.contain("style-src 'self'");
+    expect(csp).to.not.contain('unsafe-inline');
+    expect(csp).to.contain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    expect(res.headers['x-powered-by']).to.equal(undefined);
+    expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    expect(res.text).to.not.match(/<script>(?!<\/script>)/);
+    expect(res.text).to.not.match(/ style="/);
+  });
+
+  it('rejects over-long fields and oversized bodies with a clear message', async () => {
+    const agent = await loginAs('admin@cithub.example');
+    const token = await agent.csrf('/enti/nuovo');
+    const long = await agent.post('/enti').type('form').send({ _csrf: token, ipaCode: 'c_x001', name: 'A'.repeat(201), kind: 'comune', membershipStatus: 'active' });
+    expect(long.status).to.equal(422);
+    expect(long.text).to.contain('La denominazione può avere al massimo 200 caratteri.');
+    const huge = await agent.post('/enti').type('form').send({ _csrf: token, name: 'B'.repeat(400_000) });
+    expect(huge.status).to.equal(413);
+    expect(huge.text).to.contain('I dati inviati sono troppo grandi.');
+  });
+
+  it('answers health and readiness probes', async () => {
+    const { app } = await testContext();
+    expect((await request(app).get('/healthz')).body).to.deep.equal({ status: 'ok' });
+    expect((await request(app).get('/readyz')).body).to.deep.equal({ status: 'ok', database: 'reachable' });
+  });
+
+  it('shows Italian 404 pages and never a stack trace', async () => {
+    const { app } = await testContext();
+    const res = await request(app).get('/non-esiste');
+    expect(res.status).to.equal(404);
+    expect(res.text).to.contain('Pagina non trovata');
+    const junk = await request(app).get('/enti/abc');
+    expect(junk.status).to.equal(404);
+    expect(junk.text).to.not.contain('at ');
+  });
+
+  it('gives a 503 page while the database is down and recovers by itself', async () => {
+    const ctx = await testContext();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cithub-outage-'));
+    chmodSync(dir, 0o755);
+    const log = createLogger('silent');
+    const port = await freePort();
+    let db = await startEmbeddedPostgres(dir, log, { database: 'outage', port });
+    const platform = await buildPlatform(ctx.platform.config, log, db.url);
+    const { app, close } = await createApp(platform);
+    try {
+      expect((await request(app).get('/enti')).status).to.equal(200);
+      await db.stop();
+      const page = await request(app).get('/enti');
+      expect(page.status).to.equal(503);
+      expect(page.text).to.contain('Servizio temporaneamente non disponibile');
+      expect(page.headers['retry-after']).to.equal('30');
+      expect((await request(app).get('/readyz')).status).to.equal(503);
+      expect((await request(app).get('/healthz')).status).to.equal(200);
+      expect((await request(app).get('/accessibilita')).status).to.equal(200);
+      db = await startEmbeddedPostgres(dir, log, { database: 'outage', port });
+      expect((await request(app).get('/enti')).status).to.equal(200);
+      expect((await request(app).get('/readyz')).status).to.equal(200);
+    } finally {
+      await platform.jobs.stop().catch(() => undefined);
+      await close();
+      await platform.sequelize.close();
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+      // Sequelize models are process-wide: bind them back to the shared test database.
+      for (const m of modules) m.initModels?.(ctx.platform.sequelize);
+    }
+  });
+
+  it('switches the interface to English and back', async () => {
+    const visitor = await anonymousAgent();
+    const en = await visitor.get('/lingua?lang=en&back=/login');
+    expect(en.status).to.equal(302);
+    expect(en.headers.location).to.equal('/login');
+    const page = await visitor.get('/login');
+    expect(page.text).to.contain('<html lang="en">');
+    expect(page.text).to.contain('Skip to main content');
+    await visitor.get('/lingua?lang=it&back=//evil.example');
+    const back = await visitor.get('/login');
+    expect(back.text).to.contain('Vai al contenuto principale');
+    expect((await visitor.get('/lingua?lang=it&back=//evil.example')).headers.location).to.equal('/');
+  });
+});

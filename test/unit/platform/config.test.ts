@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cithub-config-'));
+
+describe('configuration', () => {
+  it('defaults to the embedded database, inline workers and demo data', () => {
+    const config = loadConfig({ DATA_DIR: tmp() });
+    expect(config.databaseUrl).to.equal(null);
+    expect(config.workers).to.equal('inline');
+    expect(config.seedDemo).to.equal(true);
+    expect(config.port).to.equal(3000);
+    expect(config.baseUrl).to.equal('http://localhost:3000');
+    expect(config.secureCookies).to.equal(false);
+  });
+
+  it('generates a session secret once and keeps it under DATA_DIR', () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    expect(first.length).to.be.greaterThan(40);
+    expect(readFileSync(path.join(dir, 'session-secret'), 'utf8')).to.equal(first);
+    expect(loadConfig({ DATA_DIR: dir }).sessionSecret).to.equal(first);
+  });
+
+  it('stops with one line naming a bad variable', () => {
+    expect(() => loadConfig({ PORT: 'ottanta' })).to.throw(ConfigError, /PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).to.throw(ConfigError, /DATABASE_URL/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail' })).to.throw(ConfigError, /SMTP_URL/);
+    expect(() => loadConfig({ SESSION_SECRET: 'corto' })).to.throw(ConfigError, /SESSION_SECRET/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).to.throw(ConfigError, /LOG_LEVEL/);
+    try {
+      loadConfig({ PORT: '99999' });
+    } catch (err) {
+      expect((err as Error).message).to.not.include('\n');
+    }
+  });
+
+  it('requires DATABASE_URL and SESSION_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /DATABASE_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cithub' })).to.throw(ConfigError, /SESSION_SECRET/);
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cithub', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://cit.example.it' });
+    expect(config.workers).to.equal('separate');
+    expect(config.seedDemo).to.equal(false);
+    expect(config.secureCookies).to.equal(true);
+  });
+});
