@@ -2,20 +2,19 @@
 // so tests import it and drive it with supertest.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import { modules } from './modules/index.js';
 import type { Platform } from './platform/context.js';
+import { ROOT, VIEWS_DIR } from './platform/paths.js';
 import { installSessions } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './web/i18n.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
@@ -26,7 +25,7 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
-  app.set('views', path.join(root, 'views'));
+  app.set('views', VIEWS_DIR);
   if (config.env === 'production') app.enable('view cache');
 
   app.use(
@@ -43,8 +42,8 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
   );
   installSecurityHeaders(app, config.secureCookies);
   const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, index: false as const };
-  app.use('/static/bi', express.static(path.join(root, 'node_modules', 'bootstrap-italia', 'dist'), staticOptions));
-  app.use('/static/app', express.static(path.join(root, 'public'), staticOptions));
+  app.use('/static/bi', express.static(path.join(ROOT, 'node_modules', 'bootstrap-italia', 'dist'), staticOptions));
+  app.use('/static/app', express.static(path.join(ROOT, 'public'), staticOptions));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

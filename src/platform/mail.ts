@@ -3,15 +3,15 @@
 // written to an outbox folder that admins can read at /admin/posta.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import nodemailer from 'nodemailer';
 import type { Transaction } from 'sequelize';
 import type { JobDefinition, JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
+import { VIEWS_DIR } from './paths.js';
 
 export const MAIL_QUEUE = 'mail.send';
-const viewsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views', 'mail');
+const viewsDir = path.join(VIEWS_DIR, 'mail');
 
 export type MailMessage = { to: string; subject: string; html: string; text: string };
 export type OutboxEntry = MailMessage & { id: string; date: string; from: string };

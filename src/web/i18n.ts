@@ -2,12 +2,12 @@
 // each a namespace; `t('catalog:title')` reads locales/<lang>/catalog.json.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../platform/paths.js';
 import i18next, { type Resource, type TFunction } from 'i18next';
 
 export const LANGUAGES = ['it', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-const localesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'locales');
+const localesDir = path.join(ROOT, 'locales');
 
 let ready: Promise<unknown> | null = null;
 
