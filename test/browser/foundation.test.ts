@@ -68,8 +68,8 @@ describe('foundation in a real browser', function () {
     await invitee.fill('#f-password', 'password-di-chiara');
     await invitee.fill('#f-confirmPassword', 'password-di-chiara');
     await Promise.all([invitee.waitForURL(`${baseUrl}/`), invitee.click('main form button[type=submit]')]);
-    expect(await invitee.textContent('h1')).to.contain('Chiara Longo');
-    expect(await invitee.textContent('main')).to.contain('Comune di Giurdignano');
+    await invitee.waitForSelector('h1:has-text("Chiara Longo")');
+    expect(await invitee.textContent('main .lead')).to.contain('Comune di Giurdignano');
     await invitee.context().close();
   });
 });
