@@ -1,22 +1,13 @@
 // Process entry: configuration, database (embedded or DATABASE_URL), migrations, demo data, listen, graceful shutdown.
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './db/boot.js';
 import { createLogger } from './platform/logger.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const { url, embedded } = await openDatabase(config, log);
   const platform = await buildPlatform(config, log, url);

@@ -1,19 +1,10 @@
 // The job-queue worker (Procfile `worker`): mail, reminders and SLA checks, outside the web processes.
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { buildPlatform, jobDefinitions } from './db/boot.js';
 import { createLogger } from './platform/logger.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (!config.databaseUrl) {
     console.error('Il worker separato richiede DATABASE_URL (con il database integrato i job girano nel processo web).');
     process.exit(1);

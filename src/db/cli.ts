@@ -1,5 +1,5 @@
 // `npm run migrate` and `npm run seed`: against DATABASE_URL, or the embedded server under DATA_DIR.
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../platform/logger.js';
 import { buildPlatform, openDatabase, runSeeds } from './boot.js';
 import { migrate } from './migrate.js';
@@ -10,7 +10,7 @@ async function main(command: string | undefined): Promise<void> {
     console.error('uso: tsx src/db/cli.ts migrate|seed');
     process.exit(2);
   }
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const { url, embedded } = await openDatabase(config, log);
   try {
@@ -32,6 +32,6 @@ async function main(command: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err);
   process.exit(1);
 });
