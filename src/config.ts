@@ -67,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    throw new ConfigError(`Configurazione non valida: ${name} ${issue.message}`);
+    throw new ConfigError(`Configurazione non valida: ${name}: ${issue.message}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
