@@ -1,0 +1,188 @@
+// Desk emails, in Italian, through the mail job queue and inside the transaction of the change.
+// The body's requester never receives internal notes; staff recipients are checked to be staff.
+// Every desk notification is optional (users.notify_optional), except SLA warnings to staff, which
+// are part of their duty.
+import { Op, type Transaction } from 'sequelize';
+import type { Platform } from '../../platform/context.js';
+import { formatters } from '../../web/locals.js';
+import { User } from '../accounts/models.js';
+import { Entity } from '../entities/models.js';
+import { deskConfig } from './config.js';
+import type { DeskRequest } from './models.js';
+import { isAssignableRole } from './policy.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATE_LABELS, type RequestState } from './states.js';
+
+export type ReplyInfo = { authorName: string; text: string; attachmentNames: string[]; internal: boolean; side: 'body' | 'staff' };
+
+export const requestLink = (platform: Platform, id: number) => `${platform.config.baseUrl}/richieste/${id}`;
+
+function shortSubject(subject: string): string {
+  return subject.length > 60 ? `${subject.slice(0, 57)}…` : subject;
+}
+
+export const mailSubject = (request: { id: number; subject: string }, tail: string) => `Richiesta n. ${request.id} «${shortSubject(request.subject)}»: ${tail}`;
+
+async function activeUser(id: number | null, transaction?: Transaction): Promise<User | null> {
+  if (!id) return null;
+  const user = await User.findByPk(id, { transaction });
+  return user && user.status === 'active' ? user : null;
+}
+
+async function entityName(request: DeskRequest, transaction?: Transaction): Promise<string> {
+  const entity = await Entity.findByPk(request.entityId, { attributes: ['name'], transaction });
+  return entity?.name ?? '';
+}
+
+/**
+ * To the body's requester: a public reply from the centre and/or the new state. Not sent for the
+ * requester's own actions, nor when they turned optional notifications off.
+ */
+export async function notifyRequester(
+  platform: Platform,
+  transaction: Transaction,
+  request: DeskRequest,
+  change: { reply: ReplyInfo | null; fromState: RequestState | null },
+  actorUserId: number | null,
+): Promise<void> {
+  const reply = change.reply && !change.reply.internal && change.reply.side === 'staff' ? change.reply : null;
+  const stateChanged = change.fromState !== null && change.fromState !== request.state;
+  if (!reply && !stateChanged) return;
+  if (request.requesterId === actorUserId) return;
+  const user = await activeUser(request.requesterId, transaction);
+  if (!user || !user.notifyOptional || isAssignableRole(user.role)) return;
+  const stateLabel = STATE_LABELS[request.state];
+  const tail = reply && stateChanged ? `nuova risposta, stato «${stateLabel}»` : reply ? 'nuova risposta dal centro' : `stato «${stateLabel}»`;
+  await platform.mail.send(
+    {
+      to: user.email,
+      subject: mailSubject(request, tail),
+      template: 'desk-update',
+      data: {
+        recipientName: user.name,
+        request: { id: request.id, subject: request.subject },
+        entityName: await entityName(request, transaction),
+        reply: reply ? { authorName: reply.authorName, text: reply.text, attachmentNames: reply.attachmentNames } : null,
+        stateLabel: stateChanged ? stateLabel : null,
+        waiting: request.state === 'waiting',
+        resolved: request.state === 'resolved',
+        closed: request.state === 'closed',
+        link: requestLink(platform, request.id),
+      },
+    },
+    transaction,
+  );
+}
+
+/** To the assignee (staff): a new reply or note by someone else, or the assignment itself. */
+export async function notifyAssignee(
+  platform: Platform,
+  transaction: Transaction,
+  request: DeskRequest,
+  event: { kind: 'assigned'; byName: string } | { kind: 'message'; reply: ReplyInfo },
+  actorUserId: number | null,
+): Promise<void> {
+  if (!request.assigneeId || request.assigneeId === actorUserId) return;
+  const user = await activeUser(request.assigneeId, transaction);
+  if (!user || !user.notifyOptional || !isAssignableRole(user.role)) return;
+  const name = await entityName(request, transaction);
+  const tail =
+    event.kind === 'assigned'
+      ? 'assegnata a te'
+      : event.reply.internal
+        ? `nota interna di ${event.reply.authorName}`
+        : event.reply.side === 'body'
+          ? `nuova risposta da ${name}`
+          : `nuova risposta di ${event.reply.authorName}`;
+  await platform.mail.send(
+    {
+      to: user.email,
+      subject: mailSubject(request, tail),
+      template: 'desk-staff',
+      data: {
+        recipientName: user.name,
+        request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority], state: STATE_LABELS[request.state] },
+        entityName: name,
+        assignedBy: event.kind === 'assigned' ? event.byName : null,
+        message: event.kind === 'message' ? event.reply : null,
+        link: requestLink(platform, request.id),
+      },
+    },
+    transaction,
+  );
+}
+
+/** The desk's supervisors: the chosen staff, or every active administrator. */
+export async function supervisors(platform: Platform, transaction?: Transaction): Promise<User[]> {
+  const { settings } = await deskConfig(platform.sequelize);
+  const where = settings.supervisorIds.length ? { id: { [Op.in]: settings.supervisorIds } } : { role: 'admin' };
+  const users = await User.findAll({ where: { ...where, status: 'active' }, order: [['id', 'ASC']], transaction });
+  return users.filter((u) => isAssignableRole(u.role));
+}
+
+/** A new request: its triage is the supervisors' job. */
+export async function notifyNewRequest(platform: Platform, transaction: Transaction, request: DeskRequest, requesterName: string): Promise<void> {
+  const name = await entityName(request, transaction);
+  for (const user of await supervisors(platform, transaction)) {
+    if (!user.notifyOptional) continue;
+    await platform.mail.send(
+      {
+        to: user.email,
+        subject: mailSubject(request, `nuova richiesta da ${name}`),
+        template: 'desk-new',
+        data: {
+          recipientName: user.name,
+          request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority] },
+          entityName: name,
+          requesterName,
+          link: requestLink(platform, request.id),
+        },
+      },
+      transaction,
+    );
+  }
+}
+
+export type SlaWarning = { clock: 'first_response' | 'resolution'; dueAt: Date; remainingMinutes: number };
+
+/** SLA about to be missed: to the assignee and the supervisors (always sent: it is their duty). */
+export async function notifySlaWarning(platform: Platform, transaction: Transaction, request: DeskRequest, warnings: SlaWarning[]): Promise<string[]> {
+  const recipients = new Map<number, User>();
+  const assignee = await activeUser(request.assigneeId, transaction);
+  if (assignee && isAssignableRole(assignee.role)) recipients.set(assignee.id, assignee);
+  for (const s of await supervisors(platform, transaction)) recipients.set(s.id, s);
+  const name = await entityName(request, transaction);
+  const clocks = warnings.map((w) => ({
+    label: w.clock === 'first_response' ? 'Prima risposta' : 'Risoluzione',
+    dueAt: formatters.dateTime(w.dueAt),
+    remaining: formatMinutes(w.remainingMinutes),
+  }));
+  for (const user of recipients.values()) {
+    await platform.mail.send(
+      {
+        to: user.email,
+        subject: mailSubject(request, 'scadenza SLA vicina'),
+        template: 'desk-sla',
+        data: {
+          recipientName: user.name,
+          isAssignee: user.id === request.assigneeId,
+          unassigned: !request.assigneeId,
+          request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority], state: STATE_LABELS[request.state] },
+          entityName: name,
+          clocks,
+          link: requestLink(platform, request.id),
+        },
+      },
+      transaction,
+    );
+  }
+  return [...recipients.values()].map((u) => u.email);
+}
+
+/** "2 h 30 min" of business time. */
+export function formatMinutes(minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  if (h === 0) return `${rest} min`;
+  return rest ? `${h} h ${rest} min` : `${h} h`;
+}

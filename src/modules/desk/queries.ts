@@ -1,0 +1,244 @@
+// Lists of requests: a body's own list and the staff queue (filters, sort, pagination, CSV), each
+// answered with a fixed number of indexed statements whatever the number of rows.
+import { QueryTypes } from 'sequelize';
+import { isStaff, type Viewer } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import type { BusinessCalendar } from '../../platform/calendar.js';
+import { deskConfig, type DeskSettings } from './config.js';
+import { queueFilterSchema, type QueueFilter } from './schemas.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATE_LABELS, type RequestCategory, type RequestPriority, type RequestState } from './states.js';
+
+export const RUNNING_STATES = "('new','assigned','in_progress')";
+export const OVERDUE_SQL = `(r.state IN ${RUNNING_STATES} AND (r.resolution_due_at <= now() OR (r.first_response_at IS NULL AND r.first_response_due_at <= now())))`;
+
+export type ListRow = {
+  id: number;
+  entityId: number;
+  entityName: string;
+  subject: string;
+  category: RequestCategory;
+  priority: RequestPriority;
+  state: RequestState;
+  requesterName: string | null;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  firstResponseAt: Date | null;
+  firstResponseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  firstResponseMet: boolean | null;
+  resolutionMet: boolean | null;
+  messageCount: number;
+};
+
+export type DueInfo = { label: string; at: Date | null; status: 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'missed' | 'none'; text: string };
+
+/** The next SLA deadline of a row and how close it is, for the queue's highlighting. */
+export function dueInfo(row: Pick<ListRow, 'state' | 'category' | 'firstResponseAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseMet' | 'resolutionMet'>, settings: DeskSettings, calendar: BusinessCalendar, now: Date): DueInfo {
+  if (row.state === 'resolved' || row.state === 'closed') {
+    if (row.resolutionMet === false || row.firstResponseMet === false) return { label: 'SLA', at: null, status: 'missed', text: 'Non rispettato' };
+    if (row.resolutionMet === true) return { label: 'SLA', at: null, status: 'met', text: 'Rispettato' };
+    return { label: 'SLA', at: null, status: 'none', text: '—' };
+  }
+  if (row.state === 'waiting') return { label: 'SLA', at: null, status: 'paused', text: 'In pausa (attesa del richiedente)' };
+  const targets = settings.slaTargets[row.category];
+  const first = !row.firstResponseAt && row.firstResponseDueAt;
+  const at = first ? row.firstResponseDueAt : row.resolutionDueAt;
+  const target = first ? targets.firstResponseMinutes : targets.resolutionMinutes;
+  const label = first ? 'Prima risposta' : 'Risoluzione';
+  if (!at) return { label, at: null, status: 'none', text: '—' };
+  // A missed first response stays missed even when the resolution deadline is still far.
+  const firstMissed = !row.firstResponseAt && row.firstResponseDueAt && row.firstResponseDueAt <= now;
+  if (at <= now || firstMissed) return { label, at, status: 'breached', text: 'Scaduta' };
+  const remaining = calendar.businessMinutesBetween(now, at);
+  return { label, at, status: target - remaining >= target * settings.warningRatio ? 'warning' : 'ok', text: remaining < 60 ? `${Math.max(1, Math.round(remaining))} min lavorativi` : `${Math.round(remaining / 60)} h lavorative` };
+}
+
+type Where = { sql: string; replacements: Record<string, unknown> };
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The filter as the viewer may use it: a body's users are always scoped to their body. */
+export function normaliseFilter(viewer: Viewer, query: unknown): QueueFilter {
+  const filter = queueFilterSchema.parse(query ?? {});
+  const staff = isStaff(viewer);
+  if (!staff) {
+    delete filter.entity;
+    delete filter.assignee;
+    delete filter.overdue;
+  }
+  filter.state ??= staff ? 'open' : 'all';
+  filter.sort ??= staff ? 'due' : 'updated';
+  return filter;
+}
+
+export function whereOf(viewer: Viewer, filter: QueueFilter): Where {
+  const clauses: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  if (!isStaff(viewer)) {
+    clauses.push('r.entity_id = :viewerEntity');
+    replacements.viewerEntity = viewer?.entityId ?? -1;
+  } else if (filter.entity) {
+    clauses.push('r.entity_id = :entity');
+    replacements.entity = filter.entity;
+  }
+  if (filter.state === 'open') clauses.push("r.state IN ('new','assigned','in_progress','waiting')");
+  else if (filter.state && filter.state !== 'all') {
+    clauses.push('r.state = :state');
+    replacements.state = filter.state;
+  }
+  if (filter.category) {
+    clauses.push('r.category = :category');
+    replacements.category = filter.category;
+  }
+  if (filter.priority) {
+    clauses.push('r.priority = :priority');
+    replacements.priority = filter.priority;
+  }
+  if (filter.assignee === 'me') {
+    clauses.push('r.assignee_id = :me');
+    replacements.me = viewer?.userId ?? -1;
+  } else if (filter.assignee === 'none') clauses.push('r.assignee_id IS NULL');
+  else if (filter.assignee) {
+    clauses.push('r.assignee_id = :assignee');
+    replacements.assignee = Number(filter.assignee);
+  }
+  if (filter.overdue) clauses.push(OVERDUE_SQL);
+  if (filter.q) {
+    const number = /^#?(\d{1,9})$/.exec(filter.q);
+    if (number) {
+      clauses.push('(r.id = :qid OR lower(r.subject) LIKE :qlike)');
+      replacements.qid = Number(number[1]);
+    } else clauses.push('lower(r.subject) LIKE :qlike');
+    replacements.qlike = `%${escapeLike(filter.q.toLowerCase())}%`;
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', replacements };
+}
+
+const ORDER: Record<string, string> = {
+  due: 'r.resolution_due_at ASC NULLS LAST, r.id ASC',
+  updated: 'r.last_activity_at DESC, r.id DESC',
+  created: 'r.created_at DESC, r.id DESC',
+  priority: "CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, r.resolution_due_at ASC NULLS LAST, r.id ASC",
+};
+
+const SELECT = `SELECT r.id, r.entity_id AS "entityId", e.name AS "entityName", r.subject, r.category, r.priority, r.state,
+       rq.name AS "requesterName", r.assignee_id AS "assigneeId", asg.name AS "assigneeName",
+       r.created_at AS "createdAt", r.last_activity_at AS "lastActivityAt", r.first_response_at AS "firstResponseAt",
+       r.first_response_due_at AS "firstResponseDueAt", r.resolution_due_at AS "resolutionDueAt",
+       r.resolved_at AS "resolvedAt", r.closed_at AS "closedAt", r.first_response_met AS "firstResponseMet",
+       r.resolution_met AS "resolutionMet", r.message_count AS "messageCount"
+  FROM desk_requests r
+  JOIN entities e ON e.id = r.entity_id
+  LEFT JOIN users rq ON rq.id = r.requester_id
+  LEFT JOIN users asg ON asg.id = r.assignee_id`;
+
+export async function listRequests(platform: Platform, viewer: Viewer, query: unknown, page: { perPage: number; offset: number }, now = new Date()) {
+  const filter = normaliseFilter(viewer, query);
+  const { sql, replacements } = whereOf(viewer, filter);
+  const [rows, [count], config] = await Promise.all([
+    platform.sequelize.query<ListRow>(`${SELECT} ${sql} ORDER BY ${ORDER[filter.sort!]} LIMIT :limit OFFSET :offset`, {
+      replacements: { ...replacements, limit: page.perPage, offset: page.offset },
+      type: QueryTypes.SELECT,
+    }),
+    platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM desk_requests r ${sql}`, { replacements, type: QueryTypes.SELECT }),
+    deskConfig(platform.sequelize),
+  ]);
+  const items = rows.map((r) => ({ ...r, due: dueInfo(r, config.settings, config.calendar, now) }));
+  return { filter, rows: items, total: Number(count.n) };
+}
+
+/** Counts for the home cards. */
+export async function deskCounts(platform: Platform, viewer: Viewer): Promise<{ open: number; mine: number; overdue: number; unassigned: number; waiting: number }> {
+  if (!viewer) return { open: 0, mine: 0, overdue: 0, unassigned: 0, waiting: 0 };
+  if (!isStaff(viewer)) {
+    const [row] = await platform.sequelize.query<{ open: string; waiting: string }>(
+      `SELECT count(*) FILTER (WHERE state IN ('new','assigned','in_progress','waiting')) AS open, count(*) FILTER (WHERE state = 'waiting') AS waiting
+         FROM desk_requests WHERE entity_id = :e`,
+      { replacements: { e: viewer.entityId ?? -1 }, type: QueryTypes.SELECT },
+    );
+    return { open: Number(row.open), waiting: Number(row.waiting), mine: 0, overdue: 0, unassigned: 0 };
+  }
+  const [row] = await platform.sequelize.query<{ mine: string; overdue: string; unassigned: string }>(
+    `SELECT (SELECT count(*) FROM desk_requests WHERE assignee_id = :me AND state IN ('new','assigned','in_progress','waiting')) AS mine,
+            (SELECT count(*) FROM desk_requests r WHERE ${OVERDUE_SQL}) AS overdue,
+            (SELECT count(*) FROM desk_requests WHERE state = 'new') AS unassigned`,
+    { replacements: { me: viewer.userId }, type: QueryTypes.SELECT },
+  );
+  return { open: 0, waiting: 0, mine: Number(row.mine), overdue: Number(row.overdue), unassigned: Number(row.unassigned) };
+}
+
+export const CSV_COLUMNS = [
+  'numero',
+  'ente',
+  'codice_ipa',
+  'oggetto',
+  'categoria',
+  'priorita',
+  'stato',
+  'richiedente',
+  'assegnata_a',
+  'aperta_il',
+  'prima_risposta_il',
+  'scadenza_prima_risposta',
+  'scadenza_risoluzione',
+  'risolta_il',
+  'chiusa_il',
+  'sla_prima_risposta',
+  'sla_risoluzione',
+  'messaggi_pubblici',
+] as const;
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
+const met = (v: boolean | null) => (v === null ? '' : v ? 'rispettato' : 'non rispettato');
+
+/**
+ * The filtered list as CSV rows, read in keyset batches. Only request fields: no message text at all,
+ * so no internal note can slip into an export.
+ */
+export async function* exportRows(platform: Platform, viewer: Viewer, query: unknown): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string | number>> {
+  const filter = normaliseFilter(viewer, query);
+  const { sql, replacements } = whereOf(viewer, filter);
+  let lastId = 0;
+  for (;;) {
+    const rows = await platform.sequelize.query<ListRow & { ipaCode: string }>(
+      `SELECT r.id, e.name AS "entityName", e.ipa_code AS "ipaCode", r.subject, r.category, r.priority, r.state,
+              rq.name AS "requesterName", asg.name AS "assigneeName", r.created_at AS "createdAt", r.first_response_at AS "firstResponseAt",
+              r.first_response_due_at AS "firstResponseDueAt", r.resolution_due_at AS "resolutionDueAt", r.resolved_at AS "resolvedAt",
+              r.closed_at AS "closedAt", r.first_response_met AS "firstResponseMet", r.resolution_met AS "resolutionMet", r.message_count AS "messageCount"
+         FROM desk_requests r JOIN entities e ON e.id = r.entity_id
+         LEFT JOIN users rq ON rq.id = r.requester_id LEFT JOIN users asg ON asg.id = r.assignee_id
+         ${sql ? `${sql} AND` : 'WHERE'} r.id > :lastId ORDER BY r.id LIMIT 1000`,
+      { replacements: { ...replacements, lastId }, type: QueryTypes.SELECT },
+    );
+    if (!rows.length) return;
+    for (const r of rows) {
+      yield {
+        numero: r.id,
+        ente: r.entityName,
+        codice_ipa: r.ipaCode,
+        oggetto: r.subject,
+        categoria: CATEGORY_LABELS[r.category],
+        priorita: PRIORITY_LABELS[r.priority],
+        stato: STATE_LABELS[r.state],
+        richiedente: r.requesterName ?? '',
+        assegnata_a: r.assigneeName ?? '',
+        aperta_il: iso(r.createdAt),
+        prima_risposta_il: iso(r.firstResponseAt),
+        scadenza_prima_risposta: r.firstResponseAt ? '' : iso(r.firstResponseDueAt),
+        scadenza_risoluzione: r.state === 'resolved' || r.state === 'closed' ? '' : iso(r.resolutionDueAt),
+        risolta_il: iso(r.resolvedAt),
+        chiusa_il: iso(r.closedAt),
+        sla_prima_risposta: met(r.firstResponseMet),
+        sla_risoluzione: met(r.resolutionMet),
+        messaggi_pubblici: r.messageCount,
+      };
+    }
+    lastId = rows[rows.length - 1].id;
+  }
+}

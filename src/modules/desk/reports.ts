@@ -1,0 +1,155 @@
+// Desk reports for staff: requests by body, category, state, month and operator, with median
+// first-response and resolution times in business hours, SLA met %, satisfaction average.
+// Aggregated in SQL from the figures stored at each change (computed from the history).
+import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
+import type { Platform } from '../../platform/context.js';
+import { form } from '../../platform/validation.js';
+import { CATEGORY_LABELS, REQUEST_CATEGORIES, STATE_LABELS, type RequestCategory, type RequestState } from './states.js';
+
+export const REPORT_TABLES = {
+  ente: { title: 'Richieste per ente', keyLabel: 'Ente' },
+  categoria: { title: 'Richieste per categoria', keyLabel: 'Categoria' },
+  stato: { title: 'Richieste per stato', keyLabel: 'Stato' },
+  mese: { title: 'Richieste per mese di apertura', keyLabel: 'Mese' },
+  operatore: { title: 'Richieste per operatore assegnatario', keyLabel: 'Operatore' },
+} as const;
+export type ReportTable = keyof typeof REPORT_TABLES;
+
+export const reportFilterSchema = z
+  .object({
+    from: form.optionalDate('La data di inizio'),
+    to: form.optionalDate('La data di fine'),
+    category: z.enum(REQUEST_CATEGORIES).optional().catch(undefined),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'La data di fine deve seguire quella di inizio.', path: ['to'] });
+
+export type ReportFilter = { from: string; to: string; category?: RequestCategory };
+
+export type ReportRow = {
+  key: string;
+  label: string;
+  total: number;
+  open: number;
+  done: number;
+  medianFirstResponseHours: number | null;
+  medianResolutionHours: number | null;
+  slaMeasured: number;
+  slaMetPercent: number | null;
+  satisfaction: number | null;
+  surveys: number;
+};
+
+const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+
+const GROUPS: Record<ReportTable, { key: string; label: string; order: string }> = {
+  ente: { key: 'e.id::text', label: 'min(e.name)', order: 'total DESC, label' },
+  categoria: { key: 'r.category', label: 'r.category', order: 'total DESC, label' },
+  stato: { key: 'r.state', label: 'r.state', order: "array_position(ARRAY['new','assigned','in_progress','waiting','resolved','closed'], min(r.state))" },
+  mese: { key: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", label: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", order: 'key' },
+  operatore: { key: "coalesce(r.assignee_id::text, '-')", label: "coalesce(min(asg.name), '(non assegnata)')", order: 'total DESC, label' },
+};
+
+/** Default period: the last twelve months up to today (Europe/Rome). */
+export function parseReportFilter(query: unknown, today = new Date()): { filter: ReportFilter; errors: Record<string, string> } {
+  const parsed = reportFilterSchema.safeParse(query ?? {});
+  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(d);
+  const yearAgo = new Date(today.getTime() - 365 * 86_400_000);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) errors[String(i.path[0] ?? '_form')] ??= i.message;
+    return { filter: { from: day(yearAgo), to: day(today) }, errors };
+  }
+  return { filter: { from: parsed.data.from ?? day(yearAgo), to: parsed.data.to ?? day(today), category: parsed.data.category }, errors: {} };
+}
+
+function where(filter: ReportFilter): { sql: string; replacements: Record<string, unknown> } {
+  const clauses = ["r.created_at >= CAST(CAST(:from AS date) AS timestamp) AT TIME ZONE 'Europe/Rome'", "r.created_at < CAST(CAST(:to AS date) + 1 AS timestamp) AT TIME ZONE 'Europe/Rome'"];
+  const replacements: Record<string, unknown> = { from: filter.from, to: filter.to };
+  if (filter.category) {
+    clauses.push('r.category = :category');
+    replacements.category = filter.category;
+  }
+  return { sql: `WHERE ${clauses.join(' AND ')}`, replacements };
+}
+
+const METRICS = `count(*)::int AS total,
+  (count(*) FILTER (WHERE r.state IN ('new','assigned','in_progress','waiting')))::int AS open,
+  (count(*) FILTER (WHERE r.state IN ('resolved','closed')))::int AS done,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.first_response_minutes) AS median_first,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.resolution_minutes) AS median_resolution,
+  (count(*) FILTER (WHERE r.resolution_met IS NOT NULL))::int AS sla_n,
+  (count(*) FILTER (WHERE r.resolution_met AND r.first_response_met IS NOT FALSE))::int AS sla_met,
+  avg(s.rating)::float AS satisfaction,
+  count(s.rating)::int AS surveys`;
+
+const FROM = `FROM desk_requests r
+  JOIN entities e ON e.id = r.entity_id
+  LEFT JOIN users asg ON asg.id = r.assignee_id
+  LEFT JOIN LATERAL (SELECT rating FROM desk_surveys ds WHERE ds.request_id = r.id AND ds.answered_at IS NOT NULL ORDER BY ds.answered_at DESC LIMIT 1) s ON true`;
+
+type RawRow = { key: string; label: string; total: number; open: number; done: number; median_first: number | null; median_resolution: number | null; sla_n: number; sla_met: number; satisfaction: number | null; surveys: number };
+
+function toRow(table: ReportTable | null, r: RawRow): ReportRow {
+  let label = r.label;
+  if (table === 'categoria') label = CATEGORY_LABELS[r.label as RequestCategory] ?? r.label;
+  if (table === 'stato') label = STATE_LABELS[r.label as RequestState] ?? r.label;
+  if (table === 'mese') {
+    const [y, m] = r.label.split('-').map(Number);
+    label = `${MONTHS[m - 1]} ${y}`;
+  }
+  const hours = (v: number | null) => (v == null ? null : Math.round((Number(v) / 60) * 10) / 10);
+  return {
+    key: r.key,
+    label,
+    total: r.total,
+    open: r.open,
+    done: r.done,
+    medianFirstResponseHours: hours(r.median_first),
+    medianResolutionHours: hours(r.median_resolution),
+    slaMeasured: r.sla_n,
+    slaMetPercent: r.sla_n ? Math.round((r.sla_met / r.sla_n) * 1000) / 10 : null,
+    satisfaction: r.satisfaction == null ? null : Math.round(r.satisfaction * 100) / 100,
+    surveys: r.surveys,
+  };
+}
+
+export async function reportTable(platform: Platform, table: ReportTable, filter: ReportFilter): Promise<ReportRow[]> {
+  const g = GROUPS[table];
+  const { sql, replacements } = where(filter);
+  const rows = await platform.sequelize.query<RawRow>(`SELECT ${g.key} AS key, ${g.label} AS label, ${METRICS} ${FROM} ${sql} GROUP BY ${g.key} ORDER BY ${g.order} LIMIT 5000`, {
+    replacements,
+    type: QueryTypes.SELECT,
+  });
+  return rows.map((r) => toRow(table, r));
+}
+
+export async function reportSummary(platform: Platform, filter: ReportFilter): Promise<ReportRow> {
+  const { sql, replacements } = where(filter);
+  const [row] = await platform.sequelize.query<RawRow>(`SELECT 'all' AS key, 'Totale' AS label, ${METRICS} ${FROM} ${sql}`, { replacements, type: QueryTypes.SELECT });
+  return toRow(null, row);
+}
+
+export async function fullReport(platform: Platform, filter: ReportFilter) {
+  const tables = Object.keys(REPORT_TABLES) as ReportTable[];
+  const [summary, ...rows] = await Promise.all([reportSummary(platform, filter), ...tables.map((t) => reportTable(platform, t, filter))]);
+  return { summary, tables: tables.map((t, i) => ({ id: t, ...REPORT_TABLES[t], rows: rows[i] })) };
+}
+
+export const REPORT_CSV_COLUMNS = ['richieste', 'aperte', 'risolte_o_chiuse', 'mediana_prima_risposta_ore_lavorative', 'mediana_risoluzione_ore_lavorative', 'richieste_con_sla_misurato', 'sla_rispettato_percentuale', 'soddisfazione_media', 'questionari'] as const;
+
+export function csvRecord(table: ReportTable, r: ReportRow): Record<string, string | number> {
+  const dec = (v: number | null) => (v == null ? '' : String(v).replace('.', ','));
+  return {
+    [table]: r.label,
+    richieste: r.total,
+    aperte: r.open,
+    risolte_o_chiuse: r.done,
+    mediana_prima_risposta_ore_lavorative: dec(r.medianFirstResponseHours),
+    mediana_risoluzione_ore_lavorative: dec(r.medianResolutionHours),
+    richieste_con_sla_misurato: r.slaMeasured,
+    sla_rispettato_percentuale: dec(r.slaMetPercent),
+    soddisfazione_media: dec(r.satisfaction),
+    questionari: r.surveys,
+  };
+}

@@ -1,0 +1,381 @@
+import { stringify } from 'csv-stringify';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { isStaff, type Actor } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { parsePage, paginate } from '../../web/pagination.js';
+import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { Entity } from '../entities/models.js';
+import {
+  addLocalHoliday,
+  calendarSetting,
+  deskSettingsValues,
+  deskSettingsView,
+  removeLocalHoliday,
+  saveCalendarHours,
+  saveDeskSettingsForm,
+  upcomingHolidays,
+} from './admin.js';
+import { deskConfig } from './config.js';
+import type { KbArticle } from './models.js';
+import { createArticle, draftFromRequest, getArticle, listArticles, suggestArticles, updateArticle } from './knowledge.js';
+import { canOpenRequests, assertCanOpenRequestFor } from './policy.js';
+import { CSV_COLUMNS, exportRows, listRequests } from './queries.js';
+import { csvRecord, fullReport, parseReportFilter, REPORT_CSV_COLUMNS, REPORT_TABLES, reportTable, type ReportTable } from './reports.js';
+import { AFTER_REPLY, ARTICLE_STATUSES, QUEUE_SORTS, WEEKDAY_LABELS } from './schemas.js';
+import {
+  assignableStaff,
+  assignRequest,
+  bulkAssign,
+  changeState,
+  checkRequestDraft,
+  classifyRequest,
+  createRequest,
+  findAttachment,
+  findVisibleRequest,
+  getRequestView,
+  MAX_FILES,
+  postMessage,
+  resolveAsset,
+} from './service.js';
+import { CATEGORY_LABELS, PRIORITY_LABELS, REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES, STATE_LABELS } from './states.js';
+import { answerSurvey, checkSurveyToken } from './survey.js';
+
+export const labels = {
+  states: REQUEST_STATES,
+  categories: REQUEST_CATEGORIES,
+  priorities: REQUEST_PRIORITIES,
+  stateLabels: STATE_LABELS,
+  categoryLabels: CATEGORY_LABELS,
+  priorityLabels: PRIORITY_LABELS,
+};
+const deskAssets = { styles: ['/static/app/css/desk.css'], scripts: ['/static/app/js/desk.js'] };
+
+/** Runs the upload parser and hands back its ValidationError (too many or too large files) instead of throwing. */
+function parseUploads(req: Request, res: Response, upload: RequestHandler): Promise<ValidationError | null> {
+  return new Promise((resolve, reject) => {
+    upload(req, res, (err?: unknown) => {
+      if (err instanceof ValidationError) resolve(err);
+      else if (err) reject(err);
+      else resolve(null);
+    });
+  });
+}
+
+function safeBack(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/richieste(\?|$)/.test(value) ? value : fallback;
+}
+
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+
+let entityCache: { at: number; value: Promise<Array<{ id: number; name: string }>> } | null = null;
+/** Bodies for the queue's filter, cached for a minute in each process (bodies change rarely). */
+function entityOptions(): Promise<Array<{ id: number; name: string }>> {
+  if (!entityCache || Date.now() - entityCache.at > 60_000) {
+    entityCache = { at: Date.now(), value: Entity.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }) };
+    entityCache.value.catch(() => (entityCache = null));
+  }
+  return entityCache.value;
+}
+
+async function suggestionsFor(platform: Platform, body: Record<string, unknown>) {
+  const text = [body.subject, body.description].filter((v) => typeof v === 'string').join(' ');
+  return suggestArticles(platform, text, 5);
+}
+
+export function deskRouter(platform: Platform): Router {
+  const router = Router();
+  const upload = acceptUploads({ field: 'attachments', maxFiles: MAX_FILES, maxBytes: platform.config.uploadMaxBytes });
+  const uploadLimits = { maxFiles: MAX_FILES, maxMb: Math.round(platform.config.uploadMaxBytes / (1024 * 1024)) };
+
+  // ---- lists ----
+  router.get('/richieste', requireLogin, async (req, res) => {
+    const viewer = actorOf(req);
+    const page = parsePage(req.query as Record<string, unknown>, 20);
+    const result = await listRequests(platform, viewer, req.query, page);
+    const pagination = paginate(result.total, page, '/richieste', req.query as Record<string, unknown>);
+    const exportQuery = new URLSearchParams(Object.entries(req.query as Record<string, unknown>).filter(([k, v]) => k !== 'page' && typeof v === 'string' && v !== '') as Array<[string, string]>).toString();
+    const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
+    if (isStaff(viewer)) {
+      const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions()]);
+      return res.render('desk/queue', { title: 'Coda delle richieste', ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
+    }
+    const entity = await Entity.findByPk(viewer.entityId ?? -1, { attributes: ['id', 'name'] });
+    res.render('desk/list', { title: 'Richieste del tuo ente', ...common, entity, canOpen: canOpenRequests(viewer) });
+  });
+
+  router.get('/richieste/export.csv', requireLogin, async (req, res) => {
+    const viewer = actorOf(req);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="richieste-${today()}.csv"`);
+    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
+    csv.pipe(res);
+    for await (const row of exportRows(platform, viewer, req.query)) {
+      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
+    }
+    csv.end();
+  });
+
+  // ---- new request: step 1 (what), step 2 (check suggestions, attach files, send) ----
+  const newLocals = (extra: Record<string, unknown> = {}) => ({ title: 'Nuova richiesta', ...labels, asset: null, assetError: null, ...deskAssets, ...extra });
+  router.get('/richieste/nuova', requireLogin, async (req, res) => {
+    assertCanOpenRequestFor(actorOf(req), null);
+    const values: Record<string, unknown> = { priority: 'normal' };
+    let asset = null;
+    let assetError: string | null = null;
+    if (typeof req.query.asset === 'string' && req.query.asset) {
+      try {
+        asset = await resolveAsset(platform, req.query.asset.slice(0, 200));
+        Object.assign(values, { category: 'reuse', asset: asset!.slug, subject: `Supporto al riuso di «${asset!.name}»`.slice(0, 200) });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        assetError = err.fields.asset ?? err.message;
+      }
+    }
+    res.render('desk/new', newLocals({ values, asset, assetError }));
+  });
+
+  router.post('/richieste/nuova', requireLogin, async (req, res) => {
+    const actor = actorOf(req);
+    await formAction(req, res, 'desk/new', newLocals(), async () => {
+      const { asset } = await checkRequestDraft(platform, actor, req.body);
+      res.render('desk/confirm', { ...newLocals({ title: 'Nuova richiesta: verifica e invia' }), asset, suggestions: await suggestionsFor(platform, req.body), values: req.body, ...uploadLimits });
+    });
+  });
+
+  router.post('/richieste', requireLogin, async (req, res) => {
+    const actor = actorOf(req);
+    assertCanOpenRequestFor(actor, null);
+    const uploadError = await parseUploads(req, res, upload);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(platform, body.asset).catch(() => null) : null;
+    const locals = { ...newLocals({ title: 'Nuova richiesta: verifica e invia' }), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
+    if (uploadError) {
+      const { _csrf: _ignored, ...values } = body;
+      return res.status(422).render('desk/confirm', { ...locals, values, errors: uploadError.fields, errorMessage: uploadError.message });
+    }
+    await formAction(req, res, 'desk/confirm', locals, async () => {
+      const request = await createRequest(platform, actor, body, uploadedFiles(req));
+      flash(req, 'success', `Richiesta n. ${request.id} inviata al centro. Riceverai un’email a ogni risposta e cambio di stato.`);
+      res.redirect(`/richieste/${request.id}`);
+    });
+  });
+
+  // ---- reports ----
+  router.get('/richieste/report', requireStaff, async (req, res) => {
+    const { filter, errors } = parseReportFilter(req.query);
+    const report = await fullReport(platform, filter);
+    const qs = new URLSearchParams({ from: filter.from, to: filter.to, ...(filter.category ? { category: filter.category } : {}) }).toString();
+    res.status(Object.keys(errors).length ? 422 : 200).render('desk/report', { title: 'Report delle richieste', ...labels, ...report, filter, errors, values: req.query, qs, ...deskAssets });
+  });
+
+  router.get('/richieste/report.csv', requireStaff, async (req, res) => {
+    const table = req.query.table as ReportTable;
+    if (typeof table !== 'string' || !(table in REPORT_TABLES)) throw new NotFoundError('Tabella del report non trovata.');
+    const { filter } = parseReportFilter(req.query);
+    const rows = await reportTable(platform, table, filter);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="report-richieste-${table}-${filter.from}-${filter.to}.csv"`);
+    const csv = stringify({ header: true, columns: [table, ...REPORT_CSV_COLUMNS], bom: true });
+    csv.pipe(res);
+    for (const r of rows) csv.write(csvRecord(table, r));
+    csv.end();
+  });
+
+  // ---- bulk assignment (staff queue) ----
+  router.post('/richieste/assegna', requireStaff, async (req, res) => {
+    const back = safeBack(req.body?.back, '/richieste');
+    try {
+      const { assigned, skipped, assignee } = await bulkAssign(platform, actorOf(req), req.body);
+      flash(req, 'success', `${assigned === 1 ? '1 richiesta assegnata' : `${assigned} richieste assegnate`} a ${assignee.name || assignee.email}.${skipped ? ` ${skipped} non assegnate perché chiuse o inesistenti.` : ''}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
+      flash(req, 'danger', err instanceof ValidationError ? Object.values(err.fields).join(' ') : err.message);
+    }
+    res.redirect(back);
+  });
+
+  // ---- one request ----
+  const showLocals = async (actor: Actor | null, id: number) => ({ title: '', ...labels, ...(await getRequestView(platform, actor, id)), afterReply: AFTER_REPLY, ...uploadLimits, ...deskAssets });
+
+  router.get('/richieste/:id', requireLogin, async (req, res) => {
+    const locals = await showLocals(viewerOf(req), idParam(req.params.id));
+    res.render('desk/show', { ...locals, title: `Richiesta n. ${locals.request.id}` });
+  });
+
+  router.post('/richieste/:id/messaggi', requireLogin, async (req, res) => {
+    const actor = actorOf(req);
+    const id = idParam(req.params.id);
+    await findVisibleRequest(actor, id);
+    const uploadError = await parseUploads(req, res, upload);
+    const locals = await showLocals(actor, id);
+    const view = { ...locals, title: `Richiesta n. ${locals.request.id}` };
+    if (uploadError) {
+      const { _csrf: _ignored, ...values } = (req.body ?? {}) as Record<string, unknown>;
+      return res.status(422).render('desk/show', { ...view, values, errors: uploadError.fields, errorMessage: uploadError.message });
+    }
+    await formAction(req, res, 'desk/show', view, async () => {
+      const { message } = await postMessage(platform, actor, id, req.body, uploadedFiles(req));
+      flash(req, 'success', message.internal ? 'Nota interna aggiunta (visibile solo agli operatori del centro).' : 'Risposta inviata.');
+      res.redirect(`/richieste/${id}#messaggio-${message.id}`);
+    });
+  });
+
+  const staffAction = (path: string, run: (actor: Actor, id: number, body: unknown) => Promise<string>) =>
+    router.post(path, requireLogin, async (req, res) => {
+      const id = idParam(req.params.id);
+      try {
+        flash(req, 'success', await run(actorOf(req), id, req.body));
+      } catch (err) {
+        if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
+        flash(req, 'danger', err instanceof ValidationError ? Object.values(err.fields).join(' ') : err.message);
+      }
+      res.redirect(`/richieste/${id}`);
+    });
+  staffAction('/richieste/:id/stato', async (actor, id, body) => `Stato aggiornato: «${STATE_LABELS[(await changeState(platform, actor, id, body)).state]}».`);
+  staffAction('/richieste/:id/assegna', async (actor, id, body) => {
+    await assignRequest(platform, actor, id, body);
+    return 'Assegnazione aggiornata.';
+  });
+  staffAction('/richieste/:id/classifica', async (actor, id, body) => {
+    await classifyRequest(platform, actor, id, body);
+    return 'Categoria e priorità aggiornate; le scadenze sono state ricalcolate.';
+  });
+
+  router.get('/richieste/:id/allegati/:attachmentId', requireLogin, async (req, res) => {
+    const meta = await findAttachment(platform, viewerOf(req), idParam(req.params.id), idParam(req.params.attachmentId));
+    res.setHeader('Content-Type', meta.mime);
+    res.setHeader('Content-Length', String(meta.size));
+    res.setHeader('Content-Disposition', `attachment; filename="${meta.originalName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(meta.originalName)}`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    platform.files.stream(meta.id, meta.size).pipe(res);
+  });
+
+  // ---- satisfaction survey (no login) ----
+  router.get('/sondaggio/:token', async (req, res) => {
+    const check = await checkSurveyToken(platform, req.params.token);
+    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: check.message, reason: check.reason });
+    const vote = typeof req.query.voto === 'string' && /^[1-5]$/.test(req.query.voto) ? req.query.voto : '';
+    res.render('desk/survey', { title: 'Questionario di soddisfazione', request: check.request, token: req.params.token, values: { rating: vote }, ...deskAssets });
+  });
+
+  router.post('/sondaggio/:token', async (req, res) => {
+    const check = await checkSurveyToken(platform, req.params.token);
+    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: check.message, reason: check.reason });
+    await formAction(req, res, 'desk/survey', { title: 'Questionario di soddisfazione', request: check.request, token: req.params.token, ...deskAssets }, async () => {
+      const result = await answerSurvey(platform, req.params.token, req.body, req.ip ?? null);
+      if (!result.ok) return void res.status(result.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: result.message, reason: result.reason });
+      res.render('desk/survey-thanks', { title: 'Grazie per la tua valutazione', request: check.request });
+    });
+  });
+
+  return router;
+}
+
+export function knowledgeRouter(platform: Platform): Router {
+  const router = Router();
+  const kbLocals = { ...labels, statuses: ARTICLE_STATUSES, ...deskAssets };
+
+  router.get('/conoscenza', async (req, res) => {
+    const viewer = viewerOf(req);
+    const page = parsePage(req.query as Record<string, unknown>, 10);
+    const result = await listArticles(platform, viewer, req.query, page);
+    res.render('desk/kb-list', { title: 'Base di conoscenza', ...kbLocals, ...result, pagination: paginate(result.total, page, '/conoscenza', req.query as Record<string, unknown>) });
+  });
+
+  router.get('/conoscenza/suggerimenti.json', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 300) : '';
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json({ articles: await suggestArticles(platform, q, 5) });
+  });
+
+  const formLocals = (extra: Record<string, unknown>) => ({ title: 'Nuovo articolo', article: null, action: '/conoscenza', ...kbLocals, ...extra });
+  router.get('/conoscenza/nuovo', requireStaff, async (req, res) => {
+    const from = idParam(req.query.richiesta);
+    const values = req.query.richiesta ? await draftFromRequest(actorOf(req), from) : { status: 'draft', category: 'other' };
+    res.render('desk/kb-form', formLocals({ values }));
+  });
+
+  router.post('/conoscenza', requireStaff, async (req, res) => {
+    await formAction(req, res, 'desk/kb-form', formLocals({}), async () => {
+      const article = await createArticle(platform, actorOf(req), req.body);
+      flash(req, 'success', article.status === 'published' ? 'Articolo pubblicato.' : 'Articolo salvato come bozza.');
+      res.redirect(`/conoscenza/${article.slug}`);
+    });
+  });
+
+  router.get('/conoscenza/:slug', async (req, res) => {
+    const { article, bodyName, related } = await getArticle(viewerOf(req), req.params.slug);
+    res.render('desk/kb-show', { title: article.title, ...kbLocals, article, bodyName, related });
+  });
+
+  const editLocals = async (req: Request) => {
+    const { article } = await getArticle(viewerOf(req), req.params.slug as string);
+    return formLocals({ title: `Modifica: ${article.title}`, article, action: `/conoscenza/${article.slug}` });
+  };
+  router.get('/conoscenza/:slug/modifica', requireStaff, async (req, res) => {
+    const locals = await editLocals(req);
+    const a = locals.article as unknown as KbArticle;
+    res.render('desk/kb-form', { ...locals, values: { title: a.title, summary: a.summary, body: a.body, category: a.category, tags: a.tags.join(', '), status: a.status, showBody: a.showBody ? 'on' : '', sourceRequestId: a.sourceRequestId ?? '' } });
+  });
+  router.post('/conoscenza/:slug', requireStaff, async (req, res) => {
+    const locals = await editLocals(req);
+    await formAction(req, res, 'desk/kb-form', locals, async () => {
+      const article = await updateArticle(platform, actorOf(req), req.params.slug as string, req.body);
+      flash(req, 'success', 'Articolo aggiornato.');
+      res.redirect(`/conoscenza/${article.slug}`);
+    });
+  });
+  return router;
+}
+
+export function deskAdminRouter(platform: Platform): Router {
+  const router = Router();
+
+  const calendarLocals = async () => {
+    const [setting, { calendar }] = await Promise.all([calendarSetting(platform), deskConfig(platform.sequelize)]);
+    return { title: 'Calendario lavorativo', setting, upcoming: upcomingHolidays(calendar, new Date()), weekdays: WEEKDAY_LABELS, ...deskAssets };
+  };
+  const calendarValues = (s: Awaited<ReturnType<typeof calendarSetting>>) => ({ openingTime: s.openingTime, closingTime: s.closingTime, workingDays: s.workingDays.map(String) });
+  router.get('/admin/calendario', requireAdmin, async (_req, res) => {
+    const locals = await calendarLocals();
+    res.render('desk/calendar', { ...locals, values: calendarValues(locals.setting) });
+  });
+  router.post('/admin/calendario', requireAdmin, async (req, res) => {
+    const locals = await calendarLocals();
+    await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
+      await saveCalendarHours(platform, actorOf(req), req.body);
+      flash(req, 'success', 'Orari e giorni lavorativi aggiornati: le scadenze delle richieste aperte vengono ricalcolate.');
+      res.redirect('/admin/calendario');
+    });
+  });
+  router.post('/admin/calendario/festivita', requireAdmin, async (req, res) => {
+    const locals = await calendarLocals();
+    await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
+      const h = await addLocalHoliday(platform, actorOf(req), req.body);
+      flash(req, 'success', `Festività «${h.name}» aggiunta.`);
+      res.redirect('/admin/calendario');
+    });
+  });
+  router.post('/admin/calendario/festivita/elimina', requireAdmin, async (req, res) => {
+    const removed = await removeLocalHoliday(platform, actorOf(req), req.body?.date);
+    flash(req, removed ? 'success' : 'warning', removed ? 'Festività rimossa.' : 'La festività non era nell’elenco.');
+    res.redirect('/admin/calendario');
+  });
+
+  const settingsLocals = async () => ({ title: 'Impostazioni dello sportello', ...labels, ...(await deskSettingsView(platform)) });
+  router.get('/admin/sportello', requireAdmin, async (_req, res) => {
+    const locals = await settingsLocals();
+    res.render('desk/settings', { ...locals, values: deskSettingsValues(locals.settings) });
+  });
+  router.post('/admin/sportello', requireAdmin, async (req, res) => {
+    const locals = await settingsLocals();
+    await formAction(req, res, 'desk/settings', locals, async () => {
+      await saveDeskSettingsForm(platform, actorOf(req), req.body);
+      flash(req, 'success', 'Impostazioni dello sportello salvate: le scadenze delle richieste aperte vengono ricalcolate.');
+      res.redirect('/admin/sportello');
+    });
+  });
+  return router;
+}

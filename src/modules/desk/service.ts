@@ -1,0 +1,546 @@
+// Desk requests: opening, the thread (public replies and internal notes), assignment, states with
+// their history, SLA figures, automatic closing. No req/res here; typed errors only.
+import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { FileRejectedError } from '../../platform/files.js';
+import { parseInput } from '../../platform/validation.js';
+import { User } from '../accounts/models.js';
+import { Entity } from '../entities/models.js';
+import { findPublishedAsset, type AssetRef } from './asset.js';
+import { deskConfig, type DeskConfig } from './config.js';
+import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, KbArticle, type DeskEventKind } from './models.js';
+import { notifyAssignee, notifyNewRequest, notifyRequester, notifySlaWarning, type ReplyInfo, type SlaWarning } from './notify.js';
+import { assertCanOpenRequestFor, assertCanReply, assertCanSeeRequest, assertStaff, canSeeInternal, isAssignableRole } from './policy.js';
+import { assignSchema, bulkAssignSchema, classifySchema, messageSchema, requestSchema, transitionSchema } from './schemas.js';
+import { computeSla, type SlaHistoryEntry, type SlaResult } from './sla.js';
+import {
+  availableTransitions,
+  CATEGORY_LABELS,
+  findTransition,
+  isDueForAutoClose,
+  nextStateOnBodyReply,
+  PRIORITY_LABELS,
+  STATE_LABELS,
+  TRANSITIONS,
+  type ActorKind,
+  type RequestState,
+  type TransitionAction,
+} from './states.js';
+import { sendSurvey, surveysOf, withdrawSurveys } from './survey.js';
+
+export const MAX_FILES = 10;
+export const SYSTEM_NAME = 'Sistema';
+
+export type UploadedFile = { buffer: Buffer; originalname: string };
+
+/** One change in progress: its transaction, instant and author (null for the system). */
+type Change = { transaction: Transaction; at: Date; actor: Actor | null };
+
+const actorName = (actor: Actor | null) => (actor ? actor.name || actor.email : SYSTEM_NAME);
+
+async function addEvent(ch: Change, requestId: number, kind: DeskEventKind, from: string | null, to: string | null, action: string | null = null): Promise<void> {
+  await DeskEvent.create(
+    { requestId, at: ch.at, actorId: ch.actor?.userId ?? null, actorName: actorName(ch.actor), kind, fromValue: from, toValue: to, action },
+    { transaction: ch.transaction },
+  );
+}
+
+/** Moves the request along the transitions table, recording who and when. */
+async function moveTo(ch: Change, request: DeskRequest, to: RequestState, kind: ActorKind, action?: TransitionAction): Promise<void> {
+  const from = request.state;
+  const rule = action
+    ? TRANSITIONS.find((t) => t.action === action && t.to === to && t.from.includes(from) && t.actors.includes(kind))
+    : findTransition(from, to, kind);
+  if (!rule) throw new ConflictError(`Una richiesta «${STATE_LABELS[from]}» non può passare a «${STATE_LABELS[to]}».`);
+  request.state = to;
+  if (to === 'resolved') request.resolvedAt = ch.at;
+  if (to === 'closed') request.closedAt = ch.at;
+  if (from === 'closed') request.closedAt = null;
+  request.lastActivityAt = ch.at;
+  await addEvent(ch, request.id, 'state', from, to, rule.action);
+}
+
+// ---- SLA ----
+
+export async function loadHistory(requestIds: number[], transaction?: Transaction): Promise<Map<number, SlaHistoryEntry[]>> {
+  const byRequest = new Map<number, SlaHistoryEntry[]>(requestIds.map((id) => [id, []]));
+  if (!requestIds.length) return byRequest;
+  const events = await DeskEvent.findAll({
+    attributes: ['requestId', 'at', 'toValue'],
+    where: { requestId: { [Op.in]: requestIds }, kind: { [Op.in]: ['created', 'state'] } },
+    order: [['requestId', 'ASC'], ['at', 'ASC'], ['id', 'ASC']],
+    transaction,
+  });
+  for (const e of events) byRequest.get(e.requestId)?.push({ at: e.at, state: e.toValue as RequestState });
+  return byRequest;
+}
+
+export function slaOf(request: DeskRequest, history: SlaHistoryEntry[], config: DeskConfig, now: Date): SlaResult {
+  return computeSla({
+    createdAt: request.createdAt,
+    history,
+    firstResponseAt: request.firstResponseAt ?? null,
+    targets: config.settings.slaTargets[request.category],
+    now,
+    calendar: config.calendar,
+    warningRatio: config.settings.warningRatio,
+  });
+}
+
+/** Recomputes the stored SLA figures of a request from its history (does not save). */
+export function applySla(request: DeskRequest, history: SlaHistoryEntry[], config: DeskConfig, now: Date): SlaResult {
+  const sla = slaOf(request, history, config, now);
+  request.firstResponseDueAt = sla.firstResponse.dueAt;
+  request.resolutionDueAt = sla.resolution.dueAt;
+  request.firstResponseMinutes = request.firstResponseAt ? round2(sla.firstResponse.elapsedMinutes) : null;
+  request.firstResponseMet = sla.firstResponse.met;
+  const done = request.state === 'resolved' || request.state === 'closed';
+  request.resolutionMinutes = done ? round2(sla.resolution.elapsedMinutes) : null;
+  request.resolutionMet = done ? sla.resolution.met : null;
+  return sla;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+async function refreshSla(request: DeskRequest, ch: Change, config: DeskConfig): Promise<void> {
+  const history = (await loadHistory([request.id], ch.transaction)).get(request.id) ?? [];
+  applySla(request, history, config, ch.at);
+  await request.save({ transaction: ch.transaction });
+}
+
+// ---- attachments ----
+
+async function storeFiles(platform: Platform, ch: Change, requestId: number, messageId: number | null, internal: boolean, files: UploadedFile[]): Promise<string[]> {
+  if (files.length > MAX_FILES) throw new ValidationError({ attachments: `Puoi allegare al massimo ${MAX_FILES} file.` });
+  const names: string[] = [];
+  for (const f of files) {
+    try {
+      const stored = await platform.files.save({ buffer: f.buffer, originalName: f.originalname, uploadedBy: ch.actor?.userId ?? null }, ch.transaction);
+      await DeskAttachment.create({ requestId, messageId, fileId: stored.id, internal, uploadedBy: ch.actor?.userId ?? null }, { transaction: ch.transaction });
+      names.push(stored.originalName);
+    } catch (err) {
+      if (err instanceof FileRejectedError) throw new ValidationError({ attachments: err.message }, err.message);
+      throw err;
+    }
+  }
+  return names;
+}
+
+// ---- opening ----
+
+export async function resolveAsset(platform: Platform, slug: string | null): Promise<AssetRef | null> {
+  if (!slug) return null;
+  const lookup = await findPublishedAsset(platform.sequelize, slug);
+  if ('found' in lookup) return lookup.found;
+  if ('unavailable' in lookup) return { id: null, slug: lookup.slug, name: lookup.slug };
+  throw new ValidationError({ asset: 'La soluzione del catalogo indicata non esiste o non è pubblicata.' });
+}
+
+/** Checks a new request's fields (the first step of the form) without saving anything. */
+export async function checkRequestDraft(platform: Platform, actor: Actor, input: unknown) {
+  const data = parseInput(requestSchema, input);
+  assertCanOpenRequestFor(actor, data.entityId);
+  const asset = await resolveAsset(platform, data.asset);
+  return { data, asset };
+}
+
+export async function createRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
+  const data = parseInput(requestSchema, input);
+  const entityId = assertCanOpenRequestFor(actor, data.entityId);
+  const asset = await resolveAsset(platform, data.asset);
+  const config = await deskConfig(platform.sequelize);
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const request = await DeskRequest.create(
+      {
+        entityId,
+        state: 'new',
+        requesterId: actor.userId,
+        category: data.category,
+        priority: data.priority,
+        subject: data.subject,
+        description: data.description,
+        assetId: asset?.id ?? null,
+        assetSlug: asset?.slug ?? null,
+        assetName: asset?.name ?? null,
+        lastActivityAt: now,
+        createdAt: now,
+      },
+      { transaction },
+    );
+    await addEvent(ch, request.id, 'created', null, 'new');
+    const names = await storeFiles(platform, ch, request.id, null, false, files);
+    await refreshSla(request, ch, config);
+    await platform.audit.record(
+      actor,
+      { action: 'desk.request-created', subjectType: 'desk_request', subjectId: request.id, entityId, details: { category: data.category, priority: data.priority, attachments: names.length, asset: asset?.slug ?? null } },
+      transaction,
+    );
+    await notifyNewRequest(platform, transaction, request, actorName(actor));
+    return request;
+  });
+}
+
+// ---- reading ----
+
+export type AttachmentRow = { id: number; messageId: number | null; internal: boolean; name: string; size: number; mime: string };
+
+export async function findVisibleRequest(viewer: Viewer, id: number): Promise<DeskRequest> {
+  const request = await DeskRequest.findByPk(id);
+  assertCanSeeRequest(viewer, request);
+  return request!;
+}
+
+export async function assignableStaff(): Promise<Array<{ id: number; name: string; email: string }>> {
+  return User.findAll({ attributes: ['id', 'name', 'email'], where: { role: { [Op.in]: ['staff', 'admin'] }, status: 'active' }, order: [['name', 'ASC']], raw: true });
+}
+
+export async function getRequestView(platform: Platform, viewer: Viewer, id: number, now = new Date()) {
+  const request = await findVisibleRequest(viewer, id);
+  const staff = canSeeInternal(viewer);
+  const config = await deskConfig(platform.sequelize);
+  const [entity, people, messages, attachments, events, history] = await Promise.all([
+    Entity.findByPk(request.entityId, { attributes: ['id', 'name', 'ipaCode'] }),
+    User.findAll({ attributes: ['id', 'name', 'email', 'role'], where: { id: [request.requesterId, request.assigneeId].filter((v): v is number => v !== null) } }),
+    DeskMessage.findAll({ where: staff ? { requestId: id } : { requestId: id, internal: false }, order: [['createdAt', 'ASC'], ['id', 'ASC']] }),
+    platform.sequelize.query<AttachmentRow>(
+      `SELECT a.id, a.message_id AS "messageId", a.internal, f.original_name AS name, f.size, f.mime
+         FROM desk_attachments a JOIN stored_files f ON f.id = a.file_id
+        WHERE a.request_id = :id ${staff ? '' : 'AND NOT a.internal'} ORDER BY a.id`,
+      { replacements: { id }, type: QueryTypes.SELECT },
+    ),
+    DeskEvent.findAll({ where: { requestId: id }, order: [['at', 'ASC'], ['id', 'ASC']] }),
+    loadHistory([id]),
+  ]);
+  const sla = slaOf(request, history.get(id) ?? [], config, now);
+  const person = (uid: number | null) => people.find((p) => p.id === uid) ?? null;
+  const extra = staff
+    ? {
+        staffOptions: await assignableStaff(),
+        transitions: availableTransitions(request.state, 'staff').filter((t) => t.action !== 'assign' || request.assigneeId),
+        surveys: await surveysOf(id),
+        articles: await KbArticle.findAll({ attributes: ['id', 'slug', 'title', 'status'], where: { sourceRequestId: id }, order: [['id', 'ASC']] }),
+      }
+    : { staffOptions: [], transitions: [], surveys: [], articles: [] };
+  return {
+    request,
+    entity,
+    requester: person(request.requesterId),
+    assignee: person(request.assigneeId),
+    messages,
+    requestAttachments: attachments.filter((a) => a.messageId === null),
+    attachmentsByMessage: groupBy(attachments.filter((a) => a.messageId !== null), (a) => a.messageId!),
+    events,
+    sla,
+    targets: config.settings.slaTargets[request.category],
+    staff,
+    canReply: request.state !== 'closed',
+    ...extra,
+  };
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
+
+/** An attachment the viewer may download: the request is theirs (or they are staff); internal ones for staff only. */
+export async function findAttachment(platform: Platform, viewer: Viewer, requestId: number, attachmentId: number) {
+  const request = await findVisibleRequest(viewer, requestId);
+  const attachment = await DeskAttachment.findOne({ where: { id: attachmentId, requestId: request.id } });
+  if (!attachment || (attachment.internal && !canSeeInternal(viewer))) throw new NotFoundError('Allegato non trovato.');
+  const meta = await platform.files.meta(attachment.fileId);
+  if (!meta) throw new NotFoundError('Allegato non trovato.');
+  return meta;
+}
+
+// ---- the thread ----
+
+export async function postMessage(platform: Platform, actor: Actor, id: number, input: unknown, files: UploadedFile[], now = new Date()) {
+  assertCanReply(actor, await DeskRequest.findByPk(id));
+  const data = parseInput(messageSchema, input);
+  const staff = isStaff(actor);
+  if (!staff && (data.internal || data.then)) {
+    throw new ForbiddenError('Le note interne e i cambi di stato sono riservati agli operatori del centro.', 'desk.body-internal');
+  }
+  const config = await deskConfig(platform.sequelize);
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const fromState = request.state;
+    const previousAssignee = request.assigneeId;
+    if (!data.internal) {
+      if (!staff) {
+        const outcome = nextStateOnBodyReply(request.state);
+        if (!outcome.ok) throw new ConflictError(outcome.message, 'body');
+      } else if (request.state === 'closed') {
+        throw new ConflictError('La richiesta è chiusa: riaprila prima di rispondere all’ente.', 'body');
+      }
+    }
+    const message = await DeskMessage.create(
+      { requestId: id, authorId: actor.userId, authorName: actorName(actor), side: staff ? 'staff' : 'body', internal: data.internal, body: data.body, createdAt: now },
+      { transaction },
+    );
+    const names = await storeFiles(platform, ch, id, message.id, data.internal, files);
+    if (!data.internal) {
+      request.messageCount += 1;
+      request.lastActivityAt = now;
+    }
+    if (!staff) {
+      const outcome = nextStateOnBodyReply(request.state);
+      if (outcome.ok && outcome.next) await moveTo(ch, request, outcome.next, 'body', 'requester_reply');
+    } else if (!data.internal) {
+      request.firstResponseAt ??= now;
+      if (request.state === 'new') {
+        if (!request.assigneeId) {
+          request.assigneeId = actor.userId;
+          await addEvent(ch, id, 'assignee', null, actorName(actor));
+        }
+        await moveTo(ch, request, 'assigned', 'staff', 'assign');
+      }
+      if (request.state === 'assigned') await moveTo(ch, request, 'in_progress', 'staff', 'start');
+    }
+    if (data.then && data.then !== request.state) {
+      if (!findTransition(request.state, data.then, 'staff')) {
+        throw new ConflictError(`Una richiesta «${STATE_LABELS[request.state]}» non può passare a «${STATE_LABELS[data.then]}».`, 'then');
+      }
+      await afterStaffMove(platform, ch, request, data.then);
+    }
+    await refreshSla(request, ch, config);
+    await platform.audit.record(
+      actor,
+      { action: data.internal ? 'desk.note-added' : 'desk.reply-posted', subjectType: 'desk_request', subjectId: id, entityId: request.entityId, details: { messageId: message.id, attachments: names.length, from: fromState, to: request.state } },
+      transaction,
+    );
+    const reply: ReplyInfo = { authorName: actorName(actor), text: data.body, attachmentNames: names, internal: data.internal, side: staff ? 'staff' : 'body' };
+    await notifyRequester(platform, transaction, request, { reply, fromState }, actor.userId);
+    if (previousAssignee === request.assigneeId) await notifyAssignee(platform, transaction, request, { kind: 'message', reply }, actor.userId);
+    return { request, message };
+  });
+}
+
+/** A staff move plus its side effects: the survey on closing, its withdrawal on reopening. */
+async function afterStaffMove(platform: Platform, ch: Change, request: DeskRequest, to: RequestState, action?: TransitionAction): Promise<void> {
+  const from = request.state;
+  await moveTo(ch, request, to, 'staff', action);
+  if (to === 'closed') await sendSurvey(platform, ch.transaction, request);
+  if (from === 'closed' || from === 'resolved') await withdrawSurveys(request.id, ch.transaction);
+}
+
+// ---- states, assignment, classification (staff) ----
+
+export async function changeState(platform: Platform, actor: Actor, id: number, input: unknown, now = new Date()): Promise<DeskRequest> {
+  assertStaff(actor, 'desk.state');
+  const { action } = parseInput(transitionSchema, input);
+  assertCanSeeRequest(actor, await DeskRequest.findByPk(id));
+  const config = await deskConfig(platform.sequelize);
+  const rule = TRANSITIONS.find((t) => t.action === action && t.actors.includes('staff'))!;
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const fromState = request.state;
+    if (!rule.from.includes(request.state)) {
+      throw new ConflictError(`La richiesta è «${STATE_LABELS[request.state]}»: l’operazione «${rule.label}» non è possibile.`);
+    }
+    if (action === 'assign' && !request.assigneeId) throw new ConflictError('Scegli prima a chi assegnare la richiesta.');
+    await afterStaffMove(platform, ch, request, rule.to, action);
+    await refreshSla(request, ch, config);
+    await platform.audit.record(actor, { action: 'desk.state-changed', subjectType: 'desk_request', subjectId: id, entityId: request.entityId, details: { from: fromState, to: request.state, action } }, transaction);
+    await notifyRequester(platform, transaction, request, { reply: null, fromState }, actor.userId);
+    return request;
+  });
+}
+
+async function findAssignee(assigneeId: number, transaction?: Transaction): Promise<User> {
+  const user = await User.findByPk(assigneeId, { transaction });
+  if (!user || user.status !== 'active' || !isAssignableRole(user.role)) throw new ValidationError({ assigneeId: 'Scegli un operatore attivo del centro.' });
+  return user;
+}
+
+/** Assigns inside a change; false when nothing changed. */
+async function assignIn(platform: Platform, ch: Change, request: DeskRequest, assignee: User): Promise<boolean> {
+  if (request.state === 'closed') throw new ConflictError(`La richiesta n. ${request.id} è chiusa: riaprila per assegnarla.`);
+  if (request.assigneeId === assignee.id && request.state !== 'new') return false;
+  const fromState = request.state;
+  const previous = request.assigneeId ? await User.findByPk(request.assigneeId, { attributes: ['name', 'email'], transaction: ch.transaction }) : null;
+  if (request.assigneeId !== assignee.id) {
+    request.assigneeId = assignee.id;
+    await addEvent(ch, request.id, 'assignee', previous ? previous.name || previous.email : null, assignee.name || assignee.email);
+  }
+  if (request.state === 'new') await moveTo(ch, request, 'assigned', 'staff', 'assign');
+  await platform.audit.record(ch.actor, { action: 'desk.assigned', subjectType: 'desk_request', subjectId: request.id, entityId: request.entityId, details: { assigneeId: assignee.id } }, ch.transaction);
+  await notifyAssignee(platform, ch.transaction, request, { kind: 'assigned', byName: actorName(ch.actor) }, ch.actor?.userId ?? null);
+  await notifyRequester(platform, ch.transaction, request, { reply: null, fromState }, ch.actor?.userId ?? null);
+  return true;
+}
+
+export async function assignRequest(platform: Platform, actor: Actor, id: number, input: unknown, now = new Date()): Promise<DeskRequest> {
+  assertStaff(actor, 'desk.assign');
+  assertCanSeeRequest(actor, await DeskRequest.findByPk(id));
+  const { assigneeId } = parseInput(assignSchema, input);
+  const assignee = await findAssignee(assigneeId);
+  const config = await deskConfig(platform.sequelize);
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    if (await assignIn(platform, ch, request, assignee)) await refreshSla(request, ch, config);
+    return request;
+  });
+}
+
+/** Assigns several requests at once; closed ones are skipped and counted. */
+export async function bulkAssign(platform: Platform, actor: Actor, input: unknown, now = new Date()): Promise<{ assigned: number; skipped: number; assignee: User }> {
+  assertStaff(actor, 'desk.bulk-assign');
+  const { ids, assigneeId } = parseInput(bulkAssignSchema, input);
+  const assignee = await findAssignee(assigneeId);
+  const config = await deskConfig(platform.sequelize);
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const requests = await DeskRequest.findAll({ where: { id: { [Op.in]: [...new Set(ids)] } }, order: [['id', 'ASC']], transaction, lock: transaction.LOCK.UPDATE });
+    let assigned = 0;
+    let skipped = ids.length - requests.length;
+    for (const request of requests) {
+      if (request.state === 'closed') {
+        skipped++;
+        continue;
+      }
+      if (await assignIn(platform, ch, request, assignee)) {
+        await refreshSla(request, ch, config);
+        assigned++;
+      }
+    }
+    return { assigned, skipped, assignee };
+  });
+}
+
+export async function classifyRequest(platform: Platform, actor: Actor, id: number, input: unknown, now = new Date()): Promise<DeskRequest> {
+  assertStaff(actor, 'desk.classify');
+  assertCanSeeRequest(actor, await DeskRequest.findByPk(id));
+  const data = parseInput(classifySchema, input);
+  const config = await deskConfig(platform.sequelize);
+  return platform.sequelize.transaction(async (transaction) => {
+    const ch: Change = { transaction, at: now, actor };
+    const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const changed: string[] = [];
+    if (data.category !== request.category) {
+      await addEvent(ch, id, 'category', CATEGORY_LABELS[request.category], CATEGORY_LABELS[data.category]);
+      request.category = data.category;
+      changed.push('category');
+    }
+    if (data.priority !== request.priority) {
+      await addEvent(ch, id, 'priority', PRIORITY_LABELS[request.priority], PRIORITY_LABELS[data.priority]);
+      request.priority = data.priority;
+      changed.push('priority');
+    }
+    if (changed.length) {
+      await refreshSla(request, ch, config);
+      await platform.audit.record(actor, { action: 'desk.classified', subjectType: 'desk_request', subjectId: id, entityId: request.entityId, details: { ...data, changed } }, transaction);
+    }
+    return request;
+  });
+}
+
+// ---- jobs ----
+
+/** Closes resolved requests after the configured number of business days without a reply. */
+export async function autoCloseDue(platform: Platform, now = new Date()): Promise<number[]> {
+  const config = await deskConfig(platform.sequelize);
+  const days = config.settings.autoCloseBusinessDays;
+  // n business days are at least n calendar days: a cheap, indexed first cut.
+  const candidates = await DeskRequest.findAll({
+    attributes: ['id', 'state', 'resolvedAt'],
+    where: { state: 'resolved', resolvedAt: { [Op.lte]: new Date(now.getTime() - days * 86_400_000) } },
+    order: [['resolvedAt', 'ASC']],
+    limit: 500,
+  });
+  const closed: number[] = [];
+  for (const c of candidates) {
+    if (!c.resolvedAt || !isDueForAutoClose({ state: c.state, resolvedAt: c.resolvedAt, now, calendar: config.calendar, afterBusinessDays: days })) continue;
+    const done = await platform.sequelize.transaction(async (transaction) => {
+      const ch: Change = { transaction, at: now, actor: null };
+      const request = await DeskRequest.findByPk(c.id, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!request || request.state !== 'resolved') return false;
+      await moveTo(ch, request, 'closed', 'system', 'auto_close');
+      await sendSurvey(platform, transaction, request);
+      await refreshSla(request, ch, config);
+      await platform.audit.record(null, { action: 'desk.auto-closed', subjectType: 'desk_request', subjectId: request.id, entityId: request.entityId, details: { businessDays: days } }, transaction);
+      await notifyRequester(platform, transaction, request, { reply: null, fromState: 'resolved' }, null);
+      return true;
+    });
+    if (done) closed.push(c.id);
+  }
+  return closed;
+}
+
+/**
+ * Warns the assignee and the supervisors once per clock and due time when a running clock has used
+ * the warning share of its target. For a running clock the stored due time is exact, so the business
+ * time left is simply the business time between now and then.
+ */
+export async function slaCheck(platform: Platform, now = new Date()): Promise<Array<{ requestId: number; recipients: string[] }>> {
+  const config = await deskConfig(platform.sequelize);
+  const horizon = new Date(now.getTime() + 21 * 86_400_000);
+  const candidates = await DeskRequest.findAll({
+    where: {
+      state: { [Op.in]: ['new', 'assigned', 'in_progress'] },
+      [Op.or]: [
+        { firstResponseAt: null, firstResponseDueAt: { [Op.gt]: now, [Op.lte]: horizon } },
+        { resolutionDueAt: { [Op.gt]: now, [Op.lte]: horizon } },
+      ],
+    },
+    order: [['id', 'ASC']],
+    limit: 2000,
+  });
+  const sent: Array<{ requestId: number; recipients: string[] }> = [];
+  for (const r of candidates) {
+    const targets = config.settings.slaTargets[r.category];
+    const warnings: SlaWarning[] = [];
+    const consider = (clock: SlaWarning['clock'], due: Date | null, target: number) => {
+      if (!due || due <= now) return;
+      const remaining = config.calendar.businessMinutesBetween(now, due);
+      if (target - remaining >= target * config.settings.warningRatio) warnings.push({ clock, dueAt: due, remainingMinutes: remaining });
+    };
+    if (!r.firstResponseAt) consider('first_response', r.firstResponseDueAt, targets.firstResponseMinutes);
+    consider('resolution', r.resolutionDueAt, targets.resolutionMinutes);
+    if (!warnings.length) continue;
+    const recipients = await platform.sequelize.transaction(async (transaction) => {
+      const fresh: SlaWarning[] = [];
+      for (const w of warnings) {
+        const [rows] = await platform.sequelize.query(
+          `INSERT INTO desk_sla_alerts (request_id, clock, due_at) VALUES (:id, :clock, :due) ON CONFLICT DO NOTHING RETURNING request_id`,
+          { replacements: { id: r.id, clock: w.clock, due: w.dueAt }, transaction },
+        );
+        if ((rows as unknown[]).length) fresh.push(w);
+      }
+      if (!fresh.length) return null;
+      const emails = await notifySlaWarning(platform, transaction, r, fresh);
+      await platform.audit.record(null, { action: 'desk.sla-warning', subjectType: 'desk_request', subjectId: r.id, entityId: r.entityId, details: { clocks: fresh.map((w) => w.clock), recipients: emails.length } }, transaction);
+      return emails;
+    });
+    if (recipients) sent.push({ requestId: r.id, recipients });
+  }
+  return sent;
+}
+
+/** Recomputes the stored SLA figures of every request still counting (after a change of calendar or targets). */
+export async function recomputeOpenSla(platform: Platform, now = new Date()): Promise<number> {
+  const config = await deskConfig(platform.sequelize);
+  let lastId = 0;
+  let count = 0;
+  for (;;) {
+    const batch = await DeskRequest.findAll({ where: { id: { [Op.gt]: lastId }, state: { [Op.in]: ['new', 'assigned', 'in_progress', 'waiting'] } }, order: [['id', 'ASC']], limit: 500 });
+    if (!batch.length) return count;
+    const history = await loadHistory(batch.map((r) => r.id));
+    await platform.sequelize.transaction(async (transaction) => {
+      for (const r of batch) {
+        applySla(r, history.get(r.id) ?? [], config, now);
+        if (r.changed()) await r.save({ transaction, silent: true });
+      }
+    });
+    count += batch.length;
+    lastId = batch[batch.length - 1].id;
+  }
+}
