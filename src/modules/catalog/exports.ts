@@ -1,0 +1,134 @@
+// Open data: the published catalogue (optionally filtered like the list) as CSV and JSON rows,
+// read in keyset batches so memory stays flat whatever the size of the catalogue.
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { conditions, TSQUERY, type CatalogFilter } from './search.js';
+import { ADOPTION_LABELS, KIND_LABELS } from './schemas.js';
+
+export type OpenDataRow = {
+  slug: string;
+  nome: string;
+  tipo: string;
+  tipo_descrizione: string;
+  ente_cedente: string | null;
+  codice_ipa_cedente: string | null;
+  titolare: string | null;
+  descrizione_breve: string | null;
+  repository: string | null;
+  pagina_web: string | null;
+  licenza: string | null;
+  stato_sviluppo: string | null;
+  tipo_software: string | null;
+  versione: string | null;
+  data_rilascio: string | null;
+  categorie: string[];
+  ambiti: string[];
+  piattaforme: string[];
+  piattaforme_nazionali: string[];
+  misure_pnrr: string[];
+  parole_chiave: string[];
+  enti_che_lo_usano: number;
+  dichiarazioni_di_adozione: number;
+  pubblicato_il: string | null;
+  scheda: string;
+  publiccode_yml: string | null;
+};
+
+export const OPEN_DATA_COLUMNS: Array<keyof OpenDataRow> = [
+  'slug', 'nome', 'tipo', 'tipo_descrizione', 'ente_cedente', 'codice_ipa_cedente', 'titolare', 'descrizione_breve', 'repository',
+  'pagina_web', 'licenza', 'stato_sviluppo', 'tipo_software', 'versione', 'data_rilascio', 'categorie', 'ambiti', 'piattaforme',
+  'piattaforme_nazionali', 'misure_pnrr', 'parole_chiave', 'enti_che_lo_usano', 'dichiarazioni_di_adozione', 'pubblicato_il', 'scheda',
+  'publiccode_yml',
+];
+
+type Raw = {
+  id: number;
+  slug: string;
+  name: string;
+  kind: keyof typeof KIND_LABELS;
+  entity_name: string | null;
+  ipa_code: string | null;
+  publisher: string | null;
+  short_description: string | null;
+  url: string | null;
+  landing: string | null;
+  license: string | null;
+  development_status: string | null;
+  software_type: string | null;
+  software_version: string | null;
+  release_date: string | null;
+  categories: string[];
+  scopes: string[];
+  platforms: string[];
+  italian_platforms: string[];
+  pnrr_measures: string[];
+  tags: string[];
+  in_use_count: number;
+  adoption_count: number;
+  published_at: Date | null;
+  lname: string;
+};
+
+/** Rows of the published catalogue in name order, 500 at a time. */
+export async function* openDataRows(sequelize: Sequelize, f: CatalogFilter, baseUrl: string): AsyncGenerator<OpenDataRow> {
+  const where = conditions(f);
+  const clauses = [`a.status = 'published'`, ...where.sql];
+  if (f.q) clauses.push(`a.search @@ ${TSQUERY}`);
+  let last: { name: string; id: number } | null = null;
+  for (;;) {
+    const rows: Raw[] = await sequelize.query<Raw>(
+      `SELECT a.id, a.slug, a.name, lower(a.name) AS lname, a.kind, e.name AS entity_name, e.ipa_code, a.publisher, a.short_description,
+              a.url, a.publiccode->>'landingURL' AS landing, a.license, a.development_status, a.software_type, a.software_version,
+              to_char(a.release_date, 'YYYY-MM-DD') AS release_date, a.categories, a.scopes, a.platforms, a.italian_platforms,
+              a.pnrr_measures, a.tags, a.in_use_count, a.adoption_count, a.published_at
+         FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+        WHERE ${clauses.join(' AND ')} ${last ? 'AND (lower(a.name), a.id) > (:lastName, :lastId)' : ''}
+        ORDER BY lower(a.name), a.id
+        LIMIT 500`,
+      { replacements: { ...where.replacements, q: f.q ?? '', lastName: last?.name ?? '', lastId: last?.id ?? 0 }, type: QueryTypes.SELECT },
+    );
+    if (!rows.length) return;
+    for (const r of rows) {
+      yield {
+        slug: r.slug,
+        nome: r.name,
+        tipo: r.kind,
+        tipo_descrizione: KIND_LABELS[r.kind],
+        ente_cedente: r.entity_name,
+        codice_ipa_cedente: r.ipa_code,
+        titolare: r.publisher,
+        descrizione_breve: r.short_description,
+        repository: r.url,
+        pagina_web: r.landing,
+        licenza: r.license,
+        stato_sviluppo: r.development_status,
+        tipo_software: r.software_type,
+        versione: r.software_version,
+        data_rilascio: r.release_date,
+        categorie: r.categories,
+        ambiti: r.scopes,
+        piattaforme: r.platforms,
+        piattaforme_nazionali: r.italian_platforms,
+        misure_pnrr: r.pnrr_measures,
+        parole_chiave: r.tags,
+        enti_che_lo_usano: r.in_use_count,
+        dichiarazioni_di_adozione: r.adoption_count,
+        pubblicato_il: r.published_at ? r.published_at.toISOString() : null,
+        scheda: `${baseUrl}/catalogo/${r.slug}`,
+        publiccode_yml: r.url ? `${baseUrl}/catalogo/${r.slug}/publiccode.yml` : null,
+      };
+    }
+    const tail = rows[rows.length - 1];
+    last = { name: tail.lname, id: tail.id };
+  }
+}
+
+/** A CSV cell: lists joined with «;». */
+export function csvCells(row: OpenDataRow): Array<string | number> {
+  return OPEN_DATA_COLUMNS.map((c) => {
+    const v = row[c];
+    if (Array.isArray(v)) return v.join(';');
+    return v ?? '';
+  });
+}
+
+export { ADOPTION_LABELS };

@@ -1,0 +1,294 @@
+// The public catalogue search: the filter from the query string, one statement for the page of
+// results and one (cached) statement for every facet's counts, computed from indexed columns.
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { catalogCachingEnabled, facetCache } from './cache.js';
+import { ASSET_KINDS, type AssetKind } from './models.js';
+import { KIND_LABELS, SORT_LABELS, type SortKey } from './schemas.js';
+import {
+  CATEGORY_LABELS,
+  DEVELOPMENT_STATUS_LABELS,
+  ITALIAN_PLATFORM_LABELS,
+  PLATFORM_LABELS,
+  PNRR_MEASURES,
+  SCOPE_LABELS,
+} from './vocabulary.js';
+
+export const MAX_QUERY_LENGTH = 200;
+export const PER_PAGE = 20;
+
+type FacetDef = {
+  /** Query-string parameter. */
+  param: string;
+  label: string;
+  /** Closed vocabulary (value → label); null for values taken from the data. */
+  labels: Readonly<Record<string, string>> | null;
+  /** SQL condition on the asset row `a` for the selected values (:p_<param>). */
+  condition: string;
+  /** SQL expression giving the facet value(s) of a base row `b`: 'array' columns are unnested. */
+  column: string;
+  array: boolean;
+  /** How many values are shown before "show all". */
+  top: number;
+};
+
+const PNRR_LABELS = Object.fromEntries(PNRR_MEASURES.map((m) => [m.code, `${m.code} · ${m.label}`]));
+
+export const FACETS: FacetDef[] = [
+  { param: 'tipo', label: 'Tipo', labels: KIND_LABELS, condition: 'a.kind IN (:p_tipo)', column: 'kind', array: false, top: 10 },
+  { param: 'categoria', label: 'Categoria', labels: CATEGORY_LABELS, condition: 'a.categories && ARRAY[:p_categoria]::text[]', column: 'categories', array: true, top: 8 },
+  { param: 'ambito', label: 'Ambito', labels: SCOPE_LABELS, condition: 'a.scopes && ARRAY[:p_ambito]::text[]', column: 'scopes', array: true, top: 8 },
+  { param: 'integra', label: 'Piattaforme nazionali', labels: ITALIAN_PLATFORM_LABELS, condition: 'a.italian_platforms && ARRAY[:p_integra]::text[]', column: 'italian_platforms', array: true, top: 10 },
+  { param: 'pnrr', label: 'Misura PNRR', labels: PNRR_LABELS, condition: 'a.pnrr_measures && ARRAY[:p_pnrr]::text[]', column: 'pnrr_measures', array: true, top: 10 },
+  { param: 'stato', label: 'Stato di sviluppo', labels: DEVELOPMENT_STATUS_LABELS, condition: 'a.development_status IN (:p_stato)', column: 'development_status', array: false, top: 10 },
+  { param: 'licenza', label: 'Licenza', labels: null, condition: 'a.license IN (:p_licenza)', column: 'license', array: false, top: 6 },
+  { param: 'piattaforma', label: 'Piattaforma', labels: null, condition: 'a.platforms && ARRAY[:p_piattaforma]::text[]', column: 'platforms', array: true, top: 6 },
+  {
+    param: 'ente',
+    label: 'Ente cedente',
+    labels: null,
+    condition: 'a.entity_id IN (SELECT id FROM entities WHERE lower(ipa_code) IN (:p_ente))',
+    column: 'entity_id',
+    array: false,
+    top: 8,
+  },
+];
+
+export type CatalogFilter = {
+  q: string | null;
+  selected: Record<string, string[]>;
+  inUse: boolean;
+  sort: SortKey;
+  /** Italian notes about input that was ignored or changed (unknown values, a long query…). */
+  notices: string[];
+};
+
+const str = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Reads the filter from the query string: unknown values are dropped with a notice, never a 500. */
+export function parseFilter(query: Record<string, unknown>): CatalogFilter {
+  const notices: string[] = [];
+  let q = str(query.q)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  if (q.length > MAX_QUERY_LENGTH) {
+    q = q.slice(0, MAX_QUERY_LENGTH).trim();
+    notices.push(`La ricerca era troppo lunga: sono stati usati solo i primi ${MAX_QUERY_LENGTH} caratteri.`);
+  }
+  const selected: Record<string, string[]> = {};
+  for (const f of FACETS) {
+    const raw = [...new Set(str(query[f.param]).map((v) => v.trim()).filter(Boolean))].slice(0, 30);
+    const kept: string[] = [];
+    for (const value of raw) {
+      const ok = f.labels
+        ? Object.prototype.hasOwnProperty.call(f.labels, value)
+        : f.param === 'ente'
+          ? /^[a-z0-9_.-]{1,40}$/i.test(value)
+          : value.length <= 100;
+      if (ok) kept.push(f.param === 'ente' ? value.toLowerCase() : value);
+      else notices.push(`Il filtro «${f.label}: ${value.slice(0, 60)}» non esiste ed è stato ignorato.`);
+    }
+    if (kept.length) selected[f.param] = kept;
+  }
+  const inUse = str(query.in_uso)[0] === '1';
+  const rawSort = str(query.ordina)[0];
+  let sort: SortKey = q ? 'rilevanza' : 'recenti';
+  if (rawSort && Object.prototype.hasOwnProperty.call(SORT_LABELS, rawSort)) sort = rawSort as SortKey;
+  else if (rawSort) notices.push(`L'ordinamento «${rawSort.slice(0, 40)}» non esiste: è stato usato «${SORT_LABELS[sort]}».`);
+  if (sort === 'rilevanza' && !q) sort = 'recenti';
+  return { q: q || null, selected, inUse, sort, notices };
+}
+
+export function hasFilters(f: CatalogFilter): boolean {
+  return !!f.q || f.inUse || Object.keys(f.selected).length > 0;
+}
+
+/** The query string of a filter, for links that keep it (page and sort excluded unless given). */
+export function filterQuery(f: CatalogFilter, extra: Record<string, string | null> = {}): string {
+  const params = new URLSearchParams();
+  if (f.q) params.append('q', f.q);
+  for (const facet of FACETS) for (const v of f.selected[facet.param] ?? []) params.append(facet.param, v);
+  if (f.inUse) params.append('in_uso', '1');
+  for (const [k, v] of Object.entries(extra)) if (v !== null) params.set(k, v);
+  return params.toString();
+}
+
+type Where = { sql: string[]; replacements: Record<string, unknown> };
+
+/** Conditions of the filter; `except` leaves one facet out (for that facet's own counts). */
+export function conditions(f: CatalogFilter, except?: string): Where {
+  const sql: string[] = [];
+  const replacements: Record<string, unknown> = {};
+  for (const facet of FACETS) {
+    const values = f.selected[facet.param];
+    if (!values || facet.param === except) continue;
+    sql.push(facet.condition);
+    replacements[`p_${facet.param}`] = values;
+  }
+  if (f.inUse && except !== 'in_uso') sql.push('a.in_use_count > 0');
+  return { sql, replacements };
+}
+
+export type ResultItem = {
+  id: number;
+  slug: string;
+  kind: AssetKind;
+  name: string;
+  short_description: string | null;
+  license: string | null;
+  development_status: string | null;
+  categories: string[];
+  italian_platforms: string[];
+  in_use_count: number;
+  adoption_count: number;
+  published_at: Date | null;
+  release_date: string | null;
+  entity_name: string | null;
+  entity_ipa: string | null;
+  publisher: string | null;
+  rank?: number;
+};
+
+export type FacetValue = { value: string; label: string; count: number; selected: boolean };
+export type FacetView = { param: string; label: string; values: FacetValue[]; more: FacetValue[]; selectedCount: number };
+export type FacetCounts = { total: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
+
+const ORDER: Record<SortKey, string> = {
+  rilevanza: 'rank DESC, a.in_use_count DESC, lower(a.name), a.id',
+  recenti: 'a.published_at DESC NULLS LAST, a.id DESC',
+  adottati: 'a.in_use_count DESC, a.adoption_count DESC, lower(a.name), a.id',
+  nome: 'lower(a.name), a.id',
+};
+
+export const TSQUERY = `websearch_to_tsquery('italian_unaccent', :q)`;
+
+/** One page of published assets matching the filter (one statement). */
+export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset: number, limit = PER_PAGE): Promise<ResultItem[]> {
+  const where = conditions(f);
+  const clauses = [`a.status = 'published'`, ...where.sql];
+  if (f.q) clauses.push(`a.search @@ ${TSQUERY}`);
+  const rank = f.q ? `ts_rank_cd(a.search, ${TSQUERY}, 32)` : '0';
+  return sequelize.query<ResultItem>(
+    `SELECT a.id, a.slug, a.kind, a.name, a.short_description, a.license, a.development_status, a.categories, a.italian_platforms,
+            a.in_use_count, a.adoption_count, a.published_at, a.release_date, a.publisher,
+            e.name AS entity_name, e.ipa_code AS entity_ipa, ${rank} AS rank
+       FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+      WHERE ${clauses.join(' AND ')}
+      ORDER BY ${ORDER[f.sort]}
+      LIMIT :limit OFFSET :offset`,
+    { replacements: { ...where.replacements, q: f.q ?? '', limit, offset }, type: QueryTypes.SELECT },
+  );
+}
+
+/**
+ * Counts for every facet in one statement: each facet is counted with all the other filters
+ * applied (so choosing a value never hides its siblings), plus the total of the results.
+ */
+export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
+  const key = JSON.stringify([f.q, f.selected, f.inUse]);
+  if (catalogCachingEnabled()) {
+    const hit = facetCache.get(key) as FacetCounts | undefined;
+    if (hit) return hit;
+  }
+  const all = conditions(f);
+  const flags: string[] = [];
+  const replacements: Record<string, unknown> = { ...all.replacements, q: f.q ?? '' };
+  // One boolean per active filter, computed once per row in the base set.
+  const active = FACETS.filter((facet) => f.selected[facet.param]).map((facet) => facet.param);
+  if (f.inUse) active.push('in_uso');
+  for (const param of active) {
+    const facet = FACETS.find((x) => x.param === param);
+    flags.push(`(${facet ? facet.condition : 'a.in_use_count > 0'}) AS m_${param}`);
+  }
+  const others = (except: string | null) => {
+    const list = active.filter((p) => p !== except).map((p) => `m_${p}`);
+    return list.length ? `WHERE ${list.join(' AND ')}` : '';
+  };
+  const parts: string[] = [`SELECT 'total' AS facet, NULL AS value, NULL AS label, count(*)::int AS n FROM base ${others(null)}`];
+  parts.push(`SELECT 'in_uso', 'true', NULL, count(*)::int FROM base ${others('in_uso') ? `${others('in_uso')} AND` : 'WHERE'} in_use`);
+  for (const facet of FACETS) {
+    const w = others(facet.param);
+    if (facet.param === 'ente') {
+      parts.push(`SELECT 'ente', lower(e.ipa_code), e.name, count(*)::int FROM base b JOIN entities e ON e.id = b.entity_id ${w} GROUP BY e.ipa_code, e.name`);
+    } else if (facet.array) {
+      parts.push(`SELECT '${facet.param}', v, NULL, count(*)::int FROM base, unnest(${facet.column}) AS v ${w} GROUP BY v`);
+    } else {
+      parts.push(`SELECT '${facet.param}', ${facet.column}, NULL, count(*)::int FROM base ${w ? `${w} AND` : 'WHERE'} ${facet.column} IS NOT NULL GROUP BY ${facet.column}`);
+    }
+  }
+  const sql = `WITH base AS MATERIALIZED (
+      SELECT a.kind, a.categories, a.scopes, a.italian_platforms, a.pnrr_measures, a.development_status, a.license, a.platforms,
+             a.entity_id, a.in_use_count > 0 AS in_use${flags.length ? `, ${flags.join(', ')}` : ''}
+        FROM catalog_assets a
+       WHERE a.status = 'published'${f.q ? ` AND a.search @@ ${TSQUERY}` : ''}
+    )
+    ${parts.join('\n    UNION ALL ')}`;
+  const rows = await sequelize.query<{ facet: string; value: string | null; label: string | null; n: number }>(sql, { replacements, type: QueryTypes.SELECT });
+  const counts: FacetCounts = { total: 0, inUse: 0, values: {} };
+  for (const r of rows) {
+    if (r.facet === 'total') counts.total = r.n;
+    else if (r.facet === 'in_uso') counts.inUse = r.n;
+    else if (r.value !== null) (counts.values[r.facet] ??= []).push({ value: r.value, label: r.label, count: r.n });
+  }
+  if (catalogCachingEnabled()) facetCache.set(key, counts);
+  return counts;
+}
+
+/** Facets ready for the view: values by count, selected ones always shown, labels in Italian. */
+export function facetViews(f: CatalogFilter, counts: FacetCounts): FacetView[] {
+  return FACETS.map((facet) => {
+    const selected = new Set(f.selected[facet.param] ?? []);
+    const byValue = new Map((counts.values[facet.param] ?? []).map((v) => [v.value, v]));
+    for (const s of selected) if (!byValue.has(s)) byValue.set(s, { value: s, label: null, count: 0 });
+    const values: FacetValue[] = [...byValue.values()]
+      .map((v) => ({
+        value: v.value,
+        label: v.label ?? (facet.labels?.[v.value] ?? (facet.param === 'piattaforma' ? (PLATFORM_LABELS as Record<string, string>)[v.value] ?? v.value : v.value)),
+        count: v.count,
+        selected: selected.has(v.value),
+      }))
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'it'));
+    if (facet.param === 'tipo') values.sort((a, b) => ASSET_KINDS.indexOf(a.value as AssetKind) - ASSET_KINDS.indexOf(b.value as AssetKind));
+    if (facet.param === 'stato') {
+      const order = Object.keys(DEVELOPMENT_STATUS_LABELS);
+      values.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
+    }
+    if (facet.param === 'pnrr') values.sort((a, b) => a.value.localeCompare(b.value, 'it', { numeric: true }));
+    const shown = values.filter((v, i) => i < facet.top || v.selected);
+    const more = values.filter((v, i) => i >= facet.top && !v.selected);
+    return { param: facet.param, label: facet.label, values: shown, more, selectedCount: selected.size };
+  });
+}
+
+/** Names close to a query that found nothing ("forse cercavi"), by trigram similarity. */
+export async function similarNames(sequelize: Sequelize, q: string): Promise<Array<{ slug: string; name: string }>> {
+  return sequelize.query<{ slug: string; name: string }>(
+    `SELECT slug, name FROM catalog_assets
+      WHERE status = 'published' AND lower(name) % lower(:q)
+      ORDER BY similarity(lower(name), lower(:q)) DESC LIMIT 3`,
+    { replacements: { q: q.slice(0, 100) }, type: QueryTypes.SELECT },
+  );
+}
+
+/** Whether the words of the query are all too common to search for (e.g. «il della»). */
+export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<boolean> {
+  const [row] = await sequelize.query<{ n: number }>(`SELECT numnode(${TSQUERY}) AS n`, { replacements: { q }, type: QueryTypes.SELECT });
+  return Number(row.n) === 0;
+}
+
+/** Removable chips for the active filters, each a link to the same search without it. */
+export function activeFilterChips(f: CatalogFilter, views: FacetView[]): Array<{ label: string; href: string }> {
+  const chips: Array<{ label: string; href: string }> = [];
+  const without = (mutate: (copy: CatalogFilter) => void) => {
+    const copy: CatalogFilter = { ...f, selected: Object.fromEntries(Object.entries(f.selected).map(([k, v]) => [k, [...v]])) };
+    mutate(copy);
+    const qs = filterQuery(copy, { ordina: f.sort === (copy.q ? 'rilevanza' : 'recenti') ? null : f.sort });
+    return qs ? `/catalogo?${qs}` : '/catalogo';
+  };
+  if (f.q) chips.push({ label: `Ricerca: «${f.q}»`, href: without((c) => (c.q = null)) });
+  for (const view of views) {
+    for (const value of f.selected[view.param] ?? []) {
+      const label = [...view.values, ...view.more].find((v) => v.value === value)?.label ?? value;
+      chips.push({ label: `${view.label}: ${label}`, href: without((c) => (c.selected[view.param] = c.selected[view.param].filter((v) => v !== value))) });
+    }
+  }
+  if (f.inUse) chips.push({ label: 'In uso presso almeno un ente', href: without((c) => (c.inUse = false)) });
+  return chips;
+}

@@ -1,0 +1,678 @@
+// The catalogue's rules: reading an asset, editing it, the cedent → staff workflow with its
+// emails and audit, and the asset's files. No req/res here; typed errors only.
+import { Op, QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { FileRejectedError } from '../../platform/files.js';
+import { parseInput } from '../../platform/validation.js';
+import { User } from '../accounts/models.js';
+import { Entity } from '../entities/models.js';
+import { columnsFrom, currentWarnings, emptyDescription, emptyPubliccode, preferredLanguage, uniqueSlug } from './assets.js';
+import { invalidateCatalogCaches } from './cache.js';
+import { Adoption, Asset, AssetEvent, AssetFile, type AssetStatus, type FileRole } from './models.js';
+import {
+  assertCanEditAsset,
+  assertCanSeeAsset,
+  assertStaff,
+  canDelete,
+  canEditAsset,
+  canReview,
+  canSeeAdoptionNote,
+  canSeeWarnings,
+  canSubmit,
+  type ViewerBody,
+} from './policy.js';
+import type { PubliccodeAsset, PubliccodeWarning } from './publiccode.js';
+import { assetFormSchema, fileFormSchema, optionalCommentSchema, reviewSchema, STATUS_LABELS, type AssetFormInput } from './schemas.js';
+import { PLATFORMS } from './vocabulary.js';
+
+export async function viewerBody(viewer: Viewer): Promise<ViewerBody> {
+  if (!viewer?.entityId || isStaff(viewer)) return null;
+  const e = await Entity.findByPk(viewer.entityId, { attributes: ['id', 'isCedent'] });
+  return e ? { id: e.id, isCedent: e.isCedent } : null;
+}
+
+/** For other areas (the desk): a published asset by slug, or null. */
+export async function findPublishedAssetBySlug(slug: string): Promise<{ id: number; slug: string; name: string } | null> {
+  if (typeof slug !== 'string' || !/^[a-z0-9-]{1,90}$/.test(slug)) return null;
+  const asset = await Asset.findOne({ where: { slug, status: 'published' }, attributes: ['id', 'slug', 'name'] });
+  return asset ? { id: asset.id, slug: asset.slug, name: asset.name } : null;
+}
+
+export async function loadAsset(viewer: Viewer, slug: string): Promise<Asset> {
+  const asset = typeof slug === 'string' && /^[a-z0-9-]{1,90}$/.test(slug) ? await Asset.findOne({ where: { slug } }) : null;
+  assertCanSeeAsset(viewer, asset);
+  return asset as Asset;
+}
+
+// ---- The detail page ----
+
+export type AssetPage = Awaited<ReturnType<typeof assetPage>>;
+
+/** Everything the asset page shows, in a bounded number of statements (asset, adoptions, files, related). */
+export async function assetPage(platform: Platform, viewer: Viewer, slug: string) {
+  const asset = await loadAsset(viewer, slug);
+  const entity = asset.entityId ? await Entity.findByPk(asset.entityId, { attributes: ['id', 'name', 'ipaCode', 'website'] }) : null;
+  const [adoptions, files, related] = await Promise.all([
+    platform.sequelize.query<{ entity_id: number; entity_name: string; ipa_code: string; status: Adoption['status']; since: string; note: string | null }>(
+      `SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note
+         FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
+        WHERE d.asset_id = :id
+        ORDER BY CASE d.status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, e.name
+        LIMIT 500`,
+      { replacements: { id: asset.id }, type: QueryTypes.SELECT },
+    ),
+    platform.sequelize.query<{ id: number; file_id: string; role: FileRole; title: string; size: number; mime: string; original_name: string }>(
+      `SELECT f.id, f.file_id, f.role, f.title, s.size, s.mime, s.original_name
+         FROM catalog_asset_files f JOIN stored_files s ON s.id = f.file_id
+        WHERE f.asset_id = :id ORDER BY f.role, f.position, f.id`,
+      { replacements: { id: asset.id }, type: QueryTypes.SELECT },
+    ),
+    relatedAssets(platform, asset),
+  ]);
+  const manager = canSeeWarnings(viewer, asset);
+  const events = manager
+    ? await platform.sequelize.query<{ action: string; from_status: string | null; to_status: string | null; comment: string | null; at: Date; actor_name: string | null }>(
+        `SELECT ev.action, ev.from_status, ev.to_status, ev.comment, ev.at, u.name AS actor_name
+           FROM catalog_asset_events ev LEFT JOIN users u ON u.id = ev.actor_user_id
+          WHERE ev.asset_id = :id ORDER BY ev.at DESC, ev.id DESC LIMIT 50`,
+        { replacements: { id: asset.id }, type: QueryTypes.SELECT },
+      )
+    : [];
+  const own = viewer?.entityId ? adoptions.find((a) => a.entity_id === viewer.entityId) ?? null : null;
+  return {
+    asset,
+    pc: asset.publiccode,
+    entity,
+    adoptions: adoptions.map((a) => ({ ...a, note: canSeeAdoptionNote(viewer, a.entity_id) ? a.note : null })),
+    inUse: adoptions.filter((a) => a.status === 'in_use'),
+    ownAdoption: own,
+    attachments: files.filter((f) => f.role === 'attachment'),
+    screenshots: files.filter((f) => f.role === 'screenshot'),
+    logo: files.find((f) => f.role === 'logo') ?? null,
+    related,
+    events,
+    manager,
+    permissions: {
+      edit: canEditAsset(viewer, asset),
+      submit: canSubmit(viewer, asset),
+      review: canReview(viewer) && asset.status === 'submitted',
+      publish: canReview(viewer) && ['draft', 'submitted', 'returned'].includes(asset.status),
+      archive: canReview(viewer) && asset.status !== 'archived',
+      restore: canReview(viewer) && asset.status === 'archived',
+      remove: canDelete(viewer, asset),
+      files: canEditAsset(viewer, asset),
+    },
+    blockers: publishBlockers(asset, files.filter((f) => f.role === 'attachment').length),
+  };
+}
+
+/** Published assets sharing categories or scopes, the most adopted first (one statement). */
+async function relatedAssets(platform: Platform, asset: Asset) {
+  if (!asset.categories.length && !asset.scopes.length && !asset.entityId) return [];
+  return platform.sequelize.query<{ slug: string; name: string; kind: string; short_description: string | null; in_use_count: number }>(
+    `SELECT slug, name, kind, short_description, in_use_count FROM catalog_assets
+      WHERE status = 'published' AND id <> :id
+        AND (categories && ARRAY[:categories]::text[] OR scopes && ARRAY[:scopes]::text[] OR entity_id = :entityId)
+      ORDER BY cardinality(ARRAY(SELECT unnest(categories) INTERSECT SELECT unnest(ARRAY[:categories]::text[]))) DESC,
+               in_use_count DESC, lower(name)
+      LIMIT 4`,
+    {
+      replacements: {
+        id: asset.id,
+        categories: asset.categories.length ? asset.categories : [''],
+        scopes: asset.scopes.length ? asset.scopes : [''],
+        entityId: asset.entityId ?? -1,
+      },
+      type: QueryTypes.SELECT,
+    },
+  );
+}
+
+type BlockerInput = Pick<Asset, 'kind' | 'complete' | 'warnings' | 'publiccode' | 'url' | 'license'>;
+
+/** What a document, toolkit or service needs before it can be published (software: a complete publiccode.yml). */
+function contentBlockers(asset: BlockerInput, attachments: number): string[] {
+  const lang = preferredLanguage(asset.publiccode.descriptions);
+  const d = lang ? asset.publiccode.descriptions[lang] : null;
+  const out: string[] = [];
+  if (!d?.shortDescription) out.push('Manca la descrizione breve.');
+  if (!d?.longDescription) out.push('Manca la descrizione estesa.');
+  if (!asset.url && !asset.publiccode.landingURL && attachments === 0) out.push('Indica dove trovare l’asset: l’indirizzo di un repository o di una pagina, oppure almeno un allegato.');
+  if (!asset.license) out.push('Manca la licenza (per esempio CC-BY-4.0 per un documento).');
+  return out;
+}
+
+/** What stops an asset from being published, in Italian; empty when it can be published. */
+export function publishBlockers(asset: BlockerInput, attachments: number): string[] {
+  if (asset.kind !== 'software') return contentBlockers(asset, attachments);
+  if (asset.complete) return [];
+  const n = asset.warnings.length;
+  return [`Il publiccode.yml non è completo: ${n === 1 ? 'c’è 1 problema' : `ci sono ${n} problemi`} da correggere.`];
+}
+
+async function attachmentCount(assetId: number, transaction?: Transaction): Promise<number> {
+  return AssetFile.count({ where: { assetId, role: 'attachment' }, transaction });
+}
+
+/** Recomputes the stored problems and completeness of an asset from what it is now. */
+export async function refreshCompleteness(asset: Asset, cedentIpa: string | null, transaction?: Transaction): Promise<void> {
+  if (asset.kind === 'software') {
+    const { warnings, complete } = currentWarnings(asset.publiccode, cedentIpa);
+    asset.warnings = warnings.map((w) => ({ path: w.path, line: null, message: w.message }));
+    asset.complete = complete;
+  } else {
+    const blockers = contentBlockers(asset, asset.id ? await attachmentCount(asset.id, transaction) : 0);
+    asset.warnings = blockers.map((message): PubliccodeWarning => ({ path: '', line: null, message }));
+    asset.complete = blockers.length === 0;
+  }
+}
+
+export async function entityIpa(entityId: number | null, transaction?: Transaction): Promise<string | null> {
+  if (!entityId) return null;
+  return (await Entity.findByPk(entityId, { attributes: ['ipaCode'], transaction }))?.ipaCode ?? null;
+}
+
+export async function recordEvent(asset: Asset, actor: Viewer, action: string, from: AssetStatus | null, to: AssetStatus | null, comment: string | null, transaction: Transaction): Promise<void> {
+  await AssetEvent.create({ assetId: asset.id, action, fromStatus: from, toStatus: to, comment, actorUserId: actor?.userId ?? null }, { transaction });
+}
+
+// ---- The form ----
+
+export function formValuesFrom(asset: Asset | null): Record<string, unknown> {
+  if (!asset) return { kind: 'software', availableLanguages: 'it', lang: 'it', localisationReady: '' };
+  const pc = asset.publiccode;
+  const lang = preferredLanguage(pc.descriptions) ?? 'it';
+  const d = pc.descriptions[lang] ?? emptyDescription();
+  return {
+    kind: asset.kind,
+    name: asset.name,
+    url: pc.url,
+    landingURL: pc.landingURL ?? '',
+    entityId: asset.entityId ? String(asset.entityId) : '',
+    softwareVersion: pc.softwareVersion ?? '',
+    releaseDate: pc.releaseDate ?? '',
+    developmentStatus: pc.developmentStatus ?? '',
+    softwareType: pc.softwareType ?? '',
+    platforms: pc.platforms.filter((p) => (PLATFORMS as readonly string[]).includes(p)),
+    otherPlatforms: pc.platforms.filter((p) => !(PLATFORMS as readonly string[]).includes(p)).join(', '),
+    categories: pc.categories,
+    scopes: pc.intendedAudience.scope,
+    lang,
+    shortDescription: d.shortDescription ?? '',
+    longDescription: d.longDescription ?? '',
+    features: d.features.join('\n'),
+    documentation: d.documentation ?? '',
+    license: pc.legal.license ?? '',
+    mainCopyrightOwner: pc.legal.mainCopyrightOwner ?? '',
+    maintenanceType: pc.maintenance.type ?? '',
+    contractors: pc.maintenance.contractors.map((c) => [c.name, c.until ?? '', c.email ?? '', c.website ?? ''].join('; ').replace(/(; )+$/, '')).join('\n'),
+    contacts: pc.maintenance.contacts.map((c) => [c.name, c.email ?? '', c.phone ?? '', c.affiliation ?? ''].join('; ').replace(/(; )+$/, '')).join('\n'),
+    italianPlatforms: Object.entries(pc.italianPlatforms).filter(([, v]) => v).map(([k]) => k),
+    availableLanguages: pc.localisation.availableLanguages.join(', '),
+    localisationReady: pc.localisation.localisationReady ? 'on' : '',
+    pnrrMeasures: asset.pnrrMeasures,
+    tags: asset.tags.join(', '),
+  };
+}
+
+function descriptionLanguage(input: unknown): string {
+  const lang = (input as { lang?: unknown } | null)?.lang;
+  return typeof lang === 'string' && /^[a-z]{2,3}$/.test(lang) ? lang : 'it';
+}
+
+/** The publiccode content with the form's values applied; keys the form does not show are kept. */
+export function applyForm(base: PubliccodeAsset, data: AssetFormInput, lang: string): PubliccodeAsset {
+  const pc = structuredClone(base);
+  pc.name = data.name;
+  pc.url = data.url ?? '';
+  pc.landingURL = data.landingURL;
+  pc.softwareVersion = data.softwareVersion;
+  pc.releaseDate = data.releaseDate;
+  pc.developmentStatus = data.developmentStatus as PubliccodeAsset['developmentStatus'];
+  pc.softwareType = data.softwareType as PubliccodeAsset['softwareType'];
+  pc.platforms = [...new Set([...data.platforms, ...data.otherPlatforms])];
+  pc.categories = data.categories as PubliccodeAsset['categories'];
+  pc.intendedAudience.scope = data.scopes as PubliccodeAsset['intendedAudience']['scope'];
+  const d = pc.descriptions[lang] ?? emptyDescription();
+  d.shortDescription = data.shortDescription;
+  d.longDescription = data.longDescription;
+  d.features = data.features;
+  d.documentation = data.documentation;
+  const empty = !d.shortDescription && !d.longDescription && !d.features.length && !d.documentation && !d.screenshots.length && !d.localisedName;
+  if (empty) delete pc.descriptions[lang];
+  else pc.descriptions[lang] = d;
+  pc.legal.license = data.license;
+  pc.legal.licenseIsSpdx = !!data.license;
+  pc.legal.mainCopyrightOwner = data.mainCopyrightOwner;
+  pc.maintenance.type = data.maintenanceType as PubliccodeAsset['maintenance']['type'];
+  pc.maintenance.contractors = data.contractors;
+  pc.maintenance.contacts = data.contacts;
+  for (const key of Object.keys(pc.italianPlatforms) as Array<keyof PubliccodeAsset['italianPlatforms']>) pc.italianPlatforms[key] = data.italianPlatforms.includes(key);
+  pc.localisation.availableLanguages = data.availableLanguages;
+  pc.localisation.localisationReady = data.localisationReady;
+  return pc;
+}
+
+async function resolveCedent(actor: Actor, body: ViewerBody, requested: number | null, current: number | null): Promise<number | null> {
+  if (!isStaff(actor)) {
+    if (!body) throw new ForbiddenError('Solo gli enti cedenti possono proporre asset al catalogo.', 'catalog.create');
+    return body.id;
+  }
+  if (requested === null) return null;
+  if (requested === current) return current;
+  const entity = await Entity.findByPk(requested, { attributes: ['id'] });
+  if (!entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
+  return entity.id;
+}
+
+function translateUnique(err: unknown): never {
+  if (err instanceof UniqueConstraintError) {
+    throw new ConflictError('Nel catalogo c’è già un asset con questo indirizzo del repository: aggiorna quello invece di crearne un altro.', 'url');
+  }
+  throw err;
+}
+
+export async function createAsset(platform: Platform, actor: Actor, body: ViewerBody, input: unknown): Promise<Asset> {
+  const data = parseInput(assetFormSchema, input);
+  const entityId = await resolveCedent(actor, body, data.entityId, null);
+  const lang = descriptionLanguage(input);
+  const pc = applyForm(emptyPubliccode(data.name, data.url ?? ''), data, lang);
+  try {
+    const asset = await platform.sequelize.transaction(async (transaction) => {
+      const ipa = await entityIpa(entityId, transaction);
+      const asset = Asset.build({
+        slug: await uniqueSlug(platform.sequelize, data.name, transaction),
+        kind: data.kind,
+        status: 'draft',
+        archivedFrom: null,
+        entityId,
+        ...columnsFrom(pc),
+        publiccode: { ...pc, cedentIpaCode: ipa ?? pc.cedentIpaCode },
+        pnrrMeasures: data.pnrrMeasures,
+        tags: data.tags,
+        source: 'form',
+        reviewComment: null,
+        createdBy: actor.userId,
+        updatedBy: actor.userId,
+        submittedBy: null,
+        submittedAt: null,
+        publishedAt: null,
+        archivedAt: null,
+      });
+      await refreshCompleteness(asset, ipa, transaction);
+      await asset.save({ transaction });
+      await recordEvent(asset, actor, 'created', null, 'draft', null, transaction);
+      await platform.audit.record(actor, { action: 'catalog.created', subjectType: 'catalog_asset', subjectId: asset.id, entityId, details: { slug: asset.slug, kind: asset.kind } }, transaction);
+      return asset;
+    });
+    invalidateCatalogCaches();
+    return asset;
+  } catch (err) {
+    return translateUnique(err);
+  }
+}
+
+export async function updateAsset(platform: Platform, actor: Actor, body: ViewerBody, slug: string, input: unknown): Promise<Asset> {
+  const asset = await loadAsset(actor, slug);
+  assertCanEditAsset(actor, asset);
+  const data = parseInput(assetFormSchema, input);
+  const entityId = isStaff(actor) ? await resolveCedent(actor, body, data.entityId, asset.entityId) : asset.entityId;
+  const lang = descriptionLanguage(input);
+  const pc = applyForm(asset.publiccode, data, lang);
+  try {
+    await platform.sequelize.transaction(async (transaction) => {
+      const ipa = await entityIpa(entityId, transaction);
+      const before = asset.get({ plain: true });
+      asset.set({
+        kind: data.kind,
+        entityId,
+        ...columnsFrom(pc),
+        publiccode: { ...pc, cedentIpaCode: ipa ?? pc.cedentIpaCode },
+        pnrrMeasures: data.pnrrMeasures,
+        tags: data.tags,
+        updatedBy: actor.userId,
+      });
+      await refreshCompleteness(asset, ipa, transaction);
+      const changed = (asset.changed() || []).filter((k) => k !== 'updatedBy' && k !== 'warnings' && k !== 'complete');
+      await asset.save({ transaction });
+      await recordEvent(asset, actor, 'updated', null, null, null, transaction);
+      await platform.audit.record(actor, {
+        action: 'catalog.updated',
+        subjectType: 'catalog_asset',
+        subjectId: asset.id,
+        entityId: asset.entityId,
+        details: { slug: asset.slug, changed, status: before.status },
+      }, transaction);
+    });
+  } catch (err) {
+    translateUnique(err);
+  }
+  invalidateCatalogCaches();
+  return asset;
+}
+
+// ---- Workflow ----
+
+async function staffRecipients(transaction?: Transaction): Promise<Array<{ email: string; name: string }>> {
+  const staff = await User.findAll({ where: { role: 'staff', status: 'active' }, attributes: ['email', 'name'], transaction });
+  if (staff.length) return staff;
+  return User.findAll({ where: { role: 'admin', status: 'active' }, attributes: ['email', 'name'], transaction });
+}
+
+/** The cedent side of a conversation: who submitted the asset, or the body's RTD. */
+async function cedentRecipients(asset: Asset, transaction?: Transaction): Promise<Array<{ email: string; name: string }>> {
+  const ids = new Set<number>();
+  if (asset.submittedBy) ids.add(asset.submittedBy);
+  if (!ids.size && asset.createdBy) ids.add(asset.createdBy);
+  let users = ids.size
+    ? await User.findAll({ where: { id: [...ids], status: 'active', entityId: asset.entityId ?? -1 }, attributes: ['email', 'name'], transaction })
+    : [];
+  if (!users.length && asset.entityId) {
+    const entity = await Entity.findByPk(asset.entityId, { attributes: ['rtdUserId'], transaction });
+    if (entity?.rtdUserId) users = await User.findAll({ where: { id: entity.rtdUserId, status: 'active' }, attributes: ['email', 'name'], transaction });
+  }
+  return users;
+}
+
+async function entityName(id: number | null, transaction?: Transaction): Promise<string | null> {
+  return id ? ((await Entity.findByPk(id, { attributes: ['name'], transaction }))?.name ?? null) : null;
+}
+
+async function transition(
+  platform: Platform,
+  actor: Actor,
+  slug: string,
+  opts: {
+    allowed: (asset: Asset) => boolean;
+    refusal: string;
+    to: (asset: Asset) => AssetStatus;
+    action: string;
+    comment?: string | null;
+    before?: (asset: Asset, transaction: Transaction) => Promise<void>;
+    mail?: (asset: Asset, transaction: Transaction) => Promise<void>;
+  },
+): Promise<Asset> {
+  const asset = await loadAsset(actor, slug);
+  if (!opts.allowed(asset)) throw new ForbiddenError(opts.refusal, `catalog.${opts.action}`);
+  await platform.sequelize.transaction(async (transaction) => {
+    // Lock the row: two reviewers clicking at once do not both act on the same state.
+    await asset.reload({ transaction, lock: transaction.LOCK.UPDATE });
+    if (!opts.allowed(asset)) throw new ConflictError(`L’asset nel frattempo è passato allo stato «${STATUS_LABELS[asset.status as AssetStatus]}»: ricarica la pagina.`);
+    const from = asset.status;
+    await opts.before?.(asset, transaction);
+    asset.status = opts.to(asset);
+    asset.updatedBy = actor.userId;
+    await asset.save({ transaction });
+    await recordEvent(asset, actor, opts.action, from, asset.status, opts.comment ?? null, transaction);
+    await platform.audit.record(actor, {
+      action: `catalog.${opts.action}`,
+      subjectType: 'catalog_asset',
+      subjectId: asset.id,
+      entityId: asset.entityId,
+      details: { slug: asset.slug, from, to: asset.status, ...(opts.comment ? { comment: opts.comment.slice(0, 500) } : {}) },
+    }, transaction);
+    await opts.mail?.(asset, transaction);
+  });
+  invalidateCatalogCaches();
+  return asset;
+}
+
+const assetLink = (platform: Platform, asset: Asset) => `${platform.config.baseUrl}/catalogo/${asset.slug}`;
+
+/** Tells the centre's staff that a cedent sent an asset for review. */
+export async function notifySubmitted(platform: Platform, actor: Actor, asset: Asset, transaction: Transaction): Promise<void> {
+  const body = await entityName(asset.entityId, transaction);
+  for (const to of await staffRecipients(transaction)) {
+    await platform.mail.send({
+      to: to.email,
+      subject: `Catalogo: «${asset.name}» da rivedere`,
+      template: 'catalog-submitted',
+      data: { name: to.name, assetName: asset.name, bodyName: body, submitter: actor.name || actor.email, link: assetLink(platform, asset), problems: asset.warnings.length, complete: asset.complete },
+    }, transaction);
+  }
+}
+
+/** Tells the cedent body that its asset is published. */
+export async function notifyPublished(platform: Platform, asset: Asset, comment: string | null, transaction: Transaction): Promise<void> {
+  for (const to of await cedentRecipients(asset, transaction)) {
+    await platform.mail.send({
+      to: to.email,
+      subject: `Catalogo: «${asset.name}» è pubblicato`,
+      template: 'catalog-published',
+      data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },
+    }, transaction);
+  }
+}
+
+export async function submitAsset(platform: Platform, actor: Actor, slug: string): Promise<Asset> {
+  return transition(platform, actor, slug, {
+    allowed: (a) => canSubmit(actor, a),
+    refusal: 'Solo gli utenti dell’ente cedente possono inviare al centro le bozze e gli asset restituiti.',
+    to: () => 'submitted',
+    action: 'submitted',
+    before: async (asset) => {
+      asset.submittedBy = actor.userId;
+      asset.submittedAt = new Date();
+    },
+    mail: (asset, transaction) => notifySubmitted(platform, actor, asset, transaction),
+  });
+}
+
+export async function publishAsset(platform: Platform, actor: Actor, slug: string, input: unknown = {}): Promise<Asset> {
+  assertStaff(actor, 'catalog.publish');
+  const { comment } = parseInput(optionalCommentSchema, input ?? {});
+  return transition(platform, actor, slug, {
+    allowed: (a) => ['draft', 'submitted', 'returned'].includes(a.status),
+    refusal: 'L’asset non si può pubblicare nello stato in cui si trova.',
+    to: () => 'published',
+    action: 'published',
+    comment,
+    before: async (asset, transaction) => {
+      const blockers = publishBlockers(asset, await attachmentCount(asset.id, transaction));
+      if (blockers.length) throw new ValidationError({ _form: `Non si può ancora pubblicare: ${blockers.join(' ')}` }, 'L’asset non è completo.');
+      asset.publishedAt = new Date();
+      asset.reviewComment = comment;
+    },
+    mail: (asset, transaction) => notifyPublished(platform, asset, comment, transaction),
+  });
+}
+
+export async function returnAsset(platform: Platform, actor: Actor, slug: string, input: unknown): Promise<Asset> {
+  assertStaff(actor, 'catalog.return');
+  const { comment } = parseInput(reviewSchema, input);
+  return transition(platform, actor, slug, {
+    allowed: (a) => a.status === 'submitted',
+    refusal: 'Si possono restituire solo gli asset in revisione.',
+    to: () => 'returned',
+    action: 'returned',
+    comment,
+    before: async (asset) => {
+      asset.reviewComment = comment;
+    },
+    mail: async (asset, transaction) => {
+      for (const to of await cedentRecipients(asset, transaction)) {
+        await platform.mail.send({
+          to: to.email,
+          subject: `Catalogo: «${asset.name}» restituito con osservazioni`,
+          template: 'catalog-returned',
+          data: { name: to.name, assetName: asset.name, comment, reviewer: actor.name || actor.email, link: assetLink(platform, asset) },
+        }, transaction);
+      }
+    },
+  });
+}
+
+export async function archiveAsset(platform: Platform, actor: Actor, slug: string, input: unknown = {}): Promise<Asset> {
+  assertStaff(actor, 'catalog.archive');
+  const { comment } = parseInput(optionalCommentSchema, input ?? {});
+  return transition(platform, actor, slug, {
+    allowed: (a) => a.status !== 'archived',
+    refusal: 'L’asset è già archiviato.',
+    to: () => 'archived',
+    action: 'archived',
+    comment,
+    before: async (asset) => {
+      asset.archivedFrom = asset.status;
+      asset.archivedAt = new Date();
+    },
+    mail: async (asset, transaction) => {
+      if (!asset.entityId) return;
+      for (const to of await cedentRecipients(asset, transaction)) {
+        await platform.mail.send({
+          to: to.email,
+          subject: `Catalogo: «${asset.name}» è stato archiviato`,
+          template: 'catalog-archived',
+          data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },
+        }, transaction);
+      }
+    },
+  });
+}
+
+export async function restoreAsset(platform: Platform, actor: Actor, slug: string): Promise<Asset> {
+  assertStaff(actor, 'catalog.restore');
+  return transition(platform, actor, slug, {
+    allowed: (a) => a.status === 'archived',
+    refusal: 'Si possono ripristinare solo gli asset archiviati.',
+    to: (a) => (a.archivedFrom === 'published' ? 'published' : a.archivedFrom === 'submitted' ? 'submitted' : 'draft'),
+    action: 'restored',
+    before: async (asset, transaction) => {
+      if (asset.archivedFrom === 'published') {
+        const blockers = publishBlockers(asset, await attachmentCount(asset.id, transaction));
+        if (blockers.length) asset.archivedFrom = 'draft';
+      }
+      asset.archivedAt = null;
+    },
+  });
+}
+
+export async function deleteAsset(platform: Platform, actor: Actor, slug: string): Promise<{ name: string }> {
+  const asset = await loadAsset(actor, slug);
+  if (!canDelete(actor, asset)) throw new ForbiddenError('Si possono eliminare solo le bozze mai pubblicate del proprio ente.', 'catalog.delete');
+  await platform.sequelize.transaction(async (transaction) => {
+    const files = await AssetFile.findAll({ where: { assetId: asset.id }, transaction });
+    await asset.destroy({ transaction });
+    if (files.length) {
+      await platform.sequelize.query(
+        `DELETE FROM stored_files WHERE id IN (:ids) AND NOT EXISTS (SELECT 1 FROM catalog_asset_files f WHERE f.file_id = stored_files.id)`,
+        { replacements: { ids: files.map((f) => f.fileId) }, transaction },
+      );
+    }
+    await platform.audit.record(actor, { action: 'catalog.deleted', subjectType: 'catalog_asset', subjectId: asset.id, entityId: asset.entityId, details: { slug: asset.slug, name: asset.name } }, transaction);
+  });
+  invalidateCatalogCaches();
+  return { name: asset.name };
+}
+
+// ---- Files ----
+
+export const FILE_MAX_BYTES = 20 * 1024 * 1024;
+export const FILE_MAX_COUNT = 5;
+const MAX_FILES_PER_ASSET = 40;
+
+export async function addAssetFiles(
+  platform: Platform,
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  uploads: Array<{ buffer: Buffer; originalname: string }>,
+): Promise<number> {
+  const asset = await loadAsset(actor, slug);
+  assertCanEditAsset(actor, asset);
+  const data = parseInput(fileFormSchema, input);
+  if (!uploads.length) throw new ValidationError({ files: 'Scegli almeno un file da caricare.' });
+  if (data.role !== 'attachment' && uploads.length > 1) throw new ValidationError({ files: 'Per il logo e le schermate carica un file alla volta.' });
+  const existing = await AssetFile.count({ where: { assetId: asset.id } });
+  if (existing + uploads.length > MAX_FILES_PER_ASSET) throw new ValidationError({ files: `Un asset può avere al massimo ${MAX_FILES_PER_ASSET} file.` });
+  try {
+    await platform.sequelize.transaction(async (transaction) => {
+      if (data.role === 'logo') {
+        const old = await AssetFile.findAll({ where: { assetId: asset.id, role: 'logo' }, transaction });
+        for (const f of old) await f.destroy({ transaction });
+      }
+      let position = (await AssetFile.max<number, AssetFile>('position', { where: { assetId: asset.id, role: data.role }, transaction })) ?? 0;
+      for (const upload of uploads) {
+        const stored = await platform.files.save({ buffer: upload.buffer, originalName: upload.originalname, uploadedBy: actor.userId }, transaction);
+        if (data.role !== 'attachment' && !stored.mime.startsWith('image/')) {
+          throw new ValidationError({ files: `Il file «${stored.originalName}» non è un’immagine: per logo e schermate usa PNG, JPEG, GIF o WebP.` });
+        }
+        await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: data.role, title: (uploads.length === 1 && data.title) || stored.originalName, position: ++position, uploadedBy: actor.userId }, { transaction });
+      }
+      await refreshCompleteness(asset, await entityIpa(asset.entityId, transaction), transaction);
+      await asset.save({ transaction });
+      await platform.audit.record(actor, {
+        action: 'catalog.file-added',
+        subjectType: 'catalog_asset',
+        subjectId: asset.id,
+        entityId: asset.entityId,
+        details: { slug: asset.slug, role: data.role, files: uploads.map((u) => u.originalname.slice(0, 120)) },
+      }, transaction);
+    });
+  } catch (err) {
+    if (err instanceof FileRejectedError) throw new ValidationError({ files: err.message });
+    throw err;
+  }
+  invalidateCatalogCaches();
+  return uploads.length;
+}
+
+export async function removeAssetFile(platform: Platform, actor: Actor, slug: string, fileRowId: number): Promise<void> {
+  const asset = await loadAsset(actor, slug);
+  assertCanEditAsset(actor, asset);
+  const row = await AssetFile.findOne({ where: { id: fileRowId, assetId: asset.id } });
+  if (!row) throw new NotFoundError('File non trovato.');
+  await platform.sequelize.transaction(async (transaction) => {
+    await row.destroy({ transaction });
+    await platform.sequelize.query(
+      `DELETE FROM stored_files WHERE id = :id AND NOT EXISTS (SELECT 1 FROM catalog_asset_files WHERE file_id = :id)`,
+      { replacements: { id: row.fileId }, transaction },
+    );
+    await refreshCompleteness(asset, await entityIpa(asset.entityId, transaction), transaction);
+    await asset.save({ transaction });
+    await platform.audit.record(actor, { action: 'catalog.file-removed', subjectType: 'catalog_asset', subjectId: asset.id, entityId: asset.entityId, details: { slug: asset.slug, title: row.title, role: row.role } }, transaction);
+  });
+  invalidateCatalogCaches();
+}
+
+/** A file of an asset the viewer may see; the id must belong to that asset. */
+export async function assetFileForDownload(platform: Platform, viewer: Viewer, slug: string, fileRowId: number) {
+  const asset = await loadAsset(viewer, slug);
+  const row = await AssetFile.findOne({ where: { id: fileRowId, assetId: asset.id } });
+  const meta = row ? await platform.files.meta(row.fileId) : null;
+  if (!row || !meta) throw new NotFoundError('File non trovato.');
+  return { row, meta };
+}
+
+// ---- Lists for staff and cedents ----
+
+export async function managedAssets(viewer: Viewer, body: ViewerBody, status: AssetStatus | null, page: { perPage: number; offset: number }) {
+  const where: Record<string | symbol, unknown> = {};
+  if (!isStaff(viewer)) {
+    if (!body) throw new ForbiddenError('Solo gli enti cedenti propongono asset al catalogo.', 'catalog.manage');
+    where.entityId = body.id;
+  }
+  const counts = await Asset.count({ where, group: ['status'] }) as unknown as Array<{ status: AssetStatus; count: number }>;
+  if (status) where.status = status;
+  const { rows, count } = await Asset.findAndCountAll({
+    where,
+    attributes: ['id', 'slug', 'name', 'kind', 'status', 'entityId', 'complete', 'warnings', 'updatedAt', 'submittedAt', 'inUseCount'],
+    order: [['updatedAt', 'DESC'], ['id', 'DESC']],
+    limit: page.perPage,
+    offset: page.offset,
+  });
+  const entityIds = [...new Set(rows.map((r) => r.entityId).filter((x): x is number => x !== null))];
+  const entities = entityIds.length ? await Entity.findAll({ where: { id: { [Op.in]: entityIds } }, attributes: ['id', 'name'] }) : [];
+  const names = new Map(entities.map((e) => [e.id, e.name]));
+  return {
+    assets: rows.map((r) => ({ ...r.get({ plain: true }), entityName: r.entityId ? names.get(r.entityId) ?? null : null })),
+    total: count,
+    counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.count)])) as Partial<Record<AssetStatus, number>>,
+  };
+}
+
+export async function cedentOptions(): Promise<Array<{ value: string; label: string }>> {
+  const rows = await Entity.findAll({ attributes: ['id', 'name', 'ipaCode', 'isCedent'], order: [['isCedent', 'DESC'], ['name', 'ASC']], limit: 3000 });
+  return rows.map((e) => ({ value: String(e.id), label: `${e.name} (${e.ipaCode})${e.isCedent ? '' : ' — non cedente'}` }));
+}
