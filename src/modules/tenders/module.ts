@@ -1,0 +1,73 @@
+import { QueryTypes } from 'sequelize';
+import { isBodyUser, isStaff } from '../../platform/actor.js';
+import type { JobDefinition } from '../../platform/jobs.js';
+import type { AppModule, HomeCard } from '../registry.js';
+import { overdueCount, sendMilestoneReminders } from './deadlines.js';
+import { todayInRome } from './dates.js';
+import { initTenderModels } from './models.js';
+import { sendNeedsReminders } from './needs.js';
+import { canSeeParticipation } from './policy.js';
+import { PHASE_LABELS } from './procurement.js';
+import { tendersRouter } from './routes.js';
+import { seedTenders } from './seed.js';
+import { participationsOfEntity } from './service.js';
+
+export const NEEDS_REMINDER_JOB = 'tenders.needs-reminders';
+export const MILESTONE_REMINDER_JOB = 'tenders.milestone-reminders';
+
+export const tendersModule: AppModule = {
+  name: 'tenders',
+  initModels: initTenderModels,
+  router: tendersRouter,
+  // Everyone sees the menu item: staff every dossier, a body's users the dossiers of their body,
+  // visitors the public ones.
+  nav: [{ labelKey: 'nav.tenders', href: '/gare', order: 30 }],
+  footerLinks: [{ label: 'Gare ICT in formato OCDS', href: '/gare/ocds.json' }],
+  jobs: (platform) =>
+    [
+      // Hourly: each run sends only what is due and not sent yet, so a missed run loses nothing.
+      { name: NEEDS_REMINDER_JOB, cron: '7 * * * *', handler: async () => void (await sendNeedsReminders(platform)) },
+      { name: MILESTONE_REMINDER_JOB, cron: '12 * * * *', handler: async () => void (await sendMilestoneReminders(platform)) },
+    ] as JobDefinition<never>[],
+  seed: seedTenders,
+  homeCards: async (platform, viewer) => {
+    const cards: HomeCard[] = [];
+    if (isStaff(viewer)) {
+      const [active] = await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM tender_dossiers WHERE phase NOT IN ('closed','cancelled')`, { type: QueryTypes.SELECT });
+      const { overdue, upcoming } = await overdueCount(platform);
+      cards.push({ title: 'Gare ICT aggregate', text: 'Le gare in corso per i comuni aderenti: fasi, lotti, documenti, fabbisogni.', href: '/gare?phase=active', linkLabel: 'Vedi le gare in corso', icon: 'it-files', count: active.n });
+      cards.push({
+        title: 'Scadenze delle gare',
+        text: overdue ? `${overdue} scadenze superate e ${upcoming} nei prossimi 7 giorni.` : `${upcoming} scadenze nei prossimi 7 giorni.`,
+        href: '/gare/scadenze',
+        linkLabel: 'Apri le scadenze',
+        icon: 'it-calendar',
+        count: overdue + upcoming,
+      });
+      return cards;
+    }
+    if (isBodyUser(viewer)) {
+      const [r] = await platform.sequelize.query<{ dossiers: number; to_answer: number }>(
+        `SELECT (SELECT count(*) FROM tender_participants p JOIN tender_dossiers d ON d.id = p.dossier_id
+                  WHERE p.entity_id = :entityId AND d.phase NOT IN ('closed','cancelled'))::int AS dossiers,
+                (SELECT count(*) FROM tender_needs_invitations i JOIN tender_needs_calls c ON c.id = i.call_id JOIN tender_dossiers d ON d.id = c.dossier_id
+                  WHERE i.entity_id = :entityId AND c.closed_at IS NULL AND d.phase = 'needs_collection' AND c.deadline_on >= :today
+                    AND NOT EXISTS (SELECT 1 FROM tender_needs_answers a WHERE a.call_id = c.id AND a.entity_id = i.entity_id))::int AS to_answer`,
+        { replacements: { entityId: viewer!.entityId, today: todayInRome() }, type: QueryTypes.SELECT },
+      );
+      if (r.to_answer > 0) {
+        cards.push({ title: 'Fabbisogni da comunicare', text: `Il centro chiede al tuo ente i fabbisogni per ${r.to_answer === 1 ? 'una gara' : `${r.to_answer} gare`} aggregate: rispondi entro la scadenza.`, href: '/gare?phase=needs_collection', linkLabel: 'Rispondi', icon: 'it-clock', count: r.to_answer });
+      }
+      cards.push({ title: 'Le gare del tuo ente', text: 'Le gare aggregate a cui il tuo ente partecipa o è invitato, con documenti e scadenze.', href: '/gare', linkLabel: 'Vedi le gare', icon: 'it-files', count: r.dossiers });
+      return cards;
+    }
+    const [pub] = await platform.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM tender_dossiers WHERE is_public', { type: QueryTypes.SELECT });
+    cards.push({ title: 'Gare ICT aggregate', text: 'Le procedure che il centro svolge per i comuni aderenti, con documenti pubblici e dati aperti OCDS.', href: '/gare', linkLabel: 'Vedi le gare', icon: 'it-files', count: pub.n });
+    return cards;
+  },
+  entityPanels: async (platform, viewer, entityId) => {
+    if (!canSeeParticipation(viewer, entityId)) return [];
+    const rows = await participationsOfEntity(platform, entityId);
+    return [{ view: 'tenders/entity-panel', locals: { tenderRows: rows, tenderPhaseLabels: PHASE_LABELS } }];
+  },
+};

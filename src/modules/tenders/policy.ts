@@ -1,0 +1,74 @@
+// Who may see and do what in the tenders area: every rule in one place.
+//
+// - Staff (and admins) run the dossiers: they see and change everything.
+// - A body's users (member, RTD, referent) see the dossiers their body takes part in or is invited
+//   to, the public and participant documents of those dossiers, their own body's needs answer,
+//   share and adhesion document — never another body's answers or any staff-only file.
+// - Visitors see the dossiers marked public, their public documents and the open data.
+import { isBodyUser, isStaff, type Viewer } from '../../platform/actor.js';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import type { DocumentVisibility } from './procurement.js';
+
+/** What the policy needs to know about a dossier and the viewer's body in it. */
+export type DossierAccess = {
+  isPublic: boolean;
+  /** The viewer's body's participation (null when the body is not involved or the viewer has none). */
+  participantStatus: string | null;
+};
+
+export const canManageTenders = (viewer: Viewer): boolean => isStaff(viewer);
+
+export function assertCanManage(viewer: Viewer, action = 'tenders.manage'): void {
+  if (!isStaff(viewer)) throw new ForbiddenError('Solo il personale del centro può gestire le gare.', action);
+}
+
+export function canSeeDossier(viewer: Viewer, access: DossierAccess): boolean {
+  if (isStaff(viewer)) return true;
+  if (access.isPublic) return true;
+  return isBodyUser(viewer) && access.participantStatus !== null;
+}
+
+/** A dossier the viewer may not see does not exist for them (404, not 403: no hint that it exists). */
+export function assertCanSeeDossier(viewer: Viewer, access: DossierAccess): void {
+  if (!canSeeDossier(viewer, access)) throw new NotFoundError('Gara non trovata.');
+}
+
+/** A body in the dossier (not withdrawn) sees the participant documents. */
+export const isActiveParticipant = (viewer: Viewer, access: DossierAccess): boolean =>
+  isBodyUser(viewer) && access.participantStatus !== null && access.participantStatus !== 'withdrawn';
+
+/** One version of a document, by its own visibility. */
+export function canSeeVersion(viewer: Viewer, access: DossierAccess, visibility: DocumentVisibility): boolean {
+  if (!canSeeDossier(viewer, access)) return false;
+  if (isStaff(viewer)) return true;
+  if (visibility === 'public') return true;
+  if (visibility === 'participants') return isActiveParticipant(viewer, access);
+  return false;
+}
+
+/** The visibilities a viewer may read, for queries. */
+export function visibleVisibilities(viewer: Viewer, access: DossierAccess): DocumentVisibility[] {
+  if (isStaff(viewer)) return ['staff', 'participants', 'public'];
+  if (!canSeeDossier(viewer, access)) return [];
+  return isActiveParticipant(viewer, access) ? ['participants', 'public'] : ['public'];
+}
+
+/** A body's own participation data (share, adhesion document): staff and that body's users. */
+export function canSeeParticipation(viewer: Viewer, entityId: number): boolean {
+  return isStaff(viewer) || (isBodyUser(viewer) && viewer!.entityId === entityId);
+}
+
+export function assertCanActForBody(viewer: Viewer, entityId: number, action: string): void {
+  if (!canSeeParticipation(viewer, entityId)) {
+    throw new ForbiddenError('Puoi agire solo per il tuo ente.', action);
+  }
+}
+
+/** The aggregated needs, the list of who has not answered and the CSV: staff only. */
+export const canSeeNeedsSummary = (viewer: Viewer): boolean => isStaff(viewer);
+
+/** The full history (it names staff-only documents): staff only. */
+export const canSeeHistory = (viewer: Viewer): boolean => isStaff(viewer);
+
+/** Details of every participant (shares, statuses of all bodies): staff only; others see the joined bodies' names. */
+export const canSeeAllParticipants = (viewer: Viewer): boolean => isStaff(viewer);

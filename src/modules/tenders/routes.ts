@@ -1,0 +1,670 @@
+// /gare: the dossiers of the aggregated ICT tenders. Handlers parse, call a service, render or redirect.
+import 'express-session';
+import { stringify } from 'csv-stringify/sync';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { isBodyUser, isStaff } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { paginate, parsePage } from '../../web/pagination.js';
+import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
+import { addDocument, addVersion, DOCUMENT_MAX_BYTES, documentPage, documentsFor, latestVisibleVersion, versionForDownload, type UploadedFile } from './documents.js';
+import { FUNDINGS, Lot, NEEDS_MEASURES, NEEDS_MEASURE_LABELS, type Dossier } from './models.js';
+import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
+import { allPackage, dossierPackage } from './opendata.js';
+import {
+  CATEGORIES,
+  DOCUMENT_TYPES,
+  DOCUMENT_VISIBILITIES,
+  DOCUMENT_VISIBILITY_LABELS,
+  LOT_STATUSES,
+  MILESTONE_KINDS,
+  PARTICIPANT_STATUSES,
+  PHASE_LABELS,
+  PROCEDURES,
+  isPhase,
+  type Phase,
+} from './procurement.js';
+import {
+  ADHESION_MAX_BYTES,
+  addableEntities,
+  addLot,
+  addMilestone,
+  addParticipant,
+  adhesionFile,
+  cancelLot,
+  createDossier,
+  deleteMilestone,
+  dossierForEdit,
+  dossierForStaff,
+  dossierPage,
+  getLot,
+  getMilestone,
+  listDossiers,
+  movePhase,
+  nextPhase,
+  participantsOf,
+  phaseReadiness,
+  procedureWarnings,
+  procedureWarningsForInput,
+  saveAward,
+  setMilestoneDone,
+  setOwnParticipation,
+  staffOptions,
+  updateDossier,
+  updateLot,
+  updateMilestone,
+  updateParticipant,
+  uploadAdhesion,
+  vocabulary,
+} from './service.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** A freshly generated personal calendar URL, shown once on the deadlines page. */
+    tendersFeedUrl?: string;
+  }
+}
+
+const assets = { styles: ['/static/app/css/tenders.css'], scripts: ['/static/app/js/tenders.js'] };
+const base = { ...assets, ...vocabulary };
+
+const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
+
+/** Multer errors (too big, too many) become a ValidationError the form can show next to the file field. */
+function uploads(maxBytes: number): RequestHandler {
+  const parse = acceptUploads({ field: 'file', maxFiles: 1, maxBytes });
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (err?: unknown) => {
+      if (err instanceof ValidationError) {
+        (req as Request & { uploadError?: ValidationError }).uploadError = err;
+        req.body ??= {};
+        return next();
+      }
+      next(err as Error | undefined);
+    });
+  };
+}
+
+function fileOf(req: Request): UploadedFile | null {
+  const uploadError = (req as Request & { uploadError?: ValidationError }).uploadError;
+  if (uploadError) throw uploadError;
+  const f = uploadedFiles(req)[0];
+  return f ? { buffer: f.buffer, originalname: f.originalname, size: f.size } : null;
+}
+
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** Streams a stored file as an attachment (never inline), in chunks. */
+async function sendStoredFile(platform: Platform, res: Response, fileId: string, name?: string): Promise<void> {
+  const meta = await platform.files.meta(fileId);
+  if (!meta) throw new NotFoundError('File non trovato.');
+  res.setHeader('Content-Type', meta.mime);
+  res.setHeader('Content-Length', String(meta.size));
+  res.setHeader('Content-Disposition', contentDisposition(name ?? meta.originalName));
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const stream = platform.files.stream(fileId, meta.size);
+  stream.on('error', (err) => {
+    platform.log.error({ err, fileId }, 'file stream failed');
+    res.destroy(err);
+  });
+  stream.pipe(res);
+}
+
+function dossierValues(d: Dossier | null): Record<string, unknown> {
+  if (!d) return { category: 'services', procedure: 'procedura_aperta', funding: 'none', isPublic: '' };
+  return {
+    title: d.title,
+    object: d.object,
+    category: d.category,
+    cpv: d.cpv ?? '',
+    procedure: d.procedure,
+    estimatedValue: centsInput(d.estimatedValueCents),
+    rupUserId: String(d.rupUserId),
+    funding: d.funding,
+    pnrrMeasure: d.pnrrMeasure ?? '',
+    fundingNote: d.fundingNote ?? '',
+    cup: d.cup ?? '',
+    isPublic: d.isPublic ? 'on' : '',
+  };
+}
+
+export function tendersRouter(platform: Platform): Router {
+  const router = Router();
+
+  // ---- List and open data ----
+
+  router.get('/gare', async (req, res) => {
+    const viewer = viewerOf(req);
+    const page = parsePage(req.query as Record<string, unknown>);
+    const result = await listDossiers(platform, viewer, req.query, page);
+    res.render('tenders/list', {
+      ...base,
+      title: 'Gare ICT aggregate',
+      ...result,
+      categories: CATEGORIES,
+      pagination: paginate(result.total, page, '/gare', req.query as Record<string, unknown>),
+    });
+  });
+
+  router.get('/gare/ocds.json', async (_req, res) => {
+    const pkg = await allPackage(platform);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (!pkg) {
+      res.status(404).json({ error: 'Nessuna gara pubblicata.' });
+      return;
+    }
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(pkg);
+  });
+
+  // ---- Create ----
+
+  const formLocals = async (dossier: Dossier | null, extra: Record<string, unknown> = {}) => ({
+    ...base,
+    title: dossier ? `Modifica: ${dossier.title}` : 'Nuova gara',
+    dossier,
+    staff: await staffOptions(),
+    categories: CATEGORIES,
+    procedures: PROCEDURES,
+    fundings: FUNDINGS,
+    action: dossier ? `/gare/${dossier.id}` : '/gare',
+    warnings: dossier ? procedureWarnings(dossier) : [],
+    ...extra,
+  });
+
+  router.get('/gare/nuova', requireStaff, async (req, res) => {
+    res.render('tenders/form', { ...(await formLocals(null)), values: { ...dossierValues(null), rupUserId: String(actorOf(req).userId) } });
+  });
+
+  router.post('/gare', requireStaff, async (req, res) => {
+    const locals = await formLocals(null, { warnings: procedureWarningsForInput(req.body) });
+    if (req.body?.check) {
+      res.render('tenders/form', { ...locals, values: req.body, checked: true });
+      return;
+    }
+    await formAction(req, res, 'tenders/form', locals, async () => {
+      const { dossier, warnings } = await createDossier(platform, actorOf(req), req.body);
+      flash(req, 'success', `Gara «${dossier.title}» creata.`);
+      if (warnings.length) flash(req, 'warning', `Verifica la procedura: ${warnings.map((w) => w.message).join(' ')}`);
+      res.redirect(`/gare/${dossier.id}`);
+    });
+  });
+
+  /** For the form's script: the procedure warnings for the values typed so far. */
+  router.get('/gare/verifica-procedura', requireStaff, (req, res) => {
+    res.json({ warnings: procedureWarningsForInput(req.query).map((w) => w.message) });
+  });
+
+  // ---- Deadlines dashboard and personal calendar ----
+
+  router.get('/gare/scadenze', requireStaff, async (req, res) => {
+    const page = parsePage(req.query as Record<string, unknown>, 30);
+    const result = await deadlinesDashboard(platform, actorOf(req), req.query, page);
+    const feedUrl = req.session.tendersFeedUrl ?? null;
+    delete req.session.tendersFeedUrl;
+    res.render('tenders/deadlines', { ...base, title: 'Scadenze delle gare', ...result, feedUrl, pagination: paginate(result.total, page, '/gare/scadenze', req.query as Record<string, unknown>) });
+  });
+
+  router.post('/gare/scadenze/calendario', requireStaff, async (req, res) => {
+    req.session.tendersFeedUrl = await regenerateFeedToken(platform, actorOf(req));
+    flash(req, 'success', 'Nuovo indirizzo del calendario personale creato: quello precedente non funziona più.');
+    res.redirect('/gare/scadenze#calendario');
+  });
+
+  router.post('/gare/scadenze/calendario/revoca', requireStaff, async (req, res) => {
+    await revokeFeedToken(platform, actorOf(req));
+    flash(req, 'success', 'Calendario personale disattivato.');
+    res.redirect('/gare/scadenze#calendario');
+  });
+
+  router.get('/gare/calendario/:token.ics', async (req, res) => {
+    const body = await personalIcs(platform, String(req.params.token));
+    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', 'inline; filename="scadenze-gare.ics"');
+    res.send(body);
+  });
+
+  // ---- One dossier ----
+
+  router.get('/gare/:id', async (req, res) => {
+    const viewer = viewerOf(req);
+    const data = await dossierPage(platform, viewer, idParam(req.params.id));
+    const documents = await documentsFor(platform, viewer, data.dossier.id, data.access);
+    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, visibilityLabels: DOCUMENT_VISIBILITY_LABELS, isBodyUser: isBodyUser(viewer) });
+  });
+
+  router.get('/gare/:id/modifica', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    res.render('tenders/form', { ...(await formLocals(dossier)), values: dossierValues(dossier) });
+  });
+
+  router.post('/gare/:id', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    const dossier = await dossierForEdit(actorOf(req), id);
+    const locals = await formLocals(dossier, { warnings: procedureWarningsForInput(req.body) });
+    if (req.body?.check) {
+      res.render('tenders/form', { ...locals, values: req.body, checked: true });
+      return;
+    }
+    await formAction(req, res, 'tenders/form', locals, async () => {
+      const { warnings } = await updateDossier(platform, actorOf(req), id, req.body);
+      flash(req, 'success', 'Scheda della gara aggiornata.');
+      if (warnings.length) flash(req, 'warning', `Verifica la procedura: ${warnings.map((w) => w.message).join(' ')}`);
+      res.redirect(`/gare/${id}`);
+    });
+  });
+
+  router.get('/gare/:id/ocds.json', async (req, res) => {
+    const pkg = await dossierPackage(platform, idParam(req.params.id));
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(pkg);
+  });
+
+  router.get('/gare/:id/scadenze.ics', async (req, res) => {
+    const { filename, body } = await dossierIcs(platform, viewerOf(req), idParam(req.params.id));
+    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(body);
+  });
+
+  // ---- Lots ----
+
+  const lotLocals = (dossier: Dossier, lot: { id: number; number: number; title: string } | null) => ({
+    ...base,
+    title: lot ? `Lotto ${lot.number}: modifica` : 'Nuovo lotto',
+    dossier,
+    lot,
+    lotStatuses: LOT_STATUSES.filter((s) => s !== 'cancelled'),
+    action: lot ? `/gare/${dossier.id}/lotti/${lot.id}` : `/gare/${dossier.id}/lotti`,
+  });
+
+  router.get('/gare/:id/lotti/nuovo', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    const next = ((await Lot.max('number', { where: { dossierId: dossier.id } })) as number | null) ?? 0;
+    res.render('tenders/lot-form', { ...lotLocals(dossier, null), values: { number: String(next + 1), status: '' } });
+  });
+
+  router.post('/gare/:id/lotti', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'tenders/lot-form', lotLocals(dossier, null), async () => {
+      const lot = await addLot(platform, actorOf(req), dossier.id, req.body);
+      flash(req, 'success', `Lotto ${lot.number} aggiunto.`);
+      res.redirect(`/gare/${dossier.id}#lotti`);
+    });
+  });
+
+  router.get('/gare/:id/lotti/:lotId/modifica', requireStaff, async (req, res) => {
+    const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
+    res.render('tenders/lot-form', {
+      ...lotLocals(dossier, lot),
+      values: { number: String(lot.number), title: lot.title, description: lot.description ?? '', cig: lot.cig ?? '', value: centsInput(lot.valueCents), status: lot.status },
+    });
+  });
+
+  router.post('/gare/:id/lotti/:lotId', requireStaff, async (req, res) => {
+    const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
+    await formAction(req, res, 'tenders/lot-form', lotLocals(dossier, lot), async () => {
+      await updateLot(platform, actorOf(req), dossier.id, lot.id, req.body);
+      flash(req, 'success', `Lotto ${lot.number} aggiornato.`);
+      res.redirect(`/gare/${dossier.id}#lotti`);
+    });
+  });
+
+  const cancelLotLocals = (dossier: Dossier, lot: { id: number; number: number; title: string }) => ({ ...base, title: `Annulla il lotto ${lot.number}`, dossier, lot });
+
+  router.get('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
+    const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
+    res.render('tenders/lot-cancel', { ...cancelLotLocals(dossier, lot), values: {} });
+  });
+
+  router.post('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
+    const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
+    await formAction(req, res, 'tenders/lot-cancel', cancelLotLocals(dossier, lot), async () => {
+      await cancelLot(platform, actorOf(req), dossier.id, lot.id, req.body);
+      flash(req, 'success', `Lotto ${lot.number} annullato.`);
+      res.redirect(`/gare/${dossier.id}#lotti`);
+    });
+  });
+
+  // ---- Milestones ----
+
+  const milestoneLocals = async (dossier: Dossier, milestone: { id: number; title: string } | null) => ({
+    ...base,
+    title: milestone ? `Modifica la scadenza «${milestone.title}»` : 'Nuova scadenza',
+    dossier,
+    milestone,
+    kinds: MILESTONE_KINDS,
+    staff: await staffOptions(),
+    action: milestone ? `/gare/${dossier.id}/scadenze/${milestone.id}` : `/gare/${dossier.id}/scadenze`,
+  });
+
+  router.get('/gare/:id/scadenze/nuova', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    res.render('tenders/milestone-form', { ...(await milestoneLocals(dossier, null)), values: { ownerUserId: String(dossier.rupUserId), kind: 'other' } });
+  });
+
+  router.post('/gare/:id/scadenze', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(dossier, null), async () => {
+      const m = await addMilestone(platform, actorOf(req), dossier.id, req.body);
+      flash(req, 'success', `Scadenza «${m.title}» aggiunta.`);
+      res.redirect(`/gare/${dossier.id}#scadenze`);
+    });
+  });
+
+  router.get('/gare/:id/scadenze/:mid/modifica', requireStaff, async (req, res) => {
+    const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
+    res.render('tenders/milestone-form', {
+      ...(await milestoneLocals(dossier, milestone)),
+      values: { kind: milestone.kind, title: milestone.title, dueOn: milestone.dueOn, dueTime: milestone.dueTime ?? '', ownerUserId: String(milestone.ownerUserId ?? ''), note: milestone.note ?? '' },
+    });
+  });
+
+  router.post('/gare/:id/scadenze/:mid', requireStaff, async (req, res) => {
+    const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
+    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(dossier, milestone), async () => {
+      await updateMilestone(platform, actorOf(req), dossier.id, milestone.id, req.body);
+      flash(req, 'success', 'Scadenza aggiornata.');
+      res.redirect(`/gare/${dossier.id}#scadenze`);
+    });
+  });
+
+  router.post('/gare/:id/scadenze/:mid/completata', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    const m = await setMilestoneDone(platform, actorOf(req), id, idParam(req.params.mid), req.body?.done !== '0');
+    flash(req, 'success', m.doneAt ? `Scadenza «${m.title}» completata.` : `Scadenza «${m.title}» riaperta.`);
+    res.redirect(typeof req.body?.back === 'string' && req.body.back === 'dashboard' ? '/gare/scadenze' : `/gare/${id}#scadenze`);
+  });
+
+  router.post('/gare/:id/scadenze/:mid/elimina', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    try {
+      await deleteMilestone(platform, actorOf(req), id, idParam(req.params.mid));
+      flash(req, 'success', 'Scadenza eliminata.');
+    } catch (err) {
+      if (!(err instanceof Error) || !('status' in err) || (err as { status: number }).status !== 409) throw err;
+      flash(req, 'danger', err.message);
+    }
+    res.redirect(`/gare/${id}#scadenze`);
+  });
+
+  // ---- Phases ----
+
+  const phaseLocals = async (dossier: Dossier, to: Phase) => ({
+    ...base,
+    title: to === 'cancelled' ? 'Annulla la gara' : `Passa alla fase «${PHASE_LABELS[to]}»`,
+    dossier,
+    to,
+    readiness: await phaseReadiness(dossier, to, 'motivo'),
+  });
+
+  router.get('/gare/:id/fase', requireStaff, async (req, res) => {
+    const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.phase');
+    const next = nextPhase(dossier.phase);
+    const to = isPhase(req.query.to) ? req.query.to : next;
+    if (!to || (to !== 'cancelled' && to !== next)) {
+      flash(req, 'warning', 'La gara non può passare alla fase richiesta.');
+      res.redirect(`/gare/${dossier.id}`);
+      return;
+    }
+    res.render('tenders/phase', { ...(await phaseLocals(dossier, to)), values: { to } });
+  });
+
+  router.post('/gare/:id/fase', requireStaff, async (req, res) => {
+    const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.phase');
+    const to: Phase = isPhase(req.body?.to) ? req.body.to : (nextPhase(dossier.phase) ?? 'cancelled');
+    await formAction(req, res, 'tenders/phase', await phaseLocals(dossier, to), async () => {
+      const d = await movePhase(platform, actorOf(req), dossier.id, req.body);
+      flash(req, 'success', d.phase === 'cancelled' ? 'Gara annullata.' : `La gara è ora in fase «${PHASE_LABELS[d.phase]}».`);
+      res.redirect(`/gare/${dossier.id}`);
+    });
+  });
+
+  // ---- Award and contract ----
+
+  const awardLocals = (dossier: Dossier) => ({ ...base, title: 'Aggiudicazione e contratto', dossier });
+
+  router.get('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    res.render('tenders/award', {
+      ...awardLocals(dossier),
+      values: {
+        awardSupplierName: dossier.awardSupplierName ?? '',
+        awardSupplierFiscalCode: dossier.awardSupplierFiscalCode ?? '',
+        awardValue: centsInput(dossier.awardValueCents),
+        awardDate: dossier.awardDate ?? '',
+        contractValue: centsInput(dossier.contractValueCents),
+        contractSignedOn: dossier.contractSignedOn ?? '',
+      },
+    });
+  });
+
+  router.post('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'tenders/award', awardLocals(dossier), async () => {
+      await saveAward(platform, actorOf(req), dossier.id, req.body);
+      flash(req, 'success', 'Aggiudicazione e contratto aggiornati.');
+      res.redirect(`/gare/${dossier.id}#aggiudicazione`);
+    });
+  });
+
+  // ---- Participants ----
+
+  const participantLocals = async (dossier: Dossier, participant: { id: number; entityName: string } | null) => ({
+    ...base,
+    title: participant ? `Partecipazione: ${participant.entityName}` : 'Aggiungi un ente partecipante',
+    dossier,
+    participant,
+    statuses: PARTICIPANT_STATUSES,
+    entities: participant ? [] : await addableEntities(platform, dossier.id),
+    action: participant ? `/gare/${dossier.id}/partecipanti/${participant.id}` : `/gare/${dossier.id}/partecipanti`,
+  });
+
+  router.get('/gare/:id/partecipanti/nuovo', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    res.render('tenders/participant-form', { ...(await participantLocals(dossier, null)), values: { status: 'invited' } });
+  });
+
+  router.post('/gare/:id/partecipanti', requireStaff, async (req, res) => {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'tenders/participant-form', await participantLocals(dossier, null), async () => {
+      await addParticipant(platform, actorOf(req), dossier.id, req.body);
+      flash(req, 'success', 'Ente aggiunto alla gara.');
+      res.redirect(`/gare/${dossier.id}#partecipanti`);
+    });
+  });
+
+  async function participantFor(req: Request) {
+    const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
+    const p = (await participantsOf(platform, dossier.id)).find((x) => x.id === idParam(req.params.pid));
+    if (!p) throw new NotFoundError('Partecipante non trovato.');
+    return { dossier, p };
+  }
+
+  router.get('/gare/:id/partecipanti/:pid/modifica', requireStaff, async (req, res) => {
+    const { dossier, p } = await participantFor(req);
+    res.render('tenders/participant-form', { ...(await participantLocals(dossier, p)), values: { status: p.status, share: centsInput(p.shareCents), note: p.note ?? '' } });
+  });
+
+  router.post('/gare/:id/partecipanti/:pid', requireStaff, async (req, res) => {
+    const { dossier, p } = await participantFor(req);
+    await formAction(req, res, 'tenders/participant-form', await participantLocals(dossier, p), async () => {
+      await updateParticipant(platform, actorOf(req), dossier.id, p.id, req.body);
+      flash(req, 'success', `Partecipazione di ${p.entityName} aggiornata.`);
+      res.redirect(`/gare/${dossier.id}#partecipanti`);
+    });
+  });
+
+  router.post('/gare/:id/partecipanti/:pid/adesione', requireLogin, uploads(ADHESION_MAX_BYTES), async (req, res) => {
+    const id = idParam(req.params.id);
+    try {
+      await uploadAdhesion(platform, actorOf(req), id, idParam(req.params.pid), fileOf(req));
+      flash(req, 'success', 'Adesione firmata caricata.');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      flash(req, 'danger', Object.values(err.fields).join(' '));
+    }
+    res.redirect(`/gare/${id}#partecipanti`);
+  });
+
+  router.get('/gare/:id/partecipanti/:pid/adesione', requireLogin, async (req, res) => {
+    const { fileId } = await adhesionFile(viewerOf(req), idParam(req.params.id), idParam(req.params.pid));
+    await sendStoredFile(platform, res, fileId);
+  });
+
+  router.post('/gare/:id/partecipazione', requireLogin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const p = await setOwnParticipation(platform, actorOf(req), id, req.body?.status);
+    flash(req, 'success', p.status === 'withdrawn' ? 'Partecipazione ritirata.' : 'Interesse registrato.');
+    res.redirect(`/gare/${id}#partecipanti`);
+  });
+
+  // ---- Documents ----
+
+  const documentLocals = async (res: Response, dossier: Dossier) => {
+    return {
+      ...base,
+      title: 'Carica un documento',
+      dossier,
+      lots: await Lot.findAll({ where: { dossierId: dossier.id }, order: [['number', 'ASC']] }),
+      types: DOCUMENT_TYPES,
+      visibilities: DOCUMENT_VISIBILITIES,
+      visibilityLabels: DOCUMENT_VISIBILITY_LABELS,
+      csrfQuery: encodeURIComponent((res.locals.csrf as () => string)()),
+    };
+  };
+
+  router.get('/gare/:id/documenti/nuovo', requireStaff, async (req, res) => {
+    const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
+    res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
+  });
+
+  router.post('/gare/:id/documenti', requireStaff, uploads(DOCUMENT_MAX_BYTES), async (req, res) => {
+    const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
+    await formAction(req, res, 'tenders/document-form', await documentLocals(res, dossier), async () => {
+      const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
+      flash(req, 'success', `Documento «${doc.title}» caricato.`);
+      res.redirect(`/gare/${dossier.id}#documenti`);
+    });
+  });
+
+  const documentPageLocals = async (req: Request, dossierId: number, documentId: number) => {
+    const data = await documentPage(platform, viewerOf(req), dossierId, documentId);
+    return { ...base, title: data.document.title, ...data, visibilities: DOCUMENT_VISIBILITIES, visibilityLabels: DOCUMENT_VISIBILITY_LABELS, staffView: isStaff(viewerOf(req)) };
+  };
+
+  router.get('/gare/:id/documenti/:docId', async (req, res) => {
+    const locals = await documentPageLocals(req, idParam(req.params.id), idParam(req.params.docId));
+    res.render('tenders/document', { ...locals, values: { visibility: locals.document.latest.visibility } });
+  });
+
+  router.post('/gare/:id/documenti/:docId/versioni', requireStaff, uploads(DOCUMENT_MAX_BYTES), async (req, res) => {
+    const dossierId = idParam(req.params.id);
+    const documentId = idParam(req.params.docId);
+    const locals = await documentPageLocals(req, dossierId, documentId);
+    await formAction(req, res, 'tenders/document', locals, async () => {
+      const v = await addVersion(platform, actorOf(req), dossierId, documentId, req.body, fileOf(req));
+      flash(req, 'success', `Versione ${v.version} caricata.`);
+      res.redirect(`/gare/${dossierId}/documenti/${documentId}`);
+    });
+  });
+
+  router.get('/gare/:id/documenti/:docId/scarica', async (req, res) => {
+    const v = await latestVisibleVersion(viewerOf(req), idParam(req.params.id), idParam(req.params.docId));
+    await sendStoredFile(platform, res, v.fileId, v.originalName);
+  });
+
+  router.get('/gare/:id/documenti/:docId/versioni/:vid', async (req, res) => {
+    const v = await versionForDownload(viewerOf(req), idParam(req.params.id), idParam(req.params.docId), idParam(req.params.vid));
+    await sendStoredFile(platform, res, v.fileId, v.originalName);
+  });
+
+  // ---- Needs collection ----
+
+  const needsLocals = async (req: Request, dossierId: number) => {
+    const viewer = viewerOf(req);
+    const forEntity = isStaff(viewer) && typeof req.query.ente === 'string' ? idParam(req.query.ente) : null;
+    const data = await needsPage(platform, viewer, dossierId, new Date(), forEntity);
+    return { ...base, title: `Raccolta fabbisogni: ${data.dossier.title}`, ...data, measureLabels: NEEDS_MEASURE_LABELS, staffView: isStaff(viewer) };
+  };
+
+  router.get('/gare/:id/fabbisogni', requireLogin, async (req, res) => {
+    const locals = await needsLocals(req, idParam(req.params.id));
+    const values: Record<string, string> = {};
+    if (locals.own) {
+      for (const item of locals.items) {
+        const v = locals.own.values.get(item.id);
+        if (v) values[`q_${item.id}`] = item.measure === 'amount' ? centsInput(v.amountCents) : v.quantity === null ? '' : String(v.quantity);
+      }
+      values.notes = locals.own.answer?.notes ?? '';
+    }
+    res.render('tenders/needs', { ...locals, values });
+  });
+
+  router.post('/gare/:id/fabbisogni/risposta', requireLogin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const viewer = viewerOf(req);
+    // Staff record an answer for the body named in the form; the page is re-rendered for that body.
+    if (isStaff(viewer) && typeof req.body?.entityId === 'string') req.query.ente = req.body.entityId;
+    const locals = await needsLocals(req, id);
+    await formAction(req, res, 'tenders/needs', locals, async () => {
+      const { updated, entityId } = await saveAnswer(platform, actorOf(req), id, req.body);
+      flash(req, 'success', updated ? 'Fabbisogni aggiornati: puoi modificarli fino alla scadenza.' : 'Fabbisogni inviati: puoi modificarli fino alla scadenza.');
+      res.redirect(isStaff(viewer) ? `/gare/${id}/fabbisogni?ente=${entityId}` : `/gare/${id}/fabbisogni`);
+    });
+  });
+
+  const callLocals = async (req: Request, dossierId: number) => {
+    const data = await callForm(platform, actorOf(req), dossierId);
+    return { ...base, title: data.call ? 'Modifica la raccolta dei fabbisogni' : 'Apri la raccolta dei fabbisogni', ...data, measures: NEEDS_MEASURES, measureLabels: NEEDS_MEASURE_LABELS };
+  };
+
+  router.get('/gare/:id/fabbisogni/avvio', requireStaff, async (req, res) => {
+    const locals = await callLocals(req, idParam(req.params.id));
+    const blank = 4;
+    const items = [...locals.items.map((i) => ({ id: String(i.id), label: i.label, unit: i.unit ?? '', measure: i.measure, description: i.description ?? '' })), ...Array.from({ length: blank }, () => ({ id: '', label: '', unit: '', measure: 'quantity', description: '' }))];
+    res.render('tenders/needs-call', {
+      ...locals,
+      values: {
+        deadlineOn: locals.call?.deadlineOn ?? '',
+        instructions: locals.call?.instructions ?? '',
+        invite: 'chosen',
+        entityIds: locals.invited.map(String),
+        itemId: items.map((i) => i.id),
+        itemLabel: items.map((i) => i.label),
+        itemUnit: items.map((i) => i.unit),
+        itemMeasure: items.map((i) => i.measure),
+        itemDescription: items.map((i) => i.description),
+      },
+    });
+  });
+
+  router.post('/gare/:id/fabbisogni/avvio', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    const locals = await callLocals(req, id);
+    await formAction(req, res, 'tenders/needs-call', locals, async () => {
+      const { invitedNow } = await openOrUpdateCall(platform, actorOf(req), id, req.body);
+      flash(req, 'success', locals.call ? `Raccolta aggiornata${invitedNow ? `: ${invitedNow} nuovi enti invitati per email` : ''}.` : `Raccolta aperta: ${invitedNow} enti invitati per email.`);
+      res.redirect(`/gare/${id}/fabbisogni`);
+    });
+  });
+
+  router.get('/gare/:id/fabbisogni.csv', requireStaff, async (req, res) => {
+    const { filename, header, rows } = await needsCsvRows(platform, actorOf(req), idParam(req.params.id));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(stringify([header, ...rows], { delimiter: ';', bom: true }));
+  });
+
+  return router;
+}
