@@ -53,7 +53,9 @@ export class JobQueue {
     if (transaction) {
       sendOptions.db = {
         executeSql: async (text: string, values: unknown[]) => {
-          const [rows] = await this.sequelize.query(text, { bind: values, transaction, raw: true });
+          // pg turns undefined into NULL; Sequelize's bind refuses it, so do what pg would do.
+          const bind = values.map((v) => (v === undefined ? null : v));
+          const [rows] = await this.sequelize.query(text, { bind, transaction, raw: true });
           return { rows: rows as unknown[] };
         },
       } as unknown as PgBoss.Db;
