@@ -1,9 +1,14 @@
 // Validates OCDS 1.1 release packages against the official JSON Schemas (draft-04).
 //
 //   tsx scripts/check-ocds.ts [--schemas DIR] [FILE.json ...]
+//   tsx scripts/check-ocds.ts [--schemas DIR] --from-app
 //
-// With no FILE it validates packages built from the sample dossiers, one per phase. Exit status:
-// 0 all valid, 1 some package invalid or unreadable, 2 schemas folder missing or unusable.
+// With no FILE it validates packages built from the sample dossiers, one per phase. With
+// --from-app it starts a scratch CIT Hub with the demo data (an embedded PostgreSQL in a temporary
+// folder, or a fresh database on BENCH_DATABASE_URL's server), fetches /gare/ocds.json and each
+// public dossier's /gare/:id/ocds.json over HTTP and validates what the app really serves.
+// Exit status: 0 all valid, 1 some package invalid, unreadable or not served, 2 schemas folder
+// missing or unusable.
 // The schemas stay in the shared reference folder (a sibling of the repository in CI), never
 // copied here, so they are updated in one place.
 import { existsSync, readFileSync } from 'node:fs';
@@ -122,9 +127,12 @@ export function samplePackages(): Array<{ label: string; pkg: unknown }> {
   }));
 }
 
-export function parseArgs(argv: readonly string[]): { schemasDir: string; files: string[] } {
+export type CheckArgs = { schemasDir: string; files: string[]; fromApp?: true };
+
+export function parseArgs(argv: readonly string[]): CheckArgs {
   let schemasDir = DEFAULT_SCHEMAS_DIR;
   const files: string[] = [];
+  let fromApp = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--schemas') {
@@ -134,12 +142,19 @@ export function parseArgs(argv: readonly string[]): { schemasDir: string; files:
       i += 1;
     } else if (arg.startsWith('--schemas=')) {
       schemasDir = path.resolve(arg.slice('--schemas='.length));
+    } else if (arg === '--from-app') {
+      fromApp = true;
+    } else if (arg.startsWith('--')) {
+      throw new Error(`opzione sconosciuta ${arg}`);
     } else {
       files.push(arg);
     }
   }
-  return { schemasDir, files };
+  if (fromApp && files.length) throw new Error('--from-app non si combina con dei file');
+  return fromApp ? { schemasDir, files, fromApp: true } : { schemasDir, files };
 }
+
+const USAGE = 'uso: tsx scripts/check-ocds.ts [--schemas DIR] [FILE.json ... | --from-app]';
 
 /** Runs the check and returns the exit status; output goes through `log`. */
 export function run(argv: readonly string[], log: (line: string) => void = console.log): number {
@@ -147,7 +162,11 @@ export function run(argv: readonly string[], log: (line: string) => void = conso
   try {
     args = parseArgs(argv);
   } catch (err) {
-    log(`uso: tsx scripts/check-ocds.ts [--schemas DIR] [FILE.json ...] (${(err as Error).message})`);
+    log(`${USAGE} (${(err as Error).message})`);
+    return 2;
+  }
+  if (args.fromApp) {
+    log(`${USAGE}: --from-app è asincrono, usa runFromApp()`);
     return 2;
   }
   try {
@@ -190,6 +209,95 @@ export function run(argv: readonly string[], log: (line: string) => void = conso
   return allValid ? 0 : 1;
 }
 
+function report(label: string, pkg: unknown, schemasDir: string, log: (line: string) => void): boolean {
+  const result = validateReleasePackage(pkg, schemasDir);
+  if (result.valid) {
+    log(`valido ${label}`);
+    return true;
+  }
+  log(`NON VALIDO ${label}: ${result.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+  return false;
+}
+
+/**
+ * Starts a scratch app with the demo data and validates the OCDS it serves: the package of all
+ * public dossiers and the package of each one. Returns the exit status.
+ */
+export async function runFromApp(schemasDir: string = DEFAULT_SCHEMAS_DIR, log: (line: string) => void = console.log): Promise<number> {
+  try {
+    validatorFor(schemasDir);
+  } catch (err) {
+    if (err instanceof SchemasNotFoundError) {
+      log(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  log('avvio di CIT Hub con i dati dimostrativi…');
+  const { startScratch } = await import('../bench/lib.js');
+  const scratch = await startScratch();
+  let allValid = true;
+  try {
+    const fetchJson = async (p: string): Promise<{ status: number; body: unknown }> => {
+      const res = await fetch(`${scratch.baseUrl}${p}`, { headers: { Accept: 'application/json' } });
+      const text = await res.text();
+      try {
+        return { status: res.status, body: JSON.parse(text) as unknown };
+      } catch {
+        return { status: res.status, body: undefined };
+      }
+    };
+    const all = await fetchJson('/gare/ocds.json');
+    if (all.status !== 200 || all.body === undefined) {
+      log(`ERRORE /gare/ocds.json: risposta ${all.status}`);
+      allValid = false;
+    } else {
+      allValid = report('/gare/ocds.json', all.body, schemasDir, log) && allValid;
+    }
+    const [rows] = await scratch.platform.sequelize.query('SELECT id, title FROM tender_dossiers WHERE is_public ORDER BY id');
+    const dossiers = rows as Array<{ id: number; title: string }>;
+    if (dossiers.length === 0) {
+      log('ERRORE nessuna gara pubblica nei dati dimostrativi');
+      allValid = false;
+    }
+    const released = new Set(((all.body as { releases?: Array<{ tender?: { id?: string } }> } | undefined)?.releases ?? []).map((r) => r.tender?.id));
+    for (const d of dossiers) {
+      const p = `/gare/${d.id}/ocds.json`;
+      const one = await fetchJson(p);
+      if (one.status !== 200 || one.body === undefined) {
+        log(`ERRORE ${p}: risposta ${one.status}`);
+        allValid = false;
+        continue;
+      }
+      allValid = report(`${p} (${d.title})`, one.body, schemasDir, log) && allValid;
+      if (!released.has(String(d.id))) {
+        log(`ERRORE /gare/ocds.json non contiene la gara ${d.id}`);
+        allValid = false;
+      }
+    }
+  } finally {
+    await scratch.stop();
+  }
+  return allValid ? 0 : 1;
+}
+
+export async function main(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+  let args: CheckArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    log(`${USAGE} (${(err as Error).message})`);
+    return 2;
+  }
+  return args.fromApp ? runFromApp(args.schemasDir, log) : run(argv, log);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  process.exitCode = run(process.argv.slice(2));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error('ERRORE', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }

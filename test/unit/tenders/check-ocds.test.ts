@@ -8,6 +8,7 @@ import { buildRelease, buildReleasePackage } from '../../../src/modules/tenders/
 import {
   DEFAULT_SCHEMAS_DIR,
   SchemasNotFoundError,
+  main,
   parseArgs,
   run,
   validateReleasePackage,
@@ -38,6 +39,21 @@ describe('scripts/check-ocds', () => {
       schemasDir: path.resolve('x'),
       files: ['a.json', 'b.json'],
     });
+  });
+
+  it('accepts --from-app alone, and refuses unknown options or files with it', () => {
+    expect(parseArgs(['--from-app'])).to.deep.equal({ schemasDir: DEFAULT_SCHEMAS_DIR, files: [], fromApp: true });
+    expect(() => parseArgs(['--from-app', 'a.json'])).to.throw('--from-app non si combina con dei file');
+    expect(() => parseArgs(['--bogus'])).to.throw('opzione sconosciuta --bogus');
+    expect(capture(['--bogus']).code).to.equal(2);
+  });
+
+  it('with --from-app exits 2 when the schemas folder is missing, before starting anything', async () => {
+    const lines: string[] = [];
+    const code = await main(['--from-app', '--schemas', path.join(tmp, 'missing')], (l) => lines.push(l));
+    expect(code).to.equal(2);
+    expect(lines.join('\n')).to.contain('Schemi OCDS non trovati');
+    expect(lines.join('\n')).to.not.contain('avvio di CIT Hub');
   });
 
   it('exits 2 when the schemas folder is missing', () => {
