@@ -56,7 +56,9 @@ export function sessionLocals(req: Request, res: Response, next: NextFunction): 
   res.locals.isAdmin = isAdmin(viewer);
   res.locals.csrf = () => csrfToken(req);
   res.locals.nav = (res.locals.navFor as NavItem[]).filter((n) => !n.visible || n.visible(viewer));
-  if (req.method === 'GET' && req.session.flash?.length) {
+  // Only a page the user sees takes the flash messages (not an image, a script or a JSON call).
+  const dest = req.get('sec-fetch-dest');
+  if (req.method === 'GET' && req.session.flash?.length && (!dest || dest === 'document') && !req.xhr) {
     res.locals.flashes = req.session.flash;
     req.session.flash = [];
   }

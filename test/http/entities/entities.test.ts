@@ -10,8 +10,9 @@ describe('bodies (enti)', () => {
     const { app } = await testContext();
     const all = await request(app).get('/enti');
     expect(all.status).to.equal(200);
-    expect(all.text).to.contain('Comune di Russi');
-    expect(all.text).to.not.contain('Comune di Tricase'); // suspended: not listed to visitors
+    expect(all.text).to.contain('Enti aderenti');
+    expect((await request(app).get('/enti?q=russi')).text).to.contain('Comune di Russi');
+    expect((await request(app).get('/enti?q=tricase')).text).to.not.contain('Comune di Tricase'); // suspended: not listed to visitors
     const search = await request(app).get('/enti?q=otranto&province=LE');
     expect(search.text).to.contain('Comune di Otranto');
     expect(search.text).to.not.contain('Comune di Russi');
