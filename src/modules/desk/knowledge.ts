@@ -60,16 +60,28 @@ export async function listArticles(platform: Platform, viewer: Viewer, query: un
   return { filter, rows, total: Number(count.n), tags: tags.map((t) => ({ tag: t.tag, count: Number(t.n) })) };
 }
 
-/** Published articles matching any word of a subject being typed (prefixes count), best first. */
+const STOPWORDS = new Set(
+  'per del della delle dei degli dal dalla dai con che una uno nel nella nei sul sulla sui alla alle agli all come non sono era cosa quale quali questo questa anche piu essere fare dobbiamo nostro nostra nostri'.split(' '),
+);
+
+/**
+ * Published articles matching any word of a subject being typed, best first. Whole words match
+ * through Italian stemming on the full text; a word still being typed matches as a prefix of the
+ * (accent-folded, unstemmed) words of titles, summaries and tags, since a stem ("inform") is often
+ * shorter than what has been typed ("informat").
+ */
 export async function suggestArticles(platform: Platform, text: string, limit = 5): Promise<Array<{ slug: string; title: string; summary: string; url: string }>> {
-  const terms = words(text);
+  const terms = words(text).map(fold).filter((w) => !STOPWORDS.has(w));
   if (!terms.length) return [];
   const rows = await platform.sequelize.query<{ slug: string; title: string; summary: string }>(
-    `WITH q AS (SELECT to_tsquery('italian_unaccent', :tsq) AS query)
-     SELECT a.slug, a.title, a.summary FROM kb_articles a, q
-      WHERE a.status = 'published' AND a.search @@ q.query
-      ORDER BY ts_rank_cd(a.search, q.query) DESC, a.published_at DESC LIMIT :limit`,
-    { replacements: { tsq: terms.map((w) => `${w}:*`).join(' | '), limit }, type: QueryTypes.SELECT },
+    `WITH q AS (SELECT to_tsquery('italian_unaccent', :stemmed) AS stemmed, to_tsquery('simple', :prefixes) AS prefixes),
+          a AS (SELECT slug, title, summary, published_at, search,
+                       to_tsvector('simple', unaccent(title || ' ' || summary || ' ' || array_to_string(tags, ' '))) AS words
+                  FROM kb_articles WHERE status = 'published')
+     SELECT a.slug, a.title, a.summary FROM a, q
+      WHERE a.search @@ q.stemmed OR a.words @@ q.prefixes
+      ORDER BY ts_rank_cd(a.search, q.stemmed) + ts_rank_cd(a.words, q.prefixes) DESC, a.published_at DESC LIMIT :limit`,
+    { replacements: { stemmed: terms.join(' | '), prefixes: terms.map((w) => `${w}:*`).join(' | '), limit }, type: QueryTypes.SELECT },
   );
   return rows.map((r) => ({ ...r, url: `/conoscenza/${r.slug}` }));
 }
