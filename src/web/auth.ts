@@ -40,6 +40,16 @@ export function installSessions(app: Express, platform: Platform, pool: pg.Pool)
       .then((user) => done(null, user ?? false))
       .catch(done);
   });
+  // express-session may send a redirect before the session is stored, and a fast browser then
+  // follows it without the flash message or the login just made: save first, then redirect.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save(() => redirect(...args));
+    }) as Response['redirect'];
+    next();
+  });
   app.use(passport.initialize());
   app.use(passport.session());
   app.use((req: Request, _res: Response, next: NextFunction) => {
