@@ -126,7 +126,7 @@ export function deskRouter(platform: Platform): Router {
     let assetError: string | null = null;
     if (typeof req.query.asset === 'string' && req.query.asset) {
       try {
-        asset = await resolveAsset(platform, req.query.asset.slice(0, 200));
+        asset = await resolveAsset(req.query.asset.slice(0, 200));
         Object.assign(values, { category: 'reuse', asset: asset!.slug, subject: `Supporto al riuso di «${asset!.name}»`.slice(0, 200) });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
@@ -149,7 +149,7 @@ export function deskRouter(platform: Platform): Router {
     assertCanOpenRequestFor(actor, null);
     const uploadError = await parseUploads(req, res, upload);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(platform, body.asset).catch(() => null) : null;
+    const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(body.asset).catch(() => null) : null;
     const locals = { ...newLocals({ title: 'Nuova richiesta: verifica e invia' }), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
     if (uploadError) {
       const { _csrf: _ignored, ...values } = body;

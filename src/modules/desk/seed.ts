@@ -3,6 +3,7 @@
 // placed in business hours relative to the day the demo is loaded, so due times look alive.
 import { randomBytes, createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { QueryTypes } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { hashPassword } from '../accounts/service.js';
 import { User } from '../accounts/models.js';
@@ -29,7 +30,8 @@ type Scenario = {
   subject: string;
   description: string;
   attach?: string;
-  asset?: { slug: string; name: string };
+  /** Name of a published catalogue asset the request is about. */
+  asset?: string;
   steps: Step[];
 };
 
@@ -82,10 +84,10 @@ const SCENARIOS: Scenario[] = [
     hour: 11,
     category: 'reuse',
     priority: 'normal',
-    subject: 'Riuso della piattaforma per la prenotazione delle sale civiche',
+    subject: 'Riuso di Prenota Uffici per gli sportelli comunali',
     description:
-      'Abbiamo visto nel catalogo la piattaforma per la prenotazione delle sale e degli spazi comunali. Vorremmo capire quali passi servono per adottarla in riuso, chi la ospita e se ci sono costi di manutenzione.',
-    asset: { slug: 'prenotazione-sale-civiche', name: 'Prenotazione sale civiche' },
+      'Abbiamo visto nel catalogo la piattaforma Prenota Uffici per la prenotazione degli appuntamenti agli sportelli. Vorremmo capire quali passi servono per adottarla in riuso, chi la ospita e se ci sono costi di manutenzione.',
+    asset: 'Prenota Uffici',
     steps: [
       { kind: 'assign', after: 2, to: STAFF, by: ADMIN },
       { kind: 'reply', after: 4, by: STAFF, text: 'Buongiorno, la piattaforma è rilasciata con licenza EUPL 1.2. Il primo passo è una delibera di giunta di adesione al riuso (art. 69 CAD). Stiamo verificando con l’ente cedente la disponibilità del kit di installazione.' },
@@ -253,6 +255,7 @@ const SCENARIOS: Scenario[] = [
     category: 'reuse',
     priority: 'normal',
     subject: 'Adozione in riuso del regolamento informatico della Provincia di Brescia',
+    asset: 'Regolamento per l’uso degli strumenti informatici e telematici',
     description: 'Vorremmo adottare il regolamento per l’uso degli strumenti informatici messo a disposizione dalla Provincia di Brescia. Va approvato in consiglio o basta la giunta? Quali parti dobbiamo adattare?',
     steps: [
       { kind: 'assign', after: 1, to: STAFF, by: ADMIN },
@@ -275,6 +278,15 @@ const SCENARIOS: Scenario[] = [
 function demoPdf(title: string): Buffer {
   const text = `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length 60>>stream\nBT /F1 18 Tf 72 760 Td (${title.replace(/[()\\]/g, '')}) Tj ET\nendstream\nendobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
   return Buffer.from(text, 'latin1');
+}
+
+/** The catalogue's demo asset of that name, if the catalogue loaded it (it seeds before the desk). */
+async function publishedAssetNamed(platform: Platform, name: string): Promise<{ id: number; slug: string; name: string } | null> {
+  const rows = await platform.sequelize.query<{ id: number; slug: string; name: string }>(
+    "SELECT id, slug, name FROM catalog_assets WHERE name = :name AND status = 'published' ORDER BY id LIMIT 1",
+    { replacements: { name }, type: QueryTypes.SELECT },
+  );
+  return rows[0] ?? null;
 }
 
 export async function seedDesk(platform: Platform): Promise<void> {
@@ -301,6 +313,7 @@ export async function seedDesk(platform: Platform): Promise<void> {
       if (!entity || !requester) continue;
       const local = DateTime.fromJSDate(now, { zone: calendar.config.timeZone }).minus({ days: s.daysAgo }).set({ hour: s.hour, minute: 17, second: 0, millisecond: 0 });
       let at = calendar.nextOpening(local.toJSDate());
+      const asset = s.asset ? await publishedAssetNamed(platform, s.asset) : null;
       if (at > now) at = new Date(now.getTime() - 45 * 60_000);
       const request = await DeskRequest.create(
         {
@@ -311,8 +324,9 @@ export async function seedDesk(platform: Platform): Promise<void> {
           priority: s.priority,
           subject: s.subject,
           description: s.description,
-          assetSlug: s.asset?.slug ?? null,
-          assetName: s.asset?.name ?? null,
+          assetId: asset?.id ?? null,
+          assetSlug: asset?.slug ?? null,
+          assetName: asset?.name ?? null,
           createdAt: at,
           lastActivityAt: at,
         },

@@ -130,26 +130,25 @@ async function storeFiles(platform: Platform, ch: Change, requestId: number, mes
 
 // ---- opening ----
 
-export async function resolveAsset(platform: Platform, slug: string | null): Promise<AssetRef | null> {
+export async function resolveAsset(slug: string | null): Promise<AssetRef | null> {
   if (!slug) return null;
-  const lookup = await findPublishedAsset(platform.sequelize, slug);
-  if ('found' in lookup) return lookup.found;
-  if ('unavailable' in lookup) return { id: null, slug: lookup.slug, name: lookup.slug };
-  throw new ValidationError({ asset: 'La soluzione del catalogo indicata non esiste o non è pubblicata.' });
+  const asset = await findPublishedAsset(slug);
+  if (!asset) throw new ValidationError({ asset: 'La soluzione del catalogo indicata non esiste o non è pubblicata.' });
+  return asset;
 }
 
 /** Checks a new request's fields (the first step of the form) without saving anything. */
 export async function checkRequestDraft(platform: Platform, actor: Actor, input: unknown) {
   const data = parseInput(requestSchema, input);
   assertCanOpenRequestFor(actor, data.entityId);
-  const asset = await resolveAsset(platform, data.asset);
+  const asset = await resolveAsset(data.asset);
   return { data, asset };
 }
 
 export async function createRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
   const data = parseInput(requestSchema, input);
   const entityId = assertCanOpenRequestFor(actor, data.entityId);
-  const asset = await resolveAsset(platform, data.asset);
+  const asset = await resolveAsset(data.asset);
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
     const ch: Change = { transaction, at: now, actor };
