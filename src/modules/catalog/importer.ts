@@ -156,7 +156,12 @@ export async function confirmImport(platform: Platform, actor: Actor, body: View
   const { action, kind } = parseInput(confirmImportSchema, input ?? {});
   if (preview.conflict) throw new ConflictError(preview.conflict);
   if (!preview.actions.includes(action)) {
-    throw new ValidationError({ _form: action === 'publish' ? 'Il file ha problemi da correggere: salvalo come bozza e completalo prima di pubblicarlo.' : 'Operazione non ammessa.' });
+    const reason = action === 'publish'
+      ? isStaff(actor)
+        ? 'Il file ha problemi da correggere: salvalo come bozza e completalo prima di pubblicarlo.'
+        : 'Solo il centro pubblica gli asset: salvalo come bozza o invialo al centro per la pubblicazione.'
+      : 'Operazione non ammessa.';
+    throw new ValidationError({ _form: reason });
   }
   const status: AssetStatus = action === 'publish' ? 'published' : action === 'submit' ? 'submitted' : 'draft';
   const outcome = await upsertFromPubliccode(platform, actor, {

@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import { invalidateCatalogCaches } from '../../../src/modules/catalog/cache.js';
+import { testContext } from '../../helpers/app.js';
+import { loginAs } from '../../helpers/http.js';
+import { importAndConfirm, uniqueFixture, visibleText } from './helpers.js';
+
+async function get(path: string) {
+  const { app } = await testContext();
+  return request(app).get(path);
+}
+
+const resultSlugs = (html: string) => [...html.matchAll(/<h3 class="h5 mb-1"><a href="\/catalogo\/([a-z0-9-]+)">/g)].map((m) => m[1]);
+
+describe('catalogue: the public list', () => {
+  before(async () => {
+    await testContext();
+  });
+
+  it('shows the published demo assets with facets and counts to a visitor', async () => {
+    const res = await get('/catalogo');
+    expect(res.status).to.equal(200);
+    const text = visibleText(res.text);
+    expect(text).to.match(/\d+ soluzioni/);
+    expect(text).to.contain('Albo Pretorio CIT');
+    expect(text).to.contain('Regolamento per l’uso degli strumenti informatici e telematici');
+    // Drafts and submissions are not public.
+    expect(text).not.to.contain('Pagamenti Russi');
+    expect(text).not.to.contain('Checklist di accessibilità per i siti comunali');
+    for (const facet of ['Tipo', 'Categoria', 'Ambito', 'Piattaforme nazionali', 'Misura PNRR', 'Stato di sviluppo', 'Licenza', 'Piattaforma', 'Ente cedente', 'In uso presso almeno un ente']) {
+      expect(text, facet).to.contain(facet);
+    }
+    expect(res.text).to.match(/name="tipo" value="template"[^>]*><label[^>]*>Modello di documento <span class="facet-count">\(\d+\)<\/span>/);
+    expect(res.text).to.contain('href="/catalogo.csv"');
+  });
+
+  it('finds assets by Italian full text, accents and stems folded, name weighted first', async () => {
+    const res = await get('/catalogo?q=prenotazione%20appuntamenti');
+    expect(resultSlugs(res.text)[0]).to.equal('prenota-uffici');
+    const accents = await get('/catalogo?q=pubblicita%20legale');
+    expect(visibleText(accents.text)).to.contain('Albo Pretorio CIT');
+    const stem = await get('/catalogo?q=regolamenti');
+    expect(resultSlugs(stem.text)).to.include('regolamento-per-luso-degli-strumenti-informatici-e-telematici');
+    // A word in the name ranks before the same word only in a long description.
+    const ranked = await get('/catalogo?q=segnalazioni');
+    expect(resultSlugs(ranked.text)[0]).to.equal('russi-segnala');
+  });
+
+  it('combines facets (AND across facets, OR within one) and keeps everything in the query string', async () => {
+    const res = await get('/catalogo?tipo=software&integra=spid&integra=io&ordina=nome');
+    expect(res.status).to.equal(200);
+    const slugs = resultSlugs(res.text);
+    expect(slugs).to.include.members(['prenota-uffici', 'russi-segnala', 'albo-pretorio-cit']);
+    expect(slugs).not.to.include('tema-siti-comunali');
+    expect(slugs).to.deep.equal([...slugs].sort());
+    expect(res.text).to.match(/name="integra" value="spid" checked/);
+    expect(res.text).to.match(/<option value="nome" selected>/);
+    expect(visibleText(res.text)).to.contain('Tipo: Software');
+    // Removing a chip keeps the other filters.
+    expect(res.text).to.match(/href="\/catalogo\?tipo=software&amp;integra=io&amp;ordina=nome"/);
+  });
+
+  it('counts each facet with the other filters applied, so siblings stay visible', async () => {
+    const res = await get('/catalogo?tipo=template');
+    expect(res.text).to.match(/name="tipo" value="software"[^>]*><label[^>]*>Software <span class="facet-count">\(\d+\)<\/span>/);
+    const templates = resultSlugs(res.text);
+    expect(templates.length).to.be.greaterThan(0);
+    expect(templates).not.to.include('albo-pretorio-cit');
+  });
+
+  it('sorts by most adopted using the declarations', async () => {
+    const res = await get('/catalogo?ordina=adottati');
+    expect(resultSlugs(res.text)[0]).to.equal('regolamento-per-luso-degli-strumenti-informatici-e-telematici');
+  });
+
+  it('filters "in use by at least one body"', async () => {
+    const res = await get('/catalogo?in_uso=1');
+    const slugs = resultSlugs(res.text);
+    expect(slugs).to.include('albo-pretorio-cit');
+    expect(slugs).not.to.include('conservazione-digitale-a-norma-in-forma-associata');
+  });
+
+  it('shows at most 20 per page with links that keep the filters', async () => {
+    const staff = await loginAs('staff@cithub.example');
+    for (let i = 0; i < 12; i++) await importAndConfirm(staff, uniqueFixture('complete.yml').text.replace('Protocollo Semplice', 'Zibaldone Prova'), 'publish');
+    invalidateCatalogCaches();
+    const res = await get('/catalogo?q=zibaldone&ordina=nome');
+    expect(resultSlugs(res.text).length).to.equal(12);
+    const page1 = await get('/catalogo?ordina=nome');
+    expect(resultSlugs(page1.text).length).to.equal(20);
+    expect(page1.text).to.contain('href="/catalogo?ordina=nome&amp;page=2"');
+  });
+
+  it('answers a search with no result with help: suggestions and ways out', async () => {
+    const res = await get('/catalogo?q=albo%20pretorrio%20xyzzy&tipo=software');
+    expect(res.status).to.equal(200);
+    const text = visibleText(res.text);
+    expect(text).to.contain('Nessuna soluzione corrisponde alla ricerca.');
+    expect(text).to.contain('in tutto il catalogo, senza filtri');
+    expect(text).to.contain('Prova parole più generali');
+    const typo = await get('/catalogo?q=Albo%20Pretorio%20CTI');
+    expect(visibleText(typo.text)).to.contain('Forse cercavi: Albo Pretorio CIT');
+  });
+
+  it('a query made only of common words is explained instead of returning nothing', async () => {
+    const res = await get('/catalogo?q=il%20della%20per');
+    expect(res.status).to.equal(200);
+    expect(visibleText(res.text)).to.contain('contiene solo parole troppo comuni');
+    expect(resultSlugs(res.text).length).to.be.greaterThan(0);
+  });
+
+  describe('bad input', () => {
+    it('a facet value that does not exist is ignored with a message', async () => {
+      const res = await get('/catalogo?categoria=non-esiste&tipo=astronave');
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.contain('Il filtro «Categoria: non-esiste» non esiste ed è stato ignorato.');
+      expect(text).to.contain('Il filtro «Tipo: astronave» non esiste ed è stato ignorato.');
+      expect(resultSlugs(res.text).length).to.be.greaterThan(0);
+    });
+
+    it('an unknown value of an open facet (licence, body) gives an empty result, not an error', async () => {
+      const res = await get('/catalogo?licenza=Licenza%20inventata&ente=c_zzzz');
+      expect(res.status).to.equal(200);
+      expect(visibleText(res.text)).to.contain('Nessuna soluzione corrisponde alla ricerca.');
+    });
+
+    it('page=-1 shows the first page', async () => {
+      const res = await get('/catalogo?page=-1');
+      expect(res.status).to.equal(200);
+      expect(resultSlugs(res.text)).to.deep.equal(resultSlugs((await get('/catalogo')).text));
+    });
+
+    it('page=99999 is an empty page that says so and links back', async () => {
+      const res = await get('/catalogo?page=99999');
+      expect(res.status).to.equal(200);
+      expect(resultSlugs(res.text)).to.deep.equal([]);
+      expect(visibleText(res.text)).to.match(/La pagina 99999 non esiste: i risultati occupano \d+ pagin/);
+      expect(res.text).to.contain('Torna alla prima pagina');
+    });
+
+    it('a query of 10,000 characters is cut to 200 with a message', async () => {
+      const q = 'protocollo '.repeat(910).slice(0, 10_000);
+      const res = await get(`/catalogo?q=${encodeURIComponent(q)}`);
+      expect(res.status).to.equal(200);
+      expect(visibleText(res.text)).to.contain('La ricerca era troppo lunga: sono stati usati solo i primi 200 caratteri.');
+    });
+
+    it('odd query strings (arrays, operators, quotes) never cause an error', async () => {
+      for (const qs of ['q[]=a&q[]=b', 'q=%22albo', 'q=-albo%20%7C%20!!', 'q=%00%01', 'ordina=sconosciuto', 'in_uso=forse', 'ente=%27%3B%20drop', 'q=' + encodeURIComponent('<script>alert(1)</script>')]) {
+        const res = await get(`/catalogo?${qs}`);
+        expect(res.status, qs).to.equal(200);
+        expect(res.text, qs).not.to.contain('<script>alert(1)</script>');
+      }
+    });
+  });
+
+  describe('open data', () => {
+    it('/catalogo.csv lists the published catalogue with its columns', async () => {
+      const res = await get('/catalogo.csv');
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-type']).to.contain('text/csv');
+      expect(res.headers['content-disposition']).to.contain('attachment');
+      const rows = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+      const albo = rows.find((r) => r.slug === 'albo-pretorio-cit')!;
+      expect(albo.nome).to.equal('Albo Pretorio CIT');
+      expect(albo.codice_ipa_cedente).to.equal('p_bs');
+      expect(albo.licenza).to.equal('EUPL-1.2');
+      expect(albo.piattaforme_nazionali).to.equal('spid;cie');
+      expect(Number(albo.enti_che_lo_usano)).to.equal(4);
+      expect(albo.publiccode_yml).to.match(/\/catalogo\/albo-pretorio-cit\/publiccode\.yml$/);
+      expect(rows.some((r) => r.nome === 'Pagamenti Russi')).to.equal(false);
+    });
+
+    it('/catalogo.json is valid JSON and follows the same filters as the list', async () => {
+      const res = await get('/catalogo.json?tipo=template');
+      expect(res.status).to.equal(200);
+      const body = JSON.parse(res.text) as { asset: Array<{ tipo: string; categorie: string[] }> };
+      expect(body.asset.length).to.be.greaterThan(0);
+      expect(body.asset.every((a) => a.tipo === 'template')).to.equal(true);
+      expect(Array.isArray(body.asset[0].categorie)).to.equal(true);
+    });
+
+    it('the footer links to the open data', async () => {
+      const res = await get('/');
+      expect(res.text).to.contain('href="/catalogo.csv"');
+      expect(res.text).to.contain('href="/catalogo.json"');
+    });
+  });
+
+  it('the menu has the catalogue and the home page has its card', async () => {
+    const res = await get('/');
+    expect(res.text).to.match(/class="nav-link[^"]*" href="\/catalogo"/);
+    expect(visibleText(res.text)).to.contain('Catalogo del riuso');
+    expect(res.text).to.contain('href="/catalogo"');
+  });
+});

@@ -1,0 +1,204 @@
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import request from 'supertest';
+import { Asset } from '../../../src/modules/catalog/models.js';
+import { testContext } from '../../helpers/app.js';
+import { loginAs, postForm } from '../../helpers/http.js';
+import { cedentWithUser, csrfOf, visibleText } from './helpers.js';
+
+const TEMPLATE_FORM = {
+  kind: 'template',
+  name: '',
+  url: '',
+  landingURL: '',
+  shortDescription: 'Modello di delibera per l’adesione al servizio associato di protezione dei dati.',
+  longDescription: 'Il modello contiene la delibera di giunta, lo schema di convenzione e la nomina del responsabile della protezione dei dati in forma associata, con le note per adattarlo alle dimensioni del comune.',
+  features: 'Delibera di giunta\nSchema di convenzione\nNomina del DPO',
+  license: 'cc-by-4.0',
+  tags: 'delibera, DPO, GDPR',
+  pnrrMeasures: [] as string[],
+  categories: ['compliance-management', 'regulations-and-directives'],
+  scopes: ['local-authorities'],
+  lang: 'it',
+};
+
+async function auditActions(assetId: number): Promise<string[]> {
+  const { platform } = await testContext();
+  const rows = await platform.sequelize.query<{ action: string }>(
+    `SELECT action FROM audit_log WHERE subject_type = 'catalog_asset' AND subject_id = :id ORDER BY id`,
+    { replacements: { id: String(assetId) }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => r.action);
+}
+
+describe('catalogue: the cedent workflow', () => {
+  before(async () => {
+    await testContext();
+  });
+
+  it('draft → submitted → returned → submitted → published → archived → restored, with emails to the other side and audit', async () => {
+    const { inbox } = await testContext();
+    const { agent, user, body } = await cedentWithUser('rtd');
+    const name = `Delibera DPO associato ${Date.now()}`;
+    const created = await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    expect(created.status, created.text.slice(0, 500)).to.equal(302);
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    expect(asset.status).to.equal('draft');
+    expect(asset.entityId).to.equal(body.id);
+    expect(asset.license).to.equal('CC-BY-4.0');
+    expect(asset.tags).to.deep.equal(['delibera', 'DPO', 'GDPR']);
+    // A template needs an attachment, a repository or a page before it can be published.
+    expect(asset.complete).to.equal(false);
+    const path = `/catalogo/${asset.slug}`;
+
+    // Invisible to the public while it is a draft.
+    const { app } = await testContext();
+    expect((await request(app).get(path)).status).to.equal(404);
+
+    // The cedent attaches the document, which completes the asset.
+    const token = await csrfOf(agent, `${path}/modifica`);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const upload = await agent.post(`${path}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').field('title', 'Delibera tipo').attach('files', pdf, 'delibera.pdf');
+    expect(upload.status).to.equal(302);
+    await asset.reload();
+    expect(asset.complete).to.equal(true);
+
+    // Submit: staff get an email.
+    const submit = await postForm(agent, path, `${path}/invia`, {});
+    expect(submit.status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('submitted');
+    const toStaff = await inbox.waitFor('staff@cithub.example', new RegExp(`«${name}» da rivedere`));
+    expect(toStaff.text).to.contain(body.name);
+    expect(toStaff.text).to.contain(path);
+
+    // While in review the cedent cannot edit it.
+    expect((await agent.get(`${path}/modifica`)).status).to.equal(403);
+
+    // Staff return it with a comment: the cedent gets an email with the comment.
+    const staff = await loginAs('staff@cithub.example');
+    const noComment = await postForm(staff, path, `${path}/restituisci`, { comment: '' });
+    expect(noComment.status).to.equal(302);
+    expect(visibleText((await staff.get(path)).text)).to.contain('Il commento per l’ente è obbligatorio.');
+    await asset.reload();
+    expect(asset.status).to.equal('submitted');
+    const returned = await postForm(staff, path, `${path}/restituisci`, { comment: 'Indicate la data di approvazione del modello.' });
+    expect(returned.status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('returned');
+    const toCedent = await inbox.waitFor(user.email, /restituito con osservazioni/);
+    expect(toCedent.text).to.contain('Indicate la data di approvazione del modello.');
+    expect(visibleText((await agent.get(path)).text)).to.contain('Osservazioni del centro: Indicate la data di approvazione del modello.');
+
+    // The cedent edits and sends it again.
+    const edit = await postForm(agent, `${path}/modifica`, `${path}/modifica`, { ...TEMPLATE_FORM, name, longDescription: `${TEMPLATE_FORM.longDescription} Approvato il 12 marzo 2025.` });
+    expect(edit.status).to.equal(302);
+    expect((await postForm(agent, path, `${path}/invia`, {})).status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('submitted');
+
+    // Staff publish: the cedent is told, the asset is public.
+    const published = await postForm(staff, path, `${path}/pubblica`, { comment: 'Grazie!' });
+    expect(published.status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('published');
+    expect(asset.publishedAt).to.be.instanceOf(Date);
+    const toCedentPublished = await inbox.waitFor(user.email, /è pubblicato/);
+    expect(toCedentPublished.text).to.contain('Grazie!');
+    expect((await request(app).get(path)).status).to.equal(200);
+    expect(visibleText((await request(app).get('/catalogo?q=delibera%20DPO')).text)).to.contain(name);
+
+    // Once published, the cedent can no longer change it alone.
+    expect((await agent.get(`${path}/modifica`)).status).to.equal(403);
+
+    // Staff archive and restore it.
+    expect((await postForm(staff, path, `${path}/archivia`, { comment: 'Sostituito da un nuovo modello.' })).status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('archived');
+    expect((await request(app).get(path)).status).to.equal(404);
+    await inbox.waitFor(user.email, /archiviato/);
+    expect((await postForm(staff, path, `${path}/ripristina`, {})).status).to.equal(302);
+    await asset.reload();
+    expect(asset.status).to.equal('published');
+
+    expect(await auditActions(asset.id)).to.deep.equal([
+      'catalog.created', 'catalog.file-added', 'catalog.submitted', 'catalog.returned', 'catalog.updated', 'catalog.submitted',
+      'catalog.published', 'catalog.archived', 'catalog.restored',
+    ]);
+    const history = visibleText((await staff.get(path)).text);
+    expect(history).to.contain('Storico delle modifiche');
+  });
+
+  it('an incomplete asset cannot be published: staff see why, nothing changes', async () => {
+    const staff = await loginAs('staff@cithub.example');
+    const path = '/catalogo/pagamenti-russi';
+    const res = await postForm(staff, path, `${path}/pubblica`, {});
+    expect(res.status).to.equal(302);
+    const page = visibleText((await staff.get(path)).text);
+    expect(page).to.contain('Non si può ancora pubblicare: Il publiccode.yml non è completo');
+    expect((await Asset.findOne({ where: { slug: 'pagamenti-russi' } }))!.status).to.equal('draft');
+  });
+
+  it('the form keeps what was typed and explains each bad field', async () => {
+    const { agent } = await cedentWithUser();
+    const res = await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', {
+      ...TEMPLATE_FORM,
+      kind: 'software',
+      name: 'Nome tenuto',
+      url: 'javascript:alert(1)',
+      shortDescription: 'x'.repeat(151),
+      license: 'Licenza di fantasia',
+      releaseDate: '2025-02-30',
+      contractors: 'Ditta; 31/12/2026',
+    });
+    expect(res.status).to.equal(422);
+    const text = visibleText(res.text);
+    expect(text).to.contain("L'indirizzo del repository deve essere un indirizzo completo che inizia con https:// o http://.");
+    expect(text).to.contain('La descrizione breve può avere al massimo 150 caratteri.');
+    expect(text).to.contain('La licenza deve essere un identificativo SPDX');
+    expect(text).to.contain('La data di rilascio non è valida');
+    expect(text).to.contain('Fornitori, riga 1: la data «31/12/2026» non è nel formato AAAA-MM-GG.');
+    expect(res.text).to.contain('value="Nome tenuto"');
+    expect(res.text).not.to.match(/href="javascript:/);
+  });
+
+  it('a cedent deletes its own draft; a published asset cannot be deleted', async () => {
+    const { agent } = await cedentWithUser();
+    const name = `Bozza da eliminare ${Date.now()}`;
+    await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    const path = `/catalogo/${asset.slug}`;
+    const unconfirmed = await postForm(agent, path, `${path}/elimina`, {});
+    expect(unconfirmed.status).to.equal(302);
+    expect(await Asset.count({ where: { id: asset.id } })).to.equal(1);
+    const res = await postForm(agent, path, `${path}/elimina`, { confirm: 'on' });
+    expect(res.headers.location).to.equal('/catalogo/gestione');
+    expect(await Asset.count({ where: { id: asset.id } })).to.equal(0);
+    const staff = await loginAs('staff@cithub.example');
+    const published = await postForm(staff, '/catalogo/albo-pretorio-cit', '/catalogo/albo-pretorio-cit/elimina', { confirm: 'on' });
+    expect(published.status).to.equal(403);
+  });
+
+  it('the manage list shows a cedent its body’s assets and staff the ones to review', async () => {
+    const { agent, body } = await cedentWithUser();
+    const name = `Scheda in gestione ${Date.now()}`;
+    await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    const mine = await agent.get('/catalogo/gestione');
+    expect(mine.status).to.equal(200);
+    expect(visibleText(mine.text)).to.contain(name);
+    expect(visibleText(mine.text)).not.to.contain('Pagamenti Russi');
+    const staff = await loginAs('staff@cithub.example');
+    const review = await staff.get('/catalogo/gestione');
+    expect(visibleText(review.text)).to.contain('Checklist di accessibilità per i siti comunali');
+    const all = await staff.get('/catalogo/gestione?stato=draft');
+    expect(visibleText(all.text)).to.contain(name);
+    expect(visibleText(all.text)).to.contain(body.name);
+  });
+
+  it('staff edit any asset and can set its cedent body', async () => {
+    const staff = await loginAs('staff@cithub.example');
+    const page = await staff.get('/catalogo/tema-siti-comunali/modifica');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('name="entityId"');
+  });
+});
