@@ -80,8 +80,28 @@ export async function dossierPackage(platform: Platform, id: number): Promise<Oc
   });
 }
 
+// The whole export is rebuilt only when a public dossier changed: every change moves the dossier's
+// updated_at (history.ts), so the latest updated_at and the count identify the contents (with the
+// bodies' last change, for their names). The check
+// is one indexed query, and it is correct across processes since the key comes from the database.
+let cached: { key: string; pkg: OcdsReleasePackage } | null = null;
+
 /** Every public dossier, newest change first. Null when none is public yet (a package needs one release). */
 export async function allPackage(platform: Platform): Promise<OcdsReleasePackage | null> {
+  const [state] = await platform.sequelize.query<{ n: number; latest: Date | null; bodies: Date | null }>(
+    `SELECT count(*)::int AS n, max(updated_at) AS latest, (SELECT max(updated_at) FROM entities) AS bodies
+       FROM tender_dossiers WHERE is_public`,
+    { type: QueryTypes.SELECT },
+  );
+  const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '');
+  const key = `${platform.config.baseUrl}|${state.n}|${stamp(state.latest)}|${stamp(state.bodies)}`;
+  if (cached && cached.key === key) return cached.pkg;
+  const pkg = await buildAllPackage(platform);
+  if (pkg) cached = { key, pkg };
+  return pkg;
+}
+
+async function buildAllPackage(platform: Platform): Promise<OcdsReleasePackage | null> {
   const dossiers = await Dossier.findAll({ where: { isPublic: true }, order: [['updatedAt', 'DESC'], ['id', 'DESC']] });
   if (dossiers.length === 0) return null;
   const pubs = await publicDossiers(platform, dossiers);

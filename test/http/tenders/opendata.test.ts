@@ -161,6 +161,10 @@ describe('tenders: calendars and open data', () => {
     expect(ocids).to.not.include(`${platform.config.ocdsOcidPrefix}-${hidden.id}`);
     expect((all.body as OcdsPackage).releases.some((r) => r.tender.id === String(hidden.id))).to.equal(false);
 
+    // The export follows every change at once (it is cached only while nothing changes).
+    await uploadDoc(dossier.id, 'chiarimenti', 'Avviso di rettifica ZXCV', 'public');
+    expect((await request(app).get('/gare/ocds.json')).text).to.contain('Avviso di rettifica ZXCV');
+
     if (existsSync(DEFAULT_SCHEMAS_DIR)) {
       for (const p of [one.body, all.body]) {
         const result = validateReleasePackage(p);
