@@ -1,6 +1,7 @@
 // Open data: OCDS 1.1 release packages of the public dossiers. The queries here select only what
 // is public (dossiers marked public, joined bodies' names, public document versions, milestones,
 // award and contract); ocds.ts then drops again anything not marked public.
+import { createHash } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
@@ -84,10 +85,14 @@ export async function dossierPackage(platform: Platform, id: number): Promise<Oc
 // updated_at (history.ts), so the latest updated_at and the count identify the contents (with the
 // bodies' last change, for their names). The check
 // is one indexed query, and it is correct across processes since the key comes from the database.
-let cached: { key: string; pkg: OcdsReleasePackage } | null = null;
+let cached: { key: string; json: string; etag: string } | null = null;
 
-/** Every public dossier, newest change first. Null when none is public yet (a package needs one release). */
-export async function allPackage(platform: Platform): Promise<OcdsReleasePackage | null> {
+/**
+ * Every public dossier, newest change first, serialized (the export can be megabytes: it is
+ * stringified once per change, not per request), with an ETag. Null when none is public yet (a
+ * package needs at least one release).
+ */
+export async function allPackageJson(platform: Platform): Promise<{ json: string; etag: string } | null> {
   const [state] = await platform.sequelize.query<{ n: number; latest: Date | null; bodies: Date | null }>(
     `SELECT count(*)::int AS n, max(updated_at) AS latest, (SELECT max(updated_at) FROM entities) AS bodies
        FROM tender_dossiers WHERE is_public`,
@@ -95,13 +100,15 @@ export async function allPackage(platform: Platform): Promise<OcdsReleasePackage
   );
   const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '');
   const key = `${platform.config.baseUrl}|${state.n}|${stamp(state.latest)}|${stamp(state.bodies)}`;
-  if (cached && cached.key === key) return cached.pkg;
+  if (cached && cached.key === key) return cached;
   const pkg = await buildAllPackage(platform);
-  if (pkg) cached = { key, pkg };
-  return pkg;
+  if (!pkg) return null;
+  const json = JSON.stringify(pkg);
+  cached = { key, json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
+  return cached;
 }
 
-async function buildAllPackage(platform: Platform): Promise<OcdsReleasePackage | null> {
+export async function buildAllPackage(platform: Platform): Promise<OcdsReleasePackage | null> {
   const dossiers = await Dossier.findAll({ where: { isPublic: true }, order: [['updatedAt', 'DESC'], ['id', 'DESC']] });
   if (dossiers.length === 0) return null;
   const pubs = await publicDossiers(platform, dossiers);

@@ -12,7 +12,7 @@ import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revok
 import { addDocument, addVersion, DOCUMENT_MAX_BYTES, documentPage, documentsFor, latestVisibleVersion, versionForDownload, type UploadedFile } from './documents.js';
 import { FUNDINGS, Lot, NEEDS_MEASURES, NEEDS_MEASURE_LABELS, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
-import { allPackage, dossierPackage } from './opendata.js';
+import { allPackageJson, dossierPackage } from './opendata.js';
 import {
   CATEGORIES,
   DOCUMENT_TYPES,
@@ -167,15 +167,20 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.get('/gare/ocds.json', async (_req, res) => {
-    const pkg = await allPackage(platform);
+  router.get('/gare/ocds.json', async (req, res) => {
+    const pkg = await allPackageJson(platform);
     res.setHeader('Access-Control-Allow-Origin', '*');
     if (!pkg) {
       res.status(404).json({ error: 'Nessuna gara pubblicata.' });
       return;
     }
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.json(pkg);
+    res.setHeader('ETag', pkg.etag);
+    if (req.headers['if-none-match'] === pkg.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(pkg.json);
   });
 
   // ---- Create ----

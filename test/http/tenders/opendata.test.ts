@@ -161,6 +161,7 @@ describe('tenders: calendars and open data', () => {
     expect(ocids).to.not.include(`${platform.config.ocdsOcidPrefix}-${hidden.id}`);
     expect((all.body as OcdsPackage).releases.some((r) => r.tender.id === String(hidden.id))).to.equal(false);
 
+    expect((await request(app).get('/gare/ocds.json').set('If-None-Match', all.headers.etag)).status).to.equal(304);
     // The export follows every change at once (it is cached only while nothing changes).
     await uploadDoc(dossier.id, 'chiarimenti', 'Avviso di rettifica ZXCV', 'public');
     expect((await request(app).get('/gare/ocds.json')).text).to.contain('Avviso di rettifica ZXCV');
