@@ -14,17 +14,24 @@ class TtlCache<V> {
     private readonly maxEntries: number,
   ) {}
 
-  get(key: string): V | undefined {
+  /** The value and whether it is past its TTL (stale values are kept a while for stale-while-revalidate). */
+  peek(key: string): { value: V; stale: boolean } | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.expires < Date.now()) {
+    const now = Date.now();
+    if (hit.expires + this.ttlMs * 10 < now) {
       this.entries.delete(key);
       return undefined;
     }
     // Most recently used last, so the oldest entry is the first one evicted.
     this.entries.delete(key);
     this.entries.set(key, hit);
-    return hit.value;
+    return { value: hit.value, stale: hit.expires < now };
+  }
+
+  get(key: string): V | undefined {
+    const hit = this.peek(key);
+    return hit && !hit.stale ? hit.value : undefined;
   }
 
   set(key: string, value: V): void {
@@ -44,11 +51,45 @@ class TtlCache<V> {
 let enabled = true;
 let generation = 0;
 export const facetCache = new TtlCache<unknown>(FACETS_TTL_MS, 500);
-export const pageCache = new TtlCache<string>(PAGES_TTL_MS, 300);
+/** A rendered page: the bytes and their ETag, computed once. */
+export type CachedPage = { body: Buffer; etag: string };
+export const pageCache = new TtlCache<CachedPage>(PAGES_TTL_MS, 300);
+const inflight = new Map<string, Promise<unknown>>();
+
+/**
+ * Facet counts through the cache: a fresh value is returned at once; a value past its TTL is
+ * returned too while one background query refreshes it (stale-while-revalidate); concurrent
+ * misses of the same key share one query. Writes clear everything (invalidateCatalogCaches).
+ */
+export async function cachedFacets<V>(key: string, compute: () => Promise<V>): Promise<V> {
+  if (!enabled) return compute();
+  const hit = facetCache.peek(key);
+  const refresh = () => {
+    let running = inflight.get(key) as Promise<V> | undefined;
+    if (!running) {
+      const startedAt = generation;
+      running = compute()
+        .then((value) => {
+          if (startedAt === generation) facetCache.set(key, value);
+          return value;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, running);
+    }
+    return running;
+  };
+  if (hit && !hit.stale) return hit.value as V;
+  if (hit) {
+    refresh().catch(() => undefined);
+    return hit.value as V;
+  }
+  return refresh();
+}
 
 /** Called after every committed catalogue change (assets, adoptions, files, bodies' names as cedents). */
 export function invalidateCatalogCaches(): void {
   generation++;
+  inflight.clear();
   facetCache.clear();
   pageCache.clear();
 }

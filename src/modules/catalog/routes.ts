@@ -1,4 +1,5 @@
 // Catalogue routes: thin handlers that parse the request, call the services and render or redirect.
+import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isStaff } from '../../platform/actor.js';
@@ -9,7 +10,7 @@ import { paginate, parsePage } from '../../web/pagination.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
-import { catalogCacheGeneration, catalogCachingEnabled, pageCache } from './cache.js';
+import { catalogCacheGeneration, catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
 import { csvCells, OPEN_DATA_COLUMNS, openDataRows } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
 import { ASSET_STATUSES, type AssetStatus } from './models.js';
@@ -93,19 +94,31 @@ const common = { styles: STYLES, scripts: SCRIPTS, L: labels, safeHref, language
 async function publicPage(req: Request, res: Response, next: NextFunction, build: () => Promise<{ view: string; locals: Record<string, unknown> }>): Promise<void> {
   const cacheable = catalogCachingEnabled() && !viewerOf(req) && !(res.locals.flashes as unknown[]).length && req.originalUrl.length <= 1000;
   const key = `${res.locals.lang}|${req.originalUrl}`;
-  if (cacheable) {
-    const hit = pageCache.get(key);
-    if (hit !== undefined) {
-      res.type('html').send(hit);
+  const send = (page: CachedPage) => {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('ETag', page.etag);
+    if (req.headers['if-none-match'] === page.etag) {
+      res.statusCode = 304;
+      res.end();
       return;
     }
+    res.setHeader('Content-Length', String(page.body.length));
+    // The bytes and their ETag are computed once per cached page, not on every hit.
+    res.end(page.body);
+  };
+  if (cacheable) {
+    const hit = pageCache.get(key);
+    if (hit !== undefined) return send(hit);
   }
   const generation = catalogCacheGeneration();
   const { view, locals } = await build();
   res.render(view, locals, (err: Error | null, html: string) => {
     if (err) return next(err);
-    if (cacheable && res.statusCode === 200 && generation === catalogCacheGeneration()) pageCache.set(key, html);
-    res.send(html);
+    if (!cacheable || res.statusCode !== 200) return void res.send(html);
+    const body = Buffer.from(html, 'utf8');
+    const page: CachedPage = { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"` };
+    if (generation === catalogCacheGeneration()) pageCache.set(key, page);
+    send(page);
   });
 }
 
@@ -336,7 +349,7 @@ export function catalogRouter(platform: Platform): Router {
   // ---- One asset ----
   const showLocals = async (req: Request) => {
     const viewer = viewerOf(req);
-    const page = await assetPage(platform, viewer, String(req.params.slug));
+    const page = await assetPage(platform, viewer, String(req.params.slug), { allAdopters: req.query.enti === 'tutti' });
     const langs = Object.keys(page.pc.descriptions);
     const wanted = typeof req.query.lingua === 'string' ? req.query.lingua : null;
     const ordered = [...langs].sort((a, b) => (a === 'it' ? -1 : b === 'it' ? 1 : a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));

@@ -1,7 +1,7 @@
 // The public catalogue search: the filter from the query string, one statement for the page of
 // results and one (cached) statement for every facet's counts, computed from indexed columns.
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { catalogCachingEnabled, facetCache } from './cache.js';
+import { cachedFacets } from './cache.js';
 import { ASSET_KINDS, type AssetKind } from './models.js';
 import { KIND_LABELS, SORT_LABELS, type SortKey } from './schemas.js';
 import {
@@ -58,6 +58,8 @@ export type CatalogFilter = {
   selected: Record<string, string[]>;
   inUse: boolean;
   sort: SortKey;
+  /** A facet whose values are all shown (the others show their most frequent ones). */
+  expand: string | null;
   /** Italian notes about input that was ignored or changed (unknown values, a long query…). */
   notices: string[];
 };
@@ -93,7 +95,9 @@ export function parseFilter(query: Record<string, unknown>): CatalogFilter {
   if (rawSort && Object.prototype.hasOwnProperty.call(SORT_LABELS, rawSort)) sort = rawSort as SortKey;
   else if (rawSort) notices.push(`L'ordinamento «${rawSort.slice(0, 40)}» non esiste: è stato usato «${SORT_LABELS[sort]}».`);
   if (sort === 'rilevanza' && !q) sort = 'recenti';
-  return { q: q || null, selected, inUse, sort, notices };
+  const rawExpand = str(query.tutti)[0];
+  const expand = rawExpand && FACETS.some((x) => x.param === rawExpand) ? rawExpand : null;
+  return { q: q || null, selected, inUse, sort, expand, notices };
 }
 
 export function hasFilters(f: CatalogFilter): boolean {
@@ -147,12 +151,13 @@ export type ResultItem = {
 };
 
 export type FacetValue = { value: string; label: string; count: number; selected: boolean };
-export type FacetView = { param: string; label: string; values: FacetValue[]; more: FacetValue[]; selectedCount: number };
+export type FacetView = { param: string; label: string; values: FacetValue[]; hidden: number; expanded: boolean; selectedCount: number; toggleHref: string | null };
 export type FacetCounts = { total: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
 
 const ORDER: Record<SortKey, string> = {
   rilevanza: 'rank DESC, a.in_use_count DESC, lower(a.name), a.id',
-  recenti: 'a.published_at DESC NULLS LAST, a.id DESC',
+  // Published assets always have published_at: the order matches catalog_assets_newest_idx.
+  recenti: 'a.published_at DESC, a.id DESC',
   adottati: 'a.in_use_count DESC, a.adoption_count DESC, lower(a.name), a.id',
   nome: 'lower(a.name), a.id',
 };
@@ -182,11 +187,10 @@ export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset:
  * applied (so choosing a value never hides its siblings), plus the total of the results.
  */
 export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  const key = JSON.stringify([f.q, f.selected, f.inUse]);
-  if (catalogCachingEnabled()) {
-    const hit = facetCache.get(key) as FacetCounts | undefined;
-    if (hit) return hit;
-  }
+  return cachedFacets(JSON.stringify([f.q, f.selected, f.inUse]), () => computeFacetCounts(sequelize, f));
+}
+
+async function computeFacetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
   const all = conditions(f);
   const flags: string[] = [];
   const replacements: Record<string, unknown> = { ...all.replacements, q: f.q ?? '' };
@@ -208,7 +212,7 @@ export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promi
     if (facet.param === 'ente') {
       parts.push(`SELECT 'ente', lower(e.ipa_code), e.name, count(*)::int FROM base b JOIN entities e ON e.id = b.entity_id ${w} GROUP BY e.ipa_code, e.name`);
     } else if (facet.array) {
-      parts.push(`SELECT '${facet.param}', v, NULL, count(*)::int FROM base, unnest(${facet.column}) AS v ${w} GROUP BY v`);
+      parts.push(`SELECT '${facet.param}', v, NULL, count(*)::int FROM (SELECT unnest(${facet.column}) AS v FROM base ${w}) AS x GROUP BY v`);
     } else {
       parts.push(`SELECT '${facet.param}', ${facet.column}, NULL, count(*)::int FROM base ${w ? `${w} AND` : 'WHERE'} ${facet.column} IS NOT NULL GROUP BY ${facet.column}`);
     }
@@ -227,7 +231,6 @@ export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promi
     else if (r.facet === 'in_uso') counts.inUse = r.n;
     else if (r.value !== null) (counts.values[r.facet] ??= []).push({ value: r.value, label: r.label, count: r.n });
   }
-  if (catalogCachingEnabled()) facetCache.set(key, counts);
   return counts;
 }
 
@@ -251,9 +254,14 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts): FacetView[] {
       values.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
     }
     if (facet.param === 'pnrr') values.sort((a, b) => a.value.localeCompare(b.value, 'it', { numeric: true }));
-    const shown = values.filter((v, i) => i < facet.top || v.selected);
-    const more = values.filter((v, i) => i >= facet.top && !v.selected);
-    return { param: facet.param, label: facet.label, values: shown, more, selectedCount: selected.size };
+    const expanded = f.expand === facet.param;
+    const shown = expanded ? values : values.filter((v, i) => i < facet.top || v.selected);
+    const hidden = values.length - shown.length;
+    const sort = f.sort === (f.q ? 'rilevanza' : 'recenti') ? null : f.sort;
+    const toggleHref = expanded
+      ? `/catalogo?${filterQuery(f, { ordina: sort })}#facet-${facet.param}`
+      : hidden > 0 ? `/catalogo?${filterQuery(f, { ordina: sort, tutti: facet.param })}#facet-${facet.param}` : null;
+    return { param: facet.param, label: facet.label, values: shown, hidden, expanded, selectedCount: selected.size, toggleHref };
   });
 }
 
@@ -267,10 +275,20 @@ export async function similarNames(sequelize: Sequelize, q: string): Promise<Arr
   );
 }
 
-/** Whether the words of the query are all too common to search for (e.g. «il della»). */
+const stopWordMemo = new Map<string, boolean>();
+
+/**
+ * Whether the words of the query are all too common to search for (e.g. «il della»). The answer
+ * depends only on the text search configuration, so it is remembered per query (never stale).
+ */
 export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<boolean> {
+  const known = stopWordMemo.get(q);
+  if (known !== undefined) return known;
   const [row] = await sequelize.query<{ n: number }>(`SELECT numnode(${TSQUERY}) AS n`, { replacements: { q }, type: QueryTypes.SELECT });
-  return Number(row.n) === 0;
+  const only = Number(row.n) === 0;
+  if (stopWordMemo.size >= 2000) stopWordMemo.delete(stopWordMemo.keys().next().value as string);
+  stopWordMemo.set(q, only);
+  return only;
 }
 
 /** Removable chips for the active filters, each a link to the same search without it. */
@@ -285,7 +303,7 @@ export function activeFilterChips(f: CatalogFilter, views: FacetView[]): Array<{
   if (f.q) chips.push({ label: `Ricerca: «${f.q}»`, href: without((c) => (c.q = null)) });
   for (const view of views) {
     for (const value of f.selected[view.param] ?? []) {
-      const label = [...view.values, ...view.more].find((v) => v.value === value)?.label ?? value;
+      const label = view.values.find((v) => v.value === value)?.label ?? value;
       chips.push({ label: `${view.label}: ${label}`, href: without((c) => (c.selected[view.param] = c.selected[view.param].filter((v) => v !== value))) });
     }
   }

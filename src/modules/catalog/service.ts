@@ -51,17 +51,25 @@ export async function loadAsset(viewer: Viewer, slug: string): Promise<Asset> {
 export type AssetPage = Awaited<ReturnType<typeof assetPage>>;
 
 /** Everything the asset page shows, in a bounded number of statements (asset, adoptions, files, related). */
-export async function assetPage(platform: Platform, viewer: Viewer, slug: string) {
+export const ADOPTERS_SHOWN = 30;
+
+export async function assetPage(platform: Platform, viewer: Viewer, slug: string, opts: { allAdopters?: boolean } = {}) {
   const asset = await loadAsset(viewer, slug);
   const entity = asset.entityId ? await Entity.findByPk(asset.entityId, { attributes: ['id', 'name', 'ipaCode', 'website'] }) : null;
+  const perStatus = opts.allAdopters ? 5000 : ADOPTERS_SHOWN;
   const [adoptions, files, related] = await Promise.all([
-    platform.sequelize.query<{ entity_id: number; entity_name: string; ipa_code: string; status: Adoption['status']; since: string; note: string | null }>(
-      `SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note
-         FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
-        WHERE d.asset_id = :id
-        ORDER BY CASE d.status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, e.name
-        LIMIT 500`,
-      { replacements: { id: asset.id }, type: QueryTypes.SELECT },
+    // The bodies of each status (the first ones by name, unless all are asked for), with the count
+    // of each status and always the viewer's own body.
+    platform.sequelize.query<{ entity_id: number; entity_name: string; ipa_code: string; status: Adoption['status']; since: string; note: string | null; n: number }>(
+      `SELECT entity_id, entity_name, ipa_code, status, since, note, n FROM (
+          SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note,
+                 row_number() OVER (PARTITION BY d.status ORDER BY e.name, e.id) AS rn, count(*) OVER (PARTITION BY d.status)::int AS n
+            FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
+           WHERE d.asset_id = :id
+        ) x
+        WHERE rn <= :perStatus OR entity_id = :own
+        ORDER BY CASE status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, entity_name`,
+      { replacements: { id: asset.id, perStatus, own: viewer?.entityId ?? -1 }, type: QueryTypes.SELECT },
     ),
     platform.sequelize.query<{ id: number; file_id: string; role: FileRole; title: string; size: number; mime: string; original_name: string }>(
       `SELECT f.id, f.file_id, f.role, f.title, s.size, s.mime, s.original_name
@@ -81,12 +89,14 @@ export async function assetPage(platform: Platform, viewer: Viewer, slug: string
       )
     : [];
   const own = viewer?.entityId ? adoptions.find((a) => a.entity_id === viewer.entityId) ?? null : null;
+  const counts = Object.fromEntries(adoptions.map((a) => [a.status, a.n])) as Partial<Record<Adoption['status'], number>>;
   return {
     asset,
     pc: asset.publiccode,
     entity,
     adoptions: adoptions.map((a) => ({ ...a, note: canSeeAdoptionNote(viewer, a.entity_id) ? a.note : null })),
-    inUse: adoptions.filter((a) => a.status === 'in_use'),
+    adoptionCounts: { in_use: counts.in_use ?? 0, evaluating: counts.evaluating ?? 0, interested: counts.interested ?? 0, dismissed: counts.dismissed ?? 0 },
+    allAdopters: !!opts.allAdopters,
     ownAdoption: own,
     attachments: files.filter((f) => f.role === 'attachment'),
     screenshots: files.filter((f) => f.role === 'screenshot'),
@@ -108,21 +118,28 @@ export async function assetPage(platform: Platform, viewer: Viewer, slug: string
   };
 }
 
-/** Published assets sharing categories or scopes, the most adopted first (one statement). */
+/**
+ * Up to four published assets related to this one (one statement): among the 50 most adopted that
+ * share a category (else a scope, else the cedent), those sharing the most categories first.
+ */
 async function relatedAssets(platform: Platform, asset: Asset) {
-  if (!asset.categories.length && !asset.scopes.length && !asset.entityId) return [];
+  const by = asset.categories.length ? 'categories' : asset.scopes.length ? 'scopes' : asset.entityId ? 'entity' : null;
+  if (!by) return [];
+  const condition = by === 'entity' ? 'entity_id = :entityId' : `${by} && ARRAY[:values]::text[]`;
   return platform.sequelize.query<{ slug: string; name: string; kind: string; short_description: string | null; in_use_count: number }>(
-    `SELECT slug, name, kind, short_description, in_use_count FROM catalog_assets
-      WHERE status = 'published' AND id <> :id
-        AND (categories && ARRAY[:categories]::text[] OR scopes && ARRAY[:scopes]::text[] OR entity_id = :entityId)
-      ORDER BY cardinality(ARRAY(SELECT unnest(categories) INTERSECT SELECT unnest(ARRAY[:categories]::text[]))) DESC,
-               in_use_count DESC, lower(name)
+    `SELECT slug, name, kind, short_description, in_use_count FROM (
+        SELECT slug, name, kind, short_description, in_use_count, categories FROM catalog_assets
+         WHERE status = 'published' AND id <> :id AND ${condition}
+         ORDER BY in_use_count DESC, adoption_count DESC, lower(name)
+         LIMIT 50
+      ) candidates
+      ORDER BY (SELECT count(*) FROM unnest(categories) c WHERE c = ANY(ARRAY[:categories]::text[])) DESC, in_use_count DESC, lower(name)
       LIMIT 4`,
     {
       replacements: {
         id: asset.id,
+        values: by === 'categories' ? asset.categories : asset.scopes.length ? asset.scopes : [''],
         categories: asset.categories.length ? asset.categories : [''],
-        scopes: asset.scopes.length ? asset.scopes : [''],
         entityId: asset.entityId ?? -1,
       },
       type: QueryTypes.SELECT,

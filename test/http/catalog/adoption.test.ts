@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { recountAdoptions } from '../../../src/modules/catalog/adoption.js';
+import { invalidateCatalogCaches } from '../../../src/modules/catalog/cache.js';
 import { Adoption, Asset } from '../../../src/modules/catalog/models.js';
+import { createBody } from '../../helpers/factories.js';
 import { testContext } from '../../helpers/app.js';
 import { loginAs, postForm } from '../../helpers/http.js';
 import { bodyUser, importAndConfirm, uniqueFixture, visibleText } from './helpers.js';
@@ -46,6 +49,28 @@ describe('catalogue: adoption by bodies', () => {
     // "In use" filter and "most adopted" sort see it.
     const inUse = await request(app).get(`/catalogo?in_uso=1&q=${encodeURIComponent(asset.name)}`);
     expect(visibleText(inUse.text)).to.contain(asset.name);
+  });
+
+  it('a long list of adopters shows the first ones, the counts and a link to the full list', async () => {
+    const { platform } = await testContext();
+    const staff = await loginAs('staff@cithub.example');
+    const asset = await importAndConfirm(staff, uniqueFixture('complete.yml').text, 'publish');
+    for (let i = 0; i < 35; i++) {
+      const body = await createBody({ name: `Comune di Adozione ${String(i).padStart(2, '0')} ${Date.now()}` });
+      await Adoption.create({ assetId: asset.id, entityId: body.id, status: 'in_use', since: '2025-01-01', note: null, declaredBy: null });
+    }
+    await recountAdoptions(platform, asset.id);
+    invalidateCatalogCaches();
+    const { app } = await testContext();
+    const page = await request(app).get(`/catalogo/${asset.slug}`);
+    const text = visibleText(page.text);
+    expect(text).to.contain('Usato da 35 enti');
+    expect(text).to.contain('In uso (35)');
+    expect(text).to.contain('e altri 5');
+    expect((page.text.match(/Comune di Adozione/g) ?? []).length).to.equal(30);
+    expect(page.text).to.contain(`href="/catalogo/${asset.slug}?enti=tutti#adozione"`);
+    const full = await request(app).get(`/catalogo/${asset.slug}?enti=tutti`);
+    expect((full.text.match(/Comune di Adozione/g) ?? []).length).to.equal(35);
   });
 
   it('the body in the form is ignored: a member declares only for their own body', async () => {

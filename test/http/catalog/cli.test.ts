@@ -1,6 +1,6 @@
 // npm run catalog:import -- [--dry-run] FILE...: output and exit codes, on the project's own fixtures.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +67,7 @@ describe('catalogue: the import command', function () {
 
   it('importing the same url again updates the asset (no duplicate)', async () => {
     const copy = path.join(tmp, 'publiccode.yml');
-    writeFileSync(copy, (await import('node:fs')).readFileSync(f('complete.yml'), 'utf8').replace('softwareVersion: 1.0.0', 'softwareVersion: 1.2.0'));
+    writeFileSync(copy, readFileSync(f('complete.yml'), 'utf8').replace('softwareVersion: 1.0.0', 'softwareVersion: 1.2.0'));
     const res = await run([copy]);
     expect(res.code).to.equal(0);
     expect(res.stdout).to.contain(`${copy}: imported protocollo-semplice (0 warnings)`);
@@ -91,7 +91,7 @@ describe('catalogue: the import command', function () {
 
   it('--dry-run prints the same report and changes nothing', async () => {
     const copy = path.join(tmp, 'dry.yml');
-    writeFileSync(copy, (await import('node:fs')).readFileSync(f('complete.yml'), 'utf8').replace('git.example.org/comune-prova/protocollo-semplice', 'git.example.org/comune-prova/solo-prova'));
+    writeFileSync(copy, readFileSync(f('complete.yml'), 'utf8').replace('git.example.org/comune-prova/protocollo-semplice', 'git.example.org/comune-prova/solo-prova'));
     const before = await Asset.count();
     const res = await run(['--dry-run', copy]);
     expect(res.code).to.equal(0);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Op } from 'sequelize';
+import request from 'supertest';
 import { Asset, PendingImport } from '../../../src/modules/catalog/models.js';
 import { testContext } from '../../helpers/app.js';
 import { loginAs } from '../../helpers/http.js';
@@ -199,7 +200,6 @@ describe('catalogue: import of publiccode.yml', () => {
 
     it('a visitor is sent to the login page', async () => {
       const { app } = await testContext();
-      const { default: request } = await import('supertest');
       const res = await request(app).get('/catalogo/importa');
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal('/login');

@@ -71,7 +71,12 @@ describe('catalogue: the public list', () => {
 
   it('sorts by most adopted using the declarations', async () => {
     const res = await get('/catalogo?ordina=adottati');
-    expect(resultSlugs(res.text)[0]).to.equal('regolamento-per-luso-degli-strumenti-informatici-e-telematici');
+    const counts = res.text.split('<li class="catalog-result">').slice(1).map((item) => Number(item.match(/Usato da (\d+) ent/)?.[1] ?? 0));
+    const slugs = resultSlugs(res.text);
+    expect(counts.length).to.equal(slugs.length);
+    expect(counts).to.deep.equal([...counts].sort((a, b) => b - a));
+    // Among the demo data the regolamento (7 bodies) comes before the albo (4) and the kit (4).
+    expect(slugs.indexOf('regolamento-per-luso-degli-strumenti-informatici-e-telematici')).to.be.lessThan(slugs.indexOf('albo-pretorio-cit'));
   });
 
   it('filters "in use by at least one body"', async () => {
@@ -108,6 +113,33 @@ describe('catalogue: the public list', () => {
     expect(res.status).to.equal(200);
     expect(visibleText(res.text)).to.contain('contiene solo parole troppo comuni');
     expect(resultSlugs(res.text).length).to.be.greaterThan(0);
+  });
+
+  it('shows the most frequent values of a facet and a link that lists them all, keeping the filters', async () => {
+    const res = await get('/catalogo?tipo=template&tipo=software&tipo=toolkit&tipo=service');
+    const link = res.text.match(/href="(\/catalogo\?[^"]*tutti=categoria[^"]*)">Mostra tutti \(altri (\d+)\)/);
+    expect(link, 'show-all link').to.not.equal(null);
+    const href = link![1].replace(/&amp;/g, '&');
+    expect(href).to.contain('tipo=template');
+    const shownBefore = (res.text.match(/name="categoria"/g) ?? []).length;
+    const all = await get(href.split('#')[0]);
+    const shownAfter = (all.text.match(/name="categoria"/g) ?? []).length;
+    expect(shownAfter).to.equal(shownBefore + Number(link![2]));
+    expect(all.text).to.contain('Mostra meno');
+  });
+
+  it('a visitor sees a change right after it is made, even with the page cache', async () => {
+    const before = await get('/catalogo?ordina=recenti');
+    expect(before.status).to.equal(200);
+    const again = await get('/catalogo?ordina=recenti');
+    expect(again.headers.etag).to.equal(before.headers.etag);
+    const { app } = await testContext();
+    const notModified = await request(app).get('/catalogo?ordina=recenti').set('If-None-Match', before.headers.etag as string);
+    expect(notModified.status).to.equal(304);
+    const staff = await loginAs('staff@cithub.example');
+    const asset = await importAndConfirm(staff, uniqueFixture('complete.yml').text.replace('Protocollo Semplice', 'Novità Fresca'), 'publish');
+    const after = await get('/catalogo?ordina=recenti');
+    expect(resultSlugs(after.text)[0]).to.equal(asset.slug);
   });
 
   describe('bad input', () => {
