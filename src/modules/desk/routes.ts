@@ -101,7 +101,7 @@ export function deskRouter(platform: Platform): Router {
       const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions()]);
       return res.render('desk/queue', { title: 'Coda delle richieste', ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
-    const entity = await Entity.findByPk(viewer.entityId ?? -1, { attributes: ['id', 'name'] });
+    const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await Entity.findByPk(viewer.entityId ?? -1, { attributes: ['id', 'name'] });
     res.render('desk/list', { title: 'Richieste del tuo ente', ...common, entity, canOpen: canOpenRequests(viewer) });
   });
 
