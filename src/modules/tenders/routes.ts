@@ -610,9 +610,9 @@ export function tendersRouter(platform: Platform): Router {
 
   // ---- Needs collection ----
 
-  const needsLocals = async (req: Request, dossierId: number) => {
+  const needsLocals = async (req: Request, dossierId: number, entityParam: unknown = req.query.ente) => {
     const viewer = viewerOf(req);
-    const forEntity = isStaff(viewer) && typeof req.query.ente === 'string' ? idParam(req.query.ente) : null;
+    const forEntity = isStaff(viewer) && typeof entityParam === 'string' ? idParam(entityParam) : null;
     const data = await needsPage(platform, viewer, dossierId, new Date(), forEntity);
     return { ...base, title: `Raccolta fabbisogni: ${data.dossier.title}`, ...data, measureLabels: NEEDS_MEASURE_LABELS, staffView: isStaff(viewer) };
   };
@@ -634,8 +634,7 @@ export function tendersRouter(platform: Platform): Router {
     const id = idParam(req.params.id);
     const viewer = viewerOf(req);
     // Staff record an answer for the body named in the form; the page is re-rendered for that body.
-    if (isStaff(viewer) && typeof req.body?.entityId === 'string') req.query.ente = req.body.entityId;
-    const locals = await needsLocals(req, id);
+    const locals = await needsLocals(req, id, isStaff(viewer) ? req.body?.entityId : undefined);
     await formAction(req, res, 'tenders/needs', locals, async () => {
       const { updated, entityId } = await saveAnswer(platform, actorOf(req), id, req.body);
       flash(req, 'success', updated ? 'Fabbisogni aggiornati: puoi modificarli fino alla scadenza.' : 'Fabbisogni inviati: puoi modificarli fino alla scadenza.');

@@ -122,7 +122,11 @@ describe('tenders: needs collection', () => {
     expect(summary.text).to.contain('Non hanno ancora risposto (1)');
     expect(summary.text).to.contain(bodyB.name);
     expect(summary.text).to.contain('€ 15.000,50');
-    // Staff record an answer on behalf of B (e.g. received by PEC).
+    // Staff record an answer on behalf of B (e.g. received by PEC); a mistake re-renders B's form.
+    const wrong = await postForm(staff, `/gare/${d.id}/fabbisogni?ente=${bodyB.id}`, `/gare/${d.id}/fabbisogni/risposta`, { entityId: String(bodyB.id), [`q_${items[0].id}`]: 'tre' });
+    expect(wrong.status).to.equal(422);
+    expect(wrong.text).to.contain(`Risposta di ${bodyB.name}`);
+    expect(wrong.text).to.contain('value="tre"');
     const onBehalf = await postForm(staff, `/gare/${d.id}/fabbisogni?ente=${bodyB.id}`, `/gare/${d.id}/fabbisogni/risposta`, { entityId: String(bodyB.id), [`q_${items[0].id}`]: '3', [`q_${items[1].id}`]: '2.500' });
     expect(onBehalf.status).to.equal(302);
     const csv = await staff.get(`/gare/${d.id}/fabbisogni.csv`);
