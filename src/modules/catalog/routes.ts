@@ -14,7 +14,7 @@ import { catalogCacheGeneration, catalogCachingEnabled, pageCache, type CachedPa
 import { csvCells, OPEN_DATA_COLUMNS, openDataRows } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
 import { ASSET_STATUSES, type AssetStatus } from './models.js';
-import { assertCanEditAsset, assertCanImport, canManage } from './policy.js';
+import { assertCanEditAsset, assertCanImport, canImport, canManage } from './policy.js';
 import { exportPubliccode } from './publiccode-export.js';
 import { ADOPTION_LABELS, FILE_ROLE_LABELS, KIND_HINTS, KIND_LABELS, SORT_LABELS, STATUS_LABELS } from './schemas.js';
 import {
@@ -157,6 +157,8 @@ export function catalogRouter(platform: Platform): Router {
       const beyond = counts.total > 0 && items.length === 0;
       const suggestions = counts.total === 0 && filter.q ? await similarNames(sequelize, filter.q) : [];
       const filtered = hasFilters(filter);
+      const viewer = viewerOf(req);
+      const canPropose = viewer ? canImport(viewer, await viewerBody(viewer)) : false;
       return {
         view: 'catalog/list',
         locals: {
@@ -172,6 +174,7 @@ export function catalogRouter(platform: Platform): Router {
           beyond,
           suggestions,
           filtered,
+          canPropose,
           exportQuery: filterQuery(filter),
           sortLinks: Object.keys(SORT_LABELS).filter((s) => s !== 'rilevanza' || filter.q),
         },

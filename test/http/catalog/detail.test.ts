@@ -80,23 +80,47 @@ describe('catalogue: the asset page', () => {
     expect(visibleText(res.text)).to.contain('Usato per anagrafe e tributi.');
   });
 
-  it('renders HTML and script in the file as text and never a javascript: link', async () => {
-    const staff = await loginAs('staff@cithub.example');
-    const asset = await importAndConfirm(staff, uniqueFixture('unsafe.yml').text, 'publish');
-    for (const path of [`/catalogo/${asset.slug}`, `/catalogo?q=${encodeURIComponent('sportello sicuro')}`]) {
-      const res = await get(path);
-      expect(res.status).to.equal(200);
-      expect(res.text).not.to.match(/<script>alert/i);
-      expect(res.text).not.to.match(/<img src=x/i);
-      expect(res.text).not.to.match(/<iframe/i);
-      expect(res.text).not.to.match(/href="\s*javascript:/i);
-      // javascript: appears only as escaped text of the description, never inside an attribute.
-      expect(res.text).not.to.match(/=\s*["']?\s*javascript:/i);
-      expect(visibleText(res.text)).to.contain("<b>Grassetto</b> e <img src=x onerror=alert('short')>");
-    }
-    const page = await get(`/catalogo/${asset.slug}`);
-    expect(visibleText(page.text)).to.contain("<script>alert('long')</script> Questa descrizione contiene HTML");
-    expect(visibleText(page.text)).to.contain('Fornitore <em>Srl</em>');
+  describe('bad input in the file', () => {
+    let slug: string;
+    before(async () => {
+      const staff = await loginAs('staff@cithub.example');
+      slug = (await importAndConfirm(staff, uniqueFixture('unsafe.yml').text, 'publish')).slug;
+    });
+
+    it('a javascript: link in any URL field is dropped with a warning and never rendered as a link', async () => {
+      const staff = await loginAs('staff@cithub.example');
+      const res = await pasteImport(staff, uniqueFixture('unsafe.yml').text);
+      const preview = visibleText((await staff.get(res.headers.location as string)).text);
+      for (const path of ['landingURL', 'roadmap', 'description.it.documentation', 'maintenance.contractors[0].website']) {
+        expect(preview, path).to.match(new RegExp(`${path.replace(/[.[\]]/g, '\\$&')} L'indirizzo usa lo schema «javascript:», non ammesso`));
+      }
+      for (const path of [`/catalogo/${slug}`, `/catalogo?q=${encodeURIComponent('sportello sicuro')}`]) {
+        const page = await get(path);
+        expect(page.status, path).to.equal(200);
+        // javascript: appears only as escaped text of the description, never inside an attribute.
+        expect(page.text, path).not.to.match(/=\s*["']?\s*javascript:/i);
+      }
+      // The export has no URL key left with the dropped values.
+      const yml = (await get(`/catalogo/${slug}/publiccode.yml`)).text;
+      expect(yml).not.to.match(/^\s*(landingURL|roadmap|documentation|website):/m);
+    });
+
+    it('HTML and script in the names and descriptions are shown as text', async () => {
+      for (const path of [`/catalogo/${slug}`, `/catalogo?q=${encodeURIComponent('sportello sicuro')}`]) {
+        const res = await get(path);
+        expect(res.status).to.equal(200);
+        expect(res.text).not.to.match(/<script>alert/i);
+        expect(res.text).not.to.match(/<img src=x/i);
+        expect(res.text).not.to.match(/<iframe/i);
+        expect(res.text).not.to.match(/<b>Grassetto/);
+        expect(visibleText(res.text)).to.contain("<b>Grassetto</b> e <img src=x onerror=alert('short')>");
+        expect(visibleText(res.text)).to.contain("Sportello <script>alert('nome')</script> Sicuro");
+      }
+      const page = await get(`/catalogo/${slug}`);
+      expect(visibleText(page.text)).to.contain("<script>alert('long')</script> Questa descrizione contiene HTML");
+      expect(visibleText(page.text)).to.contain('Fornitore <em>Srl</em>');
+      expect(visibleText(page.text)).to.contain("<iframe src='https://evil.example'></iframe>");
+    });
   });
 
   it('a draft is not found for visitors and for other bodies', async () => {

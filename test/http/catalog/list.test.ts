@@ -221,6 +221,14 @@ describe('catalogue: the public list', () => {
     });
   });
 
+  it('offers cedents and staff to propose a solution, and nobody else', async () => {
+    const cedent = await loginAs('utente@russi.cithub.example');
+    expect((await cedent.get('/catalogo')).text).to.contain('href="/catalogo/importa">Proponi una soluzione');
+    const other = await loginAs('rtd@potenza.cithub.example');
+    expect((await other.get('/catalogo')).text).not.to.contain('/catalogo/importa');
+    expect((await get('/catalogo')).text).not.to.contain('/catalogo/importa');
+  });
+
   it('the menu has the catalogue and the home page has its card', async () => {
     const res = await get('/');
     expect(res.text).to.match(/class="nav-link[^"]*" href="\/catalogo"/);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { Asset } from '../../../src/modules/catalog/models.js';
+import { Asset, AssetFile } from '../../../src/modules/catalog/models.js';
 import { testContext } from '../../helpers/app.js';
 import { loginAs, postForm } from '../../helpers/http.js';
 import { cedentWithUser, csrfOf, visibleText } from './helpers.js';
@@ -127,6 +127,25 @@ describe('catalogue: the cedent workflow', () => {
     ]);
     const history = visibleText((await staff.get(path)).text);
     expect(history).to.contain('Storico delle modifiche');
+  });
+
+  it('an upload with one file of a type not allowed saves none of the files', async () => {
+    const { agent } = await cedentWithUser();
+    const name = `Allegati misti ${Date.now()}`;
+    await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    const path = `/catalogo/${asset.slug}`;
+    const token = await csrfOf(agent, `${path}/modifica`);
+    const res = await agent
+      .post(`${path}/file?_csrf=${encodeURIComponent(token)}`)
+      .field('role', 'attachment')
+      .attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'buono.pdf')
+      .attach('files', Buffer.from('MZ\x90\x00\x03\x00\x00\x00programma'), 'finto.pdf');
+    expect(res.status).to.equal(302);
+    const page = visibleText((await agent.get(`${path}/modifica`)).text);
+    expect(page).to.contain('non è di un tipo ammesso');
+    expect(page).to.contain('Nessun file caricato.');
+    expect(await AssetFile.count({ where: { assetId: asset.id } })).to.equal(0);
   });
 
   it('an incomplete asset cannot be published: staff see why, nothing changes', async () => {
