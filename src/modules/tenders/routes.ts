@@ -134,23 +134,8 @@ function dossierValues(d: Dossier | null): Record<string, unknown> {
   };
 }
 
-/**
- * express-session sends the headers of a redirect before the session is saved, so a browser can
- * follow the redirect before the flash message is stored and the message is lost. Saving first
- * closes the race. (A platform-wide fix belongs in src/web; this keeps the tender pages right.)
- */
-function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
-    if (!req.session) return redirect(...args);
-    req.session.save(() => redirect(...args));
-  }) as Response['redirect'];
-  next();
-}
-
 export function tendersRouter(platform: Platform): Router {
   const router = Router();
-  router.use('/gare', saveSessionBeforeRedirect);
 
   // ---- List and open data ----
 
