@@ -5,6 +5,8 @@ import { createBody } from '../../helpers/factories.js';
 import { loginAs } from '../../helpers/http.js';
 import { bodyWithUsers, count, executable, openRequest, pdf, postRequest, requestFields, requestRow, type CsrfAgent } from './helpers.js';
 
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+
 describe('desk: opening a request', () => {
   it('a member opens a request with an attachment for their own body, and it starts as «Nuova» with its history', async () => {
     const { body, member, memberAgent } = await bodyWithUsers();
@@ -152,26 +154,25 @@ describe('desk: opening a request', () => {
 
   describe('reuse requests from a catalogue asset', () => {
     let slug: string;
+    let name: string;
     before(async () => {
+      // A published asset of the catalogue's demo data (the desk does not create catalogue data).
       const { platform } = await testContext();
-      slug = `soluzione-prova-${Date.now().toString(36)}`;
-      await platform.sequelize.query(
-        `INSERT INTO catalog_assets (slug, kind, status, name, publiccode) VALUES (:slug, 'software', 'published', 'Gestione sale civiche', '{}'::jsonb)`,
-        { replacements: { slug } },
-      );
+      const [asset] = await platform.sequelize.query<{ slug: string; name: string }>("SELECT slug, name FROM catalog_assets WHERE status = 'published' ORDER BY id LIMIT 1", { type: QueryTypes.SELECT });
+      ({ slug, name } = asset);
     });
 
     it('pre-fills a «riuso» request linked to the asset and keeps the link on the request', async () => {
       const { memberAgent } = await bodyWithUsers();
       const form = await memberAgent.get(`/richieste/nuova?asset=${slug}`);
       expect(form.status).to.equal(200);
-      expect(form.text).to.contain('Supporto al riuso di «Gestione sale civiche»');
+      expect(form.text).to.contain(`Supporto al riuso di «${escape(name)}»`);
       expect(form.text).to.match(/<option value="reuse" selected>/);
       expect(form.text).to.contain(`name="asset" value="${slug}"`);
-      const id = await openRequest(memberAgent, { category: 'reuse', asset: slug, subject: 'Supporto al riuso di «Gestione sale civiche»' });
+      const id = await openRequest(memberAgent, { category: 'reuse', asset: slug, subject: `Supporto al riuso di «${name}»` });
       const row = await requestRow(id);
       expect(row.assetSlug).to.equal(slug);
-      expect(row.assetName).to.equal('Gestione sale civiche');
+      expect(row.assetName).to.equal(name);
       expect(row.assetId).to.be.a('number');
       const page = await memberAgent.get(`/richieste/${id}`);
       expect(page.text).to.contain(`href="/catalogo/${slug}"`);
