@@ -29,22 +29,28 @@ export async function run(args: string[]): Promise<void> {
       { page: 'hello-world', cache: '—', 'req/s': fmt(base.reqPerSec, 0), p50: fmt(base.p50, 2), p99: fmt(base.p99, 2), ratio: '1.00', sql: 0, errors: base.errors + base.non2xx },
     ];
     const verdicts: string[] = [];
+    const drain = () => new Promise((r) => setTimeout(r, 4000));
     for (const [name, path] of pages) {
       const url = `${scratch.baseUrl}${path}`;
-      // Statements to build the page from scratch (a cache hit runs none).
+      // As in production: facet counts and visitors' pages cached, cleared on every write.
+      setCatalogCaching(true);
+      invalidateCatalogCaches();
+      await drain();
+      const warm = await measure(name, url, { durationSeconds: duration });
+      // Statements to build the page from scratch (a cache hit runs none), then the same page
+      // measured with the caches off: every request runs the queries and renders the page.
       setCatalogCaching(false);
       const sql = await countStatements(scratch.platform, url);
       const cold = await measure(name, url, { durationSeconds: duration });
-      rows.push({ page: name, cache: 'no', 'req/s': fmt(cold.reqPerSec, 0), p50: fmt(cold.p50, 2), p99: fmt(cold.p99, 2), ratio: fmt(cold.reqPerSec / base.reqPerSec, 2), sql, errors: cold.errors + cold.non2xx });
-      setCatalogCaching(true);
-      invalidateCatalogCaches();
-      const warm = await measure(name, url, { durationSeconds: duration });
       const ratio = warm.reqPerSec / base.reqPerSec;
       rows.push({ page: name, cache: 'sì', 'req/s': fmt(warm.reqPerSec, 0), p50: fmt(warm.p50, 2), p99: fmt(warm.p99, 2), ratio: fmt(ratio, 2), sql, errors: warm.errors + warm.non2xx });
+      rows.push({ page: name, cache: 'no', 'req/s': fmt(cold.reqPerSec, 0), p50: fmt(cold.p50, 2), p99: fmt(cold.p99, 2), ratio: fmt(cold.reqPerSec / base.reqPerSec, 2), sql, errors: cold.errors + cold.non2xx });
       const minRatio = path === '/catalogo' ? 0.2 : path.includes('q=') ? 0.1 : null;
       const okP99 = warm.p99 <= 100;
       const okRatio = minRatio === null || ratio >= minRatio;
       verdicts.push(`${name}: p99 ${fmt(warm.p99, 1)} ms ${okP99 ? '≤' : '>'} 100 ms${minRatio !== null ? `, ${fmt(ratio * 100, 0)} % di hello-world ${okRatio ? '≥' : '<'} ${minRatio * 100} %` : ''} → ${okP99 && okRatio ? 'OK' : 'NON RAGGIUNTO'}`);
+      // Let the slow uncached requests still in flight finish before the next measurement.
+      await drain();
     }
     console.log(`${duration} s per misura, 32 connessioni, latenze in ms; ratio = req/s della pagina / req/s di hello-world; sql = istruzioni SQL per costruire la pagina`);
     printTable(rows);
