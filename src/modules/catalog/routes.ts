@@ -83,7 +83,7 @@ export const labels = {
   sorts: SORT_LABELS,
   fileRoles: FILE_ROLE_LABELS,
 };
-const LANGUAGE_NAMES: Record<string, string> = { it: 'Italiano', en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', sl: 'Slovenščina', nl: 'Nederlands', sv: 'Svenska', pl: 'Polski', lt: 'Lietuvių', pt: 'Português' };
+const LANGUAGE_NAMES: Record<string, string> = { it: 'Italiano', ita: 'Italiano', eng: 'English', en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', sl: 'Slovenščina', nl: 'Nederlands', sv: 'Svenska', pl: 'Polski', lt: 'Lietuvių', pt: 'Português' };
 export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
 const common = { styles: STYLES, scripts: SCRIPTS, L: labels, safeHref, languageName };
 
