@@ -194,6 +194,8 @@ export const CSV_COLUMNS = [
   'messaggi_pubblici',
 ] as const;
 
+/** Text typed by users, made safe for spreadsheets: a leading =, +, -, @ would be read as a formula. */
+export const cell = (v: string | null) => (v == null ? '' : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
 const met = (v: boolean | null) => (v === null ? '' : v ? 'rispettato' : 'non rispettato');
 
@@ -220,14 +222,14 @@ export async function* exportRows(platform: Platform, viewer: Viewer, query: unk
     for (const r of rows) {
       yield {
         numero: r.id,
-        ente: r.entityName,
+        ente: cell(r.entityName),
         codice_ipa: r.ipaCode,
-        oggetto: r.subject,
+        oggetto: cell(r.subject),
         categoria: CATEGORY_LABELS[r.category],
         priorita: PRIORITY_LABELS[r.priority],
         stato: STATE_LABELS[r.state],
-        richiedente: r.requesterName ?? '',
-        assegnata_a: r.assigneeName ?? '',
+        richiedente: cell(r.requesterName),
+        assegnata_a: cell(r.assigneeName),
         aperta_il: iso(r.createdAt),
         prima_risposta_il: iso(r.firstResponseAt),
         scadenza_prima_risposta: r.firstResponseAt ? '' : iso(r.firstResponseDueAt),

@@ -107,6 +107,15 @@ describe('desk: staff queue, CSV and reports', () => {
     expect(legalOnly).to.have.length(1);
   });
 
+  it('neutralises spreadsheet formulas typed in a subject', async () => {
+    const { platform } = await testContext();
+    const b = await bodyWithUsers();
+    await createRequest(platform, actorOf(b.member), requestFields({ subject: '=HYPERLINK("http://example.com","clic")' }), []);
+    const res = await s1.agent.get(`/richieste/export.csv?entity=${b.body.id}&state=all`);
+    const [row] = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+    expect(row.oggetto).to.equal('\'=HYPERLINK("http://example.com","clic")');
+  });
+
   it('shows the home cards of the operator’s queue', async () => {
     const home = await s1.agent.get('/');
     expect(home.text).to.contain('La mia coda');
