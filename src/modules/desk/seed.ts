@@ -80,7 +80,7 @@ const SCENARIOS: Scenario[] = [
   {
     ipa: 'c_h642',
     requester: 'utente@russi.cithub.example',
-    daysAgo: 9,
+    daysAgo: 4,
     hour: 11,
     category: 'reuse',
     priority: 'normal',
