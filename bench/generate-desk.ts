@@ -32,11 +32,12 @@ export async function generateRequesters(sequelize: Sequelize, bodyIds: number[]
 
 /**
  * Inserts requests number `from`..`to` (1-based) of a run of `total`, with messages and history.
- * Bodies are picked by a fixed scramble of the request number, so every body gets its share.
+ * Bodies are picked by a fixed scramble of the request number, so every body gets its share; one
+ * body may be made especially active (a twentieth of all requests), like a large comune.
  */
 export async function generateDeskRequests(
   sequelize: Sequelize,
-  opts: { bodyIds: number[]; requesterIds: number[]; staffIds: number[]; from: number; to: number; total: number },
+  opts: { bodyIds: number[]; requesterIds: number[]; staffIds: number[]; from: number; to: number; total: number; activeBodyIndex?: number },
 ): Promise<void> {
   const [{ max }] = await sequelize.query<{ max: number | null }>('SELECT max(id) AS max FROM desk_requests', { type: QueryTypes.SELECT });
   const lastId = max ?? 0;
@@ -49,13 +50,15 @@ export async function generateDeskRequests(
     to: opts.to,
     total: opts.total,
     lastId,
+    // One request in twenty comes from an especially active body (1-based index in bodyIds; 0 = none).
+    active: (opts.activeBodyIndex ?? -1) + 1,
   };
   for (let start = opts.from; start <= opts.to; start += 20_000) {
     const end = Math.min(opts.to, start + 19_999);
     await sequelize.query(
       `WITH p AS (SELECT CAST(:bodies AS int[]) AS bodies, CAST(:requesters AS int[]) AS requesters, CAST(:staff AS int[]) AS staff, CAST(:topics AS text[]) AS topics),
        x AS (
-         SELECT g, 1 + ((g::bigint * 7919) % array_length(p.bodies, 1))::int AS bi, p.*,
+         SELECT g, CASE WHEN CAST(:active AS int) > 0 AND g % 20 = 0 THEN CAST(:active AS int) ELSE 1 + ((g::bigint * 7919) % array_length(p.bodies, 1))::int END AS bi, p.*,
                 (ARRAY['legal','strategic','procurement','technical','reuse','other'])[1 + g % 6] AS category,
                 (ARRAY['low','normal','normal','normal','high','urgent'])[1 + ((g * 5 + g / 7) % 6)] AS priority,
                 CASE WHEN (g * 37) % 100 < 93 THEN 'closed' WHEN (g * 37) % 100 < 95 THEN 'resolved' WHEN (g * 37) % 100 = 95 THEN 'waiting'
