@@ -36,8 +36,15 @@ export function initI18n(): Promise<unknown> {
   return ready;
 }
 
+const translators = new Map<Language, TFunction>();
+
 export function translator(lang: Language): TFunction {
-  return i18next.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    t = i18next.getFixedT(lang);
+    translators.set(lang, t);
+  }
+  return t;
 }
 
 export function pickLanguage(value: unknown): Language {
