@@ -215,11 +215,7 @@ export const SUPPORTS_ALIAS_LABELS = {
   eidas: 'eIDAS',
   nis2: 'Direttiva NIS2',
   cra: 'Cyber Resilience Act',
-  spid: 'SPID',
-  cie: "CIE (Carta d'identità elettronica)",
-  anpr: 'ANPR',
-  pagopa: 'pagoPA',
-  io: 'App IO',
+  ...ITALIAN_PLATFORM_LABELS,
 } as const;
 export type SupportsAlias = keyof typeof SUPPORTS_ALIAS_LABELS;
 export const SUPPORTS_ALIASES = Object.keys(SUPPORTS_ALIAS_LABELS) as readonly SupportsAlias[];
