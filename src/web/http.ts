@@ -45,6 +45,11 @@ export function requireAdmin(req: Request, _res: Response, next: NextFunction): 
   next();
 }
 
+/** A path on this site to go back to, or the fallback: never another host (`//x`, `/\\x`) or a scheme. */
+export function localPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+}
+
 /** A positive integer id from a route parameter, or a 404 for anything else. */
 export function idParam(value: unknown): number {
   const n = Number(value);

@@ -121,5 +121,7 @@ describe('security and platform behaviour', () => {
     const back = await visitor.get('/login');
     expect(back.text).to.contain('Vai al contenuto principale');
     expect((await visitor.get('/lingua?lang=it&back=//evil.example')).headers.location).to.equal('/');
+    expect((await visitor.get(`/lingua?lang=it&back=${encodeURIComponent('/\\evil.example')}`)).headers.location).to.equal('/');
+    expect((await visitor.get('/lingua?lang=it&back=https://evil.example')).headers.location).to.equal('/');
   });
 });

@@ -2,7 +2,7 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import passport from 'passport';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
-import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, localPath, requireAdmin, requireLogin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { ROLES } from '../../platform/actor.js';
 import { entityOptions } from '../entities/service.js';
@@ -29,10 +29,6 @@ const DEMO_ACCOUNTS = [
   { email: 'rtd@potenza.cithub.example', role: 'rtd', body: 'Comune di Potenza' },
 ];
 
-function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
-
 export function accountsRouter(platform: Platform): Router {
   const router = Router();
   const loginLocals = (req: Request) => ({
@@ -53,7 +49,7 @@ export function accountsRouter(platform: Platform): Router {
         const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
         return res.status(401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? 'Email o password non corretti.', errors: { _form: info?.message ?? '' } });
       }
-      const returnTo = safeReturnTo(req.session.returnTo);
+      const returnTo = localPath(req.session.returnTo);
       // req.logIn regenerates the session (a new session id at login).
       req.logIn(user, (loginErr) => {
         if (loginErr) return next(loginErr);
@@ -175,12 +171,12 @@ export function accountsRouter(platform: Platform): Router {
     const status = req.body.status === 'active' ? 'active' : 'disabled';
     const user = await setUserStatus(platform, actorOf(req), idParam(req.params.id), status);
     flash(req, 'success', status === 'disabled' ? `Account di ${user.email} disattivato.` : `Account di ${user.email} riattivato.`);
-    res.redirect(safeReturnTo(req.body.back));
+    res.redirect(localPath(req.body.back));
   });
   router.post('/utenti/:id/ruolo', requireAdmin, async (req, res) => {
     const user = await changeRole(platform, actorOf(req), idParam(req.params.id), req.body);
     flash(req, 'success', `Ruolo di ${user.email} aggiornato.`);
-    res.redirect(safeReturnTo(req.body.back));
+    res.redirect(localPath(req.body.back));
   });
   return router;
 }

@@ -1,15 +1,11 @@
 import { Router } from 'express';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { viewerOf } from '../../web/http.js';
+import { localPath, viewerOf } from '../../web/http.js';
 import { pickLanguage } from '../../web/i18n.js';
 import { Entity } from '../entities/models.js';
 import { modules } from '../index.js';
 import type { AppModule, HomeCard } from '../registry.js';
-
-function safeBack(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-}
 
 function homeRouter(platform: Platform): Router {
   const router = Router();
@@ -26,7 +22,7 @@ function homeRouter(platform: Platform): Router {
   // A preference cookie, not business state: a plain link works for visitors without creating a session.
   router.get('/lingua', (req, res) => {
     res.cookie('lang', pickLanguage(req.query.lang), { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: 365 * 86_400_000 });
-    res.redirect(safeBack(req.query.back));
+    res.redirect(localPath(req.query.back));
   });
   return router;
 }
