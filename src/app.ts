@@ -11,7 +11,7 @@ import type { Platform } from './platform/context.js';
 import { ROOT, VIEWS_DIR } from './platform/paths.js';
 import { installSessions } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
-import { initI18n } from './web/i18n.js';
+import { initI18n } from './platform/i18n.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
 
@@ -73,7 +73,7 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req: Request, res: Response) => {
-      res.status(429).render('errors/error', { status: 429, titleKey: 'errors.403title', textKey: '', message: 'Troppi tentativi da questo indirizzo: riprova tra qualche minuto.', details: [] });
+      res.status(429).render('errors/error', { status: 429, titleKey: 'errors.403title', textKey: '', message: (res.locals.tm as (m: string) => string)('common:errors.tooManyAttempts'), details: [] });
     },
   });
   app.post(['/login', '/password/dimenticata'], loginLimiter);

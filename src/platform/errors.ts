@@ -1,4 +1,5 @@
 // The one error hierarchy: services throw these, the web layer maps each to a page once (src/web/errors.ts).
+// Messages are Messages (src/platform/messages.ts): keys translated at the edge, never Italian text.
 export class AppError extends Error {
   readonly status: number = 500;
   constructor(message: string) {
@@ -9,7 +10,7 @@ export class AppError extends Error {
 
 export class NotFoundError extends AppError {
   override readonly status = 404;
-  constructor(message = 'La pagina o la risorsa richiesta non esiste.') {
+  constructor(message = 'common:errors.notFound') {
     super(message);
   }
 }
@@ -17,7 +18,7 @@ export class NotFoundError extends AppError {
 export class ForbiddenError extends AppError {
   override readonly status = 403;
   constructor(
-    message = 'Non hai i permessi per questa operazione.',
+    message = 'common:errors.forbidden',
     readonly action?: string,
   ) {
     super(message);
@@ -26,19 +27,19 @@ export class ForbiddenError extends AppError {
 
 export class UnauthorizedError extends AppError {
   override readonly status = 401;
-  constructor(message = 'Accedi per continuare.') {
+  constructor(message = 'common:errors.unauthorized') {
     super(message);
   }
 }
 
 export type FieldErrors = Record<string, string>;
 
-/** Bad input: `fields` maps a form field name to its Italian message; `message` is the summary. */
+/** Bad input: `fields` maps a form field name to its Message; `message` is the summary. */
 export class ValidationError extends AppError {
   override readonly status = 422;
   constructor(
     readonly fields: FieldErrors,
-    message = 'Alcuni campi non sono validi: correggili e invia di nuovo.',
+    message = 'common:errors.validation',
   ) {
     super(message);
   }
@@ -54,7 +55,7 @@ export class ConflictError extends AppError {
 /** The database (or another backing service) is unreachable: a 503, and the app recovers by itself. */
 export class UnavailableError extends AppError {
   override readonly status = 503;
-  constructor(message = 'Il servizio è temporaneamente non disponibile.') {
+  constructor(message = 'common:errors.unavailable') {
     super(message);
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import nodemailer from 'nodemailer';
 import type { Transaction } from 'sequelize';
+import { messageTranslator, translator, type Language } from './i18n.js';
 import type { JobDefinition, JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
@@ -18,7 +19,10 @@ export type OutboxEntry = MailMessage & { id: string; date: string; from: string
 
 export type MailRequest = {
   to: string;
+  /** A Message (msg()), translated in the recipient's language. */
   subject: string;
+  /** The recipient's language; Italian when unknown. */
+  lang?: Language;
   /** Name of the templates views/mail/<template>.ejs (HTML) and <template>.txt.ejs (text). */
   template: string;
   data: Record<string, unknown>;
@@ -31,11 +35,15 @@ export class Mailer {
   ) {}
 
   async render(req: MailRequest): Promise<MailMessage> {
-    const data = { ...req.data, subject: req.subject, baseUrl: this.opts.baseUrl, centreName: this.opts.centreName };
+    // Templates read `t` (keys) and `tm` (Messages) in the recipient's language, like the pages do.
+    const lang = req.lang ?? 'it';
+    const tm = messageTranslator(lang);
+    const subject = tm(req.subject);
+    const data = { ...req.data, subject, lang, t: translator(lang), tm, baseUrl: this.opts.baseUrl, centreName: this.opts.centreName };
     const body = await ejs.renderFile(path.join(viewsDir, `${req.template}.ejs`), data, { async: false });
     const html = await ejs.renderFile(path.join(viewsDir, '_layout.ejs'), { ...data, body });
     const text = await ejs.renderFile(path.join(viewsDir, `${req.template}.txt.ejs`), data);
-    return { to: req.to, subject: req.subject, html, text: `${text.trim()}\n\n-- \n${this.opts.centreName}\n${this.opts.baseUrl}\n` };
+    return { to: req.to, subject, html, text: `${text.trim()}\n\n-- \n${this.opts.centreName}\n${this.opts.baseUrl}\n` };
   }
 
   /** Renders now and enqueues; pass the transaction of the business change so both commit together. */

@@ -1,8 +1,29 @@
-// Validation at every boundary with zod, with Italian messages by default.
+// Validation at every boundary with zod. Every message is a Message (src/platform/messages.ts):
+// a key of locales/<lang>/common.json under `validation`, with the field's label as a value, so the
+// same failed check reads in Italian or English depending on who sees it.
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from './errors.js';
+import { msg, type Message } from './messages.js';
 
-z.config(z.locales.it());
+// zod's own checks (a wrong type, a value outside an enum, a too-short string) speak our keys too.
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.input === undefined || issue.input === null || issue.input === '' ? msg('common:validation.requiredField') : msg('common:validation.invalid');
+      case 'too_small':
+        return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? msg('common:validation.requiredField') : msg('common:validation.tooShort', { min: Number(issue.minimum) })) : msg('common:validation.tooSmall', { min: Number(issue.minimum) });
+      case 'too_big':
+        return issue.origin === 'string' ? msg('common:validation.tooLongField', { max: Number(issue.maximum) }) : issue.origin === 'array' ? msg('common:validation.tooMany', { max: Number(issue.maximum) }) : msg('common:validation.tooBig', { max: Number(issue.maximum) });
+      case 'invalid_format':
+        return issue.format === 'email' ? msg('common:validation.emailField') : msg('common:validation.invalid');
+      case 'invalid_value':
+        return msg('common:validation.choice');
+      default:
+        return msg('common:validation.invalid');
+    }
+  },
+});
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
@@ -13,22 +34,34 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return fields;
 }
 
-/** Parses input or throws a ValidationError carrying one Italian message per field. */
+/** Parses input or throws a ValidationError carrying one Message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(fieldErrorsOf(result.error));
   return result.data;
 }
 
-/** Form helpers: HTML forms send '' for empty fields and 'on' for checked boxes. */
+/**
+ * Form helpers: HTML forms send '' for empty fields and 'on' for checked boxes. `label` is the
+ * field's name as a Message (e.g. msg('desk:field.subject')), shown inside the error.
+ */
+/** A Message naming the field when it has a label ("required"), a generic one otherwise ("requiredField"). */
+function about(key: string, label: Message | undefined, params: Record<string, number> = {}): Message {
+  return label ? msg(`common:validation.${key}`, { label, ...params }) : msg(`common:validation.${key}Field`, params);
+}
+
 export const form = {
-  text: (max: number, label = 'Il campo') =>
-    z.string({ error: `${label} è obbligatorio.` }).trim().min(1, `${label} è obbligatorio.`).max(max, `${label} può avere al massimo ${max} caratteri.`),
-  optionalText: (max: number, label = 'Il campo') =>
+  text: (max: number, label?: Message) =>
+    z
+      .string({ error: about('required', label) })
+      .trim()
+      .min(1, about('required', label))
+      .max(max, about('tooLong', label, { max })),
+  optionalText: (max: number, label?: Message) =>
     z
       .string()
       .trim()
-      .max(max, `${label} può avere al massimo ${max} caratteri.`)
+      .max(max, about('tooLong', label, { max }))
       .optional()
       .transform((v) => (v ? v : null)),
   checkbox: () =>
@@ -36,7 +69,7 @@ export const form = {
       .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('')])
       .optional()
       .transform((v) => v === 'on' || v === 'true' || v === '1'),
-  optionalInt: (min: number, max: number, label = 'Il valore') =>
+  optionalInt: (min: number, max: number, label?: Message) =>
     z
       .string()
       .trim()
@@ -45,12 +78,12 @@ export const form = {
         if (!v) return null;
         const n = Number(v.replace(/\./g, ''));
         if (!Number.isInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: 'custom', message: `${label} deve essere un numero intero tra ${min} e ${max}.` });
+          ctx.addIssue({ code: 'custom', message: about('intRange', label, { min, max }) });
           return z.NEVER;
         }
         return n;
       }),
-  optionalDate: (label = 'La data') =>
+  optionalDate: (label?: Message) =>
     z
       .string()
       .trim()
@@ -59,17 +92,17 @@ export const form = {
         if (!v) return null;
         const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
         if (!ok) {
-          ctx.addIssue({ code: 'custom', message: `${label} non è valida: usa il formato AAAA-MM-GG.` });
+          ctx.addIssue({ code: 'custom', message: about('date', label) });
           return z.NEVER;
         }
         return v;
       }),
-  email: (label = "L'indirizzo email") =>
+  email: (label?: Message) =>
     z
-      .string({ error: `${label} è obbligatorio.` })
+      .string({ error: about('required', label) })
       .trim()
       .toLowerCase()
-      .min(1, `${label} è obbligatorio.`)
-      .max(254, `${label} è troppo lungo.`)
-      .pipe(z.email(`${label} non è valido.`)),
+      .min(1, about('required', label))
+      .max(254, about('tooLong', label, { max: 254 }))
+      .pipe(z.email(about('email', label))),
 };

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
-import { viewerOf } from './http.js';
+import { messageTranslatorOf, viewerOf } from './http.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
@@ -87,6 +87,9 @@ export function errorHandler(platform: Platform) {
       platform.log.error({ err, path: req.originalUrl }, 'unhandled error');
     }
     if (status === 503) res.setHeader('Retry-After', '30');
+    const tm = messageTranslatorOf(res);
+    message = message ? tm(message) : message;
+    details = details.map((d) => tm(d));
     try {
       res.status(status).render('errors/error', { status, titleKey, textKey, message, details });
     } catch {

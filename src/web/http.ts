@@ -3,6 +3,8 @@ import 'express-session';
 import type { NextFunction, Request, Response } from 'express';
 import { isAdmin, isStaff, type Actor, type Viewer } from '../platform/actor.js';
 import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+import { messageTranslator, pickLanguage } from '../platform/i18n.js';
+import type { Message } from '../platform/messages.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -22,7 +24,8 @@ export function actorOf(req: Request): Actor {
   return viewer;
 }
 
-export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'danger', text: string): void {
+/** Queues a message for the next page; `text` is a Message (msg()), translated when it is shown. */
+export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'danger', text: Message): void {
   req.session.flash = [...(req.session.flash ?? []), { type, text }];
 }
 
@@ -80,6 +83,9 @@ export async function formAction(
       message = err.message;
     }
     if (!fields) throw err;
+    const tm = messageTranslatorOf(res);
+    fields = Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, tm(m)]));
+    message = message ? tm(message) : message;
     const values = { ...(locals.values as Record<string, unknown> | undefined), ...(req.body as Record<string, unknown>) };
     delete values._csrf;
     delete values.password;
@@ -88,4 +94,9 @@ export async function formAction(
     delete values.confirmPassword;
     res.status(422).render(view, { ...locals, errors: fields, errorMessage: message, values });
   }
+}
+
+/** The translator of Messages for this response's language (set by baseLocals; Italian before it ran). */
+export function messageTranslatorOf(res: Response): (m: Message | null | undefined) => string {
+  return (res.locals.tm as ((m: Message | null | undefined) => string) | undefined) ?? messageTranslator(pickLanguage(res.locals.lang));
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { isAdmin, isStaff } from '../platform/actor.js';
 import type { AppModule, NavItem } from '../modules/registry.js';
 import { viewerOf } from './http.js';
-import { pickLanguage, translator } from './i18n.js';
+import { messageTranslator, pickLanguage, translator } from '../platform/i18n.js';
 import { csrfToken } from './security.js';
 
 const dateFormat = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Rome' });
@@ -31,6 +31,8 @@ export function baseLocals(config: Config, modules: AppModule[]) {
     const lang = pickLanguage(cookieValue(req.headers.cookie, 'lang'));
     res.locals.lang = lang;
     res.locals.t = translator(lang);
+    // Messages from services (errors, flash) are translated here, in the language of the request.
+    res.locals.tm = messageTranslator(lang);
     res.locals.viewer = null;
     res.locals.centre = config.centre;
     res.locals.demoMode = config.demoMode;
@@ -59,7 +61,8 @@ export function sessionLocals(req: Request, res: Response, next: NextFunction): 
   // Only a page the user sees takes the flash messages (not an image, a script or a JSON call).
   const dest = req.get('sec-fetch-dest');
   if (req.method === 'GET' && req.session.flash?.length && (!dest || dest === 'document') && !req.xhr) {
-    res.locals.flashes = req.session.flash;
+    const tm = res.locals.tm as (m: string) => string;
+    res.locals.flashes = req.session.flash.map((f) => ({ type: f.type, text: tm(f.text) }));
     req.session.flash = [];
   }
   next();

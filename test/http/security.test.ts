@@ -43,7 +43,7 @@ describe('security and platform behaviour', () => {
     const token = await agent.csrf('/enti/nuovo');
     const long = await agent.post('/enti').type('form').send({ _csrf: token, ipaCode: 'c_x001', name: 'A'.repeat(201), kind: 'comune', membershipStatus: 'active' });
     expect(long.status).to.equal(422);
-    expect(long.text).to.contain('La denominazione può avere al massimo 200 caratteri.');
+    expect(long.text).to.contain('Il campo «Denominazione» può avere al massimo 200 caratteri.');
     const huge = await agent.post('/enti').type('form').send({ _csrf: token, name: 'B'.repeat(400_000) });
     expect(huge.status).to.equal(413);
     expect(huge.text).to.contain('I dati inviati sono troppo grandi.');

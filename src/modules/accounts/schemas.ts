@@ -24,7 +24,7 @@ export const inviteSchema = z.object({
 
 export const setPasswordSchema = z
   .object({
-    name: form.text(120, 'Il nome e cognome'),
+    name: form.text(120, 'accounts:field.name'),
     password,
     confirmPassword: z.string().default(''),
   })
@@ -37,7 +37,7 @@ export const resetPasswordSchema = z
 export const forgotSchema = z.object({ email: form.email() });
 
 export const profileSchema = z.object({
-  name: form.text(120, 'Il nome e cognome'),
+  name: form.text(120, 'accounts:field.name'),
   notifyOptional: form.checkbox(),
 });
 

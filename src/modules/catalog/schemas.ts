@@ -128,7 +128,7 @@ const inVocabulary = (values: readonly string[], label: string) =>
 export const assetFormSchema = z
   .object({
     kind: z.enum(ASSET_KINDS, { error: 'Scegli il tipo di asset.' }),
-    name: form.text(200, 'Il nome'),
+    name: form.text(200, 'catalog:field.name'),
     url: httpUrl("L'indirizzo del repository"),
     landingURL: httpUrl("L'indirizzo della pagina di presentazione"),
     entityId: z
@@ -136,16 +136,16 @@ export const assetFormSchema = z
       .optional()
       .transform((v) => (v ? Number(v) : null))
       .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un ente valido.'),
-    softwareVersion: form.optionalText(50, 'La versione'),
-    releaseDate: form.optionalDate('La data di rilascio'),
+    softwareVersion: form.optionalText(50, 'catalog:field.softwareVersion'),
+    releaseDate: form.optionalDate('catalog:field.releaseDate'),
     developmentStatus: z.union([z.enum(Object.keys(DEVELOPMENT_STATUS_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli uno stato di sviluppo valido.' }).optional().transform((v) => v || null),
     softwareType: z.union([z.enum(Object.keys(SOFTWARE_TYPE_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli un tipo di software valido.' }).optional().transform((v) => v || null),
     platforms: inVocabulary(PLATFORMS, 'Piattaforme'),
     otherPlatforms: commaList(10, 'Altre piattaforme'),
     categories: inVocabulary(Object.keys(CATEGORY_LABELS), 'Categorie'),
     scopes: inVocabulary(Object.keys(SCOPE_LABELS), 'Ambiti'),
-    shortDescription: form.optionalText(150, 'La descrizione breve'),
-    longDescription: form.optionalText(10000, 'La descrizione estesa'),
+    shortDescription: form.optionalText(150, 'catalog:field.shortDescription'),
+    longDescription: form.optionalText(10000, 'catalog:field.longDescription'),
     features: z
       .string()
       .optional()
@@ -167,7 +167,7 @@ export const assetFormSchema = z
         }
         return canonical;
       }),
-    mainCopyrightOwner: form.optionalText(200, 'Il titolare del copyright'),
+    mainCopyrightOwner: form.optionalText(200, 'catalog:field.mainCopyrightOwner'),
     maintenanceType: z.union([z.enum(Object.keys(MAINTENANCE_TYPE_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli un tipo di manutenzione valido.' }).optional().transform((v) => v || null),
     contractors: contractorLines,
     contacts: contactLines,
@@ -188,15 +188,15 @@ export const adoptionSchema = z.object({
     .optionalDate('La data')
     .refine((v) => v === null || v <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), 'La data non può essere oltre un anno nel futuro.')
     .refine((v) => v === null || v >= '1990-01-01', 'La data non è plausibile.'),
-  note: form.optionalText(2000, 'La nota'),
+  note: form.optionalText(2000, 'catalog:field.note'),
 });
 
 export const reviewSchema = z.object({
-  comment: form.text(4000, 'Il commento per l’ente'),
+  comment: form.text(4000, 'catalog:field.commentForBody'),
 });
 
 export const optionalCommentSchema = z.object({
-  comment: form.optionalText(4000, 'Il commento'),
+  comment: form.optionalText(4000, 'catalog:field.comment'),
 });
 
 export const importFormSchema = z.object({
@@ -216,5 +216,5 @@ export const confirmImportSchema = z.object({
 
 export const fileFormSchema = z.object({
   role: z.enum(FILE_ROLES, { error: 'Scegli il tipo di file.' }),
-  title: form.optionalText(200, 'Il titolo'),
+  title: form.optionalText(200, 'catalog:field.title'),
 });

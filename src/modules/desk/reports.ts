@@ -18,8 +18,8 @@ export type ReportTable = keyof typeof REPORT_TABLES;
 
 export const reportFilterSchema = z
   .object({
-    from: form.optionalDate('La data di inizio'),
-    to: form.optionalDate('La data di fine'),
+    from: form.optionalDate('desk:field.from'),
+    to: form.optionalDate('desk:field.to'),
     category: z.enum(REQUEST_CATEGORIES).optional().catch(undefined),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'La data di fine deve seguire quella di inizio.', path: ['to'] });

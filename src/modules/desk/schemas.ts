@@ -102,7 +102,7 @@ export const surveySchema = z.object({
     .string({ error: 'Scegli un voto da 1 a 5.' })
     .regex(/^[1-5]$/, 'Scegli un voto da 1 a 5.')
     .transform(Number),
-  comment: form.optionalText(2000, 'Il commento'),
+  comment: form.optionalText(2000, 'desk:field.comment'),
 });
 
 export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const;

@@ -39,18 +39,18 @@ const provinceCode = z
 export const entitySchema = z
   .object({
     ipaCode,
-    name: form.text(200, 'La denominazione'),
+    name: form.text(200, 'entities:field.name'),
     fiscalCode: form
       .optionalText(11, 'Il codice fiscale')
       .refine((v) => v === null || /^\d{11}$/.test(v), 'Il codice fiscale di un ente ha 11 cifre.'),
-    istatCode: form.optionalText(6, 'Il codice ISTAT').refine((v) => v === null || /^\d{6}$/.test(v), 'Il codice ISTAT ha 6 cifre.'),
+    istatCode: form.optionalText(6, 'entities:field.istatCode').refine((v) => v === null || /^\d{6}$/.test(v), 'Il codice ISTAT ha 6 cifre.'),
     kind: z.enum(ENTITY_KINDS, { error: 'Scegli la tipologia dell’ente.' }),
     provinceCode,
-    region: form.optionalText(60, 'La regione'),
-    population: form.optionalInt(0, 10_000_000, 'La popolazione'),
+    region: form.optionalText(60, 'entities:field.region'),
+    population: form.optionalInt(0, 10_000_000, 'entities:field.population'),
     membershipStatus: z.enum(MEMBERSHIP_STATUSES, { error: 'Scegli lo stato di adesione.' }),
-    joinedOn: form.optionalDate('La data di adesione'),
-    conventionExpiresOn: form.optionalDate('La scadenza della convenzione'),
+    joinedOn: form.optionalDate('entities:field.joinedOn'),
+    conventionExpiresOn: form.optionalDate('entities:field.conventionExpiresOn'),
     isLead: form.checkbox(),
     isCedent: form.checkbox(),
     rtdUserId: z
@@ -58,7 +58,7 @@ export const entitySchema = z
       .optional()
       .transform((v) => (v ? Number(v) : null))
       .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un utente valido.'),
-    email: form.optionalText(254, "L'email").refine((v) => v === null || z.email().safeParse(v).success, "L'email non è valida."),
+    email: form.optionalText(254, 'entities:field.email').refine((v) => v === null || z.email().safeParse(v).success, "L'email non è valida."),
     website: form
       .optionalText(300, 'Il sito')
       .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), 'Il sito deve iniziare con https:// o http://.'),

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { localPath, viewerOf } from '../../web/http.js';
-import { pickLanguage } from '../../web/i18n.js';
+import { pickLanguage } from '../../platform/i18n.js';
 import { Entity } from '../entities/models.js';
 import { modules } from '../index.js';
 import type { AppModule, HomeCard } from '../registry.js';

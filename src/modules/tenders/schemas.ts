@@ -98,8 +98,8 @@ const pnrrCodes = PNRR_MEASURES.map((m) => m.code) as [string, ...string[]];
 
 export const dossierSchema = z
   .object({
-    title: form.text(300, 'Il titolo'),
-    object: form.text(5000, "L'oggetto"),
+    title: form.text(300, 'tenders:field.title'),
+    object: form.text(5000, 'tenders:field.object'),
     category: choice(CATEGORIES, 'Scegliere la categoria (forniture, servizi o lavori).'),
     cpv: z
       .string()
@@ -116,7 +116,7 @@ export const dossierSchema = z
       .trim()
       .optional()
       .transform((v) => (v ? v : null)),
-    fundingNote: form.optionalText(300, 'La descrizione del finanziamento'),
+    fundingNote: form.optionalText(300, 'tenders:field.fundingNote'),
     cup: z.string().optional(),
     isPublic: form.checkbox(),
   })
@@ -145,8 +145,8 @@ export const lotSchema = z.object({
     .trim()
     .regex(/^[1-9][0-9]{0,2}$/, 'Il numero del lotto è un intero tra 1 e 999.')
     .transform(Number),
-  title: form.text(300, 'Il titolo del lotto'),
-  description: form.optionalText(3000, 'La descrizione'),
+  title: form.text(300, 'tenders:field.lotTitle'),
+  description: form.optionalText(3000, 'tenders:field.description'),
   cig: optionalCig,
   value: euro('Valore del lotto'),
   status: choice(LOT_STATUSES, 'Scegliere lo stato del lotto.').optional(),
@@ -154,7 +154,7 @@ export const lotSchema = z.object({
 export type LotInput = z.output<typeof lotSchema>;
 
 export const reasonSchema = z.object({
-  reason: form.text(2000, 'Il motivo'),
+  reason: form.text(2000, 'tenders:field.reason'),
 });
 
 const timeOfDay = z
@@ -166,21 +166,21 @@ const timeOfDay = z
 
 export const milestoneSchema = z.object({
   kind: choice(MILESTONE_KINDS, 'Scegliere il tipo di scadenza.'),
-  title: form.optionalText(200, 'Il titolo'),
+  title: form.optionalText(200, 'tenders:field.title'),
   dueOn: requiredDate('La data'),
   dueTime: timeOfDay,
   ownerUserId: id('Scegliere il responsabile tra il personale del centro.'),
-  note: form.optionalText(2000, 'La nota'),
+  note: form.optionalText(2000, 'tenders:field.note'),
 });
 export type MilestoneInput = z.output<typeof milestoneSchema>;
 
 export const phaseMoveSchema = z.object({
   to: choice(PHASES, 'Scegliere la fase.'),
-  reason: form.optionalText(2000, 'Il motivo'),
+  reason: form.optionalText(2000, 'tenders:field.reason'),
 });
 
 export const awardSchema = z.object({
-  awardSupplierName: form.text(300, "La denominazione dell'aggiudicatario"),
+  awardSupplierName: form.text(300, 'tenders:field.awardSupplierName'),
   awardSupplierFiscalCode: z
     .string()
     .trim()
@@ -189,9 +189,9 @@ export const awardSchema = z.object({
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || /^[0-9]{11}$/.test(v) || /^[A-Z0-9]{16}$/.test(v), 'Il codice fiscale o la partita IVA ha 11 cifre (o 16 caratteri per una persona fisica).'),
   awardValue: optionalEuro("Importo di aggiudicazione"),
-  awardDate: form.optionalDate("La data dell'aggiudicazione"),
+  awardDate: form.optionalDate('tenders:field.awardDate'),
   contractValue: optionalEuro('Importo del contratto'),
-  contractSignedOn: form.optionalDate('La data di stipula'),
+  contractSignedOn: form.optionalDate('tenders:field.contractSignedOn'),
 });
 export type AwardInput = z.output<typeof awardSchema>;
 
@@ -199,26 +199,26 @@ export const participantAddSchema = z.object({
   entityId: id("Scegliere l'ente."),
   status: choice(PARTICIPANT_STATUSES, 'Scegliere lo stato.'),
   share: optionalEuro('Quota'),
-  note: form.optionalText(1000, 'La nota'),
+  note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const participantUpdateSchema = z.object({
   status: choice(PARTICIPANT_STATUSES, 'Scegliere lo stato.'),
   share: optionalEuro('Quota'),
-  note: form.optionalText(1000, 'La nota'),
+  note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const documentSchema = z.object({
   type: choice(DOCUMENT_TYPES, 'Scegliere il tipo di documento.'),
-  title: form.text(300, 'Il titolo del documento'),
+  title: form.text(300, 'tenders:field.documentTitle'),
   lotId: optionalId('Scegliere un lotto della gara.'),
   visibility: choice(DOCUMENT_VISIBILITIES, 'Scegliere chi può vedere il documento.'),
-  note: form.optionalText(1000, 'La nota'),
+  note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const versionSchema = z.object({
   visibility: choice(DOCUMENT_VISIBILITIES, 'Scegliere chi può vedere questa versione.'),
-  note: form.optionalText(1000, 'La nota'),
+  note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 const asArray = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -226,7 +226,7 @@ const asArray = (v: unknown): string[] => (v === undefined || v === null ? [] : 
 export const needsCallSchema = z
   .object({
     deadlineOn: requiredDate('La scadenza'),
-    instructions: form.optionalText(5000, 'Le istruzioni'),
+    instructions: form.optionalText(5000, 'tenders:field.instructions'),
     invite: z.enum(['chosen', 'all'], { error: 'Scegliere a chi inviare la richiesta.' }),
     entityIds: z.unknown().optional().transform(asArray),
     itemId: z.unknown().optional().transform(asArray),

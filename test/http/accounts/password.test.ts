@@ -59,7 +59,7 @@ describe('password reset and profile', () => {
     const agent = await loginAs(user.email);
     const long = await postForm(agent, '/profilo', '/profilo', { name: 'x'.repeat(121) });
     expect(long.status).to.equal(422);
-    expect(long.text).to.contain('Il nome e cognome può avere al massimo 120 caratteri.');
+    expect(long.text).to.contain('Il campo «Nome e cognome» può avere al massimo 120 caratteri.');
     expect((await postForm(agent, '/profilo', '/profilo', { name: 'Anna Greco', notifyOptional: 'on' })).status).to.equal(302);
     expect((await agent.get('/profilo')).text).to.contain('value="Anna Greco"');
     const wrong = await postForm(agent, '/profilo', '/profilo/password', { currentPassword: 'sbagliata', newPassword: 'nuova-password-9', confirmPassword: 'nuova-password-9' });

@@ -79,7 +79,7 @@ describe('catalogue: the cedent workflow', () => {
     const staff = await loginAs('staff@cithub.example');
     const noComment = await postForm(staff, path, `${path}/restituisci`, { comment: '' });
     expect(noComment.status).to.equal(302);
-    expect(visibleText((await staff.get(path)).text)).to.contain('Il commento per l’ente è obbligatorio.');
+    expect(visibleText((await staff.get(path)).text)).to.contain('Compila il campo «Commento per l’ente».');
     await asset.reload();
     expect(asset.status).to.equal('submitted');
     const returned = await postForm(staff, path, `${path}/restituisci`, { comment: 'Indicate la data di approvazione del modello.' });
@@ -173,9 +173,9 @@ describe('catalogue: the cedent workflow', () => {
     expect(res.status).to.equal(422);
     const text = visibleText(res.text);
     expect(text).to.contain("L'indirizzo del repository deve essere un indirizzo completo che inizia con https:// o http://.");
-    expect(text).to.contain('La descrizione breve può avere al massimo 150 caratteri.');
+    expect(text).to.contain('Il campo «Descrizione breve» può avere al massimo 150 caratteri.');
     expect(text).to.contain('La licenza deve essere un identificativo SPDX');
-    expect(text).to.contain('La data di rilascio non è valida');
+    expect(text).to.contain('Il campo «Data di rilascio» non è una data valida');
     expect(text).to.contain('Fornitori, riga 1: la data «31/12/2026» non è nel formato AAAA-MM-GG.');
     expect(res.text).to.contain('value="Nome tenuto"');
     expect(res.text).not.to.match(/href="javascript:/);

@@ -156,7 +156,7 @@ describe('desk: staff queue, CSV and reports', () => {
       expect((await s1.agent.get('/richieste/report.csv?table=segreti')).status).to.equal(404);
       const bad = await s1.agent.get('/richieste/report?from=2026-13-45');
       expect(bad.status).to.equal(422);
-      expect(bad.text).to.contain('La data di inizio non è valida');
+      expect(bad.text).to.contain('Il campo «Data di inizio» non è una data valida');
       const reversed = await s1.agent.get('/richieste/report?from=2026-05-01&to=2026-01-01');
       expect(reversed.text).to.contain('La data di fine deve seguire quella di inizio.');
     });

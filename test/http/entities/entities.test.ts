@@ -59,8 +59,8 @@ describe('bodies (enti)', () => {
     expect(bad.status).to.equal(422);
     expect(bad.text).to.contain('Il codice IPA non è valido');
     expect(bad.text).to.contain('Il codice fiscale di un ente ha 11 cifre.');
-    expect(bad.text).to.contain('La popolazione deve essere un numero intero');
-    expect(bad.text).to.contain('La data di adesione non è valida');
+    expect(bad.text).to.contain('Il campo «Popolazione» deve essere un numero intero');
+    expect(bad.text).to.contain('Il campo «Data di adesione» non è una data valida');
     expect(bad.text).to.contain('Il sito deve iniziare con https://');
     expect(bad.text).to.contain('value="Comune di Roma"');
     expect(bad.text).to.contain('href="#f-ipaCode"');

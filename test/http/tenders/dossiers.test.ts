@@ -138,7 +138,7 @@ describe('tenders: dossiers', () => {
     expect(await Milestone.count({ where: { dossierId: d.id } })).to.equal(2);
     const bad = await postForm(staff, `/gare/${d.id}/scadenze/nuova`, `/gare/${d.id}/scadenze`, { kind: 'other', dueOn: '2026-02-30', ownerUserId: '1' });
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.contain('La data non è valida');
+    expect(bad.text).to.contain('non è una data valida: usa il formato AAAA-MM-GG');
   });
 
   it('refuses to move to awarded without the award document and says what is missing', async () => {
@@ -185,7 +185,7 @@ describe('tenders: dossiers', () => {
     const staff = await loginAs('staff@cithub.example');
     const noReason = await postForm(staff, `/gare/${d.id}/lotti/${l1.id}/annulla`, `/gare/${d.id}/lotti/${l1.id}/annulla`, { reason: '' });
     expect(noReason.status).to.equal(422);
-    expect(noReason.text).to.contain('Il motivo è obbligatorio.');
+    expect(noReason.text).to.contain('Compila il campo «Motivo».');
     const ok = await postForm(staff, `/gare/${d.id}/lotti/${l1.id}/annulla`, `/gare/${d.id}/lotti/${l1.id}/annulla`, { reason: 'Fabbisogno coperto da convenzione Consip.' });
     expect(ok.status).to.equal(302);
     await l1.reload();

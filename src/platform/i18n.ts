@@ -1,9 +1,12 @@
 // Italian first, English second: one JSON file per area and language (locales/<lang>/<area>.json),
-// each a namespace; `t('catalog:title')` reads locales/<lang>/catalog.json.
+// each a namespace; `t('catalog:title')` reads locales/<lang>/catalog.json. It lives in the platform
+// because pages and mail are both translated: the web layer in the language of the request, the
+// mailer in the language of the recipient.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../platform/paths.js';
 import i18next, { type Resource, type TFunction } from 'i18next';
+import { parseMessage, type Message } from './messages.js';
+import { ROOT } from './paths.js';
 
 export const LANGUAGES = ['it', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -11,6 +14,7 @@ const localesDir = path.join(ROOT, 'locales');
 
 let ready: Promise<unknown> | null = null;
 
+/** Loads every locale file once; synchronous underneath, so translators work right after the call. */
 export function initI18n(): Promise<unknown> {
   if (ready) return ready;
   const resources: Record<string, Record<string, unknown>> = {};
@@ -32,6 +36,7 @@ export function initI18n(): Promise<unknown> {
     defaultNS: 'common',
     interpolation: { escapeValue: false }, // EJS escapes output with <%= %>
     initAsync: false,
+    returnNull: false,
   });
   return ready;
 }
@@ -41,6 +46,7 @@ const translators = new Map<Language, TFunction>();
 export function translator(lang: Language): TFunction {
   let t = translators.get(lang);
   if (!t) {
+    void initI18n();
     t = i18next.getFixedT(lang);
     translators.set(lang, t);
   }
@@ -49,4 +55,27 @@ export function translator(lang: Language): TFunction {
 
 export function pickLanguage(value: unknown): Language {
   return LANGUAGES.includes(value as Language) ? (value as Language) : 'it';
+}
+
+/** Only values shaped like a key ("ns:path") are looked up, so typed text is never reinterpreted. */
+const KEY_SHAPE = /^[a-z][a-zA-Z0-9_-]*:[a-zA-Z0-9_.-]+(\|\{.*\})?$/s;
+
+export type MessageTranslator = (message: Message | null | undefined) => string;
+
+/**
+ * Translates Messages (see src/platform/messages.ts) in one language. Text that is not a known key
+ * (a name, a line of an import report written before this convention) is shown as it is.
+ */
+export function messageTranslator(lang: Language): MessageTranslator {
+  const t = translator(lang);
+  const tm: MessageTranslator = (message) => {
+    if (message == null || message === '') return '';
+    if (!KEY_SHAPE.test(message)) return message;
+    const { key, params } = parseMessage(message);
+    if (!i18next.exists(key, { lng: lang })) return message;
+    const values: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(params)) values[name] = typeof value === 'string' ? tm(value) : value;
+    return t(key, values) as string;
+  };
+  return tm;
 }
