@@ -1,11 +1,16 @@
 import { Router } from 'express';
-import { stringify } from 'csv-stringify';
 import { isAdmin } from '../../platform/actor.js';
+import type { AuditRow } from '../../platform/audit.js';
 import type { Platform } from '../../platform/context.js';
 import { requireAdmin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
+import { sendCsv } from '../../web/responders.js';
 import type { AppModule } from '../registry.js';
 import { auditFilterSchema } from './schemas.js';
+
+async function* auditCsvRows(rows: AsyncIterable<AuditRow>): AsyncGenerator<Record<string, unknown>> {
+  for await (const row of rows) yield { ...row, at: row.at.toISOString(), details: JSON.stringify(row.details) };
+}
 
 function adminRouter(platform: Platform): Router {
   const router = Router();
@@ -25,14 +30,11 @@ function adminRouter(platform: Platform): Router {
   });
   router.get('/admin/audit.csv', requireAdmin, async (req, res) => {
     const filter = auditFilterSchema.parse(req.query);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', 'attachment; filename="registro-attivita.csv"');
-    const csv = stringify({ header: true, columns: ['id', 'at', 'actor_email', 'action', 'subject_type', 'subject_id', 'entity_id', 'ip', 'details'], bom: true });
-    csv.pipe(res);
-    for await (const row of platform.audit.stream(filter)) {
-      csv.write({ ...row, at: row.at.toISOString(), details: JSON.stringify(row.details) });
-    }
-    csv.end();
+    await sendCsv(platform, res, {
+      filename: 'registro-attivita.csv',
+      columns: ['id', 'at', 'actor_email', 'action', 'subject_type', 'subject_id', 'entity_id', 'ip', 'details'],
+      rows: auditCsvRows(platform.audit.stream(filter)),
+    });
   });
   return router;
 }

@@ -122,13 +122,14 @@ export async function* openDataRows(sequelize: Sequelize, f: CatalogFilter, base
   }
 }
 
-/** A CSV cell: lists joined with «;». */
-export function csvCells(row: OpenDataRow): Array<string | number> {
-  return OPEN_DATA_COLUMNS.map((c) => {
-    const v = row[c];
-    if (Array.isArray(v)) return v.join(';');
-    return v ?? '';
-  });
+/** The rows as CSV records: lists joined with «;» inside their cell. */
+export async function* openDataCsvRows(rows: AsyncIterable<OpenDataRow>): AsyncGenerator<Record<string, string | number>> {
+  for await (const row of rows) {
+    yield Object.fromEntries(OPEN_DATA_COLUMNS.map((c) => {
+      const v = row[c];
+      return [c, Array.isArray(v) ? v.join(';') : v ?? ''];
+    }));
+  }
 }
 
 export { ADOPTION_LABELS };

@@ -1,17 +1,17 @@
 // Catalogue routes: thin handlers that parse the request, call the services and render or redirect.
 import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ValidationError } from '../../platform/errors.js';
 import { actorOf, flash, formAction, idParam, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
+import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
 import { catalogCacheGeneration, catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
-import { csvCells, OPEN_DATA_COLUMNS, openDataRows } from './exports.js';
+import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
 import { ASSET_STATUSES, type AssetStatus } from './models.js';
 import { assertCanEditAsset, assertCanImport, canImport, canManage } from './policy.js';
@@ -189,14 +189,7 @@ export function catalogRouter(platform: Platform): Router {
 
   router.get('/catalogo.csv', async (req, res) => {
     const filter = openDataFilter(req);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', 'attachment; filename="catalogo-riuso.csv"');
-    const csv = stringify({ header: true, columns: OPEN_DATA_COLUMNS as string[], bom: true });
-    csv.pipe(res);
-    for await (const row of openDataRows(sequelize, filter, platform.config.baseUrl)) {
-      if (!csv.write(csvCells(row))) await new Promise((r) => csv.once('drain', r));
-    }
-    csv.end();
+    await sendCsv(platform, res, { filename: 'catalogo-riuso.csv', columns: OPEN_DATA_COLUMNS, rows: openDataCsvRows(openDataRows(sequelize, filter, platform.config.baseUrl)) });
   });
 
   router.get('/catalogo.json', async (req, res) => {
@@ -336,17 +329,7 @@ export function catalogRouter(platform: Platform): Router {
   });
   router.get('/catalogo/adozioni.csv', requireLogin, async (req, res) => {
     const filter = parseMatrixFilter(req.query as Record<string, unknown>);
-    const rows = adoptionMatrixCsv(platform, viewerOf(req), filter);
-    const first = await rows.next();
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', 'attachment; filename="matrice-adozioni.csv"');
-    const csv = stringify({ bom: true });
-    csv.pipe(res);
-    if (!first.done) csv.write(first.value);
-    for await (const row of rows) {
-      if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
-    }
-    csv.end();
+    await sendCsv(platform, res, { filename: 'matrice-adozioni.csv', rows: adoptionMatrixCsv(platform, viewerOf(req), filter) });
   });
 
   // ---- One asset ----
@@ -483,11 +466,7 @@ export function catalogRouter(platform: Platform): Router {
   });
   router.get('/catalogo/:slug/file/:id', async (req, res) => {
     const { meta } = await assetFileForDownload(platform, viewerOf(req), String(req.params.slug), idParam(req.params.id));
-    res.setHeader('Content-Type', meta.mime);
-    res.setHeader('Content-Length', String(meta.size));
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.originalName)}`);
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    platform.files.stream(meta.id, meta.size).pipe(res);
+    await sendStoredFile(platform, res, meta, { cacheControl: 'private, max-age=300' });
   });
 
   return router;

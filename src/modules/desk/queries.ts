@@ -194,8 +194,8 @@ export const CSV_COLUMNS = [
   'messaggi_pubblici',
 ] as const;
 
-/** Text typed by users, made safe for spreadsheets: a leading =, +, -, @ would be read as a formula. */
-export const cell = (v: string | null) => (v == null ? '' : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+// Text typed by users goes out as it is: the CSV responder (src/web/responders.ts) guards every cell against formulas.
+const cell = (v: string | null) => v ?? '';
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
 const met = (v: boolean | null) => (v === null ? '' : v ? 'rispettato' : 'non rispettato');
 

@@ -141,7 +141,7 @@ export const REPORT_CSV_COLUMNS = ['richieste', 'aperte', 'risolte_o_chiuse', 'm
 export function csvRecord(table: ReportTable, r: ReportRow): Record<string, string | number> {
   const dec = (v: number | null) => (v == null ? '' : String(v).replace('.', ','));
   return {
-    [table]: /^[=+\-@\t\r]/.test(r.label) ? `'${r.label}` : r.label,
+    [table]: r.label,
     richieste: r.total,
     aperte: r.open,
     risolte_o_chiuse: r.done,

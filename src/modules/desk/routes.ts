@@ -1,10 +1,10 @@
-import { stringify } from 'csv-stringify';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { isStaff, type Actor } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
+import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { Entity } from '../entities/models.js';
 import {
@@ -106,15 +106,7 @@ export function deskRouter(platform: Platform): Router {
   });
 
   router.get('/richieste/export.csv', requireLogin, async (req, res) => {
-    const viewer = actorOf(req);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="richieste-${today()}.csv"`);
-    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
-    csv.pipe(res);
-    for await (const row of exportRows(platform, viewer, req.query)) {
-      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
-    }
-    csv.end();
+    await sendCsv(platform, res, { filename: `richieste-${today()}.csv`, columns: CSV_COLUMNS, rows: exportRows(platform, actorOf(req), req.query) });
   });
 
   // ---- new request: step 1 (what), step 2 (check suggestions, attach files, send) ----
@@ -175,12 +167,11 @@ export function deskRouter(platform: Platform): Router {
     if (typeof table !== 'string' || !(table in REPORT_TABLES)) throw new NotFoundError('Tabella del report non trovata.');
     const { filter } = parseReportFilter(req.query);
     const rows = await reportTable(platform, table, filter);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="report-richieste-${table}-${filter.from}-${filter.to}.csv"`);
-    const csv = stringify({ header: true, columns: [table, ...REPORT_CSV_COLUMNS], bom: true });
-    csv.pipe(res);
-    for (const r of rows) csv.write(csvRecord(table, r));
-    csv.end();
+    await sendCsv(platform, res, {
+      filename: `report-richieste-${table}-${filter.from}-${filter.to}.csv`,
+      columns: [table, ...REPORT_CSV_COLUMNS],
+      rows: rows.map((r) => csvRecord(table, r)),
+    });
   });
 
   // ---- bulk assignment (staff queue) ----
@@ -245,11 +236,7 @@ export function deskRouter(platform: Platform): Router {
 
   router.get('/richieste/:id/allegati/:attachmentId', requireLogin, async (req, res) => {
     const meta = await findAttachment(platform, viewerOf(req), idParam(req.params.id), idParam(req.params.attachmentId));
-    res.setHeader('Content-Type', meta.mime);
-    res.setHeader('Content-Length', String(meta.size));
-    res.setHeader('Content-Disposition', `attachment; filename="${meta.originalName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(meta.originalName)}`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    platform.files.stream(meta.id, meta.size).pipe(res);
+    await sendStoredFile(platform, res, meta);
   });
 
   // ---- satisfaction survey (no login) ----

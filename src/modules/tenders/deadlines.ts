@@ -7,11 +7,12 @@ import { z } from 'zod';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
+import type { ICalCalendar } from '../../platform/ics.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
 import { User } from '../accounts/models.js';
 import { addDays, formatDue, milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
-import { milestonesToIcs, type IcsMilestone } from './ics.js';
+import { milestonesCalendar, type IcsMilestone } from './ics.js';
 import { FeedToken, Milestone } from './models.js';
 import { assertCanManage } from './policy.js';
 import { MILESTONE_KIND_LABELS, PHASE_LABELS, TIME_ZONE, type MilestoneKind, type Phase } from './procurement.js';
@@ -148,7 +149,7 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
 // ---------------------------------------------------------------------------------------------
 // iCalendar
 
-function icsOf(platform: Platform, rows: Array<{ id: number; title: string; dueOn: string; dueTime: string | null; note: string | null; updatedAt: Date; dossierId: number; dossierTitle: string; kind: MilestoneKind }>, calendarName: string): string {
+function icsOf(platform: Platform, rows: Array<{ id: number; title: string; dueOn: string; dueTime: string | null; note: string | null; updatedAt: Date; dossierId: number; dossierTitle: string; kind: MilestoneKind }>, calendarName: string): ICalCalendar {
   const host = new URL(platform.config.baseUrl).hostname;
   const milestones: IcsMilestone[] = rows.map((m) => ({
     id: m.id,
@@ -159,19 +160,19 @@ function icsOf(platform: Platform, rows: Array<{ id: number; title: string; dueO
     url: `${platform.config.baseUrl}/gare/${m.dossierId}`,
     updatedAt: m.updatedAt,
   }));
-  return milestonesToIcs(milestones, { calendarName, prodId: '//CIT Hub//Gare ICT//IT', timeZone: TIME_ZONE, uidDomain: host });
+  return milestonesCalendar(milestones, { calendarName, prodId: '//CIT Hub//Gare ICT//IT', timeZone: TIME_ZONE, uidDomain: host });
 }
 
 /** The milestones of one dossier, for whoever may see the dossier. */
-export async function dossierIcs(platform: Platform, viewer: Viewer, dossierId: number): Promise<{ filename: string; body: string }> {
+export async function dossierIcs(platform: Platform, viewer: Viewer, dossierId: number): Promise<{ filename: string; calendar: ICalCalendar }> {
   const { dossier } = await loadDossier(viewer, dossierId);
   const milestones = await Milestone.findAll({ where: { dossierId }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
-  const body = icsOf(
+  const calendar = icsOf(
     platform,
     milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.dueOn, dueTime: m.dueTime, note: m.note, updatedAt: m.updatedAt, dossierId: dossier.id, dossierTitle: dossier.title, kind: m.kind })),
     `Scadenze: ${dossier.title}`,
   );
-  return { filename: `scadenze-gara-${dossier.id}.ics`, body };
+  return { filename: `scadenze-gara-${dossier.id}.ics`, calendar };
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -198,7 +199,7 @@ export async function revokeFeedToken(platform: Platform, actor: Actor): Promise
  * The personal feed: the open milestones the staff member owns, and those of the dossiers where
  * they are RUP. The token is checked against its hash; a user no longer active staff gets a 404.
  */
-export async function personalIcs(platform: Platform, token: string): Promise<string> {
+export async function personalIcs(platform: Platform, token: string): Promise<ICalCalendar> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundError();
   const feed = await FeedToken.findOne({ where: { tokenHash: hashToken(token) } });
   const user = feed ? await User.findByPk(feed.userId) : null;

@@ -1,12 +1,12 @@
 // /gare: the dossiers of the aggregated ICT tenders. Handlers parse, call a service, render or redirect.
 import 'express-session';
-import { stringify } from 'csv-stringify/sync';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
+import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addDocument, addVersion, DOCUMENT_MAX_BYTES, documentPage, documentsFor, latestVisibleVersion, versionForDownload, type UploadedFile } from './documents.js';
@@ -92,28 +92,6 @@ function fileOf(req: Request): UploadedFile | null {
   if (uploadError) throw uploadError;
   const f = uploadedFiles(req)[0];
   return f ? { buffer: f.buffer, originalname: f.originalname, size: f.size } : null;
-}
-
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
-/** Streams a stored file as an attachment (never inline), in chunks. */
-async function sendStoredFile(platform: Platform, res: Response, fileId: string, name?: string): Promise<void> {
-  const meta = await platform.files.meta(fileId);
-  if (!meta) throw new NotFoundError('File non trovato.');
-  res.setHeader('Content-Type', meta.mime);
-  res.setHeader('Content-Length', String(meta.size));
-  res.setHeader('Content-Disposition', contentDisposition(name ?? meta.originalName));
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  const stream = platform.files.stream(fileId, meta.size);
-  stream.on('error', (err) => {
-    platform.log.error({ err, fileId }, 'file stream failed');
-    res.destroy(err);
-  });
-  stream.pipe(res);
 }
 
 function dossierValues(d: Dossier | null): Record<string, unknown> {
@@ -229,11 +207,7 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   router.get('/gare/calendario/:token.ics', async (req, res) => {
-    const body = await personalIcs(platform, String(req.params.token));
-    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('Content-Disposition', 'inline; filename="scadenze-gare.ics"');
-    res.send(body);
+    icsResponse(res, await personalIcs(platform, String(req.params.token)), { filename: 'scadenze-gare.ics', disposition: 'inline' });
   });
 
   // ---- One dossier ----
@@ -274,11 +248,8 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   router.get('/gare/:id/scadenze.ics', async (req, res) => {
-    const { filename, body } = await dossierIcs(platform, viewerOf(req), idParam(req.params.id));
-    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(body);
+    const { filename, calendar } = await dossierIcs(platform, viewerOf(req), idParam(req.params.id));
+    icsResponse(res, calendar, { filename });
   });
 
   // ---- Lots ----
@@ -585,12 +556,12 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/documenti/:docId/scarica', async (req, res) => {
     const v = await latestVisibleVersion(viewerOf(req), idParam(req.params.id), idParam(req.params.docId));
-    await sendStoredFile(platform, res, v.fileId, v.originalName);
+    await sendStoredFile(platform, res, v.fileId, { name: v.originalName });
   });
 
   router.get('/gare/:id/documenti/:docId/versioni/:vid', async (req, res) => {
     const v = await versionForDownload(viewerOf(req), idParam(req.params.id), idParam(req.params.docId), idParam(req.params.vid));
-    await sendStoredFile(platform, res, v.fileId, v.originalName);
+    await sendStoredFile(platform, res, v.fileId, { name: v.originalName });
   });
 
   // ---- Needs collection ----
@@ -664,10 +635,7 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/fabbisogni.csv', requireStaff, async (req, res) => {
     const { filename, header, rows } = await needsCsvRows(platform, actorOf(req), idParam(req.params.id));
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.send(stringify([header, ...rows], { delimiter: ';', bom: true }));
+    await sendCsv(platform, res, { filename, rows: [header, ...rows] });
   });
 
   return router;

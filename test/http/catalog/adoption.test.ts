@@ -118,7 +118,7 @@ describe('catalogue: adoption by bodies', () => {
     const csv = await staff.get('/catalogo/adozioni.csv');
     expect(csv.status).to.equal(200);
     expect(csv.headers['content-disposition']).to.contain('matrice-adozioni.csv');
-    const rows = parse(csv.text.replace(/^\uFEFF/, '')) as string[][];
+    const rows = parse(csv.text, { delimiter: ';', bom: true }) as string[][];
     const header = rows[0];
     expect(header.slice(0, 4)).to.deep.equal(['asset', 'slug', 'in_uso', 'dichiarazioni']);
     const galatina = header.indexOf('Comune di Galatina (c_d862)');

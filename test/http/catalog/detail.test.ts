@@ -190,7 +190,7 @@ describe('catalogue: the asset page', () => {
     const file = await get(href);
     expect(file.status).to.equal(200);
     expect(file.headers['content-type']).to.equal('application/pdf');
-    expect(file.headers['content-disposition']).to.match(/^attachment; filename\*=UTF-8''regolamento-strumenti-informatici\.pdf$/);
+    expect(file.headers['content-disposition']).to.equal('attachment; filename="regolamento-strumenti-informatici.pdf"');
     expect(file.headers['x-content-type-options']).to.equal('nosniff');
     expect(String(file.body.slice(0, 5))).to.equal('%PDF-');
   });

@@ -194,7 +194,7 @@ describe('catalogue: the public list', () => {
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.contain('text/csv');
       expect(res.headers['content-disposition']).to.contain('attachment');
-      const rows = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+      const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
       const albo = rows.find((r) => r.slug === 'albo-pretorio-cit')!;
       expect(albo.nome).to.equal('Albo Pretorio CIT');
       expect(albo.codice_ipa_cedente).to.equal('p_bs');

@@ -96,14 +96,14 @@ describe('desk: staff queue, CSV and reports', () => {
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.contain('text/csv');
     expect(res.headers['content-disposition']).to.match(/^attachment; filename="richieste-\d{4}-\d{2}-\d{2}\.csv"$/);
-    const rows = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => Number(r.numero)).sort()).to.deep.equal([old, urgent, procurement].sort());
     const legal = rows.find((r) => Number(r.numero) === old)!;
     expect(legal.ente).to.equal(bodyName);
     expect(legal.categoria).to.equal('Legale');
     expect(legal.stato).to.equal('Assegnata');
     expect(legal.scadenza_risoluzione).to.match(/^\d{4}-\d{2}-\d{2}T/);
-    const legalOnly = parse((await s1.agent.get(`/richieste/export.csv?entity=${bodyId}&category=legal`)).text.replace(/^\uFEFF/, ''), { columns: true }) as unknown[];
+    const legalOnly = parse((await s1.agent.get(`/richieste/export.csv?entity=${bodyId}&category=legal`)).text, { columns: true, delimiter: ';', bom: true }) as unknown[];
     expect(legalOnly).to.have.length(1);
   });
 
@@ -112,7 +112,7 @@ describe('desk: staff queue, CSV and reports', () => {
     const b = await bodyWithUsers();
     await createRequest(platform, actorOf(b.member), requestFields({ subject: '=HYPERLINK("http://example.com","clic")' }), []);
     const res = await s1.agent.get(`/richieste/export.csv?entity=${b.body.id}&state=all`);
-    const [row] = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+    const [row] = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
     expect(row.oggetto).to.equal('\'=HYPERLINK("http://example.com","clic")');
   });
 
@@ -136,17 +136,17 @@ describe('desk: staff queue, CSV and reports', () => {
       for (const table of ['ente', 'categoria', 'stato', 'mese', 'operatore']) {
         const res = await s1.agent.get(`/richieste/report.csv?table=${table}`);
         expect(res.status, table).to.equal(200);
-        const rows = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+        const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
         expect(rows.length, table).to.be.greaterThan(0);
         expect(Object.keys(rows[0])).to.include.members([table, 'richieste', 'mediana_prima_risposta_ore_lavorative', 'sla_rispettato_percentuale', 'soddisfazione_media']);
       }
-      const byBody = parse((await s1.agent.get('/richieste/report.csv?table=ente')).text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+      const byBody = parse((await s1.agent.get('/richieste/report.csv?table=ente')).text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
       expect(byBody.find((r) => r.ente === bodyName)?.richieste).to.equal('3');
     });
 
     it('computes medians in business hours and the satisfaction average from the demo data', async () => {
       const res = await s1.agent.get('/richieste/report.csv?table=categoria&from=2020-01-01');
-      const rows = parse(res.text.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
+      const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
       const legal = rows.find((r) => r.categoria === 'Legale')!;
       expect(Number(legal.mediana_prima_risposta_ore_lavorative.replace(',', '.'))).to.be.greaterThan(0);
       expect(Number(legal.soddisfazione_media.replace(',', '.'))).to.be.within(1, 5);

@@ -3,7 +3,7 @@ import type { Actor } from '../../../src/platform/actor.js';
 import { ForbiddenError, NotFoundError } from '../../../src/platform/errors.js';
 import { assertCanOpenRequestFor, assertCanSeeRequest, canSeeArticle, canSeeInternal, canSeeRequest } from '../../../src/modules/desk/policy.js';
 import { namesFoundIn } from '../../../src/modules/desk/knowledge.js';
-import { cell, dueInfo } from '../../../src/modules/desk/queries.js';
+import { dueInfo } from '../../../src/modules/desk/queries.js';
 import { DEFAULT_DESK_SETTINGS } from '../../../src/modules/desk/config.js';
 import { createBusinessCalendar } from '../../../src/platform/calendar.js';
 
@@ -57,12 +57,5 @@ describe('desk/queries', () => {
     expect(late.status).to.equal('breached');
     expect(dueInfo({ ...base, state: 'waiting', firstResponseAt: now, firstResponseDueAt: null, resolutionDueAt: null }, DEFAULT_DESK_SETTINGS, calendar, now).status).to.equal('paused');
     expect(dueInfo({ ...base, state: 'closed', firstResponseAt: now, firstResponseDueAt: null, resolutionDueAt: null, resolutionMet: false }, DEFAULT_DESK_SETTINGS, calendar, now).status).to.equal('missed');
-  });
-
-  it('neutralises spreadsheet formulas in CSV cells', () => {
-    expect(cell('=1+1')).to.equal("'=1+1");
-    expect(cell('@SUM(A1)')).to.equal("'@SUM(A1)");
-    expect(cell('Parere sul regolamento')).to.equal('Parere sul regolamento');
-    expect(cell(null)).to.equal('');
   });
 });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
-import { milestoneUid, milestonesToIcs, type IcsMilestone } from '../../../src/modules/tenders/ics.js';
+import { milestoneUid, milestonesCalendar, type IcsMilestone, type IcsOptions } from '../../../src/modules/tenders/ics.js';
+
+const milestonesToIcs = (milestones: IcsMilestone[], opts: IcsOptions) => milestonesCalendar(milestones, opts).toString();
 
 const OPTS = {
   calendarName: 'Scadenze gara: servizi cloud',
