@@ -5,7 +5,6 @@ import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/act
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
-import { invalidateCatalogCaches } from './cache.js';
 import { Adoption, type AdoptionStatus } from './models.js';
 import { canDeclareAdoption, canSeeAdoptionMatrix, canSeeAdoptionNote } from './policy.js';
 import { adoptionSchema, ADOPTION_LABELS } from './schemas.js';
@@ -53,7 +52,6 @@ export async function declareAdoption(platform: Platform, actor: Actor, slug: st
     }, transaction);
     return { status: data.status, created };
   });
-  invalidateCatalogCaches();
   return outcome;
 }
 

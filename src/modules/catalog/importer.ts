@@ -8,7 +8,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { parseInput } from '../../platform/validation.js';
 import { Entity } from '../entities/models.js';
 import { columnsFrom, suggestedPnrrMeasures, uniqueSlug, urlKey } from './assets.js';
-import { invalidateCatalogCaches } from './cache.js';
 import { Asset, PendingImport, type AssetKind, type AssetSource, type AssetStatus } from './models.js';
 import { assertCanImport, canEditAsset, type ViewerBody } from './policy.js';
 import { parsePubliccode, type PubliccodeAsset, type PubliccodeWarning } from './publiccode.js';
@@ -271,9 +270,7 @@ export async function upsertFromPubliccode(platform: Platform, actor: Viewer, op
         });
       return outcome!;
     }
-    const outcome = await platform.sequelize.transaction(run);
-    invalidateCatalogCaches();
-    return outcome;
+    return await platform.sequelize.transaction(run);
   } catch (err) {
     if (err instanceof UniqueConstraintError) throw new ConflictError('Un altro import dello stesso repository è stato salvato nello stesso momento: riprova.');
     throw err;

@@ -10,7 +10,7 @@ import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
-import { catalogCacheGeneration, catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
+import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
 import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
 import { ASSET_STATUSES, type AssetStatus } from './models.js';
@@ -88,10 +88,16 @@ export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
 const common = { styles: STYLES, scripts: SCRIPTS, L: labels, safeHref, languageName };
 
 /**
- * Renders a public page, serving visitors who are not signed in from the short-lived page cache
- * (see cache.ts); signed-in users always get a fresh page.
+ * Renders a public page, serving visitors who are not signed in from the short-lived page cache,
+ * keyed on the catalogue's version (see cache.ts); signed-in users always get a fresh page.
  */
-async function publicPage(req: Request, res: Response, next: NextFunction, build: () => Promise<{ view: string; locals: Record<string, unknown> }>): Promise<void> {
+async function publicPage(
+  platform: Platform,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  build: () => Promise<{ view: string; locals: Record<string, unknown> }>,
+): Promise<void> {
   const cacheable = catalogCachingEnabled() && !viewerOf(req) && !(res.locals.flashes as unknown[]).length && req.originalUrl.length <= 1000;
   const key = `${res.locals.lang}|${req.originalUrl}`;
   const send = (page: CachedPage) => {
@@ -106,18 +112,19 @@ async function publicPage(req: Request, res: Response, next: NextFunction, build
     // The bytes and their ETag are computed once per cached page, not on every hit.
     res.end(page.body);
   };
-  if (cacheable) {
-    const hit = pageCache.get(key);
+  // Read before the page is built, so a page stored under a version holds that version's data or newer.
+  const version = cacheable ? await pageCache.version(platform.sequelize) : null;
+  if (version !== null) {
+    const hit = pageCache.get(version, key);
     if (hit !== undefined) return send(hit);
   }
-  const generation = catalogCacheGeneration();
   const { view, locals } = await build();
   res.render(view, locals, (err: Error | null, html: string) => {
     if (err) return next(err);
-    if (!cacheable || res.statusCode !== 200) return void res.send(html);
+    if (version === null || res.statusCode !== 200) return void res.send(html);
     const body = Buffer.from(html, 'utf8');
     const page: CachedPage = { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"` };
-    if (generation === catalogCacheGeneration()) pageCache.set(key, page);
+    pageCache.set(version, key, page);
     send(page);
   });
 }
@@ -142,7 +149,7 @@ export function catalogRouter(platform: Platform): Router {
 
   // ---- The public list ----
   router.get('/catalogo', async (req, res, next) => {
-    await publicPage(req, res, next, async () => {
+    await publicPage(platform, req, res, next, async () => {
       const query = req.query as Record<string, unknown>;
       const filter = parseFilter(query);
       const page = parsePage(query, PER_PAGE);
@@ -355,7 +362,7 @@ export function catalogRouter(platform: Platform): Router {
     };
   };
   router.get('/catalogo/:slug', async (req, res, next) => {
-    await publicPage(req, res, next, async () => ({ view: 'catalog/show', locals: await showLocals(req) }));
+    await publicPage(platform, req, res, next, async () => ({ view: 'catalog/show', locals: await showLocals(req) }));
   });
 
   router.get('/catalogo/:slug/publiccode.yml', async (req, res) => {

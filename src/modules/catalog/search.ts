@@ -1,7 +1,7 @@
 // The public catalogue search: the filter from the query string, one statement for the page of
 // results and one (cached) statement for every facet's counts, computed from indexed columns.
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { cachedFacets } from './cache.js';
+import { facetCache } from './cache.js';
 import { ASSET_KINDS, type AssetKind } from './models.js';
 import { KIND_LABELS, SORT_LABELS, type SortKey } from './schemas.js';
 import {
@@ -187,7 +187,7 @@ export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset:
  * applied (so choosing a value never hides its siblings), plus the total of the results.
  */
 export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  return cachedFacets(JSON.stringify([f.q, f.selected, f.inUse]), () => computeFacetCounts(sequelize, f));
+  return (await facetCache.fetch(sequelize, JSON.stringify([f.q, f.selected, f.inUse]), () => computeFacetCounts(sequelize, f))) as FacetCounts;
 }
 
 async function computeFacetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {

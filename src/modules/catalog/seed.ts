@@ -8,7 +8,6 @@ import { User } from '../accounts/models.js';
 import { Entity } from '../entities/models.js';
 import { recountAdoptions } from './adoption.js';
 import { columnsFrom, emptyDescription, emptyPubliccode, uniqueSlug } from './assets.js';
-import { invalidateCatalogCaches } from './cache.js';
 import { upsertFromPubliccode } from './importer.js';
 import { Adoption, Asset, AssetFile, type AdoptionStatus, type AssetKind, type AssetStatus } from './models.js';
 import { parsePubliccode } from './publiccode.js';
@@ -281,5 +280,4 @@ export async function seedCatalog(platform: Platform): Promise<void> {
     }
     await recountAdoptions(platform, asset.id);
   }
-  invalidateCatalogCaches();
 }

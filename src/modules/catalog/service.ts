@@ -9,7 +9,6 @@ import { parseInput } from '../../platform/validation.js';
 import { User } from '../accounts/models.js';
 import { Entity } from '../entities/models.js';
 import { columnsFrom, currentWarnings, emptyDescription, emptyPubliccode, preferredLanguage, uniqueSlug } from './assets.js';
-import { invalidateCatalogCaches } from './cache.js';
 import { Adoption, Asset, AssetEvent, AssetFile, type AssetStatus, type FileRole } from './models.js';
 import {
   assertCanEditAsset,
@@ -324,7 +323,6 @@ export async function createAsset(platform: Platform, actor: Actor, body: Viewer
       await platform.audit.record(actor, { action: 'catalog.created', subjectType: 'catalog_asset', subjectId: asset.id, entityId, details: { slug: asset.slug, kind: asset.kind } }, transaction);
       return asset;
     });
-    invalidateCatalogCaches();
     return asset;
   } catch (err) {
     return translateUnique(err);
@@ -366,7 +364,6 @@ export async function updateAsset(platform: Platform, actor: Actor, body: Viewer
   } catch (err) {
     translateUnique(err);
   }
-  invalidateCatalogCaches();
   return asset;
 }
 
@@ -432,7 +429,6 @@ async function transition(
     }, transaction);
     await opts.mail?.(asset, transaction);
   });
-  invalidateCatalogCaches();
   return asset;
 }
 
@@ -579,7 +575,6 @@ export async function deleteAsset(platform: Platform, actor: Actor, slug: string
     }
     await platform.audit.record(actor, { action: 'catalog.deleted', subjectType: 'catalog_asset', subjectId: asset.id, entityId: asset.entityId, details: { slug: asset.slug, name: asset.name } }, transaction);
   });
-  invalidateCatalogCaches();
   return { name: asset.name };
 }
 
@@ -631,7 +626,6 @@ export async function addAssetFiles(
     if (err instanceof FileRejectedError) throw new ValidationError({ files: err.message });
     throw err;
   }
-  invalidateCatalogCaches();
   return uploads.length;
 }
 
@@ -650,7 +644,6 @@ export async function removeAssetFile(platform: Platform, actor: Actor, slug: st
     await asset.save({ transaction });
     await platform.audit.record(actor, { action: 'catalog.file-removed', subjectType: 'catalog_asset', subjectId: asset.id, entityId: asset.entityId, details: { slug: asset.slug, title: row.title, role: row.role } }, transaction);
   });
-  invalidateCatalogCaches();
 }
 
 /** A file of an asset the viewer may see; the id must belong to that asset. */

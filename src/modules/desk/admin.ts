@@ -9,7 +9,7 @@ import { ForbiddenError, ValidationError } from '../../platform/errors.js';
 import { CALENDAR_SETTING, getSetting, setSetting, type CalendarSetting } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
 import { User } from '../accounts/models.js';
-import { deskConfig, invalidateDeskConfig, saveDeskSettings, type DeskSettings } from './config.js';
+import { deskConfig, saveDeskSettings, type DeskSettings } from './config.js';
 import { canManageSettings } from './policy.js';
 import { calendarHoursSchema, deskSettingsSchema, holidaySchema } from './schemas.js';
 import { CATEGORY_LABELS, REQUEST_CATEGORIES } from './states.js';
@@ -40,7 +40,6 @@ async function saveCalendar(platform: Platform, actor: Actor, next: NormalisedCa
     throw new ValidationError({ _form: `Il calendario non è valido: ${(err as Error).message}` });
   }
   await setSetting(platform.sequelize, CALENDAR_SETTING, next);
-  invalidateDeskConfig();
   await platform.audit.record(actor, { action: 'desk.calendar-updated', subjectType: 'setting', subjectId: CALENDAR_SETTING, details });
   await platform.jobs.send(SLA_RECOMPUTE_JOB, {}, { singletonKey: 'desk-sla-recompute' });
 }

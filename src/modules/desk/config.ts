@@ -1,6 +1,7 @@
 // The desk's run-time settings (SLA targets per category, auto-close delay, supervisors) and the
-// business calendar, read from the settings table and cached briefly in each process.
+// business calendar, read from the settings table and cached in each process on its version.
 import type { Sequelize } from 'sequelize';
+import { DataCache } from '../../platform/cache.js';
 import type { BusinessCalendar } from '../../platform/calendar.js';
 import { getSetting, loadBusinessCalendar, setSetting } from '../../platform/settings.js';
 import { DEFAULT_AUTO_CLOSE_BUSINESS_DAYS, DEFAULT_SLA_TARGETS, REQUEST_CATEGORIES, type RequestCategory, type SlaTargets } from './states.js';
@@ -50,28 +51,18 @@ function merge(stored: Partial<DeskSettings> | null): DeskSettings {
 
 export type DeskConfig = { settings: DeskSettings; calendar: BusinessCalendar };
 
-const TTL_MS = 30_000;
-let cached: { at: number; value: Promise<DeskConfig> } | null = null;
+// Keyed on the settings table's version: an admin's change, made by any process, is used by every
+// process from its next read. The TTL only renews the calendar once in a while.
+const configCache = new DataCache<DeskConfig>({ name: 'desk-config', tables: ['settings'], max: 4, ttlMs: 10 * 60_000 });
 
-/** Settings and calendar, cached for 30 seconds (every process picks up an admin's change within that time). */
+/** Settings and calendar (one statement when cached). */
 export function deskConfig(sequelize: Sequelize): Promise<DeskConfig> {
-  if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
-  const value = (async () => ({
+  return configCache.fetch(sequelize, DESK_SETTING, async () => ({
     settings: merge(await getSetting<Partial<DeskSettings> | null>(sequelize, DESK_SETTING, null)),
     calendar: await loadBusinessCalendar(sequelize),
-  }))();
-  cached = { at: Date.now(), value };
-  value.catch(() => {
-    cached = null;
-  });
-  return value;
-}
-
-export function invalidateDeskConfig(): void {
-  cached = null;
+  }));
 }
 
 export async function saveDeskSettings(sequelize: Sequelize, settings: DeskSettings): Promise<void> {
   await setSetting(sequelize, DESK_SETTING, settings);
-  invalidateDeskConfig();
 }

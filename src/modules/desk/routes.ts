@@ -1,5 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Sequelize } from 'sequelize';
 import { isStaff, type Actor } from '../../platform/actor.js';
+import { DataCache } from '../../platform/cache.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
@@ -69,14 +71,11 @@ function safeBack(value: unknown, fallback: string): string {
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 
-let entityCache: { at: number; value: Promise<Array<{ id: number; name: string }>> } | null = null;
-/** Bodies for the queue's filter, cached for a minute in each process (bodies change rarely). */
-function entityOptions(): Promise<Array<{ id: number; name: string }>> {
-  if (!entityCache || Date.now() - entityCache.at > 60_000) {
-    entityCache = { at: Date.now(), value: Entity.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }) };
-    entityCache.value.catch(() => (entityCache = null));
-  }
-  return entityCache.value;
+// Keyed on the bodies' version, so a new or renamed body is in the filter at once in every process.
+const entityCache = new DataCache<Array<{ id: number; name: string }>>({ name: 'desk-entity-options', tables: ['entities'], max: 1, ttlMs: 10 * 60_000 });
+/** Bodies for the queue's filter. */
+function entityOptions(sequelize: Sequelize): Promise<Array<{ id: number; name: string }>> {
+  return entityCache.fetch(sequelize, 'all', () => Entity.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }));
 }
 
 async function suggestionsFor(platform: Platform, body: Record<string, unknown>) {
@@ -98,7 +97,7 @@ export function deskRouter(platform: Platform): Router {
     const exportQuery = new URLSearchParams(Object.entries(req.query as Record<string, unknown>).filter(([k, v]) => k !== 'page' && typeof v === 'string' && v !== '') as Array<[string, string]>).toString();
     const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
     if (isStaff(viewer)) {
-      const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions()]);
+      const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize)]);
       return res.render('desk/queue', { title: 'Coda delle richieste', ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
     const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await Entity.findByPk(viewer.entityId ?? -1, { attributes: ['id', 'name'] });

@@ -3,6 +3,7 @@
 // award and contract); ocds.ts then drops again anything not marked public.
 import { createHash } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
+import { DataCache } from '../../platform/cache.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
 import { Entity } from '../entities/models.js';
@@ -83,9 +84,23 @@ export async function dossierPackage(platform: Platform, id: number): Promise<Oc
 
 // The whole export is rebuilt only when a public dossier changed: every change moves the dossier's
 // updated_at (history.ts), so the latest updated_at and the count identify the contents (with the
-// bodies' last change, for their names). The check
-// is one indexed query, and it is correct across processes since the key comes from the database.
-let cached: { key: string; json: string; etag: string } | null = null;
+// bodies' last change, for their names). The check is one indexed query, and it is correct across
+// processes since the key comes from the database (src/platform/cache.ts).
+type ExportEntry = { json: string; etag: string } | { none: true };
+const exportCache = new DataCache<ExportEntry>({
+  name: 'tenders-ocds-export',
+  max: 2,
+  ttlMs: 60 * 60_000,
+  state: async (sequelize) => {
+    const [state] = await sequelize.query<{ n: number; latest: Date | null; bodies: Date | null }>(
+      `SELECT count(*)::int AS n, max(updated_at) AS latest, (SELECT max(updated_at) FROM entities) AS bodies
+         FROM tender_dossiers WHERE is_public`,
+      { type: QueryTypes.SELECT },
+    );
+    const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '');
+    return `${state.n}|${stamp(state.latest)}|${stamp(state.bodies)}`;
+  },
+});
 
 /**
  * Every public dossier, newest change first, serialized (the export can be megabytes: it is
@@ -93,19 +108,13 @@ let cached: { key: string; json: string; etag: string } | null = null;
  * package needs at least one release).
  */
 export async function allPackageJson(platform: Platform): Promise<{ json: string; etag: string } | null> {
-  const [state] = await platform.sequelize.query<{ n: number; latest: Date | null; bodies: Date | null }>(
-    `SELECT count(*)::int AS n, max(updated_at) AS latest, (SELECT max(updated_at) FROM entities) AS bodies
-       FROM tender_dossiers WHERE is_public`,
-    { type: QueryTypes.SELECT },
-  );
-  const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '');
-  const key = `${platform.config.baseUrl}|${state.n}|${stamp(state.latest)}|${stamp(state.bodies)}`;
-  if (cached && cached.key === key) return cached;
-  const pkg = await buildAllPackage(platform);
-  if (!pkg) return null;
-  const json = JSON.stringify(pkg);
-  cached = { key, json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
-  return cached;
+  const entry = await exportCache.fetch(platform.sequelize, platform.config.baseUrl, async () => {
+    const pkg = await buildAllPackage(platform);
+    if (!pkg) return { none: true };
+    const json = JSON.stringify(pkg);
+    return { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
+  });
+  return 'none' in entry ? null : entry;
 }
 
 export async function buildAllPackage(platform: Platform): Promise<OcdsReleasePackage | null> {

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { recountAdoptions } from '../../../src/modules/catalog/adoption.js';
-import { invalidateCatalogCaches } from '../../../src/modules/catalog/cache.js';
 import { Adoption, Asset } from '../../../src/modules/catalog/models.js';
 import { createBody } from '../../helpers/factories.js';
 import { testContext } from '../../helpers/app.js';
@@ -60,7 +59,6 @@ describe('catalogue: adoption by bodies', () => {
       await Adoption.create({ assetId: asset.id, entityId: body.id, status: 'in_use', since: '2025-01-01', note: null, declaredBy: null });
     }
     await recountAdoptions(platform, asset.id);
-    invalidateCatalogCaches();
     const { app } = await testContext();
     const page = await request(app).get(`/catalogo/${asset.slug}`);
     const text = visibleText(page.text);

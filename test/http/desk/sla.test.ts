@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { invalidateDeskConfig } from '../../../src/modules/desk/config.js';
 import { DeskRequest } from '../../../src/modules/desk/models.js';
 import { createRequest, slaCheck } from '../../../src/modules/desk/service.js';
 import { CALENDAR_SETTING, setSetting } from '../../../src/platform/settings.js';
@@ -18,7 +17,6 @@ describe('desk: SLA due times, reminders and the business calendar', () => {
     const { platform } = await testContext();
     await setSetting(platform.sequelize, CALENDAR_SETTING, { localHolidays: [] });
     await setSetting(platform.sequelize, 'desk', {});
-    invalidateDeskConfig();
   });
 
   it('shows due times that skip the weekend and Easter Monday, and move with a local holiday set by the admin', async () => {
