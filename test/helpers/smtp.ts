@@ -5,32 +5,66 @@ import { freePort } from '../../src/db/embedded.js';
 
 export type ReceivedMail = { to: string; subject: string; text: string; html: string; parsed: ParsedMail };
 
+/** A recipient the server refused while `refuse` was set: proof that a delivery was attempted. */
+export type RefusedRecipient = { to: string };
+
 export class TestInbox {
   readonly messages: ReceivedMail[] = [];
+  readonly refused: RefusedRecipient[] = [];
   private waiters: Array<() => void> = [];
   /** When true the server refuses every message (an SMTP outage). */
   refuse = false;
 
   push(mail: ReceivedMail): void {
     this.messages.push(mail);
+    this.wake();
+  }
+
+  refuseRecipient(to: string): void {
+    this.refused.push({ to });
+    this.wake();
+  }
+
+  private wake(): void {
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  /** Waits for a message to `to` whose subject matches, received after `since` messages. */
-  async waitFor(to: string, subject: RegExp = /.*/, timeoutMs = 20_000): Promise<ReceivedMail> {
+  /**
+   * Waits until `find` returns something, re-checking whenever the server receives or refuses a
+   * message (the timeout only turns a wait that never ends into a failure with a message).
+   */
+  async waitUntil<T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.messages.find((m) => m.to.toLowerCase().includes(to.toLowerCase()) && subject.test(m.subject));
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms (received: ${this.messages.map((m) => `${m.to}: ${m.subject}`).join('; ')})`);
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms (received: ${this.messages.map((m) => `${m.to}: ${m.subject}`).join('; ')})`);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 250);
+        const t = setTimeout(resolve, Math.max(1, Math.min(1000, deadline - Date.now() + 1)));
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
         });
       });
     }
+  }
+
+  /** Waits for a message that satisfies `predicate`. */
+  waitForMessage(predicate: (m: ReceivedMail) => boolean, what = 'matching mail', timeoutMs?: number): Promise<ReceivedMail> {
+    return this.waitUntil(() => this.messages.find(predicate), what, timeoutMs);
+  }
+
+  /** Waits for a message to `to` whose subject matches. */
+  waitFor(to: string, subject: RegExp = /.*/, timeoutMs = 20_000): Promise<ReceivedMail> {
+    return this.waitForMessage((m) => m.to.toLowerCase().includes(to.toLowerCase()) && subject.test(m.subject), `mail to ${to} matching ${subject}`, timeoutMs);
+  }
+
+  /** Waits until the server has refused `count` attempts to deliver to `to`. */
+  waitForRefusals(to: string, count = 1, timeoutMs = 20_000): Promise<RefusedRecipient[]> {
+    return this.waitUntil(() => {
+      const list = this.refused.filter((r) => r.to.toLowerCase() === to.toLowerCase());
+      return list.length >= count ? list : undefined;
+    }, `${count} refused attempt(s) to ${to}`, timeoutMs);
   }
 
   all(to: string): ReceivedMail[] {
@@ -44,8 +78,11 @@ export async function startSmtpServer(): Promise<{ url: string; inbox: TestInbox
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (inbox.refuse) return callback(Object.assign(new Error('Servizio non disponibile'), { responseCode: 421 }));
+    onRcptTo(address, _session, callback) {
+      if (inbox.refuse) {
+        inbox.refuseRecipient(address.address);
+        return callback(Object.assign(new Error('Servizio non disponibile'), { responseCode: 421 }));
+      }
       callback();
     },
     onData(stream, _session, callback) {

@@ -23,7 +23,8 @@ describe('mail', () => {
     inbox.refuse = true;
     try {
       await platform.mail.send({ to, subject: 'Messaggio durante il guasto', template: 'password-reset', data: { name: '', link: 'http://x', minutes: 60 } });
-      await new Promise((r) => setTimeout(r, 2500));
+      // The worker tried twice (a first attempt and a retry) and the server refused both.
+      await inbox.waitForRefusals(to, 2, 30_000);
       expect(inbox.all(to)).to.have.length(0);
     } finally {
       inbox.refuse = false;

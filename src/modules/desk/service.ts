@@ -444,14 +444,18 @@ export async function classifyRequest(platform: Platform, actor: Actor, id: numb
 
 // ---- jobs ----
 
-/** Closes resolved requests after the configured number of business days without a reply. */
-export async function autoCloseDue(platform: Platform, now = new Date()): Promise<number[]> {
+/**
+ * Closes resolved requests after the configured number of business days without a reply, as of
+ * `now`; `ids` limits the run to those requests (a test closes its own and nobody else's).
+ */
+export async function autoCloseDue(platform: Platform, opts: { now?: Date; ids?: readonly number[] } = {}): Promise<number[]> {
+  const now = opts.now ?? new Date();
   const config = await deskConfig(platform.sequelize);
   const days = config.settings.autoCloseBusinessDays;
   // n business days are at least n calendar days: a cheap, indexed first cut.
   const candidates = await DeskRequest.findAll({
     attributes: ['id', 'state', 'resolvedAt'],
-    where: { state: 'resolved', resolvedAt: { [Op.lte]: new Date(now.getTime() - days * 86_400_000) } },
+    where: { state: 'resolved', resolvedAt: { [Op.lte]: new Date(now.getTime() - days * 86_400_000) }, ...(opts.ids ? { id: [...opts.ids] } : {}) },
     order: [['resolvedAt', 'ASC']],
     limit: 500,
   });

@@ -95,16 +95,3 @@ export async function count(sql: string, replacements: Record<string, unknown> =
   const [row] = await platform.sequelize.query<{ n: string }>(sql, { replacements, type: QueryTypes.SELECT });
   return Number(row.n);
 }
-
-/** Waits until the mail queue is empty, so "no email was sent" can be asserted. */
-export async function mailQueueDrained(timeoutMs = 20_000): Promise<void> {
-  const { platform } = await testContext();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const n = await count(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'mail.send' AND state IN ('created','retry','active')`);
-    if (n === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  void platform;
-  throw new Error('the mail queue did not drain');
-}

@@ -3,7 +3,8 @@ import { QueryTypes } from 'sequelize';
 import { User } from '../../../src/modules/accounts/models.js';
 import { autoCloseDue } from '../../../src/modules/desk/service.js';
 import { testContext } from '../../helpers/app.js';
-import { bodyWithUsers, count, freshStaff, mailQueueDrained, openRequest, pdf, post, postMessage, requestRow } from './helpers.js';
+import { allDelivered, mailJobsTo } from '../../helpers/mail.js';
+import { bodyWithUsers, count, freshStaff, openRequest, pdf, post, postMessage, requestRow } from './helpers.js';
 
 const states = async (id: number) => {
   const { platform } = await testContext();
@@ -50,9 +51,15 @@ describe('desk: thread, states and notifications', () => {
     expect((await post(staff, `/richieste/${id}/stato`, { action: 'resolve' })).status).to.equal(302);
     expect((await requestRow(id)).state).to.equal('resolved');
     await inbox.waitFor(member.email, new RegExp(`Richiesta n\\. ${id} .*stato «Risolta»`));
+    // Another body's resolved request, due as well: the run is scoped to this test's request, so it stays resolved.
+    const control = await bodyWithUsers();
+    const other = await openRequest(control.memberAgent, { subject: 'Richiesta di controllo per la chiusura automatica' });
+    expect((await postMessage(staff, other, { internal: '', body: 'Risolta subito.', then: 'resolved' })).status).to.equal(302);
+    expect((await requestRow(other)).state).to.equal('resolved');
     const { platform } = await testContext();
-    expect(await autoCloseDue(platform, new Date(Date.now() + 3 * 86_400_000))).to.not.include(id);
-    expect(await autoCloseDue(platform, new Date(Date.now() + 30 * 86_400_000))).to.include(id);
+    expect(await autoCloseDue(platform, { now: new Date(Date.now() + 3 * 86_400_000), ids: [id] })).to.deep.equal([]);
+    expect(await autoCloseDue(platform, { now: new Date(Date.now() + 30 * 86_400_000), ids: [id] })).to.deep.equal([id]);
+    expect((await requestRow(other)).state).to.equal('resolved');
     const closed = await requestRow(id);
     expect(closed.state).to.equal('closed');
     expect(closed.resolutionMet).to.equal(true);
@@ -140,7 +147,8 @@ describe('desk: thread, states and notifications', () => {
       staffEmail = s.user.email;
       await inbox.waitFor(memberEmail, new RegExp(`Richiesta n\\. ${id} .*nuova risposta`));
       await inbox.waitFor(staffEmail, new RegExp(`Richiesta n\\. ${id} .*nota interna`));
-      await mailQueueDrained();
+      await allDelivered(inbox, memberEmail);
+      await allDelivered(inbox, staffEmail);
     });
 
     it('is shown to staff, marked as internal', async () => {
@@ -210,7 +218,8 @@ describe('desk: thread, states and notifications', () => {
     await postMessage(staff, quiet, { internal: '', body: 'Risposta che non arriva per email.', then: 'resolved' });
     await postMessage(staff, loud, { internal: '', body: 'Risposta di controllo.' });
     await inbox.waitFor(control.rtd.email, new RegExp(`Richiesta n\\. ${loud} .*nuova risposta`));
-    await mailQueueDrained();
+    // Mail is enqueued with the change: nothing was for the requester who opted out.
+    expect(await mailJobsTo(member.email)).to.deep.equal([]);
     expect(inbox.all(member.email)).to.have.length(0);
   });
 });
