@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,15 +14,27 @@ import { anonymousAgent, loginAs } from '../helpers/http.js';
 describe('security and platform behaviour', () => {
   it('refuses a POST without a CSRF token with 403 and records it', async () => {
     const { app, platform } = await testContext();
+    // Each refused request has a path of its own, so its audit entry is told apart from every other test's.
+    const run = randomUUID();
+    const refusals = async (path: string) =>
+      ((await platform.sequelize.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'security.csrf-refused' AND details->>'path' = :path`, { replacements: { path }, plain: true })) as { n: number }).n;
+    const missing = `/profilo?csrf-test=${run}-missing`;
+    const forged = `/profilo?csrf-test=${run}-forged`;
+    const anonymous = `/login?csrf-test=${run}-anonymous`;
+    for (const path of [missing, forged, anonymous]) expect(await refusals(path)).to.equal(0);
     const agent = await loginAs('staff@cithub.example');
-    const res = await agent.post('/profilo').type('form').send({ name: 'Senza token' });
+    const res = await agent.post(missing).type('form').send({ name: 'Senza token' });
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('La sessione del modulo è scaduta o non è valida.');
-    const bad = await agent.post('/profilo').type('form').send({ name: 'Token falso', _csrf: 'falso' });
+    const bad = await agent.post(forged).type('form').send({ name: 'Token falso', _csrf: 'falso' });
     expect(bad.status).to.equal(403);
-    expect((await request(app).post('/login').type('form').send({ email: 'a', password: 'b' })).status).to.equal(403);
-    const row = (await platform.sequelize.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'security.csrf-refused'`, { plain: true })) as { n: number };
-    expect(row.n).to.be.greaterThan(0);
+    expect((await request(app).post(anonymous).type('form').send({ email: 'a', password: 'b' })).status).to.equal(403);
+    for (const path of [missing, forged, anonymous]) expect(await refusals(path), path).to.equal(1);
+    const [who] = await platform.sequelize.query<{ actor_email: string | null }>(
+      `SELECT actor_email FROM audit_log WHERE action = 'security.csrf-refused' AND details->>'path' = :path`,
+      { replacements: { path: forged }, type: QueryTypes.SELECT },
+    );
+    expect(who.actor_email).to.equal('staff@cithub.example');
   });
 
   it('sends a strict CSP and the usual security headers', async () => {
@@ -80,13 +94,10 @@ describe('security and platform behaviour', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
+      // Bounded by the test's timeout, not by a clock of its own.
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the app did not start')), 60_000);
         child.stdout!.on('data', (d: Buffer) => {
-          if (d.toString().includes('pronto')) {
-            clearTimeout(timer);
-            resolve();
-          }
+          if (d.toString().includes('pronto')) resolve();
         });
         child.on('exit', (code) => reject(new Error(`the app exited with ${code}`)));
       });

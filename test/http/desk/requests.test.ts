@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { testContext } from '../../helpers/app.js';
@@ -61,7 +62,8 @@ describe('desk: opening a request', () => {
       bodyId = b.body.id;
     });
     const requestsOfBody = () => count('SELECT count(*) AS n FROM desk_requests WHERE entity_id = :bodyId', { bodyId });
-    const storedFiles = () => count('SELECT count(*) AS n FROM stored_files');
+    /** Stored copies of this exact content: a file of the test's own, told apart from every other test's. */
+    const storedCopies = (content: Buffer) => count('SELECT count(*) AS n FROM stored_files WHERE sha256 = :sha', { sha: createHash('sha256').update(content).digest('hex') });
 
     it('refuses a request for another body (403) and saves nothing', async () => {
       const other = await createBody();
@@ -97,16 +99,19 @@ describe('desk: opening a request', () => {
     });
 
     it('refuses an executable renamed .pdf, and nothing is half-saved (no request, no file)', async () => {
-      const [requestsBefore, filesBefore] = [await requestsOfBody(), await storedFiles()];
+      const good = pdf(`buono ${Date.now()} ${Math.random()}`);
+      const requestsBefore = await requestsOfBody();
+      expect(await storedCopies(good)).to.equal(0);
       const res = await postRequest(agent, requestFields({ subject: 'Con un eseguibile travestito' }), [
-        { buffer: pdf(), name: 'buono.pdf' },
+        { buffer: good, name: 'buono.pdf' },
         { buffer: executable(), name: 'delibera.pdf' },
       ]);
       expect(res.status).to.equal(422);
       expect(res.text).to.contain('Il file «delibera.pdf» non è di un tipo ammesso');
       expect(res.text).to.contain('Con un eseguibile travestito');
       expect(await requestsOfBody()).to.equal(requestsBefore);
-      expect(await storedFiles()).to.equal(filesBefore);
+      // The good file, checked before the bad one, was not kept either.
+      expect(await storedCopies(good)).to.equal(0);
     });
 
     it('refuses 30 attachments with a clear message and saves nothing', async () => {

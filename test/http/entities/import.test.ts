@@ -11,9 +11,10 @@ async function upload(content: Buffer | string, name = 'enti.csv') {
   return agent.post(`/enti/importa?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), name);
 }
 
-async function countBodies(): Promise<number> {
+/** Bodies with these IPA codes: the rows of a refused file, none of which may be saved. */
+async function bodiesWith(codes: string[]): Promise<number> {
   const { platform } = await testContext();
-  const [row] = await platform.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM entities', { type: QueryTypes.SELECT });
+  const [row] = await platform.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM entities WHERE ipa_code IN (:codes)', { replacements: { codes }, type: QueryTypes.SELECT });
   return Number(row.n);
 }
 
@@ -58,15 +59,17 @@ describe('IndicePA CSV import', () => {
   });
 
   it('reports a missing column and imports nothing', async () => {
-    const before = await countBodies();
+    expect(await bodiesWith(['c_q111'])).to.equal(0);
     const res = await upload('Codice_IPA;Denominazione_ente;Tipologia\nc_q111;Comune di Nessuno;PA\n');
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Mancano le colonne obbligatorie: Codice_fiscale_ente');
-    expect(await countBodies()).to.equal(before);
+    expect(await bodiesWith(['c_q111'])).to.equal(0);
   });
 
   it('reports every bad row with its line, including duplicate IPA codes, and imports nothing', async () => {
-    const before = await countBodies();
+    // The good rows (c_q201, c_q202) are not saved either: all or nothing.
+    const codes = ['c_q201', 'c_q202', 'c_q206'];
+    expect(await bodiesWith(codes)).to.equal(0);
     const csv = [
       HEADER,
       'c_q201;Comune Uno;80001230001;PA;L6;75001;;',
@@ -83,20 +86,19 @@ describe('IndicePA CSV import', () => {
     expect(res.text).to.match(/<td>5<\/td><td>c q 204!<\/td><td>Il codice IPA non è valido/);
     expect(res.text).to.match(/<td>6<\/td><td>—<\/td><td>Il codice IPA è obbligatorio\.<\/td>/);
     expect(res.text).to.match(/<td>7<\/td><td>c_q206<\/td><td>La riga ha 4 colonne invece di 8\.<\/td>/);
-    expect(await countBodies()).to.equal(before);
+    expect(await bodiesWith(codes)).to.equal(0);
   });
 
   it('refuses a file that is not UTF-8, with advice', async () => {
-    const before = await countBodies();
+    expect(await bodiesWith(['c_q301'])).to.equal(0);
     const latin1 = Buffer.from(`${HEADER}\nc_q301;Comune di Cerignola Città;80001230301;PA;L6;71020;;\n`, 'latin1');
     const res = await upload(latin1);
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Il file non è codificato in UTF-8');
-    expect(await countBodies()).to.equal(before);
+    expect(await bodiesWith(['c_q301'])).to.equal(0);
   });
 
   it('refuses an empty file and a header-only file', async () => {
-    const before = await countBodies();
     const empty = await upload(Buffer.alloc(0));
     expect(empty.status).to.equal(422);
     expect(empty.text).to.contain('Il file è vuoto');
@@ -109,7 +111,6 @@ describe('IndicePA CSV import', () => {
       return agent.post(`/enti/importa?_csrf=${encodeURIComponent(token)}`).field('x', 'y');
     })();
     expect(none.status).to.equal(422);
-    expect(await countBodies()).to.equal(before);
   });
 
   it('is for admins only, and a multipart POST still needs the CSRF token', async () => {

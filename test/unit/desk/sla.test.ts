@@ -388,11 +388,11 @@ describe('desk/sla', () => {
     });
   });
 
-  it('evaluates thousands of requests quickly', () => {
-    const started = Date.now();
+  // Speed is measured by `npm run bench -- calendar`, not asserted here.
+  it('evaluates thousands of requests: each answered within two hours met its first-response target', () => {
     for (let i = 0; i < 3000; i += 1) {
       const createdAt = new Date(Date.UTC(2026, 0, 5) + i * 3_600_000);
-      computeSla({
+      const r = computeSla({
         createdAt,
         history: [
           { at: new Date(createdAt.getTime() + 3_600_000), state: 'in_progress' },
@@ -404,7 +404,8 @@ describe('desk/sla', () => {
         now: new Date(Date.UTC(2026, 6, 1)),
         calendar,
       });
+      expect(r.firstResponse.met, createdAt.toISOString()).to.equal(true);
+      expect(r.firstResponse.elapsedMinutes).to.be.at.most(120);
     }
-    expect(Date.now() - started).to.be.lessThan(3000);
   });
 });
