@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import express from 'express';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { buildPlatform, runSeeds } from '../src/db/boot.js';
+import { appDeps, buildPlatform, runSeeds } from '../src/boot.js';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import type { Platform } from '../src/platform/context.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -33,7 +33,7 @@ export async function startScratch(): Promise<Scratch> {
   });
   const platform = await buildPlatform(config, log, db.url);
   await runSeeds(platform);
-  const { app, close } = await createApp(platform);
+  const { app, close } = await createApp(platform, appDeps(platform));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });

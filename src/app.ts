@@ -1,24 +1,27 @@
-// createApp(platform): the middleware in order, the areas' routers, 404 and errors. No listen(),
-// so tests import it and drive it with supertest.
+// createApp(platform, deps): the middleware in order, the areas' routers, 404 and errors. No listen(),
+// so tests import it and drive it with supertest. The areas come in `deps`, built by the composition
+// root (src/boot.ts): this file imports no area.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import pg from 'pg';
 import { pinoHttp } from 'pino-http';
-import { modules } from './modules/index.js';
 import type { Platform } from './platform/context.js';
 import { ROOT, VIEWS_DIR } from './platform/paths.js';
-import { installSessions } from './web/auth.js';
+import { installSessions, type Authenticator } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './platform/i18n.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
+import type { Registry } from './web/module.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
-
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
-export async function createApp(platform: Platform): Promise<AppHandle> {
+/** What the app is made of besides the platform: the areas and the login they provide. */
+export type AppDeps = { registry: Registry; authenticator: Authenticator<{ id: number }> };
+
+export async function createApp(platform: Platform, deps: AppDeps): Promise<AppHandle> {
   await initI18n();
   const { config } = platform;
   const app = express();
@@ -57,11 +60,11 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
     }
   });
 
-  app.use(baseLocals(config, modules));
+  app.use(baseLocals(config, deps.registry));
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
   const sessionPool = new pg.Pool({ connectionString: platform.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
   sessionPool.on('error', (err) => platform.log.warn({ err }, 'session pool error'));
-  const stopSessionStore = installSessions(app, platform, sessionPool);
+  const stopSessionStore = installSessions(app, platform, sessionPool, deps.authenticator);
   app.use(sessionLocals);
   app.use(csrfProtection);
 
@@ -78,7 +81,7 @@ export async function createApp(platform: Platform): Promise<AppHandle> {
   });
   app.post(['/login', '/password/dimenticata'], loginLimiter);
 
-  for (const m of modules) if (m.router) app.use(m.router(platform));
+  for (const m of deps.registry.modules) if (m.router) app.use(m.router(platform, deps.registry));
 
   app.use(notFoundHandler);
   app.use(errorHandler(platform));

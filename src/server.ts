@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './db/boot.js';
+import { appDeps, buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './boot.js';
 import { createLogger } from './platform/logger.js';
 
 async function main(): Promise<void> {
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const platform = await buildPlatform(config, log, url);
   if (config.seedDemo && (await seedOnFirstStart(platform))) log.info('demo data loaded');
   if (config.workers === 'inline') await platform.jobs.work(jobDefinitions(platform));
-  const { app, close } = await createApp(platform);
+  const { app, close } = await createApp(platform, appDeps(platform));
   const server: Server = app.listen(config.port, () => {
     log.info({ url: config.baseUrl, port: config.port, ms: Date.now() - started, workers: config.workers, embedded: !!embedded }, 'CIT Hub ready');
     console.log(`CIT Hub è pronto su ${config.baseUrl} (avvio in ${((Date.now() - started) / 1000).toFixed(1)} s)`);

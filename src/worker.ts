@@ -1,6 +1,6 @@
 // The job-queue worker (Procfile `worker`): mail, reminders and SLA checks, outside the web processes.
 import { loadConfigOrExit } from './config.js';
-import { buildPlatform, jobDefinitions } from './db/boot.js';
+import { buildPlatform, jobDefinitions } from './boot.js';
 import { createLogger } from './platform/logger.js';
 
 async function main(): Promise<void> {

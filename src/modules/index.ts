@@ -1,11 +1,13 @@
 // The business areas, in the order their demo data is loaded and their menu is built.
+// Imported only by the composition root (src/boot.ts): an area never imports this list, it is handed
+// what it needs (see Registry in src/web/module.ts).
+import type { AppModule } from '../web/module.js';
 import { accountsModule } from './accounts/module.js';
 import { adminModule } from './admin/module.js';
 import { catalogModule } from './catalog/module.js';
 import { deskModule } from './desk/module.js';
 import { entitiesModule } from './entities/module.js';
 import { homeModule } from './home/module.js';
-import type { AppModule } from './registry.js';
 import { tendersModule } from './tenders/module.js';
 
 export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule];

@@ -5,14 +5,25 @@ import session from 'express-session';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import pg from 'pg';
-import { actorFromUser, authenticate, findActiveUser } from '../modules/accounts/service.js';
+import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
 
 const LOCKED_MESSAGE = 'Troppi tentativi non riusciti: per sicurezza l’accesso è bloccato per qualche minuto. Riprova più tardi o reimposta la password.';
 export const INVALID_LOGIN = 'Email o password non corretti.';
 
+/**
+ * How people log in and who they are: provided by the accounts area and handed in by the composition
+ * root (src/boot.ts), so the web edge never imports an area. `U` is what the session keeps (by its id).
+ */
+export type Authenticator<U extends { id: number }> = {
+  authenticate(input: unknown, ip: string | null): Promise<{ ok: true; user: U } | { ok: false; reason: 'invalid' | 'locked' }>;
+  /** The user of a session, or null when the account is no longer active. */
+  findActiveUser(id: number): Promise<U | null>;
+  actorOf(user: U, ip: string | null): Actor;
+};
+
 /** Returns a function that stops the store's pruning timer. */
-export function installSessions(app: Express, platform: Platform, pool: pg.Pool): () => void {
+export function installSessions<U extends { id: number }>(app: Express, platform: Platform, pool: pg.Pool, auth: Authenticator<U>): () => void {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15 });
   app.use(
@@ -29,14 +40,14 @@ export function installSessions(app: Express, platform: Platform, pool: pg.Pool)
 
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, _email, _password, done) => {
-      authenticate(platform, req.body, req.ip ?? null)
+      auth.authenticate(req.body, req.ip ?? null)
         .then((result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.reason === 'locked' ? LOCKED_MESSAGE : INVALID_LOGIN })))
         .catch(done);
     }),
   );
   passport.serializeUser((user, done) => done(null, (user as { id: number }).id));
   passport.deserializeUser((id: number, done) => {
-    findActiveUser(Number(id))
+    auth.findActiveUser(Number(id))
       .then((user) => done(null, user ?? false))
       .catch(done);
   });
@@ -53,8 +64,8 @@ export function installSessions(app: Express, platform: Platform, pool: pg.Pool)
   app.use(passport.initialize());
   app.use(passport.session());
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    const user = req.user as Parameters<typeof actorFromUser>[0] | undefined;
-    (req as Request & { viewer: unknown }).viewer = user ? actorFromUser(user, req.ip ?? null) : null;
+    const user = req.user as U | undefined;
+    (req as Request & { viewer: unknown }).viewer = user ? auth.actorOf(user, req.ip ?? null) : null;
     next();
   });
   return () => store.close();

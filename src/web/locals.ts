@@ -2,21 +2,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.js';
 import { isAdmin, isStaff } from '../platform/actor.js';
-import type { AppModule, NavItem } from '../modules/registry.js';
+import { formatters } from '../platform/format.js';
 import { viewerOf } from './http.js';
 import { messageTranslator, pickLanguage, translator } from '../platform/i18n.js';
+import type { NavItem, Registry } from './module.js';
 import { csrfToken } from './security.js';
-
-const dateFormat = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Rome' });
-const dateTimeFormat = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
-const numberFormat = new Intl.NumberFormat('it-IT');
-
-export const formatters = {
-  date: (d: Date | string | null | undefined) => (d ? dateFormat.format(typeof d === 'string' ? new Date(`${d.slice(0, 10)}T12:00:00Z`) : d) : ''),
-  dateTime: (d: Date | string | null | undefined) => (d ? dateTimeFormat.format(typeof d === 'string' ? new Date(d) : d) : ''),
-  number: (n: number | null | undefined) => (n == null ? '' : numberFormat.format(n)),
-  bytes: (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`),
-};
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   const match = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
@@ -24,9 +14,9 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 /** Locals that need no session or database, so even the 503 page can render. */
-export function baseLocals(config: Config, modules: AppModule[]) {
-  const navItems: NavItem[] = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
-  const footerLinks = modules.flatMap((m) => m.footerLinks ?? []);
+export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'footerLinks'>) {
+  const navItems = registry.nav;
+  const footerLinks = registry.footerLinks;
   return (req: Request, res: Response, next: NextFunction): void => {
     const lang = pickLanguage(cookieValue(req.headers.cookie, 'lang'));
     res.locals.lang = lang;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { buildPlatform, jobDefinitions, runSeeds } from '../../src/db/boot.js';
+import { appDeps, buildPlatform, jobDefinitions, runSeeds } from '../../src/boot.js';
 import { freePort } from '../../src/db/embedded.js';
 import type { Platform } from '../../src/platform/context.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -40,7 +40,7 @@ async function start(): Promise<TestContext> {
   const platform = await buildPlatform(config, log, databaseUrl, { pollingIntervalSeconds: 0.5 });
   await runSeeds(platform);
   await platform.jobs.work(jobDefinitions(platform));
-  const { app, close } = await createApp(platform);
+  const { app, close } = await createApp(platform, appDeps(platform));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });

@@ -1,6 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Role } from '../../platform/actor.js';
-import { Entity } from '../entities/models.js';
 
 export type UserStatus = 'invited' | 'active' | 'disabled';
 
@@ -17,7 +16,6 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare lastLoginAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
-  declare entity?: Entity | null;
 }
 
 export type TokenKind = 'invitation' | 'password_reset';
@@ -64,6 +62,6 @@ export function initAccountModels(sequelize: Sequelize): void {
     },
     { sequelize, tableName: 'account_tokens', underscored: true, updatedAt: false },
   );
-  User.belongsTo(Entity, { as: 'entity', foreignKey: 'entityId' });
-  Entity.hasMany(User, { as: 'users', foreignKey: 'entityId' });
+  // users.entity_id is a plain foreign key to the shared `entities` table: the body's name and the
+  // rest come from the entities area's face, not from a Sequelize association across areas.
 }

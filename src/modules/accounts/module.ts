@@ -1,4 +1,4 @@
-import type { AppModule } from '../registry.js';
+import type { AppModule } from '../../web/module.js';
 import { initAccountModels } from './models.js';
 import { accountsRouter } from './routes.js';
 import { seedAccounts } from './seed.js';

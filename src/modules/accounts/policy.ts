@@ -2,7 +2,7 @@
 import { isAdmin, isStaff, type Actor, type Role } from '../../platform/actor.js';
 import { ForbiddenError } from '../../platform/errors.js';
 
-const BODY_ROLES: Role[] = ['member', 'rtd', 'referent'];
+export const BODY_ROLES: readonly Role[] = ['member', 'rtd', 'referent'];
 
 /** Staff and admin invite into any body; a referent only into their own body and with a body role. */
 export function assertCanInvite(actor: Actor, target: { role: Role; entityId: number | null }): void {

@@ -5,8 +5,7 @@ import { ForbiddenError } from '../../platform/errors.js';
 import { actorOf, flash, formAction, idParam, localPath, requireAdmin, requireLogin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { ROLES } from '../../platform/actor.js';
-import { entityOptions } from '../entities/service.js';
-import { User } from './models.js';
+import { bodyOptions } from '../entities/index.js';
 import {
   acceptInvitation,
   changePassword,
@@ -14,12 +13,12 @@ import {
   checkToken,
   invite,
   listUsers,
+  profileOf,
   requestPasswordReset,
   resetPassword,
   setUserStatus,
   updateProfile,
 } from './service.js';
-import { Entity } from '../entities/models.js';
 
 const DEMO_ACCOUNTS = [
   { email: 'admin@cithub.example', role: 'admin', body: 'CIT (Comune di Lecce)' },
@@ -108,11 +107,11 @@ export function accountsRouter(platform: Platform): Router {
 
   // ---- profile ----
   router.get('/profilo', requireLogin, async (req, res) => {
-    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    const user = await profileOf(actorOf(req).userId);
     res.render('accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } });
   });
   router.post('/profilo', requireLogin, async (req, res) => {
-    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    const user = await profileOf(actorOf(req).userId);
     await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user }, async () => {
       await updateProfile(platform, actorOf(req), req.body);
       flash(req, 'success', 'Profilo aggiornato.');
@@ -120,7 +119,7 @@ export function accountsRouter(platform: Platform): Router {
     });
   });
   router.post('/profilo/password', requireLogin, async (req, res) => {
-    const user = await User.findByPk(actorOf(req).userId, { include: [{ model: Entity, as: 'entity' }] });
+    const user = await profileOf(actorOf(req).userId);
     await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } }, async () => {
       await changePassword(platform, actorOf(req), req.body);
       flash(req, 'success', 'Password cambiata.');
@@ -141,7 +140,7 @@ export function accountsRouter(platform: Platform): Router {
       basePath,
       ...result,
       roles: ROLES,
-      entities: scope === 'all' ? await entityOptions() : [],
+      entities: scope === 'all' ? await bodyOptions() : [],
       pagination: paginate(result.total, page, basePath, req.query as Record<string, unknown>),
       ...extra,
     });
@@ -156,11 +155,11 @@ export function accountsRouter(platform: Platform): Router {
 
   router.get('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
     const actor = actorOf(req);
-    res.render('accounts/invite', { title: 'Invita un utente', entities: actor.role === 'referent' ? [] : await entityOptions(), roles: ROLES, values: { role: 'member' } });
+    res.render('accounts/invite', { title: 'Invita un utente', entities: actor.role === 'referent' ? [] : await bodyOptions(), roles: ROLES, values: { role: 'member' } });
   });
   router.post('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
     const actor = actorOf(req);
-    const entities = actor.role === 'referent' ? [] : await entityOptions();
+    const entities = actor.role === 'referent' ? [] : await bodyOptions();
     await formAction(req, res, 'accounts/invite', { title: 'Invita un utente', entities, roles: ROLES }, async () => {
       const user = await invite(platform, actor, req.body);
       flash(req, 'success', `Invito inviato a ${user.email}. Il link vale 7 giorni.`);

@@ -1,14 +1,14 @@
 // Demo accounts, all with the password `cithub-demo`.
 import type { Platform } from '../../platform/context.js';
-import { Entity } from '../entities/models.js';
+import { findBodyByIpa, setBodyRtd } from '../entities/index.js';
 import { User } from './models.js';
-import { hashPassword } from './service.js';
+import { hashPassword } from './passwords.js';
 
 export const DEMO_PASSWORD = 'cithub-demo';
 
 export async function seedAccounts(platform: Platform): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const byIpa = async (ipa: string) => (await Entity.findOne({ where: { ipaCode: ipa } }))!;
+  const byIpa = async (ipa: string) => (await findBodyByIpa(ipa))!;
   const lecce = await byIpa('c_e506');
   const russi = await byIpa('c_h642');
   const potenza = await byIpa('c_g942');
@@ -26,7 +26,7 @@ export async function seedAccounts(platform: Platform): Promise<void> {
         defaults: { ...a, passwordHash, status: 'active', lastLoginAt: null },
         transaction,
       });
-      if (a.role === 'rtd') await Entity.update({ rtdUserId: user.id }, { where: { id: a.entityId }, transaction });
+      if (a.role === 'rtd') await setBodyRtd(a.entityId, user.id, { transaction });
     }
   });
 }

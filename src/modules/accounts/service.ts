@@ -1,13 +1,15 @@
 // Accounts: login with lockout, invitations and password resets by single-use hashed tokens, profile, user admin.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type InferAttributes, type WhereOptions } from 'sequelize';
 import type { Actor, Role } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
-import { Entity } from '../entities/models.js';
+import type { Authenticator } from '../../web/auth.js';
+import { bodyNames, findBody } from '../entities/index.js';
 import { AccountToken, User, type TokenKind } from './models.js';
+import { hashPassword } from './passwords.js';
 import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, isBodyRole } from './policy.js';
 import {
   changePasswordSchema,
@@ -23,9 +25,10 @@ import {
 
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
+export { hashPassword };
+
 const TOKEN_TTL_HOURS: Record<TokenKind, number> = { invitation: 24 * 7, password_reset: 1 };
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
 // Verifying against a fixed hash when the email is unknown keeps the answer time alike (no enumeration).
 let dummyHash: Promise<string> | null = null;
@@ -78,6 +81,14 @@ export async function authenticate(platform: Platform, input: unknown, ip: strin
   return { ok: true, user };
 }
 
+/** The viewer's own account with the body it belongs to (the profile page). */
+export async function profileOf(userId: number): Promise<(InferAttributes<User> & { entity: { id: number; name: string } | null }) | null> {
+  const user = await User.findByPk(userId);
+  if (!user) return null;
+  const body = await findBody(user.entityId);
+  return { ...user.get({ plain: true }), entity: body ? { id: body.id, name: body.name } : null };
+}
+
 export async function findActiveUser(id: number): Promise<User | null> {
   const user = await User.findByPk(id);
   return user && user.status === 'active' ? user : null;
@@ -115,7 +126,7 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
   const entityId = actor.role === 'referent' ? actor.entityId : data.entityId;
   if (isBodyRole(role) && !entityId) throw new ValidationError({ entityId: 'Scegli l’ente dell’utente.' });
   assertCanInvite(actor, { role, entityId: isBodyRole(role) ? entityId : null });
-  const entity = entityId ? await Entity.findByPk(entityId) : null;
+  const entity = await findBody(entityId);
   if (entityId && !entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
   const existing = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), data.email) });
   if (existing && existing.status !== 'invited') throw new ConflictError('Esiste già un utente con questa email.', 'email');
@@ -207,12 +218,13 @@ export async function listUsers(actor: Actor, query: unknown, page: { perPage: n
   if (filter.q) Object.assign(where, { [Op.or]: [{ email: { [Op.iLike]: `%${filter.q}%` } }, { name: { [Op.iLike]: `%${filter.q}%` } }] });
   const { rows, count } = await User.findAndCountAll({
     where,
-    include: [{ model: Entity, as: 'entity', attributes: ['id', 'name'] }],
     order: [['email', 'ASC']],
     limit: page.perPage,
     offset: page.offset,
   });
-  return { users: rows, total: count, filter };
+  const names = await bodyNames(rows.map((u) => u.entityId).filter((id): id is number => id !== null));
+  const users = rows.map((u) => ({ ...u.get({ plain: true }), passwordHash: undefined, entity: u.entityId && names.has(u.entityId) ? { id: u.entityId, name: names.get(u.entityId)! } : null }));
+  return { users, total: count, filter };
 }
 
 export async function setUserStatus(platform: Platform, actor: Actor, userId: number, status: 'active' | 'disabled'): Promise<User> {
@@ -239,4 +251,13 @@ export async function changeRole(platform: Platform, actor: Actor, userId: numbe
   await user.update({ role, entityId: isBodyRole(role) ? user.entityId : user.entityId });
   await platform.audit.record(actor, { action: 'user.role-changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId, details: { from: before, to: role } });
   return user;
+}
+
+/** What the web edge needs to log people in and to know who is asking (handed to src/web/auth.ts by the root). */
+export function accountsAuthenticator(platform: Platform): Authenticator<User> {
+  return {
+    authenticate: (input, ip) => authenticate(platform, input, ip),
+    findActiveUser,
+    actorOf: actorFromUser,
+  };
 }

@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/context.js';
 import { requireAdmin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv } from '../../web/responders.js';
-import type { AppModule } from '../registry.js';
+import type { AppModule } from '../../web/module.js';
 import { auditFilterSchema } from './schemas.js';
 
 async function* auditCsvRows(rows: AsyncIterable<AuditRow>): AsyncGenerator<Record<string, unknown>> {

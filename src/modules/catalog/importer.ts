@@ -6,7 +6,7 @@ import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
-import { Entity } from '../entities/models.js';
+import { findBody, findBodyByIpa } from '../entities/index.js';
 import { columnsFrom, suggestedPnrrMeasures, uniqueSlug, urlKey } from './assets.js';
 import { Asset, PendingImport, type AssetKind, type AssetSource, type AssetStatus } from './models.js';
 import { assertCanImport, canEditAsset, type ViewerBody } from './policy.js';
@@ -47,7 +47,7 @@ export async function createPendingImport(
   let entityId: number | null = null;
   if (isStaff(actor)) {
     if (data.entityId !== null) {
-      const entity = await Entity.findByPk(data.entityId, { attributes: ['id'] });
+      const entity = await findBody(data.entityId);
       if (!entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
       entityId = entity.id;
     }
@@ -68,7 +68,7 @@ export type ImportTarget = { entityId: number | null; entityName: string | null;
 async function resolveTarget(viewer: Viewer, pendingEntityId: number | null, asset: PubliccodeAsset): Promise<ImportTarget> {
   const notices: string[] = [];
   if (pendingEntityId !== null) {
-    const entity = await Entity.findByPk(pendingEntityId, { attributes: ['id', 'name', 'ipaCode'] });
+    const entity = await findBody(pendingEntityId);
     if (!entity) return { entityId: null, entityName: null, entityIpa: null, notices: ['L’ente scelto non esiste più.'] };
     if (asset.cedentIpaCode && asset.cedentIpaCode !== entity.ipaCode.toLowerCase()) {
       notices.push(`Il file indica il codice IPA «${asset.cedentIpaCode}», diverso da quello di ${entity.name} («${entity.ipaCode}»): l’asset sarà attribuito a ${entity.name} e il file esportato userà il suo codice IPA.`);
@@ -76,7 +76,7 @@ async function resolveTarget(viewer: Viewer, pendingEntityId: number | null, ass
     return { entityId: entity.id, entityName: entity.name, entityIpa: entity.ipaCode, notices };
   }
   if (asset.cedentIpaCode) {
-    const entity = await Entity.findOne({ where: { ipaCode: { [Op.iLike]: asset.cedentIpaCode } }, attributes: ['id', 'name', 'ipaCode'] });
+    const entity = await findBodyByIpa(asset.cedentIpaCode);
     if (entity) return { entityId: entity.id, entityName: entity.name, entityIpa: entity.ipaCode, notices };
     notices.push(`Il codice IPA «${asset.cedentIpaCode}» del file non corrisponde a nessun ente del centro: l’asset sarà pubblicato a nome di ${asset.organisation.name ?? 'chi lo ha pubblicato'}, senza ente cedente.`);
   } else if (isStaff(viewer)) {
@@ -197,7 +197,7 @@ export async function upsertFromPubliccode(platform: Platform, actor: Viewer, op
     const existing = await existingByUrl(opts.asset.url, transaction);
     if (actor) assertCanOverwrite(actor, existing);
     const entityId = opts.entityId ?? existing?.entityId ?? null;
-    const ipa = entityId ? ((await Entity.findByPk(entityId, { attributes: ['ipaCode'], transaction }))?.ipaCode ?? null) : null;
+    const ipa = (await findBody(entityId, { transaction }))?.ipaCode ?? null;
     const pc: PubliccodeAsset = { ...opts.asset, cedentIpaCode: ipa ?? opts.asset.cedentIpaCode };
     const asset = existing ?? Asset.build({
       slug: await uniqueSlug(platform.sequelize, opts.asset.name, transaction),

@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
-import type { AppModule, HomeCard } from '../registry.js';
+import type { AppModule, HomeCard } from '../../web/module.js';
 import { entityCatalogPanel } from './adoption.js';
 import { initCatalogModels } from './models.js';
 import { catalogRouter } from './routes.js';

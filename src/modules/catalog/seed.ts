@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Platform } from '../../platform/context.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { findPersonByEmail } from '../accounts/index.js';
+import { findBodyByIpa } from '../entities/index.js';
 import { recountAdoptions } from './adoption.js';
 import { columnsFrom, emptyDescription, emptyPubliccode, uniqueSlug } from './assets.js';
 import { upsertFromPubliccode } from './importer.js';
@@ -199,9 +199,9 @@ const ADOPTIONS: Array<{ asset: string; entries: Array<[string, AdoptionStatus, 
 ];
 
 export async function seedCatalog(platform: Platform): Promise<void> {
-  const ipa = async (code: string) => Entity.findOne({ where: { ipaCode: code }, attributes: ['id', 'ipaCode'] });
-  const russiRtd = await User.findOne({ where: { email: 'rtd@russi.cithub.example' } });
-  const staff = await User.findOne({ where: { email: 'staff@cithub.example' } });
+  const ipa = (code: string) => findBodyByIpa(code);
+  const russiRtd = await findPersonByEmail('rtd@russi.cithub.example');
+  const staff = await findPersonByEmail('staff@cithub.example');
 
   // Software: imported from the publiccode.yml files, as the command line does.
   for (const file of SEED_FILES) {

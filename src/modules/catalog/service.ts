@@ -1,13 +1,13 @@
 // The catalogue's rules: reading an asset, editing it, the cedent → staff workflow with its
 // emails and audit, and the asset's files. No req/res here; typed errors only.
-import { Op, QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { activeStaff, findPeople, findPerson } from '../accounts/index.js';
+import { bodyNames, bodyOptions, findBody } from '../entities/index.js';
 import { columnsFrom, currentWarnings, emptyDescription, emptyPubliccode, preferredLanguage, uniqueSlug } from './assets.js';
 import { Adoption, Asset, AssetEvent, AssetFile, type AssetStatus, type FileRole } from './models.js';
 import {
@@ -28,7 +28,7 @@ import { PLATFORMS } from './vocabulary.js';
 
 export async function viewerBody(viewer: Viewer): Promise<ViewerBody> {
   if (!viewer?.entityId || isStaff(viewer)) return null;
-  const e = await Entity.findByPk(viewer.entityId, { attributes: ['id', 'isCedent'] });
+  const e = await findBody(viewer.entityId);
   return e ? { id: e.id, isCedent: e.isCedent } : null;
 }
 
@@ -54,7 +54,8 @@ export const ADOPTERS_SHOWN = 30;
 
 export async function assetPage(platform: Platform, viewer: Viewer, slug: string, opts: { allAdopters?: boolean } = {}) {
   const asset = await loadAsset(viewer, slug);
-  const entity = asset.entityId ? await Entity.findByPk(asset.entityId, { attributes: ['id', 'name', 'ipaCode', 'website'] }) : null;
+  const body = await findBody(asset.entityId);
+  const entity = body ? { id: body.id, name: body.name, ipaCode: body.ipaCode, website: body.website } : null;
   const perStatus = opts.allAdopters ? 5000 : ADOPTERS_SHOWN;
   const [adoptions, files, related] = await Promise.all([
     // The bodies of each status (the first ones by name, unless all are asked for), with the count
@@ -187,7 +188,7 @@ export async function refreshCompleteness(asset: Asset, cedentIpa: string | null
 
 export async function entityIpa(entityId: number | null, transaction?: Transaction): Promise<string | null> {
   if (!entityId) return null;
-  return (await Entity.findByPk(entityId, { attributes: ['ipaCode'], transaction }))?.ipaCode ?? null;
+  return (await findBody(entityId, { transaction }))?.ipaCode ?? null;
 }
 
 export async function recordEvent(asset: Asset, actor: Viewer, action: string, from: AssetStatus | null, to: AssetStatus | null, comment: string | null, transaction: Transaction): Promise<void> {
@@ -278,7 +279,7 @@ async function resolveCedent(actor: Actor, body: ViewerBody, requested: number |
   }
   if (requested === null) return null;
   if (requested === current) return current;
-  const entity = await Entity.findByPk(requested, { attributes: ['id'] });
+  const entity = await findBody(requested);
   if (!entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
   return entity.id;
 }
@@ -370,9 +371,8 @@ export async function updateAsset(platform: Platform, actor: Actor, body: Viewer
 // ---- Workflow ----
 
 async function staffRecipients(transaction?: Transaction): Promise<Array<{ email: string; name: string }>> {
-  const staff = await User.findAll({ where: { role: 'staff', status: 'active' }, attributes: ['email', 'name'], transaction });
-  if (staff.length) return staff;
-  return User.findAll({ where: { role: 'admin', status: 'active' }, attributes: ['email', 'name'], transaction });
+  const staff = await activeStaff({ roles: ['staff'], transaction });
+  return staff.length ? staff : activeStaff({ roles: ['admin'], transaction });
 }
 
 /** The cedent side of a conversation: who submitted the asset, or the body's RTD. */
@@ -380,18 +380,17 @@ async function cedentRecipients(asset: Asset, transaction?: Transaction): Promis
   const ids = new Set<number>();
   if (asset.submittedBy) ids.add(asset.submittedBy);
   if (!ids.size && asset.createdBy) ids.add(asset.createdBy);
-  let users = ids.size
-    ? await User.findAll({ where: { id: [...ids], status: 'active', entityId: asset.entityId ?? -1 }, attributes: ['email', 'name'], transaction })
-    : [];
+  let users = (await findPeople([...ids], { activeOnly: true, transaction })).filter((u) => u.entityId === (asset.entityId ?? -1));
   if (!users.length && asset.entityId) {
-    const entity = await Entity.findByPk(asset.entityId, { attributes: ['rtdUserId'], transaction });
-    if (entity?.rtdUserId) users = await User.findAll({ where: { id: entity.rtdUserId, status: 'active' }, attributes: ['email', 'name'], transaction });
+    const entity = await findBody(asset.entityId, { transaction });
+    const rtd = entity?.rtdUserId ? await findPerson(entity.rtdUserId, { transaction }) : null;
+    if (rtd?.status === 'active') users = [rtd];
   }
   return users;
 }
 
 async function entityName(id: number | null, transaction?: Transaction): Promise<string | null> {
-  return id ? ((await Entity.findByPk(id, { attributes: ['name'], transaction }))?.name ?? null) : null;
+  return (await findBody(id, { transaction }))?.name ?? null;
 }
 
 async function transition(
@@ -673,8 +672,7 @@ export async function managedAssets(viewer: Viewer, body: ViewerBody, status: As
     offset: page.offset,
   });
   const entityIds = [...new Set(rows.map((r) => r.entityId).filter((x): x is number => x !== null))];
-  const entities = entityIds.length ? await Entity.findAll({ where: { id: { [Op.in]: entityIds } }, attributes: ['id', 'name'] }) : [];
-  const names = new Map(entities.map((e) => [e.id, e.name]));
+  const names = await bodyNames(entityIds);
   return {
     assets: rows.map((r) => ({ ...r.get({ plain: true }), entityName: r.entityId ? names.get(r.entityId) ?? null : null })),
     total: count,
@@ -683,6 +681,7 @@ export async function managedAssets(viewer: Viewer, body: ViewerBody, status: As
 }
 
 export async function cedentOptions(): Promise<Array<{ value: string; label: string }>> {
-  const rows = await Entity.findAll({ attributes: ['id', 'name', 'ipaCode', 'isCedent'], order: [['isCedent', 'DESC'], ['name', 'ASC']], limit: 3000 });
+  // Cedent bodies first, each group by name (the sort is stable).
+  const rows = (await bodyOptions()).sort((a, b) => Number(b.isCedent) - Number(a.isCedent)).slice(0, 3000);
   return rows.map((e) => ({ value: String(e.id), label: `${e.name} (${e.ipaCode})${e.isCedent ? '' : ' — non cedente'}` }));
 }

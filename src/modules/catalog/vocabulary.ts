@@ -220,27 +220,8 @@ export const SUPPORTS_ALIAS_LABELS = {
 export type SupportsAlias = keyof typeof SUPPORTS_ALIAS_LABELS;
 export const SUPPORTS_ALIASES = Object.keys(SUPPORTS_ALIAS_LABELS) as readonly SupportsAlias[];
 
-export interface PnrrMeasure {
-  code: string;
-  label: string;
-  /** Names of the calls (avvisi) published under the measure, where they differ from its label. */
-  calls: readonly string[];
-}
-
-/** PNRR "PA digitale 2026" measures for local bodies, labelled as in the official open data. */
-export const PNRR_MEASURES: readonly PnrrMeasure[] = [
-  { code: '1.1', label: 'Infrastrutture digitali', calls: [] },
-  { code: '1.2', label: 'Abilitazione e facilitazione migrazione al Cloud', calls: [] },
-  { code: '1.3.1', label: 'Piattaforma Digitale Nazionale Dati', calls: [] },
-  { code: '1.4.1', label: 'Esperienza del cittadino nei servizi pubblici', calls: [] },
-  { code: '1.4.3', label: 'Adozione PagoPA e AppIO', calls: [] },
-  { code: '1.4.4', label: 'Adozione identità digitale', calls: ['Adozione SPID CIE', 'Adozione ANPR ANSC'] },
-  { code: '1.4.5', label: 'Digitalizzazione degli avvisi pubblici', calls: ['Piattaforma Notifiche Digitali'] },
-];
-
-export function pnrrMeasure(code: string): PnrrMeasure | undefined {
-  return PNRR_MEASURES.find((m) => m.code === code.trim());
-}
+// PNRR measures are a national vocabulary shared with other areas: they live in the platform.
+export { PNRR_MEASURES, pnrrMeasure, type PnrrMeasure } from '../../platform/vocabulary.js';
 
 /** Type guard for a value of one of the label tables above. */
 export function isVocabularyValue<T extends string>(labels: Readonly<Record<T, string>>, value: unknown): value is T {

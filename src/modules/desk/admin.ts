@@ -1,14 +1,13 @@
 // Admin settings of the desk: the business calendar (opening hours, working days, local holidays such
 // as the lead body's patron saint) and the desk's SLA targets, auto-close delay and supervisors.
 import { DateTime } from 'luxon';
-import { Op } from 'sequelize';
 import type { Actor } from '../../platform/actor.js';
 import { createBusinessCalendar, type BusinessCalendar, type IsoWeekday, type LocalHolidayInput } from '../../platform/calendar.js';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors.js';
 import { CALENDAR_SETTING, getSetting, setSetting, type CalendarSetting } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
+import { activeStaff, findPeople, STAFF_ROLES } from '../accounts/index.js';
 import { deskConfig, saveDeskSettings, type DeskSettings } from './config.js';
 import { canManageSettings } from './policy.js';
 import { calendarHoursSchema, deskSettingsSchema, holidaySchema } from './schemas.js';
@@ -84,7 +83,7 @@ export function upcomingHolidays(calendar: BusinessCalendar, from: Date, days = 
 
 export async function deskSettingsView(platform: Platform) {
   const { settings, calendar } = await deskConfig(platform.sequelize);
-  const staff = await User.findAll({ attributes: ['id', 'name', 'email', 'role'], where: { role: { [Op.in]: ['staff', 'admin'] }, status: 'active' }, order: [['name', 'ASC']] });
+  const staff = await activeStaff();
   return { settings, calendar, staff };
 }
 
@@ -114,7 +113,7 @@ export async function saveDeskSettingsForm(platform: Platform, actor: Actor, inp
   }
   const supervisorIds = data.supervisorIds as number[];
   if (supervisorIds.length) {
-    const valid = await User.count({ where: { id: { [Op.in]: supervisorIds }, role: { [Op.in]: ['staff', 'admin'] } } });
+    const valid = (await findPeople(supervisorIds)).filter((u) => STAFF_ROLES.includes(u.role)).length;
     if (valid !== new Set(supervisorIds).size) fields.supervisorIds = 'I supervisori devono essere operatori o amministratori del centro.';
   }
   if (Object.keys(fields).length) throw new ValidationError(fields);

@@ -1,6 +1,6 @@
-// The catalogue asset a reuse request is about, read through the catalogue's own service (the desk
-// keeps a snapshot of its id, slug and name on the request, so a later rename or archive keeps the link readable).
-import { findPublishedAssetBySlug } from '../catalog/service.js';
+// The catalogue asset a reuse request is about, read through the catalogue's face (the desk keeps a
+// snapshot of its id, slug and name on the request, so a later rename or archive keeps the link readable).
+import { findPublishedAssetBySlug } from '../catalog/index.js';
 
 export type AssetRef = { id: number | null; slug: string; name: string };
 

@@ -6,8 +6,8 @@ import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { findPerson } from '../accounts/index.js';
+import { bodyName, findBody } from '../entities/index.js';
 import { DeskMessage, DeskRequest, KbArticle } from './models.js';
 import { assertStaff, canSeeArticle } from './policy.js';
 import { articleSchema, kbFilterSchema, type ArticleInput } from './schemas.js';
@@ -89,10 +89,10 @@ export async function suggestArticles(platform: Platform, text: string, limit = 
 export async function getArticle(viewer: Viewer, slug: string) {
   const article = /^[a-z0-9-]{1,100}$/.test(slug) ? await KbArticle.findOne({ where: { slug } }) : null;
   if (!article || !canSeeArticle(viewer, article)) throw new NotFoundError('Articolo non trovato.');
-  let bodyName: string | null = null;
+  let shownBody: string | null = null;
   if (article.showBody && article.sourceRequestId) {
     const request = await DeskRequest.findByPk(article.sourceRequestId, { attributes: ['entityId'] });
-    bodyName = request ? ((await Entity.findByPk(request.entityId, { attributes: ['name'] }))?.name ?? null) : null;
+    shownBody = request ? await bodyName(request.entityId) : null;
   }
   const related = await KbArticle.findAll({
     attributes: ['slug', 'title'],
@@ -100,14 +100,14 @@ export async function getArticle(viewer: Viewer, slug: string) {
     order: [['publishedAt', 'DESC']],
     limit: 5,
   });
-  return { article, bodyName, related };
+  return { article, bodyName: shownBody, related };
 }
 
 /** Names that would identify the requesting body or person: they must not appear unless chosen. */
 async function identifyingNames(requestId: number): Promise<string[]> {
   const request = await DeskRequest.findByPk(requestId);
   if (!request) return [];
-  const [entity, requester] = await Promise.all([Entity.findByPk(request.entityId), request.requesterId ? User.findByPk(request.requesterId) : null]);
+  const [entity, requester] = await Promise.all([findBody(request.entityId), findPerson(request.requesterId)]);
   const names = new Set<string>();
   if (entity) {
     names.add(entity.name);
@@ -145,7 +145,7 @@ export async function draftFromRequest(actor: Actor, requestId: number): Promise
   if (request.state !== 'resolved' && request.state !== 'closed') throw new ConflictError('Si può trarre un articolo solo da una richiesta risolta o chiusa.');
   const replies = await DeskMessage.findAll({ where: { requestId, internal: false, side: 'staff' }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
   const names = await identifyingNames(requestId);
-  const requester = request.requesterId ? await User.findByPk(request.requesterId) : null;
+  const requester = await findPerson(request.requesterId);
   const personNames = requester ? [requester.name, requester.email].filter(Boolean) : [];
   const anonymise = (t: string) => {
     let out = t;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { QueryTypes } from 'sequelize';
 import { isAdmin, isStaff } from '../../platform/actor.js';
-import type { AppModule, HomeCard } from '../registry.js';
+import type { AppModule, HomeCard } from '../../web/module.js';
 import { SLA_RECOMPUTE_JOB } from './admin.js';
 import { initDeskModels } from './models.js';
 import { canOpenRequests, canSeeRequest } from './policy.js';

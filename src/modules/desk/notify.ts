@@ -2,11 +2,11 @@
 // The body's requester never receives internal notes; staff recipients are checked to be staff.
 // Every desk notification is optional (users.notify_optional), except SLA warnings to staff, which
 // are part of their duty.
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
-import { formatters } from '../../web/locals.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { formatters } from '../../platform/format.js';
+import { findActivePerson, findPeople, activeStaff, type Person } from '../accounts/index.js';
+import { bodyName } from '../entities/index.js';
 import { deskConfig } from './config.js';
 import type { DeskRequest } from './models.js';
 import { isAssignableRole } from './policy.js';
@@ -22,15 +22,12 @@ function shortSubject(subject: string): string {
 
 export const mailSubject = (request: { id: number; subject: string }, tail: string) => `Richiesta n. ${request.id} «${shortSubject(request.subject)}»: ${tail}`;
 
-async function activeUser(id: number | null, transaction?: Transaction): Promise<User | null> {
-  if (!id) return null;
-  const user = await User.findByPk(id, { transaction });
-  return user && user.status === 'active' ? user : null;
+function activeUser(id: number | null, transaction?: Transaction): Promise<Person | null> {
+  return findActivePerson(id, { transaction });
 }
 
 async function entityName(request: DeskRequest, transaction?: Transaction): Promise<string> {
-  const entity = await Entity.findByPk(request.entityId, { attributes: ['name'], transaction });
-  return entity?.name ?? '';
+  return (await bodyName(request.entityId, { transaction })) ?? '';
 }
 
 /**
@@ -112,10 +109,11 @@ export async function notifyAssignee(
 }
 
 /** The desk's supervisors: the chosen staff, or every active administrator. */
-export async function supervisors(platform: Platform, transaction?: Transaction): Promise<User[]> {
+export async function supervisors(platform: Platform, transaction?: Transaction): Promise<Person[]> {
   const { settings } = await deskConfig(platform.sequelize);
-  const where = settings.supervisorIds.length ? { id: { [Op.in]: settings.supervisorIds } } : { role: 'admin' };
-  const users = await User.findAll({ where: { ...where, status: 'active' }, order: [['id', 'ASC']], transaction });
+  const users = settings.supervisorIds.length
+    ? await findPeople(settings.supervisorIds, { activeOnly: true, transaction })
+    : (await activeStaff({ roles: ['admin'], transaction })).sort((a, b) => a.id - b.id);
   return users.filter((u) => isAssignableRole(u.role));
 }
 
@@ -146,7 +144,7 @@ export type SlaWarning = { clock: 'first_response' | 'resolution'; dueAt: Date; 
 
 /** SLA about to be missed: to the assignee and the supervisors (always sent: it is their duty). */
 export async function notifySlaWarning(platform: Platform, transaction: Transaction, request: DeskRequest, warnings: SlaWarning[]): Promise<string[]> {
-  const recipients = new Map<number, User>();
+  const recipients = new Map<number, Person>();
   const assignee = await activeUser(request.assigneeId, transaction);
   if (assignee && isAssignableRole(assignee.role)) recipients.set(assignee.id, assignee);
   for (const s of await supervisors(platform, transaction)) recipients.set(s.id, s);

@@ -8,7 +8,7 @@ import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin, requir
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
-import { Entity } from '../entities/models.js';
+import { bodyOptions, findBody } from '../entities/index.js';
 import {
   addLocalHoliday,
   calendarSetting,
@@ -75,7 +75,7 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }
 const entityCache = new DataCache<Array<{ id: number; name: string }>>({ name: 'desk-entity-options', tables: ['entities'], max: 1, ttlMs: 10 * 60_000 });
 /** Bodies for the queue's filter. */
 function entityOptions(sequelize: Sequelize): Promise<Array<{ id: number; name: string }>> {
-  return entityCache.fetch(sequelize, 'all', () => Entity.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }));
+  return entityCache.fetch(sequelize, 'all', () => bodyOptions());
 }
 
 async function suggestionsFor(platform: Platform, body: Record<string, unknown>) {
@@ -100,7 +100,7 @@ export function deskRouter(platform: Platform): Router {
       const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize)]);
       return res.render('desk/queue', { title: 'Coda delle richieste', ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
-    const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await Entity.findByPk(viewer.entityId ?? -1, { attributes: ['id', 'name'] });
+    const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await findBody(viewer.entityId);
     res.render('desk/list', { title: 'Richieste del tuo ente', ...common, entity, canOpen: canOpenRequests(viewer) });
   });
 

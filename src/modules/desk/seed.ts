@@ -5,9 +5,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
-import { hashPassword } from '../accounts/service.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { ensureActiveUser, findPeopleByEmails } from '../accounts/index.js';
+import { bodiesByIpa } from '../entities/index.js';
 import { deskConfig } from './config.js';
 import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, DeskSurvey, KbArticle } from './models.js';
 import { applySla, loadHistory, SYSTEM_NAME } from './service.js';
@@ -294,14 +293,21 @@ export async function seedDesk(platform: Platform): Promise<void> {
   const config = await deskConfig(platform.sequelize);
   const { calendar } = config;
   const now = new Date();
-  const passwordHash = await hashPassword('cithub-demo');
-  const entities = new Map((await Entity.findAll()).map((e) => [e.ipaCode, e]));
+  const entities = await bodiesByIpa();
   for (const u of EXTRA_USERS) {
     const entity = entities.get(u.ipa);
     if (!entity) continue;
-    await User.findOrCreate({ where: { email: u.email }, defaults: { email: u.email, name: u.name, role: u.role, entityId: entity.id, passwordHash, status: 'active', lastLoginAt: null } });
+    await ensureActiveUser({ email: u.email, name: u.name, role: u.role, entityId: entity.id }, 'cithub-demo');
   }
-  const users = new Map((await User.findAll()).map((u) => [u.email, u]));
+  const emails = new Set<string>([STAFF, ...EXTRA_USERS.map((u) => u.email)]);
+  for (const s of SCENARIOS) {
+    emails.add(s.requester);
+    for (const step of s.steps) {
+      if ('by' in step && step.by) emails.add(step.by);
+      if (step.kind === 'assign') emails.add(step.to);
+    }
+  }
+  const users = new Map((await findPeopleByEmails([...emails])).map((u) => [u.email, u]));
   const isStaffUser = (email: string) => ['staff', 'admin'].includes(users.get(email)?.role ?? '');
   const nameOf = (email: string | null) => (email ? (users.get(email)?.name ?? email) : SYSTEM_NAME);
 

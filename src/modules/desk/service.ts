@@ -6,8 +6,8 @@ import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { activeStaff, findPeople, findPerson, type Person } from '../accounts/index.js';
+import { findBody } from '../entities/index.js';
 import { findPublishedAsset, type AssetRef } from './asset.js';
 import { deskConfig, type DeskConfig } from './config.js';
 import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, KbArticle, type DeskEventKind } from './models.js';
@@ -193,7 +193,7 @@ export async function findVisibleRequest(viewer: Viewer, id: number): Promise<De
 }
 
 export async function assignableStaff(): Promise<Array<{ id: number; name: string; email: string }>> {
-  return User.findAll({ attributes: ['id', 'name', 'email'], where: { role: { [Op.in]: ['staff', 'admin'] }, status: 'active' }, order: [['name', 'ASC']], raw: true });
+  return (await activeStaff()).map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
 
 export async function getRequestView(platform: Platform, viewer: Viewer, id: number, now = new Date()) {
@@ -201,8 +201,8 @@ export async function getRequestView(platform: Platform, viewer: Viewer, id: num
   const staff = canSeeInternal(viewer);
   const config = await deskConfig(platform.sequelize);
   const [entity, people, messages, attachments, events, history] = await Promise.all([
-    Entity.findByPk(request.entityId, { attributes: ['id', 'name', 'ipaCode'] }),
-    User.findAll({ attributes: ['id', 'name', 'email', 'role'], where: { id: [request.requesterId, request.assigneeId].filter((v): v is number => v !== null) } }),
+    findBody(request.entityId),
+    findPeople([request.requesterId, request.assigneeId].filter((v): v is number => v !== null)),
     DeskMessage.findAll({ where: staff ? { requestId: id } : { requestId: id, internal: false }, order: [['createdAt', 'ASC'], ['id', 'ASC']] }),
     platform.sequelize.query<AttachmentRow>(
       `SELECT a.id, a.message_id AS "messageId", a.internal, f.original_name AS name, f.size, f.mime
@@ -353,18 +353,18 @@ export async function changeState(platform: Platform, actor: Actor, id: number, 
   });
 }
 
-async function findAssignee(assigneeId: number, transaction?: Transaction): Promise<User> {
-  const user = await User.findByPk(assigneeId, { transaction });
+async function findAssignee(assigneeId: number, transaction?: Transaction): Promise<Person> {
+  const user = await findPerson(assigneeId, { transaction });
   if (!user || user.status !== 'active' || !isAssignableRole(user.role)) throw new ValidationError({ assigneeId: 'Scegli un operatore attivo del centro.' });
   return user;
 }
 
 /** Assigns inside a change; false when nothing changed. */
-async function assignIn(platform: Platform, ch: Change, request: DeskRequest, assignee: User): Promise<boolean> {
+async function assignIn(platform: Platform, ch: Change, request: DeskRequest, assignee: Person): Promise<boolean> {
   if (request.state === 'closed') throw new ConflictError(`La richiesta n. ${request.id} è chiusa: riaprila per assegnarla.`);
   if (request.assigneeId === assignee.id && request.state !== 'new') return false;
   const fromState = request.state;
-  const previous = request.assigneeId ? await User.findByPk(request.assigneeId, { attributes: ['name', 'email'], transaction: ch.transaction }) : null;
+  const previous = await findPerson(request.assigneeId, { transaction: ch.transaction });
   if (request.assigneeId !== assignee.id) {
     request.assigneeId = assignee.id;
     await addEvent(ch, request.id, 'assignee', previous ? previous.name || previous.email : null, assignee.name || assignee.email);
@@ -391,7 +391,7 @@ export async function assignRequest(platform: Platform, actor: Actor, id: number
 }
 
 /** Assigns several requests at once; closed ones are skipped and counted. */
-export async function bulkAssign(platform: Platform, actor: Actor, input: unknown, now = new Date()): Promise<{ assigned: number; skipped: number; assignee: User }> {
+export async function bulkAssign(platform: Platform, actor: Actor, input: unknown, now = new Date()): Promise<{ assigned: number; skipped: number; assignee: Person }> {
   assertStaff(actor, 'desk.bulk-assign');
   const { ids, assigneeId } = parseInput(bulkAssignSchema, input);
   const assignee = await findAssignee(assigneeId);

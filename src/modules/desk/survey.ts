@@ -8,8 +8,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { Op, type Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { findPerson } from '../accounts/index.js';
+import { bodyName } from '../entities/index.js';
 import { deskConfig } from './config.js';
 import { DeskRequest, DeskSurvey } from './models.js';
 import { mailSubject } from './notify.js';
@@ -27,7 +27,7 @@ export function surveyToken(secret: string, surveyId: number, random: string): s
 /** Creates the survey and emails the link, in the transaction that closes the request. */
 export async function sendSurvey(platform: Platform, transaction: Transaction, request: DeskRequest): Promise<void> {
   if (!request.requesterId) return;
-  const user = await User.findByPk(request.requesterId, { transaction });
+  const user = await findPerson(request.requesterId, { transaction });
   if (!user || user.status !== 'active' || !user.notifyOptional || isAssignableRole(user.role)) return;
   const { settings } = await deskConfig(platform.sequelize);
   const random = randomBytes(18).toString('base64url');
@@ -36,7 +36,7 @@ export async function sendSurvey(platform: Platform, transaction: Transaction, r
     { transaction },
   );
   const link = `${platform.config.baseUrl}/sondaggio/${surveyToken(platform.config.sessionSecret, survey.id, random)}`;
-  const entity = await Entity.findByPk(request.entityId, { attributes: ['name'], transaction });
+  const entityName = await bodyName(request.entityId, { transaction });
   await platform.mail.send(
     {
       to: user.email,
@@ -45,7 +45,7 @@ export async function sendSurvey(platform: Platform, transaction: Transaction, r
       data: {
         recipientName: user.name,
         request: { id: request.id, subject: request.subject },
-        entityName: entity?.name ?? '',
+        entityName: entityName ?? '',
         link,
         ratings: [1, 2, 3, 4, 5].map((n) => ({ value: n, href: `${link}?voto=${n}` })),
         days: settings.surveyValidDays,

@@ -1,7 +1,10 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const ENTITY_KINDS = ['comune', 'unione', 'provincia', 'citta_metropolitana', 'comunita_montana', 'regione', 'altro'] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+import { IPA_KINDS, type IpaKind } from '../../platform/vocabulary.js';
+
+/** The kinds of bodies are IndicePA's national vocabulary (src/platform/vocabulary.ts). */
+export const ENTITY_KINDS = IPA_KINDS;
+export type EntityKind = IpaKind;
 export const MEMBERSHIP_STATUSES = ['prospect', 'active', 'suspended', 'withdrawn'] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 

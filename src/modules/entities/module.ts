@@ -1,4 +1,4 @@
-import type { AppModule } from '../registry.js';
+import type { AppModule } from '../../web/module.js';
 import { initEntityModels } from './models.js';
 import { entitiesRouter } from './routes.js';
 import { seedEntities } from './seed.js';

@@ -3,9 +3,8 @@ import type { Platform } from '../../platform/context.js';
 import { actorOf, flash, formAction, idParam, requireAdmin, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
-import { User } from '../accounts/models.js';
-import { canListBodyUsers } from '../accounts/policy.js';
-import { modules } from '../index.js';
+import type { Registry } from '../../web/module.js';
+import { canListBodyUsers, usersOfBody } from '../accounts/index.js';
 import { ENTITY_KINDS, MEMBERSHIP_STATUSES, type Entity } from './models.js';
 import { ENTITY_KIND_LABELS, MEMBERSHIP_LABELS } from './schemas.js';
 import { createEntity, getEntity, importEntitiesCsv, IPA_REQUIRED_COLUMNS, listEntities, rtdCandidates, updateEntity } from './service.js';
@@ -23,7 +22,7 @@ function formValues(e: Entity | null): Record<string, unknown> {
   };
 }
 
-export function entitiesRouter(platform: Platform): Router {
+export function entitiesRouter(platform: Platform, registry: Registry): Router {
   const router = Router();
 
   router.get('/enti', async (req, res) => {
@@ -73,8 +72,8 @@ export function entitiesRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     const id = idParam(req.params.id);
     const { entity, rtd, details } = await getEntity(viewer, id);
-    const users = viewer && canListBodyUsers(viewer, id) ? await User.findAll({ where: { entityId: id }, order: [['name', 'ASC']], limit: 200 }) : null;
-    const panels = (await Promise.all(modules.map((m) => m.entityPanels?.(platform, viewer, id) ?? Promise.resolve([])))).flat();
+    const users = viewer && canListBodyUsers(viewer, id) ? await usersOfBody(id, { limit: 200 }) : null;
+    const panels = await registry.entityPanels(platform, viewer, id);
     res.render('entities/show', { title: entity.name, entity, rtd, details, users, panels, ...vocab });
   });
 

@@ -5,7 +5,8 @@ import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { fieldErrorsOf, parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
+import { ipaKindFrom } from '../../platform/vocabulary.js';
+import { findPerson, usersOfBody } from '../accounts/index.js';
 import { Entity, type EntityKind } from './models.js';
 import { assertCanEditEntities, canSeeEntityDetails, canSeeNonMembers } from './policy.js';
 import { entityFilterSchema, entitySchema, type EntityInput } from './schemas.js';
@@ -37,7 +38,7 @@ export async function getEntity(viewer: Viewer, id: number) {
   if (!entity || (entity.membershipStatus !== 'active' && !canSeeNonMembers(viewer) && !canSeeEntityDetails(viewer, id))) {
     throw new NotFoundError('Ente non trovato.');
   }
-  const rtd = entity.rtdUserId ? await User.findByPk(entity.rtdUserId, { attributes: ['id', 'name', 'email'] }) : null;
+  const rtd = await findPerson(entity.rtdUserId);
   const details = canSeeEntityDetails(viewer, id);
   return { entity, rtd, details };
 }
@@ -47,12 +48,12 @@ export async function entityOptions(): Promise<Array<{ id: number; name: string 
 }
 
 export async function rtdCandidates(entityId: number): Promise<Array<{ id: number; name: string; email: string }>> {
-  return User.findAll({ attributes: ['id', 'name', 'email'], where: { entityId, status: 'active' }, order: [['name', 'ASC']], raw: true });
+  return (await usersOfBody(entityId, { activeOnly: true })).map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
 
 async function checkRtd(data: EntityInput, entityId: number | null): Promise<void> {
   if (!data.rtdUserId) return;
-  const user = await User.findByPk(data.rtdUserId);
+  const user = await findPerson(data.rtdUserId);
   if (!user || user.entityId !== entityId) throw new ValidationError({ rtdUserId: 'L’RTD deve essere un utente dell’ente.' });
 }
 
@@ -97,18 +98,6 @@ export type ImportRejection = { line: number; ipaCode: string | null; reason: st
 export type ImportReport =
   | { ok: false; fileError: string; rejections: ImportRejection[] }
   | { ok: true; created: number; updated: number; rows: number };
-
-function kindFrom(name: string, category: string | undefined): EntityKind {
-  const n = name.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/'/g, '');
-  if (n.startsWith('comune ')) return 'comune';
-  if (n.startsWith('unione ')) return 'unione';
-  if (n.startsWith('provincia ')) return 'provincia';
-  if (n.startsWith('citta metropolitana')) return 'citta_metropolitana';
-  if (n.startsWith('comunita montana')) return 'comunita_montana';
-  if (n.startsWith('regione ')) return 'regione';
-  const byCategory: Record<string, EntityKind> = { L6: 'comune', L5: 'provincia', L4: 'regione', L45: 'citta_metropolitana', L12: 'comunita_montana' };
-  return (category && byCategory[category.toUpperCase()]) || 'altro';
-}
 
 function decodeUtf8(buffer: Buffer): string | null {
   try {
@@ -163,7 +152,7 @@ export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer
       name,
       fiscalCode: col(row, 'Codice_fiscale_ente') || undefined,
       istatCode: (col(row, 'Codice_comune_ISTAT') || '').replace(/\D/g, '').padStart(6, '0').slice(-6) || undefined,
-      kind: kindFrom(name, col(row, 'Codice_Categoria')),
+      kind: ipaKindFrom(name, col(row, 'Codice_Categoria')),
       provinceCode: col(row, 'Sigla_provincia') || col(row, 'Provincia') || undefined,
       region: col(row, 'Regione') || undefined,
       population: col(row, 'Popolazione') || undefined,

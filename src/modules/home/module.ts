@@ -3,17 +3,16 @@ import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { localPath, viewerOf } from '../../web/http.js';
 import { pickLanguage } from '../../platform/i18n.js';
-import { Entity } from '../entities/models.js';
-import { modules } from '../index.js';
-import type { AppModule, HomeCard } from '../registry.js';
+import type { AppModule, HomeCard, Registry } from '../../web/module.js';
+import { countActiveBodies, findBody } from '../entities/index.js';
 
-function homeRouter(platform: Platform): Router {
+function homeRouter(platform: Platform, registry: Registry): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const viewer = viewerOf(req);
-    const cards: HomeCard[] = (await Promise.all(modules.map((m) => m.homeCards?.(platform, viewer) ?? Promise.resolve([])))).flat();
-    const entity = viewer?.entityId ? await Entity.findByPk(viewer.entityId) : null;
-    const memberCount = await Entity.count({ where: { membershipStatus: 'active' } });
+    const cards = await registry.homeCards(platform, viewer);
+    const entity = await findBody(viewer?.entityId);
+    const memberCount = await countActiveBodies();
     res.render('home/index', { title: 'Home', cards, entity, memberCount, staff: isStaff(viewer) });
   });
   router.get('/accessibilita', (_req, res) => {

@@ -4,12 +4,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
+import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
 import type { ICalCalendar } from '../../platform/ics.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
-import { User } from '../accounts/models.js';
+import { findActiveStaff } from '../accounts/index.js';
 import { addDays, formatDue, milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
 import { milestonesCalendar, type IcsMilestone } from './ics.js';
@@ -202,8 +202,8 @@ export async function revokeFeedToken(platform: Platform, actor: Actor): Promise
 export async function personalIcs(platform: Platform, token: string): Promise<ICalCalendar> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundError();
   const feed = await FeedToken.findOne({ where: { tokenHash: hashToken(token) } });
-  const user = feed ? await User.findByPk(feed.userId) : null;
-  if (!feed || !user || user.status !== 'active' || !isStaff({ userId: user.id, email: user.email, name: user.name, role: user.role, entityId: user.entityId, ip: null })) {
+  const user = feed ? await findActiveStaff(feed.userId) : null;
+  if (!feed || !user) {
     throw new NotFoundError();
   }
   const rows = await platform.sequelize.query<Record<string, unknown>>(

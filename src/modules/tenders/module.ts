@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { JobDefinition } from '../../platform/jobs.js';
-import type { AppModule, HomeCard } from '../registry.js';
+import type { AppModule, HomeCard } from '../../web/module.js';
 import { overdueCount, sendMilestoneReminders } from './deadlines.js';
 import { todayInRome } from './dates.js';
 import { initTenderModels } from './models.js';

@@ -8,8 +8,8 @@ import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../platform/errors.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { usersOfBodies } from '../accounts/index.js';
+import { activeBodies, findBodies, findBody, type Body } from '../entities/index.js';
 import { formatDay, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
 import { formatCents, parseEuroToCents } from './money.js';
@@ -28,11 +28,11 @@ export const MAX_QUANTITY = 10_000_000;
 export async function bodyRecipients(entityIds: number[], transaction?: Transaction): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   if (entityIds.length === 0) return out;
-  const users = await User.findAll({ attributes: ['email', 'entityId'], where: { entityId: entityIds, status: 'active', role: ['member', 'rtd', 'referent'] }, transaction });
+  const users = await usersOfBodies(entityIds, { activeOnly: true, bodyRolesOnly: true, transaction });
   for (const u of users) out.set(u.entityId!, [...(out.get(u.entityId!) ?? []), u.email]);
   const without = entityIds.filter((id) => !out.has(id));
   if (without.length) {
-    const entities = await Entity.findAll({ attributes: ['id', 'email'], where: { id: without }, transaction });
+    const entities = await findBodies(without, { transaction });
     for (const e of entities) if (e.email) out.set(e.id, [e.email]);
   }
   return out;
@@ -55,7 +55,7 @@ export async function callForm(platform: Platform, actor: Actor, dossierId: numb
   const answeredItems = call
     ? (await platform.sequelize.query<{ item_id: number }>('SELECT DISTINCT l.item_id FROM tender_needs_answer_lines l JOIN tender_needs_answers a ON a.id = l.answer_id WHERE a.call_id = :callId', { replacements: { callId: call.id }, type: QueryTypes.SELECT })).map((r) => r.item_id)
     : [];
-  const bodies = await Entity.findAll({ attributes: ['id', 'name', 'provinceCode'], where: { membershipStatus: 'active' }, order: [['provinceCode', 'ASC'], ['name', 'ASC']] });
+  const bodies = (await activeBodies()).map((b) => ({ id: b.id, name: b.name, provinceCode: b.provinceCode }));
   return { dossier, call, items, invited, answeredItems, bodies };
 }
 
@@ -85,9 +85,9 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
     // Bodies to invite.
     let entityIds = data.entityIds;
     if (data.invite === 'all') {
-      entityIds = (await Entity.findAll({ attributes: ['id'], where: { membershipStatus: 'active' }, transaction, raw: true })).map((e) => e.id);
+      entityIds = (await activeBodies({ transaction })).map((e) => e.id);
     } else {
-      const found = await Entity.findAll({ attributes: ['id', 'membershipStatus'], where: { id: entityIds }, transaction });
+      const found = await findBodies(entityIds, { transaction });
       if (found.length !== new Set(entityIds).size || found.some((e) => e.membershipStatus !== 'active')) {
         throw new ValidationError({ entityIds: 'Si possono invitare solo enti aderenti attivi.' });
       }
@@ -160,7 +160,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
     }
     if (already.size + fresh.length === 0) throw new ValidationError({ entityIds: 'Scegliere almeno un ente da invitare.' });
     const recipients = await bodyRecipients(fresh, transaction);
-    const entities = await Entity.findAll({ attributes: ['id', 'name'], where: { id: fresh }, transaction });
+    const entities = await findBodies(fresh, { transaction });
     const itemsNow = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC']], transaction });
     for (const e of entities) {
       for (const to of recipients.get(e.id) ?? []) {
@@ -249,10 +249,10 @@ export async function needsPage(platform: Platform, viewer: Viewer, dossierId: n
     if (!invited) throw new ForbiddenError('Il tuo ente non è stato invitato a questa raccolta dei fabbisogni.', 'tenders.needs-view');
   }
   let own: { answer: NeedsAnswer | null; values: Map<number, { quantity: number | null; amountCents: number | null }> } | null = null;
-  let entity: Entity | null = null;
+  let entity: Body | null = null;
   if (entityId !== null) {
     if (isStaff(viewer) && (await NeedsInvitation.count({ where: { callId: call.id, entityId } })) === 0) throw new NotFoundError('Ente non invitato a questa raccolta.');
-    entity = await Entity.findByPk(entityId);
+    entity = await findBody(entityId);
     const answer = await NeedsAnswer.findOne({ where: { callId: call.id, entityId } });
     const lines = answer ? await NeedsAnswerLine.findAll({ where: { answerId: answer.id } }) : [];
     own = { answer, values: new Map(lines.map((l) => [l.itemId, { quantity: l.quantity, amountCents: l.amountCents }])) };
@@ -343,7 +343,7 @@ export async function saveAnswer(platform: Platform, actor: Actor, dossierId: nu
     }
     if (values.length) await NeedsAnswerLine.bulkCreate(values.map((v) => ({ answerId: answer!.id, ...v })), { transaction });
     await Participant.update({ status: 'interested' }, { where: { dossierId: dossier.id, entityId, status: 'invited' }, transaction });
-    const entity = await Entity.findByPk(entityId, { transaction });
+    const entity = await findBody(entityId, { transaction });
     const described = values
       .map((v) => {
         const item = items.find((i) => i.id === v.itemId)!;
@@ -377,7 +377,7 @@ export async function needsCsvRows(platform: Platform, actor: Actor, dossierId: 
   if (!call) throw new NotFoundError('Per questa gara non è aperta una raccolta dei fabbisogni.');
   const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] });
   const summary = await summaryOf(platform, call, items);
-  const ipa = new Map((await Entity.findAll({ attributes: ['id', 'ipaCode'], where: { id: [...summary.perBody.map((b) => b.entityId), ...summary.notAnswered.map((b) => b.entityId)] } })).map((e) => [e.id, e.ipaCode]));
+  const ipa = new Map((await findBodies([...summary.perBody.map((b) => b.entityId), ...summary.notAnswered.map((b) => b.entityId)])).map((e) => [e.id, e.ipaCode]));
   const header = ['Ente', 'Codice IPA', 'Stato', 'Data risposta', ...items.map((i) => `${i.label}${i.measure === 'amount' ? ' (euro)' : i.unit ? ` (${i.unit})` : ''}`), 'Note'];
   const cell = (item: NeedsItem, v: { quantity: number | null; amountCents: number | null } | undefined) =>
     !v ? '' : item.measure === 'amount' ? (v.amountCents === null ? '' : decimalComma(v.amountCents)) : v.quantity === null ? '' : String(v.quantity);

@@ -6,7 +6,7 @@ import { QueryTypes } from 'sequelize';
 import { DataCache } from '../../platform/cache.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
-import { Entity } from '../entities/models.js';
+import { leadBody } from '../entities/index.js';
 import { milestoneDate } from './dates.js';
 import { Dossier } from './models.js';
 import { buildRelease, buildReleasePackage, type OcdsReleasePackage, type PublicDossier } from './ocds.js';
@@ -34,7 +34,7 @@ async function publicDossiers(platform: Platform, dossiers: Dossier[]): Promise<
     q<{ id: number; dossier_id: number; kind: MilestoneKind; title: string; due_on: string; due_time: string | null }>(
       'SELECT id, dossier_id, kind, title, due_on::text, due_time FROM tender_milestones WHERE dossier_id IN (:ids) ORDER BY due_on, id',
     ),
-    Entity.findOne({ where: { isLead: true }, order: [['id', 'ASC']] }),
+    leadBody(),
   ]);
   const procuringEntity = lead ? { ipaCode: lead.ipaCode, name: lead.name } : { ipaCode: 'cithub', name: platform.config.centre.name };
   return dossiers.map((d) => {

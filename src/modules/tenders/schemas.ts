@@ -2,7 +2,7 @@
 // (integer cents), CIG and CUP through validateCig/validateCup.
 import { z } from 'zod';
 import { form } from '../../platform/validation.js';
-import { PNRR_MEASURES } from '../catalog/vocabulary.js';
+import { PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { parseEuroToCents } from './money.js';
 import { FUNDINGS, NEEDS_MEASURES } from './models.js';
 import {

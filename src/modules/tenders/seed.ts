@@ -3,8 +3,8 @@
 // demo is loaded, so the deadlines stay in the future on a fresh instance.
 import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
-import { User } from '../accounts/models.js';
-import { Entity } from '../entities/models.js';
+import { findPersonByEmail } from '../accounts/index.js';
+import { bodiesByIpa, type Body } from '../entities/index.js';
 import { addDays, todayInRome } from './dates.js';
 import { demoP7m, demoPdf } from './demo-files.js';
 import {
@@ -57,11 +57,10 @@ async function event(ctx: Ctx, dossierId: number, day: string, kind: string, sum
 
 export async function seedTenders(platform: Platform): Promise<void> {
   if ((await Dossier.count()) > 0) return;
-  const staff = await User.findOne({ where: { email: 'staff@cithub.example' } });
-  const admin = await User.findOne({ where: { email: 'admin@cithub.example' } });
+  const staff = await findPersonByEmail('staff@cithub.example');
+  const admin = await findPersonByEmail('admin@cithub.example');
   if (!staff || !admin) return;
-  const entities = await Entity.findAll();
-  const byIpa = new Map(entities.map((e) => [e.ipaCode, e]));
+  const byIpa = await bodiesByIpa();
   const today = todayInRome();
 
   await platform.sequelize.transaction(async (transaction) => {
@@ -125,7 +124,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
       await NeedsItem.create({ callId: call.id, position: 3, label: 'Archivio documentale da conservare', unit: 'GB', measure: 'quantity', description: null }, { transaction }),
       await NeedsItem.create({ callId: call.id, position: 4, label: 'Quota PNRR 1.2 destinata alla gara', unit: null, measure: 'amount', description: 'Importo in euro, IVA inclusa.' }, { transaction }),
     ];
-    const invited = DEMO_CLOUD_COMUNI.map((ipa) => byIpa.get(ipa)).filter((e): e is Entity => !!e);
+    const invited = DEMO_CLOUD_COMUNI.map((ipa) => byIpa.get(ipa)).filter((e): e is Body => !!e);
     for (const e of invited) {
       await NeedsInvitation.create({ callId: call.id, entityId: e.id, invitedAt: at(addDays(today, -10)), reminderSentAt: null }, { transaction });
     }

@@ -7,9 +7,9 @@ import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
 import { parseInput } from '../../platform/validation.js';
-import { User } from '../accounts/models.js';
-import { PNRR_MEASURES } from '../catalog/vocabulary.js';
-import { Entity } from '../entities/models.js';
+import { activeStaff, findActiveStaff, findPeople, findPerson } from '../accounts/index.js';
+import { PNRR_MEASURES } from '../../platform/vocabulary.js';
+import { findBody } from '../entities/index.js';
 import { milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
 import { formatCents } from './money.js';
@@ -117,17 +117,11 @@ export const vocabulary = {
 export type StaffOption = { id: number; name: string; email: string };
 
 export async function staffOptions(): Promise<StaffOption[]> {
-  return User.findAll({
-    attributes: ['id', 'name', 'email'],
-    where: { role: ['staff', 'admin'], status: 'active' },
-    order: [['name', 'ASC']],
-    raw: true,
-  });
+  return (await activeStaff()).map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
 
 async function assertStaffUser(userId: number, field: string, message: string, transaction?: Transaction): Promise<void> {
-  const user = await User.findByPk(userId, { transaction });
-  if (!user || (user.role !== 'staff' && user.role !== 'admin') || user.status !== 'active') {
+  if (!(await findActiveStaff(userId, { transaction }))) {
     throw new ValidationError({ [field]: message });
   }
 }
@@ -649,7 +643,7 @@ export async function addParticipant(platform: Platform, actor: Actor, dossierId
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.participant-add', transaction);
     assertNotFinal(d, 'i partecipanti');
-    const entity = await Entity.findByPk(data.entityId, { transaction });
+    const entity = await findBody(data.entityId, { transaction });
     if (!entity) throw new ValidationError({ entityId: "L'ente scelto non esiste." });
     if (entity.membershipStatus !== 'active') throw new ValidationError({ entityId: `${entity.name} non è un ente aderente attivo.` });
     const existing = await Participant.findOne({ where: { dossierId: d.id, entityId: entity.id }, transaction });
@@ -671,7 +665,7 @@ export async function updateParticipant(platform: Platform, actor: Actor, dossie
     assertNotFinal(d, 'i partecipanti');
     const p = await Participant.findOne({ where: { id: participantId, dossierId: d.id }, transaction });
     if (!p) throw new NotFoundError('Partecipante non trovato.');
-    const entity = await Entity.findByPk(p.entityId, { transaction });
+    const entity = await findBody(p.entityId, { transaction });
     const before = { status: p.status, shareCents: p.shareCents };
     await p.update({ status: data.status, shareCents: data.share, note: data.note }, { transaction });
     const changes: string[] = [];
@@ -693,7 +687,7 @@ export async function setOwnParticipation(platform: Platform, actor: Actor, doss
     assertNotFinal(dossier, 'la partecipazione');
     if (participant.status === parsed.data) return participant;
     await participant.update({ status: parsed.data }, { transaction });
-    const entity = await Entity.findByPk(participant.entityId, { transaction });
+    const entity = await findBody(participant.entityId, { transaction });
     await recordEvent(
       platform,
       actor,
@@ -729,7 +723,7 @@ export async function uploadAdhesion(
     }
     const joined = p.status === 'invited' || p.status === 'interested';
     await p.update({ adhesionFileId: stored.id, adhesionUploadedAt: new Date(), adhesionUploadedBy: actor.userId, ...(joined ? { status: 'joined' as const } : {}) }, { transaction });
-    const entity = await Entity.findByPk(p.entityId, { transaction });
+    const entity = await findBody(p.entityId, { transaction });
     await recordEvent(
       platform,
       actor,
@@ -804,13 +798,13 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
   const { dossier, access, participant } = await loadDossier(viewer, id);
   const staff = canSeeAllParticipants(viewer);
   const [rup, lots, milestones, call] = await Promise.all([
-    User.findByPk(dossier.rupUserId, { attributes: ['id', 'name', 'email'] }),
+    findPerson(dossier.rupUserId),
     Lot.findAll({ where: { dossierId: id }, order: [['number', 'ASC']] }),
     Milestone.findAll({ where: { dossierId: id }, order: [['dueOn', 'ASC'], ['dueTime', 'ASC NULLS FIRST'], ['id', 'ASC']] }),
     NeedsCall.findOne({ where: { dossierId: id } }),
   ]);
   const ownerIds = [...new Set(milestones.map((m) => m.ownerUserId).filter((x): x is number => x !== null))];
-  const owners = ownerIds.length ? await User.findAll({ attributes: ['id', 'name', 'email'], where: { id: ownerIds } }) : [];
+  const owners = await findPeople(ownerIds);
   const ownerName = new Map(owners.map((u) => [u.id, u.name || u.email]));
   const participants = staff ? await participantsOf(platform, id) : participant ? await participantsOf(platform, id, participant.entityId) : [];
   const joined = await joinedBodies(platform, id);

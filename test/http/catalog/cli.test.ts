@@ -15,7 +15,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'cithub-cli-'));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/modules/catalog/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/catalog-import.ts', ...args], {
       cwd: root,
       env: { PATH: process.env.PATH, DATABASE_URL: dbUrl, DATA_DIR: tmp, SESSION_SECRET: 'cli-test-secret-cli-test-secret-cli-test-0123', LOG_LEVEL: 'silent' },
     });

@@ -1,16 +1,35 @@
-// Builds a process's platform: the database (embedded or DATABASE_URL), migrations, models, job queue, mailer.
+// The composition root: the one place that knows every area. It builds a process's platform (the
+// database, embedded or DATABASE_URL; migrations; models; job queue; mailer) and the registry of
+// areas, and hands them to the app (src/app.ts), the web process (src/server.ts), the worker
+// (src/worker.ts) and the command-line entries (src/cli/). Areas never import this file.
 import path from 'node:path';
-import type { Config } from '../config.js';
-import { modules } from '../modules/index.js';
-import { AuditLog } from '../platform/audit.js';
-import type { Platform } from '../platform/context.js';
-import { FileStore } from '../platform/files.js';
-import { JobQueue, type JobDefinition } from '../platform/jobs.js';
-import type { Logger } from '../platform/logger.js';
-import { Mailer } from '../platform/mail.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
-import { migrate } from './migrate.js';
-import { createSequelize } from './sequelize.js';
+import type { AppDeps } from './app.js';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createSequelize } from './db/sequelize.js';
+import { accountsAuthenticator } from './modules/accounts/index.js';
+import { modules } from './modules/index.js';
+import { AuditLog } from './platform/audit.js';
+import type { Platform } from './platform/context.js';
+import { FileStore } from './platform/files.js';
+import { JobQueue, type JobDefinition } from './platform/jobs.js';
+import type { Logger } from './platform/logger.js';
+import { Mailer } from './platform/mail.js';
+import { createRegistry } from './web/module.js';
+
+/** Every area, in the order of module.ts's list: menu, routes, jobs, demo data. */
+export const registry = createRegistry(modules);
+
+/** What createApp needs besides the platform. */
+export function appDeps(platform: Platform): AppDeps {
+  return { registry, authenticator: accountsAuthenticator(platform) };
+}
+
+/** Binds every area's models to a connection (models are module-level classes: the last one bound wins). */
+export function initModels(sequelize: Platform['sequelize']): void {
+  for (const m of modules) m.initModels?.(sequelize);
+}
 
 export async function openDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
@@ -26,8 +45,7 @@ export async function buildPlatform(
   opts: { migrate?: boolean; pollingIntervalSeconds?: number } = {},
 ): Promise<Platform> {
   const sequelize = createSequelize(databaseUrl, log);
-  // Models are module-level classes bound to one connection: the last platform built wins.
-  for (const m of modules) m.initModels?.(sequelize);
+  initModels(sequelize);
   if (opts.migrate !== false) await migrate(sequelize, log);
   const jobs = await JobQueue.start({ databaseUrl, sequelize, log, pollingIntervalSeconds: opts.pollingIntervalSeconds });
   const mail = new Mailer(

@@ -1,25 +1,12 @@
-// npm run catalog:import -- [--dry-run] FILE...
+// The catalogue's batch import of publiccode.yml files, as the command line runs it
+// (src/cli/catalog-import.ts: `npm run catalog:import -- [--dry-run] FILE...`).
 //
-// Imports publiccode.yml files into the catalogue: against DATABASE_URL when set, otherwise the
-// embedded PostgreSQL under DATA_DIR (like `npm start`); migrations are applied first. One line per
-// file — `FILE: imported <slug> (N warnings)` or `FILE: rejected: <reason>` — followed by the file's
-// warnings, then a summary. A complete file is published at once, one with problems is saved as a
-// draft for staff to complete; the same repository url updates the existing asset.
-// Exit code: 0 when every file was imported, 1 when any was rejected, 2 on a usage error.
+// One line per file — `FILE: imported <slug> (N warnings)` or `FILE: rejected: <reason>` — followed
+// by the file's warnings, then a summary. A complete file is published at once, one with problems is
+// saved as a draft for staff to complete; the same repository url updates the existing asset.
 import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Op } from 'sequelize';
-import { ConfigError, loadConfig } from '../../config.js';
-import { openDatabase } from '../../db/boot.js';
-import { migrate } from '../../db/migrate.js';
-import { createSequelize } from '../../db/sequelize.js';
-import { AuditLog } from '../../platform/audit.js';
 import type { Platform } from '../../platform/context.js';
-import { FileStore } from '../../platform/files.js';
-import { createLogger } from '../../platform/logger.js';
-import { modules } from '../index.js';
-import { Entity } from '../entities/models.js';
+import { findBodyByIpa } from '../entities/index.js';
 import { IMPORT_MAX_BYTES, upsertFromPubliccode } from './importer.js';
 import { MAX_PUBLICCODE_BYTES, parsePubliccode, type PubliccodeWarning } from './publiccode.js';
 
@@ -63,9 +50,7 @@ export async function importFile(platform: Platform, file: string, dryRun: boole
   }
   const result = parsePubliccode(content);
   if (!result.ok) return { file, ok: false, reason: result.reason };
-  const cedent = result.asset.cedentIpaCode
-    ? await Entity.findOne({ where: { ipaCode: { [Op.iLike]: result.asset.cedentIpaCode } }, attributes: ['id'] })
-    : null;
+  const cedent = await findBodyByIpa(result.asset.cedentIpaCode);
   try {
     const { asset, created } = await upsertFromPubliccode(platform, null, {
       asset: result.asset,
@@ -98,56 +83,4 @@ export function summary(outcomes: CliOutcome[], dryRun: boolean): string {
   const updated = ok.filter((o) => !o.created).length;
   const rejected = outcomes.length - ok.length;
   return `${outcomes.length} file: ${ok.length} importati (${published} pubblicati, ${drafts} bozze${updated ? `, ${updated} aggiornamenti di asset esistenti` : ''}), ${rejected} rifiutati.${dryRun ? ' Prova senza salvare (--dry-run): il database non è stato modificato.' : ''}`;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if ('help' in args) {
-    console.log(USAGE);
-    return 0;
-  }
-  if ('error' in args) {
-    console.error(`${args.error}\n${USAGE}`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const { url, embedded } = await openDatabase(config, log);
-  const sequelize = createSequelize(url, log, 3);
-  try {
-    for (const m of modules) m.initModels?.(sequelize);
-    await migrate(sequelize, log);
-    // The command needs no job queue or mail: imports by the command line notify nobody.
-    const platform = { config, log, sequelize, databaseUrl: url, audit: new AuditLog(sequelize), files: new FileStore(sequelize) } as unknown as Platform;
-    const outcomes: CliOutcome[] = [];
-    for (const file of args.files) {
-      const outcome = await importFile(platform, file, args.dryRun);
-      outcomes.push(outcome);
-      for (const line of formatOutcome(outcome)) console.log(line);
-    }
-    console.log(summary(outcomes, args.dryRun));
-    return outcomes.every((o) => o.ok) ? 0 : 1;
-  } finally {
-    await sequelize.close();
-    await embedded?.stop();
-  }
-}
-
-const invokedDirectly = !!process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch((err) => {
-      console.error('Importazione non riuscita:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    });
 }

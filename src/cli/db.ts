@@ -1,13 +1,13 @@
 // `npm run migrate` and `npm run seed`: against DATABASE_URL, or the embedded server under DATA_DIR.
+import { buildPlatform, openDatabase, runSeeds } from '../boot.js';
 import { loadConfigOrExit } from '../config.js';
+import { migrate } from '../db/migrate.js';
+import { createSequelize } from '../db/sequelize.js';
 import { createLogger } from '../platform/logger.js';
-import { buildPlatform, openDatabase, runSeeds } from './boot.js';
-import { migrate } from './migrate.js';
-import { createSequelize } from './sequelize.js';
 
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'seed') {
-    console.error('uso: tsx src/db/cli.ts migrate|seed');
+    console.error('uso: tsx src/cli/db.ts migrate|seed');
     process.exit(2);
   }
   const config = loadConfigOrExit();

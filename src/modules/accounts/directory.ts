@@ -1,0 +1,108 @@
+// The people as other areas see them: plain values by id, a body's users, the centre's active staff.
+// No other area imports the User model; they call these (through ./index.ts) or join the shared
+// `users` table in SQL.
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import type { Role } from '../../platform/actor.js';
+import { User, type UserStatus } from './models.js';
+import { hashPassword } from './passwords.js';
+import { BODY_ROLES } from './policy.js';
+
+export type Person = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  entityId: number | null;
+  status: UserStatus;
+  /** Whether the person wants the optional notifications (every desk mail, for instance). */
+  notifyOptional: boolean;
+  locale: string;
+};
+
+type Options = { transaction?: Transaction };
+
+const FIELDS = ['id', 'email', 'name', 'role', 'entityId', 'status', 'notifyOptional', 'locale'] as const;
+const plain = (u: User): Person => Object.fromEntries(FIELDS.map((f) => [f, u.get(f)])) as Person;
+
+/** How a person is named on pages and in mails: the name, else the email. */
+export const displayName = (p: { name: string; email: string }): string => p.name || p.email;
+
+export async function findPerson(id: number | null | undefined, opts: Options = {}): Promise<Person | null> {
+  if (!id) return null;
+  const u = await User.findByPk(id, { attributes: [...FIELDS], transaction: opts.transaction });
+  return u ? plain(u) : null;
+}
+
+/** The person if their account is active, else null. */
+export async function findActivePerson(id: number | null | undefined, opts: Options = {}): Promise<Person | null> {
+  const p = await findPerson(id, opts);
+  return p && p.status === 'active' ? p : null;
+}
+
+/** The people with these ids that exist, by id. */
+export async function findPeople(ids: readonly number[], opts: Options & { activeOnly?: boolean } = {}): Promise<Person[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  const where: WhereOptions = { id: { [Op.in]: unique } };
+  if (opts.activeOnly) Object.assign(where, { status: 'active' });
+  return (await User.findAll({ attributes: [...FIELDS], where, order: [['id', 'ASC']], transaction: opts.transaction })).map(plain);
+}
+
+export async function findPersonByEmail(email: string, opts: Options = {}): Promise<Person | null> {
+  const u = await User.findOne({ attributes: [...FIELDS], where: { email }, transaction: opts.transaction });
+  return u ? plain(u) : null;
+}
+
+export async function findPeopleByEmails(emails: readonly string[], opts: Options = {}): Promise<Person[]> {
+  const unique = [...new Set(emails)];
+  if (!unique.length) return [];
+  return (await User.findAll({ attributes: [...FIELDS], where: { email: { [Op.in]: unique } }, order: [['id', 'ASC']], transaction: opts.transaction })).map(plain);
+}
+
+export const STAFF_ROLES: readonly Role[] = ['staff', 'admin'];
+
+/** The centre's active staff (operators and administrators, or only the roles asked), by name. */
+export async function activeStaff(opts: Options & { roles?: readonly Role[] } = {}): Promise<Person[]> {
+  const roles = opts.roles ?? STAFF_ROLES;
+  return (
+    await User.findAll({ attributes: [...FIELDS], where: { role: { [Op.in]: [...roles] }, status: 'active' }, order: [['name', 'ASC'], ['id', 'ASC']], transaction: opts.transaction })
+  ).map(plain);
+}
+
+/** The person if they are active staff (operator or administrator), else null. */
+export async function findActiveStaff(id: number | null | undefined, opts: Options = {}): Promise<Person | null> {
+  const p = await findActivePerson(id, opts);
+  return p && STAFF_ROLES.includes(p.role) ? p : null;
+}
+
+/** A body's users by name: every status unless activeOnly; only body roles (member, RTD, referent) if bodyRolesOnly. */
+export async function usersOfBodies(
+  entityIds: readonly number[],
+  opts: Options & { activeOnly?: boolean; bodyRolesOnly?: boolean; limit?: number } = {},
+): Promise<Person[]> {
+  const unique = [...new Set(entityIds)];
+  if (!unique.length) return [];
+  const where: WhereOptions = { entityId: { [Op.in]: unique } };
+  if (opts.activeOnly) Object.assign(where, { status: 'active' });
+  if (opts.bodyRolesOnly) Object.assign(where, { role: { [Op.in]: [...BODY_ROLES] } });
+  return (await User.findAll({ attributes: [...FIELDS], where, order: [['name', 'ASC'], ['id', 'ASC']], limit: opts.limit, transaction: opts.transaction })).map(plain);
+}
+
+export function usersOfBody(entityId: number, opts: Options & { activeOnly?: boolean; bodyRolesOnly?: boolean; limit?: number } = {}): Promise<Person[]> {
+  return usersOfBodies([entityId], opts);
+}
+
+const demoHashes = new Map<string, Promise<string>>();
+
+/** Demo data of other areas: an active account with this password, made once (an existing email is left as it is). */
+export async function ensureActiveUser(
+  data: { email: string; name: string; role: Role; entityId: number | null },
+  password: string,
+  opts: Options = {},
+): Promise<Person> {
+  const existing = await User.findOne({ where: { email: data.email }, transaction: opts.transaction });
+  if (existing) return plain(existing);
+  const passwordHash = await (demoHashes.get(password) ?? demoHashes.set(password, hashPassword(password)).get(password)!);
+  const [user] = await User.findOrCreate({ where: { email: data.email }, defaults: { ...data, passwordHash, status: 'active', lastLoginAt: null }, transaction: opts.transaction });
+  return plain(user);
+}

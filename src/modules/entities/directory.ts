@@ -1,0 +1,91 @@
+// The bodies as other areas see them: plain values, read by id, by IPA code or in bulk. No other area
+// imports the Entity model; they call these (through ./index.ts) or join the shared `entities` table in SQL.
+import { Op, type Transaction } from 'sequelize';
+import { Entity, type EntityKind, type MembershipStatus } from './models.js';
+
+export type Body = {
+  id: number;
+  ipaCode: string;
+  name: string;
+  fiscalCode: string | null;
+  istatCode: string | null;
+  kind: EntityKind;
+  provinceCode: string | null;
+  region: string | null;
+  population: number | null;
+  membershipStatus: MembershipStatus;
+  joinedOn: string | null;
+  conventionExpiresOn: string | null;
+  isLead: boolean;
+  isCedent: boolean;
+  rtdUserId: number | null;
+  email: string | null;
+  website: string | null;
+};
+
+export type BodyOption = { id: number; name: string; ipaCode: string; isCedent: boolean };
+
+type Options = { transaction?: Transaction };
+
+const FIELDS = ['id', 'ipaCode', 'name', 'fiscalCode', 'istatCode', 'kind', 'provinceCode', 'region', 'population', 'membershipStatus', 'joinedOn', 'conventionExpiresOn', 'isLead', 'isCedent', 'rtdUserId', 'email', 'website'] as const;
+
+const plain = (e: Entity): Body => Object.fromEntries(FIELDS.map((f) => [f, e.get(f)])) as Body;
+
+export async function findBody(id: number | null | undefined, opts: Options = {}): Promise<Body | null> {
+  if (!id) return null;
+  const e = await Entity.findByPk(id, { attributes: [...FIELDS], transaction: opts.transaction });
+  return e ? plain(e) : null;
+}
+
+/** The bodies with these ids that exist, in no particular order. */
+export async function findBodies(ids: readonly number[], opts: Options = {}): Promise<Body[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  return (await Entity.findAll({ attributes: [...FIELDS], where: { id: { [Op.in]: unique } }, transaction: opts.transaction })).map(plain);
+}
+
+export async function bodyName(id: number | null | undefined, opts: Options = {}): Promise<string | null> {
+  return (await findBody(id, opts))?.name ?? null;
+}
+
+/** id → name of the bodies with these ids. */
+export async function bodyNames(ids: readonly number[], opts: Options = {}): Promise<Map<number, string>> {
+  return new Map((await findBodies(ids, opts)).map((b) => [b.id, b.name]));
+}
+
+/** By codice IPA, whatever its case (IndicePA writes them in lower case, files sometimes do not). */
+export async function findBodyByIpa(ipaCode: string | null | undefined, opts: Options = {}): Promise<Body | null> {
+  if (typeof ipaCode !== 'string' || !ipaCode.trim()) return null;
+  const e = await Entity.findOne({ attributes: [...FIELDS], where: { ipaCode: ipaCode.trim().toLowerCase() }, transaction: opts.transaction });
+  return e ? plain(e) : null;
+}
+
+/** Every body by IPA code (demo data and imports). */
+export async function bodiesByIpa(opts: Options = {}): Promise<Map<string, Body>> {
+  return new Map((await Entity.findAll({ attributes: [...FIELDS], transaction: opts.transaction })).map((e) => [e.ipaCode, plain(e)]));
+}
+
+/** Every body for a select, by name. */
+export async function bodyOptions(opts: Options & { limit?: number } = {}): Promise<BodyOption[]> {
+  return Entity.findAll({ attributes: ['id', 'name', 'ipaCode', 'isCedent'], order: [['name', 'ASC'], ['id', 'ASC']], limit: opts.limit, transaction: opts.transaction, raw: true });
+}
+
+/** The adhering bodies (membership active), by province then name. */
+export async function activeBodies(opts: Options = {}): Promise<Body[]> {
+  return (await Entity.findAll({ attributes: [...FIELDS], where: { membershipStatus: 'active' }, order: [['provinceCode', 'ASC'], ['name', 'ASC']], transaction: opts.transaction })).map(plain);
+}
+
+export async function countActiveBodies(): Promise<number> {
+  return Entity.count({ where: { membershipStatus: 'active' } });
+}
+
+/** The lead body (ente capofila) of the centre, if one is marked. */
+export async function leadBody(opts: Options = {}): Promise<Body | null> {
+  const e = await Entity.findOne({ attributes: [...FIELDS], where: { isLead: true }, order: [['id', 'ASC']], transaction: opts.transaction });
+  return e ? plain(e) : null;
+}
+
+/** Records the body's RTD (the accounts area names them when it creates the user). */
+export async function setBodyRtd(entityId: number, userId: number | null, opts: Options = {}): Promise<void> {
+  await Entity.update({ rtdUserId: userId }, { where: { id: entityId }, transaction: opts.transaction });
+}
