@@ -82,11 +82,12 @@ export async function authenticate(platform: Platform, input: unknown, ip: strin
 }
 
 /** The viewer's own account with the body it belongs to (the profile page). */
-export async function profileOf(userId: number): Promise<(InferAttributes<User> & { entity: { id: number; name: string } | null }) | null> {
+export async function profileOf(userId: number): Promise<(Omit<InferAttributes<User>, 'passwordHash'> & { entity: { id: number; name: string } | null }) | null> {
   const user = await User.findByPk(userId);
   if (!user) return null;
   const body = await findBody(user.entityId);
-  return { ...user.get({ plain: true }), entity: body ? { id: body.id, name: body.name } : null };
+  const { passwordHash: _hash, ...account } = user.get({ plain: true });
+  return { ...account, entity: body ? { id: body.id, name: body.name } : null };
 }
 
 export async function findActiveUser(id: number): Promise<User | null> {
@@ -223,7 +224,10 @@ export async function listUsers(actor: Actor, query: unknown, page: { perPage: n
     offset: page.offset,
   });
   const names = await bodyNames(rows.map((u) => u.entityId).filter((id): id is number => id !== null));
-  const users = rows.map((u) => ({ ...u.get({ plain: true }), passwordHash: undefined, entity: u.entityId && names.has(u.entityId) ? { id: u.entityId, name: names.get(u.entityId)! } : null }));
+  const users = rows.map((u) => {
+    const { passwordHash: _hash, ...account } = u.get({ plain: true });
+    return { ...account, entity: u.entityId && names.has(u.entityId) ? { id: u.entityId, name: names.get(u.entityId)! } : null };
+  });
   return { users, total: count, filter };
 }
 
