@@ -1,5 +1,6 @@
 // Desk enhancements (the pages work without them):
-// - while the subject of a new request is typed, matching knowledge-base articles are suggested;
+// - while the subject of a new request is typed, matching knowledge-base articles are suggested
+//   (the page gives the words in its language, e.g. data-new-tab);
 // - in the staff queue, a checkbox selects every request of the page for bulk assignment.
 (function () {
   'use strict';
@@ -26,7 +27,7 @@
         link.textContent = a.title;
         var hint = document.createElement('span');
         hint.className = 'visually-hidden';
-        hint.textContent = ' (si apre in una nuova scheda)';
+        hint.textContent = ' (' + (box.getAttribute('data-new-tab') || '') + ')';
         link.appendChild(hint);
         li.appendChild(link);
         if (a.summary) {

@@ -5,25 +5,28 @@ import type { Actor } from '../../platform/actor.js';
 import { createBusinessCalendar, type BusinessCalendar, type IsoWeekday, type LocalHolidayInput } from '../../platform/calendar.js';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError, ValidationError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import { CALENDAR_SETTING, getSetting, setSetting, type CalendarSetting } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, STAFF_ROLES } from '../accounts/index.js';
 import { deskConfig, saveDeskSettings, type DeskSettings } from './config.js';
 import { canManageSettings } from './policy.js';
 import { calendarHoursSchema, deskSettingsSchema, holidaySchema } from './schemas.js';
-import { CATEGORY_LABELS, REQUEST_CATEGORIES } from './states.js';
+import { REQUEST_CATEGORIES } from './states.js';
 
 export const SLA_RECOMPUTE_JOB = 'desk.sla-recompute';
 
 function assertAdmin(actor: Actor, action: string): void {
-  if (!canManageSettings(actor)) throw new ForbiddenError('Solo un amministratore può cambiare queste impostazioni.', action);
+  if (!canManageSettings(actor)) throw new ForbiddenError(msg('desk:error.adminOnly'), action);
 }
 
 export type NormalisedCalendar = { openingTime: string; closingTime: string; workingDays: IsoWeekday[]; localHolidays: Array<{ date: string; name: string }> };
 
 export async function calendarSetting(platform: Platform): Promise<NormalisedCalendar> {
   const stored = await getSetting<Partial<CalendarSetting>>(platform.sequelize, CALENDAR_SETTING, {});
-  const holidays = (stored.localHolidays ?? []).map((h: LocalHolidayInput) => (typeof h === 'string' ? { date: h, name: 'Festività locale' } : { date: h.date, name: h.name ?? 'Festività locale' }));
+  // A holiday stored without a name is called "local holiday" in the reader's language (a Message; views print tm(name)).
+  const unnamed = msg('desk:calendar.localHoliday');
+  const holidays = (stored.localHolidays ?? []).map((h: LocalHolidayInput) => (typeof h === 'string' ? { date: h, name: unnamed } : { date: h.date, name: h.name ?? unnamed }));
   return {
     openingTime: stored.openingTime ?? '09:00',
     closingTime: stored.closingTime ?? '17:00',
@@ -36,7 +39,7 @@ async function saveCalendar(platform: Platform, actor: Actor, next: NormalisedCa
   try {
     createBusinessCalendar({ timeZone: 'Europe/Rome', ...next });
   } catch (err) {
-    throw new ValidationError({ _form: `Il calendario non è valido: ${(err as Error).message}` });
+    throw new ValidationError({ _form: msg('desk:error.calendarInvalid', { reason: (err as Error).message }) });
   }
   await setSetting(platform.sequelize, CALENDAR_SETTING, next);
   await platform.audit.record(actor, { action: 'desk.calendar-updated', subjectType: 'setting', subjectId: CALENDAR_SETTING, details });
@@ -55,7 +58,7 @@ export async function addLocalHoliday(platform: Platform, actor: Actor, input: u
   assertAdmin(actor, 'desk.calendar');
   const data = parseInput(holidaySchema, input);
   const current = await calendarSetting(platform);
-  if (current.localHolidays.some((h) => h.date === data.date)) throw new ValidationError({ date: 'Questa data è già tra le festività locali.' });
+  if (current.localHolidays.some((h) => h.date === data.date)) throw new ValidationError({ date: msg('desk:error.holidayExists') });
   await saveCalendar(platform, actor, { ...current, localHolidays: [...current.localHolidays, data] }, { added: data });
   return data;
 }
@@ -69,14 +72,14 @@ export async function removeLocalHoliday(platform: Platform, actor: Actor, date:
   return true;
 }
 
-/** Closed days (national and local holidays on working days) in the next `days` days. */
-export function upcomingHolidays(calendar: BusinessCalendar, from: Date, days = 366): Array<{ date: string; name: string; weekday: string }> {
-  const out: Array<{ date: string; name: string; weekday: string }> = [];
+/** Closed days (national and local holidays on working days) in the next `days` days; `weekday` is ISO (1 = Monday, named by desk:weekday.<n>). */
+export function upcomingHolidays(calendar: BusinessCalendar, from: Date, days = 366): Array<{ date: string; name: string; weekday: number }> {
+  const out: Array<{ date: string; name: string; weekday: number }> = [];
   let day = DateTime.fromJSDate(from, { zone: calendar.config.timeZone }).startOf('day');
   for (let i = 0; i < days; i++, day = day.plus({ days: 1 })) {
     const iso = day.toISODate()!;
     const name = calendar.holidayName(iso);
-    if (name) out.push({ date: iso, name, weekday: day.setLocale('it').toFormat('cccc') });
+    if (name) out.push({ date: iso, name, weekday: day.weekday });
   }
   return out;
 }
@@ -102,19 +105,19 @@ export function deskSettingsValues(settings: DeskSettings): Record<string, unkno
 
 export async function saveDeskSettingsForm(platform: Platform, actor: Actor, input: unknown): Promise<void> {
   assertAdmin(actor, 'desk.settings');
-  const data = parseInput(deskSettingsSchema(CATEGORY_LABELS), input) as Record<string, unknown>;
+  const data = parseInput(deskSettingsSchema(REQUEST_CATEGORIES), input) as Record<string, unknown>;
   const slaTargets = {} as DeskSettings['slaTargets'];
   const fields: Record<string, string> = {};
   for (const c of REQUEST_CATEGORIES) {
     const first = data[`firstResponse_${c}`] as number;
     const resolution = data[`resolution_${c}`] as number;
-    if (resolution < first) fields[`resolution_${c}`] = `${CATEGORY_LABELS[c]}: il tempo di risoluzione non può essere inferiore a quello di prima risposta.`;
+    if (resolution < first) fields[`resolution_${c}`] = msg('desk:error.resolutionBeforeFirst', { category: `desk:category.${c}` });
     slaTargets[c] = { firstResponseMinutes: first, resolutionMinutes: resolution };
   }
   const supervisorIds = data.supervisorIds as number[];
   if (supervisorIds.length) {
     const valid = (await findPeople(supervisorIds)).filter((u) => STAFF_ROLES.includes(u.role)).length;
-    if (valid !== new Set(supervisorIds).size) fields.supervisorIds = 'I supervisori devono essere operatori o amministratori del centro.';
+    if (valid !== new Set(supervisorIds).size) fields.supervisorIds = msg('desk:error.supervisorsInvalid');
   }
   if (Object.keys(fields).length) throw new ValidationError(fields);
   const { settings } = await deskConfig(platform.sequelize);

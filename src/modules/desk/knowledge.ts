@@ -5,6 +5,7 @@ import { Op, QueryTypes } from 'sequelize';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findPerson } from '../accounts/index.js';
 import { bodyName, findBody } from '../entities/index.js';
@@ -88,7 +89,7 @@ export async function suggestArticles(platform: Platform, text: string, limit = 
 
 export async function getArticle(viewer: Viewer, slug: string) {
   const article = /^[a-z0-9-]{1,100}$/.test(slug) ? await KbArticle.findOne({ where: { slug } }) : null;
-  if (!article || !canSeeArticle(viewer, article)) throw new NotFoundError('Articolo non trovato.');
+  if (!article || !canSeeArticle(viewer, article)) throw new NotFoundError(msg('desk:error.articleNotFound'));
   let shownBody: string | null = null;
   if (article.showBody && article.sourceRequestId) {
     const request = await DeskRequest.findByPk(article.sourceRequestId, { attributes: ['entityId'] });
@@ -128,31 +129,37 @@ export function namesFoundIn(text: string, names: string[]): string[] {
   return names.filter((n) => new RegExp(`(^|[^\\p{L}\\p{N}])${fold(n).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u').test(haystack));
 }
 
-function replaceNames(text: string, names: string[]): string {
+function replaceNames(text: string, names: string[], placeholder: string): string {
   // Longest first, so "Comune di Russi" becomes "[ente]" rather than "Comune di [ente]".
   let out = text;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
-    out = out.replace(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[ente]');
+    out = out.replace(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), placeholder);
   }
   return out;
 }
 
+/**
+ * The words a draft is written with, in the language of the staff member writing it: the two
+ * headings and the placeholders of the body's and the person's names (e.g. «[ente]», «[nome]»).
+ */
+export type DraftWords = { question: string; answer: string; body: string; person: string };
+
 /** A draft article from a resolved request: the question and the centre's public answers, anonymised. */
-export async function draftFromRequest(actor: Actor, requestId: number): Promise<Record<string, string>> {
+export async function draftFromRequest(actor: Actor, requestId: number, words: DraftWords): Promise<Record<string, string>> {
   assertStaff(actor, 'kb.draft');
   const request = await DeskRequest.findByPk(requestId);
-  if (!request) throw new NotFoundError('Richiesta non trovata.');
-  if (request.state !== 'resolved' && request.state !== 'closed') throw new ConflictError('Si può trarre un articolo solo da una richiesta risolta o chiusa.');
+  if (!request) throw new NotFoundError(msg('desk:error.requestNotFound'));
+  if (request.state !== 'resolved' && request.state !== 'closed') throw new ConflictError(msg('desk:error.draftNotDone'));
   const replies = await DeskMessage.findAll({ where: { requestId, internal: false, side: 'staff' }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
   const names = await identifyingNames(requestId);
   const requester = await findPerson(request.requesterId);
   const personNames = requester ? [requester.name, requester.email].filter(Boolean) : [];
   const anonymise = (t: string) => {
     let out = t;
-    for (const p of personNames.sort((a, b) => b.length - a.length)) out = out.replace(new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[nome]');
-    return replaceNames(out, names.filter((n) => !personNames.includes(n)));
+    for (const p of personNames.sort((a, b) => b.length - a.length)) out = out.replace(new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), words.person);
+    return replaceNames(out, names.filter((n) => !personNames.includes(n)), words.body);
   };
-  const body = [`La domanda`, '', anonymise(request.description), '', 'La risposta del centro', '', ...replies.map((r) => anonymise(r.body)).join('\n\n').split('\n')].join('\n');
+  const body = [words.question, '', anonymise(request.description), '', words.answer, '', ...replies.map((r) => anonymise(r.body)).join('\n\n').split('\n')].join('\n');
   return { title: anonymise(request.subject), summary: '', body, category: request.category, tags: '', status: 'draft', showBody: '', sourceRequestId: String(request.id) };
 }
 
@@ -173,13 +180,13 @@ async function uniqueSlug(title: string, exceptId: number | null): Promise<strin
 async function checkArticle(data: ArticleInput): Promise<void> {
   if (!data.sourceRequestId) return;
   const request = await DeskRequest.findByPk(data.sourceRequestId, { attributes: ['id'] });
-  if (!request) throw new ValidationError({ sourceRequestId: 'La richiesta di origine non esiste.' });
+  if (!request) throw new ValidationError({ sourceRequestId: msg('desk:error.sourceNotFound') });
   if (data.showBody) return;
   const found = namesFoundIn(`${data.title}\n${data.summary}\n${data.body}\n${data.tags.join(' ')}`, await identifyingNames(data.sourceRequestId));
   if (found.length) {
     throw new ValidationError(
-      { body: `Il testo contiene ancora ${found.map((f) => `«${f}»`).join(', ')}: anonimizzalo (es. «[ente]») oppure scegli di mostrare il nome dell’ente.` },
-      'L’articolo non è anonimo.',
+      { body: msg('desk:error.notAnonymous', { names: found.map((f) => `«${f}»`).join(', ') }) },
+      msg('desk:error.notAnonymousSummary'),
     );
   }
 }
@@ -202,7 +209,7 @@ export async function createArticle(platform: Platform, actor: Actor, input: unk
 export async function updateArticle(platform: Platform, actor: Actor, slug: string, input: unknown): Promise<KbArticle> {
   assertStaff(actor, 'kb.update');
   const article = await KbArticle.findOne({ where: { slug } });
-  if (!article) throw new NotFoundError('Articolo non trovato.');
+  if (!article) throw new NotFoundError(msg('desk:error.articleNotFound'));
   const data = parseInput(articleSchema, { ...(input as object), sourceRequestId: article.sourceRequestId ? String(article.sourceRequestId) : '' });
   await checkArticle(data);
   return platform.sequelize.transaction(async (transaction) => {

@@ -1,16 +1,19 @@
-// Desk emails, in Italian, through the mail job queue and inside the transaction of the change.
+// Desk emails, in the recipient's language (users.locale, Italian by default), through the mail job
+// queue and inside the transaction of the change. Subjects are Messages; the templates word the rest.
 // The body's requester never receives internal notes; staff recipients are checked to be staff.
 // Every desk notification is optional (users.notify_optional), except SLA warnings to staff, which
 // are part of their duty.
 import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { formatters } from '../../platform/format.js';
+import { pickLanguage } from '../../platform/i18n.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { findActivePerson, findPeople, activeStaff, type Person } from '../accounts/index.js';
 import { bodyName } from '../entities/index.js';
 import { deskConfig } from './config.js';
 import type { DeskRequest } from './models.js';
 import { isAssignableRole } from './policy.js';
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATE_LABELS, type RequestState } from './states.js';
+import type { RequestState } from './states.js';
 
 export type ReplyInfo = { authorName: string; text: string; attachmentNames: string[]; internal: boolean; side: 'body' | 'staff' };
 
@@ -20,7 +23,11 @@ function shortSubject(subject: string): string {
   return subject.length > 60 ? `${subject.slice(0, 57)}…` : subject;
 }
 
-export const mailSubject = (request: { id: number; subject: string }, tail: string) => `Richiesta n. ${request.id} «${shortSubject(request.subject)}»: ${tail}`;
+/** "Richiesta n. 12 «…»: <tail>", with `tail` a Message of desk:mail.tail.*. */
+export const mailSubject = (request: { id: number; subject: string }, tail: Message): Message => msg('desk:mail.subject', { id: request.id, subject: shortSubject(request.subject), tail });
+
+/** The language a user reads mail in: their stored preference, Italian when there is none. */
+export const mailLanguage = (user: { locale?: string | null }) => pickLanguage(user.locale);
 
 function activeUser(id: number | null, transaction?: Transaction): Promise<Person | null> {
   return findActivePerson(id, { transaction });
@@ -47,11 +54,12 @@ export async function notifyRequester(
   if (request.requesterId === actorUserId) return;
   const user = await activeUser(request.requesterId, transaction);
   if (!user || !user.notifyOptional || isAssignableRole(user.role)) return;
-  const stateLabel = STATE_LABELS[request.state];
-  const tail = reply && stateChanged ? `nuova risposta, stato «${stateLabel}»` : reply ? 'nuova risposta dal centro' : `stato «${stateLabel}»`;
+  const state = `desk:state.${request.state}`;
+  const tail = reply && stateChanged ? msg('desk:mail.tail.replyAndState', { state }) : reply ? msg('desk:mail.tail.reply') : msg('desk:mail.tail.state', { state });
   await platform.mail.send(
     {
       to: user.email,
+      lang: mailLanguage(user),
       subject: mailSubject(request, tail),
       template: 'desk-update',
       data: {
@@ -59,7 +67,7 @@ export async function notifyRequester(
         request: { id: request.id, subject: request.subject },
         entityName: await entityName(request, transaction),
         reply: reply ? { authorName: reply.authorName, text: reply.text, attachmentNames: reply.attachmentNames } : null,
-        stateLabel: stateChanged ? stateLabel : null,
+        state: stateChanged ? request.state : null,
         waiting: request.state === 'waiting',
         resolved: request.state === 'resolved',
         closed: request.state === 'closed',
@@ -84,20 +92,21 @@ export async function notifyAssignee(
   const name = await entityName(request, transaction);
   const tail =
     event.kind === 'assigned'
-      ? 'assegnata a te'
+      ? msg('desk:mail.tail.assignedToYou')
       : event.reply.internal
-        ? `nota interna di ${event.reply.authorName}`
+        ? msg('desk:mail.tail.noteBy', { name: event.reply.authorName })
         : event.reply.side === 'body'
-          ? `nuova risposta da ${name}`
-          : `nuova risposta di ${event.reply.authorName}`;
+          ? msg('desk:mail.tail.replyFromBody', { name })
+          : msg('desk:mail.tail.replyBy', { name: event.reply.authorName });
   await platform.mail.send(
     {
       to: user.email,
+      lang: mailLanguage(user),
       subject: mailSubject(request, tail),
       template: 'desk-staff',
       data: {
         recipientName: user.name,
-        request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority], state: STATE_LABELS[request.state] },
+        request: { id: request.id, subject: request.subject, category: request.category, priority: request.priority, state: request.state },
         entityName: name,
         assignedBy: event.kind === 'assigned' ? event.byName : null,
         message: event.kind === 'message' ? event.reply : null,
@@ -125,11 +134,12 @@ export async function notifyNewRequest(platform: Platform, transaction: Transact
     await platform.mail.send(
       {
         to: user.email,
-        subject: mailSubject(request, `nuova richiesta da ${name}`),
+        lang: mailLanguage(user),
+        subject: mailSubject(request, msg('desk:mail.tail.newFrom', { name })),
         template: 'desk-new',
         data: {
           recipientName: user.name,
-          request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority] },
+          request: { id: request.id, subject: request.subject, category: request.category, priority: request.priority },
           entityName: name,
           requesterName,
           link: requestLink(platform, request.id),
@@ -150,21 +160,22 @@ export async function notifySlaWarning(platform: Platform, transaction: Transact
   for (const s of await supervisors(platform, transaction)) recipients.set(s.id, s);
   const name = await entityName(request, transaction);
   const clocks = warnings.map((w) => ({
-    label: w.clock === 'first_response' ? 'Prima risposta' : 'Risoluzione',
+    clock: w.clock === 'first_response' ? 'firstResponse' : 'resolution',
     dueAt: formatters.dateTime(w.dueAt),
-    remaining: formatMinutes(w.remainingMinutes),
+    remaining: splitMinutes(w.remainingMinutes),
   }));
   for (const user of recipients.values()) {
     await platform.mail.send(
       {
         to: user.email,
-        subject: mailSubject(request, 'scadenza SLA vicina'),
+        lang: mailLanguage(user),
+        subject: mailSubject(request, msg('desk:mail.tail.slaNear')),
         template: 'desk-sla',
         data: {
           recipientName: user.name,
           isAssignee: user.id === request.assigneeId,
           unassigned: !request.assigneeId,
-          request: { id: request.id, subject: request.subject, category: CATEGORY_LABELS[request.category], priority: PRIORITY_LABELS[request.priority], state: STATE_LABELS[request.state] },
+          request: { id: request.id, subject: request.subject, category: request.category, priority: request.priority, state: request.state },
           entityName: name,
           clocks,
           link: requestLink(platform, request.id),
@@ -176,11 +187,8 @@ export async function notifySlaWarning(platform: Platform, transaction: Transact
   return [...recipients.values()].map((u) => u.email);
 }
 
-/** "2 h 30 min" of business time. */
-export function formatMinutes(minutes: number): string {
+/** Whole hours and minutes of business time ({ hours: 2, minutes: 30 }), worded by the template (desk:duration.*). */
+export function splitMinutes(minutes: number): { hours: number; minutes: number } {
   const m = Math.max(0, Math.round(minutes));
-  const h = Math.floor(m / 60);
-  const rest = m % 60;
-  if (h === 0) return `${rest} min`;
-  return rest ? `${h} h ${rest} min` : `${h} h`;
+  return { hours: Math.floor(m / 60), minutes: m % 60 };
 }

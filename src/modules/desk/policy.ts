@@ -7,16 +7,17 @@
 // - Published knowledge-base articles are public; drafts and archived ones are for staff.
 import { belongsTo, isAdmin, isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import type { ArticleStatus } from './models.js';
 
 export const canOpenRequests = (viewer: Viewer): boolean => isBodyUser(viewer);
 
 export function assertCanOpenRequestFor(actor: Actor, entityId: number | null): number {
   if (!isBodyUser(actor)) {
-    throw new ForbiddenError('Le richieste si aprono dall’account di un ente aderente: gli operatori del centro rispondono alle richieste.', 'desk.open-not-body');
+    throw new ForbiddenError(msg('desk:error.openNotBody'), 'desk.open-not-body');
   }
   if (entityId !== null && entityId !== actor.entityId) {
-    throw new ForbiddenError('Puoi aprire richieste solo per il tuo ente.', 'desk.open-other-body');
+    throw new ForbiddenError(msg('desk:error.openOtherBody'), 'desk.open-other-body');
   }
   return actor.entityId!;
 }
@@ -24,8 +25,8 @@ export function assertCanOpenRequestFor(actor: Actor, entityId: number | null): 
 export const canSeeRequest = (viewer: Viewer, request: { entityId: number }): boolean => isStaff(viewer) || belongsTo(viewer, request.entityId);
 
 export function assertCanSeeRequest(viewer: Viewer, request: { entityId: number } | null): void {
-  if (!request) throw new NotFoundError('Richiesta non trovata.');
-  if (!canSeeRequest(viewer, request)) throw new ForbiddenError('Questa richiesta non è del tuo ente.', 'desk.request-other-body');
+  if (!request) throw new NotFoundError(msg('desk:error.requestNotFound'));
+  if (!canSeeRequest(viewer, request)) throw new ForbiddenError(msg('desk:error.requestOtherBody'), 'desk.request-other-body');
 }
 
 /** Public replies: the body's users and staff. */
@@ -35,7 +36,7 @@ export const assertCanReply = assertCanSeeRequest;
 export const canSeeInternal = (viewer: Viewer): boolean => isStaff(viewer);
 
 export function assertStaff(viewer: Viewer, action: string): void {
-  if (!isStaff(viewer)) throw new ForbiddenError('Questa operazione è riservata agli operatori del centro.', action);
+  if (!isStaff(viewer)) throw new ForbiddenError(msg('desk:error.staffOnly'), action);
 }
 
 export const canManageSettings = (viewer: Viewer): boolean => isAdmin(viewer);

@@ -6,7 +6,7 @@ import type { Platform } from '../../platform/context.js';
 import type { BusinessCalendar } from '../../platform/calendar.js';
 import { deskConfig, type DeskSettings } from './config.js';
 import { queueFilterSchema, type QueueFilter } from './schemas.js';
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATE_LABELS, type RequestCategory, type RequestPriority, type RequestState } from './states.js';
+import type { RequestCategory, RequestPriority, RequestState } from './states.js';
 
 export const RUNNING_STATES = "('new','assigned','in_progress')";
 export const OVERDUE_SQL = `(r.state IN ${RUNNING_STATES} AND (r.resolution_due_at <= now() OR (r.first_response_at IS NULL AND r.first_response_due_at <= now())))`;
@@ -34,27 +34,37 @@ export type ListRow = {
   messageCount: number;
 };
 
-export type DueInfo = { label: string; at: Date | null; status: 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'missed' | 'none'; text: string };
+/**
+ * The next deadline of a row: which clock (`sla` once the request is done or paused), when, how close
+ * (`remainingMinutes` of business time, for a running clock not yet past). The view words it
+ * (desk:due.*), so the same row reads in Italian or English.
+ */
+export type DueInfo = {
+  clock: 'firstResponse' | 'resolution' | 'sla';
+  at: Date | null;
+  status: 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'missed' | 'none';
+  remainingMinutes: number | null;
+};
 
 /** The next SLA deadline of a row and how close it is, for the queue's highlighting. */
 export function dueInfo(row: Pick<ListRow, 'state' | 'category' | 'firstResponseAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstResponseMet' | 'resolutionMet'>, settings: DeskSettings, calendar: BusinessCalendar, now: Date): DueInfo {
   if (row.state === 'resolved' || row.state === 'closed') {
-    if (row.resolutionMet === false || row.firstResponseMet === false) return { label: 'SLA', at: null, status: 'missed', text: 'Non rispettato' };
-    if (row.resolutionMet === true) return { label: 'SLA', at: null, status: 'met', text: 'Rispettato' };
-    return { label: 'SLA', at: null, status: 'none', text: '—' };
+    if (row.resolutionMet === false || row.firstResponseMet === false) return { clock: 'sla', at: null, status: 'missed', remainingMinutes: null };
+    if (row.resolutionMet === true) return { clock: 'sla', at: null, status: 'met', remainingMinutes: null };
+    return { clock: 'sla', at: null, status: 'none', remainingMinutes: null };
   }
-  if (row.state === 'waiting') return { label: 'SLA', at: null, status: 'paused', text: 'In pausa (attesa del richiedente)' };
+  if (row.state === 'waiting') return { clock: 'sla', at: null, status: 'paused', remainingMinutes: null };
   const targets = settings.slaTargets[row.category];
   const first = !row.firstResponseAt && row.firstResponseDueAt;
   const at = first ? row.firstResponseDueAt : row.resolutionDueAt;
   const target = first ? targets.firstResponseMinutes : targets.resolutionMinutes;
-  const label = first ? 'Prima risposta' : 'Risoluzione';
-  if (!at) return { label, at: null, status: 'none', text: '—' };
+  const clock = first ? 'firstResponse' : 'resolution';
+  if (!at) return { clock, at: null, status: 'none', remainingMinutes: null };
   // A missed first response stays missed even when the resolution deadline is still far.
   const firstMissed = !row.firstResponseAt && row.firstResponseDueAt && row.firstResponseDueAt <= now;
-  if (at <= now || firstMissed) return { label, at, status: 'breached', text: 'Scaduta' };
+  if (at <= now || firstMissed) return { clock, at, status: 'breached', remainingMinutes: null };
   const remaining = calendar.businessMinutesBetween(now, at);
-  return { label, at, status: target - remaining >= target * settings.warningRatio ? 'warning' : 'ok', text: remaining < 60 ? `${Math.max(1, Math.round(remaining))} min lavorativi` : `${Math.round(remaining / 60)} h lavorative` };
+  return { clock, at, status: target - remaining >= target * settings.warningRatio ? 'warning' : 'ok', remainingMinutes: remaining };
 }
 
 type Where = { sql: string; replacements: Record<string, unknown> };
@@ -197,13 +207,18 @@ export const CSV_COLUMNS = [
 // Text typed by users goes out as it is: the CSV responder (src/web/responders.ts) guards every cell against formulas.
 const cell = (v: string | null) => v ?? '';
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
-const met = (v: boolean | null) => (v === null ? '' : v ? 'rispettato' : 'non rispettato');
+
+/** Translates a locale key in the reader's language (the `t` of the request). */
+export type Words = (key: string) => string;
 
 /**
  * The filtered list as CSV rows, read in keyset batches. Only request fields: no message text at all,
- * so no internal note can slip into an export.
+ * so no internal note can slip into an export. The column names are fixed identifiers (CSV_COLUMNS),
+ * whatever the language, so that spreadsheets and scripts built on the export keep working; the
+ * names of states, categories and priorities in the cells are in the reader's language (`words`).
  */
-export async function* exportRows(platform: Platform, viewer: Viewer, query: unknown): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string | number>> {
+export async function* exportRows(platform: Platform, viewer: Viewer, query: unknown, words: Words): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string | number>> {
+  const met = (v: boolean | null) => (v === null ? '' : words(v ? 'desk:csv.met' : 'desk:csv.missed'));
   const filter = normaliseFilter(viewer, query);
   const { sql, replacements } = whereOf(viewer, filter);
   let lastId = 0;
@@ -225,9 +240,9 @@ export async function* exportRows(platform: Platform, viewer: Viewer, query: unk
         ente: cell(r.entityName),
         codice_ipa: r.ipaCode,
         oggetto: cell(r.subject),
-        categoria: CATEGORY_LABELS[r.category],
-        priorita: PRIORITY_LABELS[r.priority],
-        stato: STATE_LABELS[r.state],
+        categoria: words(`desk:category.${r.category}`),
+        priorita: words(`desk:priority.${r.priority}`),
+        stato: words(`desk:state.${r.state}`),
         richiedente: cell(r.requesterName),
         assegnata_a: cell(r.assigneeName),
         aperta_il: iso(r.createdAt),

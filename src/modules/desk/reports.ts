@@ -4,17 +4,15 @@
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
+import { msg } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
-import { CATEGORY_LABELS, REQUEST_CATEGORIES, STATE_LABELS, type RequestCategory, type RequestState } from './states.js';
+import type { Words } from './queries.js';
+import { isRequestCategory, isRequestState, REQUEST_CATEGORIES, type RequestCategory } from './states.js';
 
-export const REPORT_TABLES = {
-  ente: { title: 'Richieste per ente', keyLabel: 'Ente' },
-  categoria: { title: 'Richieste per categoria', keyLabel: 'Categoria' },
-  stato: { title: 'Richieste per stato', keyLabel: 'Stato' },
-  mese: { title: 'Richieste per mese di apertura', keyLabel: 'Mese' },
-  operatore: { title: 'Richieste per operatore assegnatario', keyLabel: 'Operatore' },
-} as const;
-export type ReportTable = keyof typeof REPORT_TABLES;
+/** The report's tables; their ids are also the `table` of the CSV URL and its first column; titles are desk:report.tables.<id>.* */
+export const REPORT_TABLES = ['ente', 'categoria', 'stato', 'mese', 'operatore'] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
+export const isReportTable = (v: unknown): v is ReportTable => typeof v === 'string' && (REPORT_TABLES as readonly string[]).includes(v);
 
 export const reportFilterSchema = z
   .object({
@@ -22,13 +20,14 @@ export const reportFilterSchema = z
     to: form.optionalDate('desk:field.to'),
     category: z.enum(REQUEST_CATEGORIES).optional().catch(undefined),
   })
-  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'La data di fine deve seguire quella di inizio.', path: ['to'] });
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: msg('desk:error.periodOrder'), path: ['to'] });
 
 export type ReportFilter = { from: string; to: string; category?: RequestCategory };
 
 export type ReportRow = {
   key: string;
-  label: string;
+  /** What the row is about as stored: a body's or operator's name, a category or state code, a YYYY-MM month; null for "not assigned". Worded by rowLabel(). */
+  label: string | null;
   total: number;
   open: number;
   done: number;
@@ -40,14 +39,12 @@ export type ReportRow = {
   surveys: number;
 };
 
-const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
-
 const GROUPS: Record<ReportTable, { key: string; label: string; order: string }> = {
   ente: { key: 'e.id::text', label: 'min(e.name)', order: 'total DESC, label' },
   categoria: { key: 'r.category', label: 'r.category', order: 'total DESC, label' },
   stato: { key: 'r.state', label: 'r.state', order: "array_position(ARRAY['new','assigned','in_progress','waiting','resolved','closed'], min(r.state))" },
   mese: { key: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", label: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", order: 'key' },
-  operatore: { key: "coalesce(r.assignee_id::text, '-')", label: "coalesce(min(asg.name), '(non assegnata)')", order: 'total DESC, label' },
+  operatore: { key: "coalesce(r.assignee_id::text, '-')", label: 'min(asg.name)', order: 'total DESC, label NULLS LAST' },
 };
 
 /** Default period: the last twelve months up to today (Europe/Rome). */
@@ -88,16 +85,22 @@ const FROM = `FROM desk_requests r
   LEFT JOIN users asg ON asg.id = r.assignee_id
   LEFT JOIN LATERAL (SELECT rating FROM desk_surveys ds WHERE ds.request_id = r.id AND ds.answered_at IS NOT NULL ORDER BY ds.answered_at DESC LIMIT 1) s ON true`;
 
-type RawRow = { key: string; label: string; total: number; open: number; done: number; median_first: number | null; median_resolution: number | null; sla_n: number; sla_met: number; satisfaction: number | null; surveys: number };
+type RawRow = { key: string; label: string | null; total: number; open: number; done: number; median_first: number | null; median_resolution: number | null; sla_n: number; sla_met: number; satisfaction: number | null; surveys: number };
 
-function toRow(table: ReportTable | null, r: RawRow): ReportRow {
-  let label = r.label;
-  if (table === 'categoria') label = CATEGORY_LABELS[r.label as RequestCategory] ?? r.label;
-  if (table === 'stato') label = STATE_LABELS[r.label as RequestState] ?? r.label;
-  if (table === 'mese') {
-    const [y, m] = r.label.split('-').map(Number);
-    label = `${MONTHS[m - 1]} ${y}`;
+/** The name of a row in the reader's language: a category, a state, a month ("gennaio 2026"), "not assigned". */
+export function rowLabel(table: ReportTable, label: string | null, words: Words, lang: string): string {
+  if (table === 'categoria' && isRequestCategory(label)) return words(`desk:category.${label}`);
+  if (table === 'stato' && isRequestState(label)) return words(`desk:state.${label}`);
+  if (table === 'mese' && label && /^\d{4}-\d{2}$/.test(label)) {
+    const [y, m] = label.split('-').map(Number);
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 15)));
   }
+  if (table === 'operatore' && label === null) return words('desk:report.unassigned');
+  return label ?? '';
+}
+
+function toRow(r: RawRow): ReportRow {
+  const label = r.label;
   const hours = (v: number | null) => (v == null ? null : Math.round((Number(v) / 60) * 10) / 10);
   return {
     key: r.key,
@@ -121,27 +124,28 @@ export async function reportTable(platform: Platform, table: ReportTable, filter
     replacements,
     type: QueryTypes.SELECT,
   });
-  return rows.map((r) => toRow(table, r));
+  return rows.map(toRow);
 }
 
 export async function reportSummary(platform: Platform, filter: ReportFilter): Promise<ReportRow> {
   const { sql, replacements } = where(filter);
-  const [row] = await platform.sequelize.query<RawRow>(`SELECT 'all' AS key, 'Totale' AS label, ${METRICS} ${FROM} ${sql}`, { replacements, type: QueryTypes.SELECT });
-  return toRow(null, row);
+  const [row] = await platform.sequelize.query<RawRow>(`SELECT 'all' AS key, NULL AS label, ${METRICS} ${FROM} ${sql}`, { replacements, type: QueryTypes.SELECT });
+  return toRow(row);
 }
 
 export async function fullReport(platform: Platform, filter: ReportFilter) {
-  const tables = Object.keys(REPORT_TABLES) as ReportTable[];
-  const [summary, ...rows] = await Promise.all([reportSummary(platform, filter), ...tables.map((t) => reportTable(platform, t, filter))]);
-  return { summary, tables: tables.map((t, i) => ({ id: t, ...REPORT_TABLES[t], rows: rows[i] })) };
+  const [summary, ...rows] = await Promise.all([reportSummary(platform, filter), ...REPORT_TABLES.map((t) => reportTable(platform, t, filter))]);
+  return { summary, tables: REPORT_TABLES.map((t, i) => ({ id: t, rows: rows[i] })) };
 }
 
 export const REPORT_CSV_COLUMNS = ['richieste', 'aperte', 'risolte_o_chiuse', 'mediana_prima_risposta_ore_lavorative', 'mediana_risoluzione_ore_lavorative', 'richieste_con_sla_misurato', 'sla_rispettato_percentuale', 'soddisfazione_media', 'questionari'] as const;
 
-export function csvRecord(table: ReportTable, r: ReportRow): Record<string, string | number> {
+/** A CSV line: the column names stay fixed identifiers in every language, the row's name is worded for the reader. */
+export function csvRecord(table: ReportTable, r: ReportRow, words: Words, lang: string): Record<string, string | number> {
   const dec = (v: number | null) => (v == null ? '' : String(v).replace('.', ','));
+  const label = rowLabel(table, r.label, words, lang);
   return {
-    [table]: r.label,
+    [table]: label,
     richieste: r.total,
     aperte: r.open,
     risolte_o_chiuse: r.done,

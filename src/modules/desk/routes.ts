@@ -4,7 +4,8 @@ import { isStaff, type Actor } from '../../platform/actor.js';
 import { DataCache } from '../../platform/cache.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { actorOf, flash, formAction, idParam, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { msg, type Message } from '../../platform/messages.js';
+import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
@@ -23,9 +24,9 @@ import { deskConfig } from './config.js';
 import type { KbArticle } from './models.js';
 import { createArticle, draftFromRequest, getArticle, listArticles, suggestArticles, updateArticle } from './knowledge.js';
 import { canOpenRequests, assertCanOpenRequestFor } from './policy.js';
-import { CSV_COLUMNS, exportRows, listRequests } from './queries.js';
-import { csvRecord, fullReport, parseReportFilter, REPORT_CSV_COLUMNS, REPORT_TABLES, reportTable, type ReportTable } from './reports.js';
-import { AFTER_REPLY, ARTICLE_STATUSES, QUEUE_SORTS, WEEKDAY_LABELS } from './schemas.js';
+import { CSV_COLUMNS, exportRows, listRequests, type Words } from './queries.js';
+import { csvRecord, fullReport, isReportTable, parseReportFilter, REPORT_CSV_COLUMNS, reportTable, rowLabel } from './reports.js';
+import { AFTER_REPLY, ARTICLE_STATUSES, QUEUE_SORTS, WEEKDAYS } from './schemas.js';
 import {
   assignableStaff,
   assignRequest,
@@ -41,17 +42,26 @@ import {
   postMessage,
   resolveAsset,
 } from './service.js';
-import { CATEGORY_LABELS, PRIORITY_LABELS, REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES, STATE_LABELS } from './states.js';
+import { REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES } from './states.js';
 import { answerSurvey, checkSurveyToken } from './survey.js';
 
+// Pages get the codes; their names are locale keys (desk:state.<code>…), printed with t() in the views.
+// Page titles and every text are worded by the views, in the reader's language.
 export const labels = {
   states: REQUEST_STATES,
   categories: REQUEST_CATEGORIES,
   priorities: REQUEST_PRIORITIES,
-  stateLabels: STATE_LABELS,
-  categoryLabels: CATEGORY_LABELS,
-  priorityLabels: PRIORITY_LABELS,
 };
+
+/** Keys translated in the language of this response (for CSV cells and prefilled text). */
+const wordsOf = (res: Response): Words => messageTranslatorOf(res);
+const langOf = (res: Response): string => String(res.locals.lang ?? 'it');
+
+/** A refused staff action: each problem becomes a flash message (they are Messages, translated when shown). */
+function flashRefusal(req: Request, err: ValidationError | ConflictError): void {
+  if (err instanceof ValidationError) for (const m of Object.values(err.fields)) flash(req, 'danger', m);
+  else flash(req, 'danger', err.message);
+}
 const deskAssets = { styles: ['/static/app/css/desk.css'], scripts: ['/static/app/js/desk.js'] };
 
 /** Runs the upload parser and hands back its ValidationError (too many or too large files) instead of throwing. */
@@ -98,18 +108,18 @@ export function deskRouter(platform: Platform): Router {
     const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
     if (isStaff(viewer)) {
       const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize)]);
-      return res.render('desk/queue', { title: 'Coda delle richieste', ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
+      return res.render('desk/queue', { ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
     const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await findBody(viewer.entityId);
-    res.render('desk/list', { title: 'Richieste del tuo ente', ...common, entity, canOpen: canOpenRequests(viewer) });
+    res.render('desk/list', { ...common, entity, canOpen: canOpenRequests(viewer) });
   });
 
   router.get('/richieste/export.csv', requireLogin, async (req, res) => {
-    await sendCsv(platform, res, { filename: `richieste-${today()}.csv`, columns: CSV_COLUMNS, rows: exportRows(platform, actorOf(req), req.query) });
+    await sendCsv(platform, res, { filename: `richieste-${today()}.csv`, columns: CSV_COLUMNS, rows: exportRows(platform, actorOf(req), req.query, wordsOf(res)) });
   });
 
   // ---- new request: step 1 (what), step 2 (check suggestions, attach files, send) ----
-  const newLocals = (extra: Record<string, unknown> = {}) => ({ title: 'Nuova richiesta', ...labels, asset: null, assetError: null, ...deskAssets, ...extra });
+  const newLocals = (extra: Record<string, unknown> = {}) => ({ ...labels, asset: null, assetError: null, ...deskAssets, ...extra });
   router.get('/richieste/nuova', requireLogin, async (req, res) => {
     assertCanOpenRequestFor(actorOf(req), null);
     const values: Record<string, unknown> = { priority: 'normal' };
@@ -118,7 +128,7 @@ export function deskRouter(platform: Platform): Router {
     if (typeof req.query.asset === 'string' && req.query.asset) {
       try {
         asset = await resolveAsset(req.query.asset.slice(0, 200));
-        Object.assign(values, { category: 'reuse', asset: asset!.slug, subject: `Supporto al riuso di «${asset!.name}»`.slice(0, 200) });
+        Object.assign(values, { category: 'reuse', asset: asset!.slug, subject: wordsOf(res)(msg('desk:new.reuseSubject', { name: asset!.name })).slice(0, 200) });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         assetError = err.fields.asset ?? err.message;
@@ -131,7 +141,7 @@ export function deskRouter(platform: Platform): Router {
     const actor = actorOf(req);
     await formAction(req, res, 'desk/new', newLocals(), async () => {
       const { asset } = await checkRequestDraft(platform, actor, req.body);
-      res.render('desk/confirm', { ...newLocals({ title: 'Nuova richiesta: verifica e invia' }), asset, suggestions: await suggestionsFor(platform, req.body), values: req.body, ...uploadLimits });
+      res.render('desk/confirm', { ...newLocals(), asset, suggestions: await suggestionsFor(platform, req.body), values: req.body, ...uploadLimits });
     });
   });
 
@@ -141,14 +151,14 @@ export function deskRouter(platform: Platform): Router {
     const uploadError = await parseUploads(req, res, upload);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(body.asset).catch(() => null) : null;
-    const locals = { ...newLocals({ title: 'Nuova richiesta: verifica e invia' }), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
+    const locals = { ...newLocals(), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
     if (uploadError) {
       const { _csrf: _ignored, ...values } = body;
       return res.status(422).render('desk/confirm', { ...locals, values, errors: uploadError.fields, errorMessage: uploadError.message });
     }
     await formAction(req, res, 'desk/confirm', locals, async () => {
       const request = await createRequest(platform, actor, body, uploadedFiles(req));
-      flash(req, 'success', `Richiesta n. ${request.id} inviata al centro. Riceverai un’email a ogni risposta e cambio di stato.`);
+      flash(req, 'success', msg('desk:flash.created', { id: request.id }));
       res.redirect(`/richieste/${request.id}`);
     });
   });
@@ -158,18 +168,18 @@ export function deskRouter(platform: Platform): Router {
     const { filter, errors } = parseReportFilter(req.query);
     const report = await fullReport(platform, filter);
     const qs = new URLSearchParams({ from: filter.from, to: filter.to, ...(filter.category ? { category: filter.category } : {}) }).toString();
-    res.status(Object.keys(errors).length ? 422 : 200).render('desk/report', { title: 'Report delle richieste', ...labels, ...report, filter, errors, values: req.query, qs, ...deskAssets });
+    res.status(Object.keys(errors).length ? 422 : 200).render('desk/report', { ...labels, ...report, rowLabel, filter, errors, values: req.query, qs, ...deskAssets });
   });
 
   router.get('/richieste/report.csv', requireStaff, async (req, res) => {
-    const table = req.query.table as ReportTable;
-    if (typeof table !== 'string' || !(table in REPORT_TABLES)) throw new NotFoundError('Tabella del report non trovata.');
+    const table = req.query.table;
+    if (!isReportTable(table)) throw new NotFoundError(msg('desk:error.reportTableNotFound'));
     const { filter } = parseReportFilter(req.query);
     const rows = await reportTable(platform, table, filter);
     await sendCsv(platform, res, {
       filename: `report-richieste-${table}-${filter.from}-${filter.to}.csv`,
       columns: [table, ...REPORT_CSV_COLUMNS],
-      rows: rows.map((r) => csvRecord(table, r)),
+      rows: rows.map((r) => csvRecord(table, r, wordsOf(res), langOf(res))),
     });
   });
 
@@ -178,20 +188,19 @@ export function deskRouter(platform: Platform): Router {
     const back = safeBack(req.body?.back, '/richieste');
     try {
       const { assigned, skipped, assignee } = await bulkAssign(platform, actorOf(req), req.body);
-      flash(req, 'success', `${assigned === 1 ? '1 richiesta assegnata' : `${assigned} richieste assegnate`} a ${assignee.name || assignee.email}.${skipped ? ` ${skipped} non assegnate perché chiuse o inesistenti.` : ''}`);
+      flash(req, 'success', msg('desk:flash.bulkAssigned', { count: assigned, name: assignee.name || assignee.email, skipped: skipped ? msg('desk:flash.bulkSkipped', { count: skipped }) : '' }));
     } catch (err) {
       if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
-      flash(req, 'danger', err instanceof ValidationError ? Object.values(err.fields).join(' ') : err.message);
+      flashRefusal(req, err);
     }
     res.redirect(back);
   });
 
   // ---- one request ----
-  const showLocals = async (actor: Actor | null, id: number) => ({ title: '', ...labels, ...(await getRequestView(platform, actor, id)), afterReply: AFTER_REPLY, ...uploadLimits, ...deskAssets });
+  const showLocals = async (actor: Actor | null, id: number) => ({ ...labels, ...(await getRequestView(platform, actor, id)), afterReply: AFTER_REPLY, ...uploadLimits, ...deskAssets });
 
   router.get('/richieste/:id', requireLogin, async (req, res) => {
-    const locals = await showLocals(viewerOf(req), idParam(req.params.id));
-    res.render('desk/show', { ...locals, title: `Richiesta n. ${locals.request.id}` });
+    res.render('desk/show', await showLocals(viewerOf(req), idParam(req.params.id)));
   });
 
   router.post('/richieste/:id/messaggi', requireLogin, async (req, res) => {
@@ -199,38 +208,37 @@ export function deskRouter(platform: Platform): Router {
     const id = idParam(req.params.id);
     await findVisibleRequest(actor, id);
     const uploadError = await parseUploads(req, res, upload);
-    const locals = await showLocals(actor, id);
-    const view = { ...locals, title: `Richiesta n. ${locals.request.id}` };
+    const view = await showLocals(actor, id);
     if (uploadError) {
       const { _csrf: _ignored, ...values } = (req.body ?? {}) as Record<string, unknown>;
       return res.status(422).render('desk/show', { ...view, values, errors: uploadError.fields, errorMessage: uploadError.message });
     }
     await formAction(req, res, 'desk/show', view, async () => {
       const { message } = await postMessage(platform, actor, id, req.body, uploadedFiles(req));
-      flash(req, 'success', message.internal ? 'Nota interna aggiunta (visibile solo agli operatori del centro).' : 'Risposta inviata.');
+      flash(req, 'success', msg(message.internal ? 'desk:flash.noteAdded' : 'desk:flash.replied'));
       res.redirect(`/richieste/${id}#messaggio-${message.id}`);
     });
   });
 
-  const staffAction = (path: string, run: (actor: Actor, id: number, body: unknown) => Promise<string>) =>
+  const staffAction = (path: string, run: (actor: Actor, id: number, body: unknown) => Promise<Message>) =>
     router.post(path, requireLogin, async (req, res) => {
       const id = idParam(req.params.id);
       try {
         flash(req, 'success', await run(actorOf(req), id, req.body));
       } catch (err) {
         if (!(err instanceof ValidationError) && !(err instanceof ConflictError)) throw err;
-        flash(req, 'danger', err instanceof ValidationError ? Object.values(err.fields).join(' ') : err.message);
+        flashRefusal(req, err);
       }
       res.redirect(`/richieste/${id}`);
     });
-  staffAction('/richieste/:id/stato', async (actor, id, body) => `Stato aggiornato: «${STATE_LABELS[(await changeState(platform, actor, id, body)).state]}».`);
+  staffAction('/richieste/:id/stato', async (actor, id, body) => msg('desk:flash.stateChanged', { state: `desk:state.${(await changeState(platform, actor, id, body)).state}` }));
   staffAction('/richieste/:id/assegna', async (actor, id, body) => {
     await assignRequest(platform, actor, id, body);
-    return 'Assegnazione aggiornata.';
+    return msg('desk:flash.assigned');
   });
   staffAction('/richieste/:id/classifica', async (actor, id, body) => {
     await classifyRequest(platform, actor, id, body);
-    return 'Categoria e priorità aggiornate; le scadenze sono state ricalcolate.';
+    return msg('desk:flash.classified');
   });
 
   router.get('/richieste/:id/allegati/:attachmentId', requireLogin, async (req, res) => {
@@ -241,18 +249,18 @@ export function deskRouter(platform: Platform): Router {
   // ---- satisfaction survey (no login) ----
   router.get('/sondaggio/:token', async (req, res) => {
     const check = await checkSurveyToken(platform, req.params.token);
-    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: check.message, reason: check.reason });
+    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { message: check.message, reason: check.reason });
     const vote = typeof req.query.voto === 'string' && /^[1-5]$/.test(req.query.voto) ? req.query.voto : '';
-    res.render('desk/survey', { title: 'Questionario di soddisfazione', request: check.request, token: req.params.token, values: { rating: vote }, ...deskAssets });
+    res.render('desk/survey', { request: check.request, token: req.params.token, values: { rating: vote }, ...deskAssets });
   });
 
   router.post('/sondaggio/:token', async (req, res) => {
     const check = await checkSurveyToken(platform, req.params.token);
-    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: check.message, reason: check.reason });
-    await formAction(req, res, 'desk/survey', { title: 'Questionario di soddisfazione', request: check.request, token: req.params.token, ...deskAssets }, async () => {
+    if (!check.ok) return res.status(check.status).render('desk/survey-closed', { message: check.message, reason: check.reason });
+    await formAction(req, res, 'desk/survey', { request: check.request, token: req.params.token, ...deskAssets }, async () => {
       const result = await answerSurvey(platform, req.params.token, req.body, req.ip ?? null);
-      if (!result.ok) return void res.status(result.status).render('desk/survey-closed', { title: 'Questionario di soddisfazione', message: result.message, reason: result.reason });
-      res.render('desk/survey-thanks', { title: 'Grazie per la tua valutazione', request: check.request });
+      if (!result.ok) return void res.status(result.status).render('desk/survey-closed', { message: result.message, reason: result.reason });
+      res.render('desk/survey-thanks', { request: check.request });
     });
   });
 
@@ -267,7 +275,7 @@ export function knowledgeRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     const page = parsePage(req.query as Record<string, unknown>, 10);
     const result = await listArticles(platform, viewer, req.query, page);
-    res.render('desk/kb-list', { title: 'Base di conoscenza', ...kbLocals, ...result, pagination: paginate(result.total, page, '/conoscenza', req.query as Record<string, unknown>) });
+    res.render('desk/kb-list', { ...kbLocals, ...result, pagination: paginate(result.total, page, '/conoscenza', req.query as Record<string, unknown>) });
   });
 
   router.get('/conoscenza/suggerimenti.json', async (req, res) => {
@@ -276,17 +284,19 @@ export function knowledgeRouter(platform: Platform): Router {
     res.json({ articles: await suggestArticles(platform, q, 5) });
   });
 
-  const formLocals = (extra: Record<string, unknown>) => ({ title: 'Nuovo articolo', article: null, action: '/conoscenza', ...kbLocals, ...extra });
+  const formLocals = (extra: Record<string, unknown>) => ({ article: null, action: '/conoscenza', ...kbLocals, ...extra });
   router.get('/conoscenza/nuovo', requireStaff, async (req, res) => {
     const from = idParam(req.query.richiesta);
-    const values = req.query.richiesta ? await draftFromRequest(actorOf(req), from) : { status: 'draft', category: 'other' };
+    const words = wordsOf(res);
+    const draftWords = { question: words('desk:kbDraft.question'), answer: words('desk:kbDraft.answer'), body: words('desk:kbDraft.bodyPlaceholder'), person: words('desk:kbDraft.personPlaceholder') };
+    const values = req.query.richiesta ? await draftFromRequest(actorOf(req), from, draftWords) : { status: 'draft', category: 'other' };
     res.render('desk/kb-form', formLocals({ values }));
   });
 
   router.post('/conoscenza', requireStaff, async (req, res) => {
     await formAction(req, res, 'desk/kb-form', formLocals({}), async () => {
       const article = await createArticle(platform, actorOf(req), req.body);
-      flash(req, 'success', article.status === 'published' ? 'Articolo pubblicato.' : 'Articolo salvato come bozza.');
+      flash(req, 'success', msg(article.status === 'published' ? 'desk:flash.articlePublished' : 'desk:flash.articleDrafted'));
       res.redirect(`/conoscenza/${article.slug}`);
     });
   });
@@ -298,7 +308,7 @@ export function knowledgeRouter(platform: Platform): Router {
 
   const editLocals = async (req: Request) => {
     const { article } = await getArticle(viewerOf(req), req.params.slug as string);
-    return formLocals({ title: `Modifica: ${article.title}`, article, action: `/conoscenza/${article.slug}` });
+    return formLocals({ article, action: `/conoscenza/${article.slug}` });
   };
   router.get('/conoscenza/:slug/modifica', requireStaff, async (req, res) => {
     const locals = await editLocals(req);
@@ -309,7 +319,7 @@ export function knowledgeRouter(platform: Platform): Router {
     const locals = await editLocals(req);
     await formAction(req, res, 'desk/kb-form', locals, async () => {
       const article = await updateArticle(platform, actorOf(req), req.params.slug as string, req.body);
-      flash(req, 'success', 'Articolo aggiornato.');
+      flash(req, 'success', msg('desk:flash.articleUpdated'));
       res.redirect(`/conoscenza/${article.slug}`);
     });
   });
@@ -321,7 +331,7 @@ export function deskAdminRouter(platform: Platform): Router {
 
   const calendarLocals = async () => {
     const [setting, { calendar }] = await Promise.all([calendarSetting(platform), deskConfig(platform.sequelize)]);
-    return { title: 'Calendario lavorativo', setting, upcoming: upcomingHolidays(calendar, new Date()), weekdays: WEEKDAY_LABELS, ...deskAssets };
+    return { setting, upcoming: upcomingHolidays(calendar, new Date()), weekdays: WEEKDAYS, ...deskAssets };
   };
   const calendarValues = (s: Awaited<ReturnType<typeof calendarSetting>>) => ({ openingTime: s.openingTime, closingTime: s.closingTime, workingDays: s.workingDays.map(String) });
   router.get('/admin/calendario', requireAdmin, async (_req, res) => {
@@ -332,7 +342,7 @@ export function deskAdminRouter(platform: Platform): Router {
     const locals = await calendarLocals();
     await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
       await saveCalendarHours(platform, actorOf(req), req.body);
-      flash(req, 'success', 'Orari e giorni lavorativi aggiornati: le scadenze delle richieste aperte vengono ricalcolate.');
+      flash(req, 'success', msg('desk:flash.hoursSaved'));
       res.redirect('/admin/calendario');
     });
   });
@@ -340,17 +350,17 @@ export function deskAdminRouter(platform: Platform): Router {
     const locals = await calendarLocals();
     await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
       const h = await addLocalHoliday(platform, actorOf(req), req.body);
-      flash(req, 'success', `Festività «${h.name}» aggiunta.`);
+      flash(req, 'success', msg('desk:flash.holidayAdded', { name: h.name }));
       res.redirect('/admin/calendario');
     });
   });
   router.post('/admin/calendario/festivita/elimina', requireAdmin, async (req, res) => {
     const removed = await removeLocalHoliday(platform, actorOf(req), req.body?.date);
-    flash(req, removed ? 'success' : 'warning', removed ? 'Festività rimossa.' : 'La festività non era nell’elenco.');
+    flash(req, removed ? 'success' : 'warning', msg(removed ? 'desk:flash.holidayRemoved' : 'desk:flash.holidayMissing'));
     res.redirect('/admin/calendario');
   });
 
-  const settingsLocals = async () => ({ title: 'Impostazioni dello sportello', ...labels, ...(await deskSettingsView(platform)) });
+  const settingsLocals = async () => ({ ...labels, ...(await deskSettingsView(platform)) });
   router.get('/admin/sportello', requireAdmin, async (_req, res) => {
     const locals = await settingsLocals();
     res.render('desk/settings', { ...locals, values: deskSettingsValues(locals.settings) });
@@ -359,7 +369,7 @@ export function deskAdminRouter(platform: Platform): Router {
     const locals = await settingsLocals();
     await formAction(req, res, 'desk/settings', locals, async () => {
       await saveDeskSettingsForm(platform, actorOf(req), req.body);
-      flash(req, 'success', 'Impostazioni dello sportello salvate: le scadenze delle richieste aperte vengono ricalcolate.');
+      flash(req, 'success', msg('desk:flash.settingsSaved'));
       res.redirect('/admin/sportello');
     });
   });

@@ -1,10 +1,11 @@
-// The desk's forms and query strings, validated with zod and Italian messages.
+// The desk's forms and query strings, validated with zod; every message is a Message (desk:error.*).
 import { z } from 'zod';
+import { msg, type Message } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
-import { REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES } from './states.js';
+import { REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES, type RequestCategory } from './states.js';
 
-/** A required text field with a message that agrees with the field's gender. */
-const required = (max: number, missing: string, tooLong: string) =>
+/** A required text field with its own messages (they name the field the way a sentence would). */
+const required = (max: number, missing: Message, tooLong: Message) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, tooLong);
 
 const optionalId = z
@@ -14,7 +15,7 @@ const optionalId = z
     if (v === undefined || v === '') return null;
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n >= 2 ** 31) {
-      ctx.addIssue({ code: 'custom', message: 'Valore non valido.' });
+      ctx.addIssue({ code: 'custom', message: msg('common:validation.invalid') });
       return z.NEVER;
     }
     return n;
@@ -24,10 +25,10 @@ export const SUBJECT_MAX = 200;
 export const TEXT_MAX = 20_000;
 
 export const requestSchema = z.object({
-  category: z.enum(REQUEST_CATEGORIES, { error: 'Scegli la categoria della richiesta.' }),
-  subject: required(SUBJECT_MAX, "L'oggetto è obbligatorio.", `L'oggetto può avere al massimo ${SUBJECT_MAX} caratteri.`),
-  description: required(TEXT_MAX, 'La descrizione è obbligatoria.', `La descrizione può avere al massimo ${TEXT_MAX} caratteri.`),
-  priority: z.enum(REQUEST_PRIORITIES, { error: 'Scegli la priorità.' }).default('normal'),
+  category: z.enum(REQUEST_CATEGORIES, { error: msg('desk:error.categoryMissing') }),
+  subject: required(SUBJECT_MAX, msg('desk:error.subjectMissing'), msg('desk:error.subjectTooLong', { max: SUBJECT_MAX })),
+  description: required(TEXT_MAX, msg('desk:error.descriptionMissing'), msg('desk:error.descriptionTooLong', { max: TEXT_MAX })),
+  priority: z.enum(REQUEST_PRIORITIES, { error: msg('desk:error.priorityMissing') }).default('normal'),
   /** Only the caller's own body is accepted; the field exists so that a forged one is refused, not ignored. */
   entityId: optionalId,
   asset: z
@@ -42,34 +43,34 @@ export type RequestInput = z.output<typeof requestSchema>;
 export const AFTER_REPLY = ['', 'in_progress', 'waiting', 'resolved'] as const;
 
 export const messageSchema = z.object({
-  body: required(TEXT_MAX, 'Scrivi il testo del messaggio.', `Il messaggio può avere al massimo ${TEXT_MAX} caratteri.`),
+  body: required(TEXT_MAX, msg('desk:error.messageMissing'), msg('desk:error.messageTooLong', { max: TEXT_MAX })),
   internal: form.checkbox(),
-  then: z.enum(AFTER_REPLY, { error: 'Scegli uno stato valido.' }).optional().default(''),
+  then: z.enum(AFTER_REPLY, { error: msg('desk:error.stateInvalid') }).optional().default(''),
 });
 
 export const transitionSchema = z.object({
-  action: z.enum(['assign', 'start', 'ask_requester', 'resume', 'resolve', 'close', 'reopen'], { error: 'Operazione non valida.' }),
+  action: z.enum(['assign', 'start', 'ask_requester', 'resume', 'resolve', 'close', 'reopen'], { error: msg('desk:error.actionInvalid') }),
 });
 
 export const assignSchema = z.object({
   assigneeId: z
-    .string({ error: 'Scegli a chi assegnare la richiesta.' })
+    .string({ error: msg('desk:error.assigneeMissing') })
     .trim()
-    .min(1, 'Scegli a chi assegnare la richiesta.')
-    .regex(/^\d{1,9}$/, 'Scegli a chi assegnare la richiesta.')
+    .min(1, msg('desk:error.assigneeMissing'))
+    .regex(/^\d{1,9}$/, msg('desk:error.assigneeMissing'))
     .transform(Number),
 });
 
 export const bulkAssignSchema = assignSchema.extend({
   ids: z
-    .union([z.string(), z.array(z.string())], { error: 'Seleziona almeno una richiesta.' })
+    .union([z.string(), z.array(z.string())], { error: msg('desk:error.selectionMissing') })
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().regex(/^\d{1,9}$/, 'Selezione non valida.').transform(Number)).min(1, 'Seleziona almeno una richiesta.').max(200, 'Puoi assegnare al massimo 200 richieste alla volta.')),
+    .pipe(z.array(z.string().regex(/^\d{1,9}$/, msg('desk:error.selectionInvalid')).transform(Number)).min(1, msg('desk:error.selectionMissing')).max(200, msg('desk:error.selectionTooMany', { max: 200 }))),
 });
 
 export const classifySchema = z.object({
-  category: z.enum(REQUEST_CATEGORIES, { error: 'Scegli la categoria.' }),
-  priority: z.enum(REQUEST_PRIORITIES, { error: 'Scegli la priorità.' }),
+  category: z.enum(REQUEST_CATEGORIES, { error: msg('desk:error.categoryChoose') }),
+  priority: z.enum(REQUEST_PRIORITIES, { error: msg('desk:error.priorityMissing') }),
 });
 
 /** Query strings are parsed leniently: an unknown value is ignored rather than refused. */
@@ -99,33 +100,33 @@ export type QueueFilter = z.output<typeof queueFilterSchema>;
 
 export const surveySchema = z.object({
   rating: z
-    .string({ error: 'Scegli un voto da 1 a 5.' })
-    .regex(/^[1-5]$/, 'Scegli un voto da 1 a 5.')
+    .string({ error: msg('desk:error.ratingMissing') })
+    .regex(/^[1-5]$/, msg('desk:error.ratingMissing'))
     .transform(Number),
   comment: form.optionalText(2000, 'desk:field.comment'),
 });
 
 export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const;
 export const articleSchema = z.object({
-  title: required(200, 'Il titolo è obbligatorio.', 'Il titolo può avere al massimo 200 caratteri.'),
+  title: required(200, msg('desk:error.titleMissing'), msg('desk:error.titleTooLong', { max: 200 })),
   summary: z
     .string()
     .trim()
-    .max(500, 'Il sommario può avere al massimo 500 caratteri.')
+    .max(500, msg('desk:error.summaryTooLong', { max: 500 }))
     .optional()
     .transform((v) => v ?? ''),
-  body: required(TEXT_MAX, 'Il testo è obbligatorio.', `Il testo può avere al massimo ${TEXT_MAX} caratteri.`),
-  category: z.enum(REQUEST_CATEGORIES, { error: 'Scegli la categoria.' }),
+  body: required(TEXT_MAX, msg('desk:error.textMissing'), msg('desk:error.textTooLong', { max: TEXT_MAX })),
+  category: z.enum(REQUEST_CATEGORIES, { error: msg('desk:error.categoryChoose') }),
   tags: z
     .string()
     .optional()
     .transform((v, ctx) => {
       const tags = [...new Set((v ?? '').split(',').map((t) => t.trim().toLowerCase().replace(/\s+/g, ' ')).filter(Boolean))];
-      if (tags.length > 10) ctx.addIssue({ code: 'custom', message: 'Puoi indicare al massimo 10 etichette.' });
-      if (tags.some((t) => t.length > 40)) ctx.addIssue({ code: 'custom', message: 'Ogni etichetta può avere al massimo 40 caratteri.' });
+      if (tags.length > 10) ctx.addIssue({ code: 'custom', message: msg('desk:error.tagsTooMany', { max: 10 }) });
+      if (tags.some((t) => t.length > 40)) ctx.addIssue({ code: 'custom', message: msg('desk:error.tagTooLong', { max: 40 }) });
       return tags;
     }),
-  status: z.enum(ARTICLE_STATUSES, { error: 'Scegli lo stato.' }).default('draft'),
+  status: z.enum(ARTICLE_STATUSES, { error: msg('desk:error.statusMissing') }).default('draft'),
   showBody: form.checkbox(),
   sourceRequestId: optionalId,
 });
@@ -138,70 +139,72 @@ export const kbFilterSchema = z.object({
   status: lenient(z.enum(ARTICLE_STATUSES)),
 });
 
-const hours = (label: string) =>
+/** `label` names the target, e.g. msg('desk:settings.firstResponseOf', { category: 'desk:category.legal' }). */
+const hours = (label: Message) =>
   z
-    .string({ error: `${label}: indica un numero di ore.` })
+    .string({ error: msg('desk:error.hoursMissing', { label }) })
     .trim()
-    .regex(/^\d{1,4}([.,]\d{1,2})?$/, `${label}: indica un numero di ore (es. 8 o 0,5).`)
+    .regex(/^\d{1,4}([.,]\d{1,2})?$/, msg('desk:error.hoursFormat', { label }))
     .transform((v) => Math.round(Number(v.replace(',', '.')) * 60))
-    .refine((m) => m >= 15 && m <= 2000 * 60, `${label}: indica almeno un quarto d'ora e al massimo 2000 ore.`);
+    .refine((m) => m >= 15 && m <= 2000 * 60, msg('desk:error.hoursRange', { label, max: 2000 }));
 
-export function deskSettingsSchema(categoryLabels: Record<string, string>) {
+export function deskSettingsSchema(categories: readonly RequestCategory[]) {
   const shape: Record<string, z.ZodType> = {
     autoCloseBusinessDays: z
-      .string({ error: 'Indica dopo quanti giorni lavorativi chiudere le richieste risolte.' })
+      .string({ error: msg('desk:error.autoCloseMissing') })
       .trim()
-      .regex(/^\d{1,3}$/, 'Indica un numero intero di giorni lavorativi.')
+      .regex(/^\d{1,3}$/, msg('desk:error.autoCloseFormat'))
       .transform(Number)
-      .refine((n) => n >= 1 && n <= 120, 'Indica un numero di giorni lavorativi tra 1 e 120.'),
+      .refine((n) => n >= 1 && n <= 120, msg('desk:error.autoCloseRange', { min: 1, max: 120 })),
     warningPercent: z
-      .string({ error: 'Indica la soglia di preavviso.' })
+      .string({ error: msg('desk:error.warningMissing') })
       .trim()
-      .regex(/^\d{1,3}$/, 'Indica una percentuale intera.')
+      .regex(/^\d{1,3}$/, msg('desk:error.warningFormat'))
       .transform(Number)
-      .refine((n) => n >= 50 && n <= 99, 'Indica una percentuale tra 50 e 99.'),
+      .refine((n) => n >= 50 && n <= 99, msg('desk:error.warningRange', { min: 50, max: 99 })),
     supervisorIds: z
       .union([z.string(), z.array(z.string())])
       .optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^\d{1,9}$/, 'Selezione non valida.').transform(Number)).max(50)),
+      .pipe(z.array(z.string().regex(/^\d{1,9}$/, msg('desk:error.selectionInvalid')).transform(Number)).max(50)),
   };
-  for (const [c, label] of Object.entries(categoryLabels)) {
-    shape[`firstResponse_${c}`] = hours(`${label}, prima risposta`);
-    shape[`resolution_${c}`] = hours(`${label}, risoluzione`);
+  for (const c of categories) {
+    shape[`firstResponse_${c}`] = hours(msg('desk:settings.firstResponseOf', { category: `desk:category.${c}` }));
+    shape[`resolution_${c}`] = hours(msg('desk:settings.resolutionOf', { category: `desk:category.${c}` }));
   }
   return z.object(shape);
 }
 
-export const WEEKDAY_LABELS: Record<number, string> = { 1: 'Lunedì', 2: 'Martedì', 3: 'Mercoledì', 4: 'Giovedì', 5: 'Venerdì', 6: 'Sabato', 7: 'Domenica' };
+/** ISO weekdays, Monday first; their names are desk:weekday.<n>. */
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
-const timeField = (label: string) =>
+const timeField = (which: 'opening' | 'closing') =>
   z
-    .string({ error: `${label} è obbligatorio.` })
+    .string({ error: msg(`desk:error.${which}Missing`) })
     .trim()
-    .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, `${label} deve essere nel formato HH:MM (es. 09:00).`);
+    .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, msg(`desk:error.${which}Format`));
 
 export const calendarHoursSchema = z
   .object({
-    openingTime: timeField("L'orario di apertura"),
-    closingTime: timeField("L'orario di chiusura"),
+    openingTime: timeField('opening'),
+    closingTime: timeField('closing'),
     workingDays: z
-      .union([z.string(), z.array(z.string())], { error: 'Scegli almeno un giorno lavorativo.' })
+      .union([z.string(), z.array(z.string())], { error: msg('desk:error.workingDaysMissing') })
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^[1-7]$/, 'Giorno non valido.').transform(Number)).min(1, 'Scegli almeno un giorno lavorativo.')),
+      .pipe(z.array(z.string().regex(/^[1-7]$/, msg('desk:error.dayInvalid')).transform(Number)).min(1, msg('desk:error.workingDaysMissing'))),
   })
-  .refine((v) => v.openingTime < v.closingTime, { message: "L'orario di chiusura deve seguire quello di apertura.", path: ['closingTime'] });
+  .refine((v) => v.openingTime < v.closingTime, { message: msg('desk:error.closingBeforeOpening'), path: ['closingTime'] });
 
 export const holidaySchema = z.object({
   date: z
-    .string({ error: 'Indica la data.' })
+    .string({ error: msg('desk:error.holidayDateMissing') })
     .trim()
-    .min(1, 'Indica la data.')
-    .regex(/^(?:\d{4}-)?\d{2}-\d{2}$/, "Indica la data come MM-GG (ogni anno, es. 02-14) oppure AAAA-MM-GG (una volta sola).")
+    .min(1, msg('desk:error.holidayDateMissing'))
+    .regex(/^(?:\d{4}-)?\d{2}-\d{2}$/, msg('desk:error.holidayDateFormat'))
     .refine((v) => {
       const parts = v.split('-').map(Number);
       const [y, m, d] = parts.length === 3 ? parts : [2024, parts[0], parts[1]];
       return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-    }, 'La data non esiste.'),
-  name: required(80, 'Indica il nome della festività (es. Santo patrono).', 'Il nome può avere al massimo 80 caratteri.'),
+    }, msg('desk:error.holidayDateNotExists')),
+  name: required(80, msg('desk:error.holidayNameMissing'), msg('desk:error.holidayNameTooLong', { max: 80 })),
 });

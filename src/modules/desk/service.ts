@@ -5,6 +5,7 @@ import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
+import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson, type Person } from '../accounts/index.js';
 import { findBody } from '../entities/index.js';
@@ -17,12 +18,9 @@ import { assignSchema, bulkAssignSchema, classifySchema, messageSchema, requestS
 import { computeSla, type SlaHistoryEntry, type SlaResult } from './sla.js';
 import {
   availableTransitions,
-  CATEGORY_LABELS,
   findTransition,
   isDueForAutoClose,
   nextStateOnBodyReply,
-  PRIORITY_LABELS,
-  STATE_LABELS,
   TRANSITIONS,
   type ActorKind,
   type RequestState,
@@ -31,7 +29,8 @@ import {
 import { sendSurvey, surveysOf, withdrawSurveys } from './survey.js';
 
 export const MAX_FILES = 10;
-export const SYSTEM_NAME = 'Sistema';
+/** The author of the system's changes, stored as a Message so that the history names it in the reader's language. */
+export const SYSTEM_NAME = msg('desk:history.system');
 
 export type UploadedFile = { buffer: Buffer; originalname: string };
 
@@ -53,7 +52,7 @@ async function moveTo(ch: Change, request: DeskRequest, to: RequestState, kind: 
   const rule = action
     ? TRANSITIONS.find((t) => t.action === action && t.to === to && t.from.includes(from) && t.actors.includes(kind))
     : findTransition(from, to, kind);
-  if (!rule) throw new ConflictError(`Una richiesta «${STATE_LABELS[from]}» non può passare a «${STATE_LABELS[to]}».`);
+  if (!rule) throw new ConflictError(msg('desk:error.transitionRefused', { from: `desk:state.${from}`, to: `desk:state.${to}` }));
   request.state = to;
   if (to === 'resolved') request.resolvedAt = ch.at;
   if (to === 'closed') request.closedAt = ch.at;
@@ -113,7 +112,7 @@ async function refreshSla(request: DeskRequest, ch: Change, config: DeskConfig):
 // ---- attachments ----
 
 async function storeFiles(platform: Platform, ch: Change, requestId: number, messageId: number | null, internal: boolean, files: UploadedFile[]): Promise<string[]> {
-  if (files.length > MAX_FILES) throw new ValidationError({ attachments: `Puoi allegare al massimo ${MAX_FILES} file.` });
+  if (files.length > MAX_FILES) throw new ValidationError({ attachments: msg('desk:error.tooManyFiles', { max: MAX_FILES }) });
   const names: string[] = [];
   for (const f of files) {
     try {
@@ -133,7 +132,7 @@ async function storeFiles(platform: Platform, ch: Change, requestId: number, mes
 export async function resolveAsset(slug: string | null): Promise<AssetRef | null> {
   if (!slug) return null;
   const asset = await findPublishedAsset(slug);
-  if (!asset) throw new ValidationError({ asset: 'La soluzione del catalogo indicata non esiste o non è pubblicata.' });
+  if (!asset) throw new ValidationError({ asset: msg('desk:error.assetNotFound') });
   return asset;
 }
 
@@ -250,9 +249,9 @@ function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
 export async function findAttachment(platform: Platform, viewer: Viewer, requestId: number, attachmentId: number) {
   const request = await findVisibleRequest(viewer, requestId);
   const attachment = await DeskAttachment.findOne({ where: { id: attachmentId, requestId: request.id } });
-  if (!attachment || (attachment.internal && !canSeeInternal(viewer))) throw new NotFoundError('Allegato non trovato.');
+  if (!attachment || (attachment.internal && !canSeeInternal(viewer))) throw new NotFoundError(msg('desk:error.attachmentNotFound'));
   const meta = await platform.files.meta(attachment.fileId);
-  if (!meta) throw new NotFoundError('Allegato non trovato.');
+  if (!meta) throw new NotFoundError(msg('desk:error.attachmentNotFound'));
   return meta;
 }
 
@@ -263,7 +262,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
   const data = parseInput(messageSchema, input);
   const staff = isStaff(actor);
   if (!staff && (data.internal || data.then)) {
-    throw new ForbiddenError('Le note interne e i cambi di stato sono riservati agli operatori del centro.', 'desk.body-internal');
+    throw new ForbiddenError(msg('desk:error.bodyInternal'), 'desk.body-internal');
   }
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
@@ -276,7 +275,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
         const outcome = nextStateOnBodyReply(request.state);
         if (!outcome.ok) throw new ConflictError(outcome.message, 'body');
       } else if (request.state === 'closed') {
-        throw new ConflictError('La richiesta è chiusa: riaprila prima di rispondere all’ente.', 'body');
+        throw new ConflictError(msg('desk:error.closedForStaff'), 'body');
       }
     }
     const message = await DeskMessage.create(
@@ -304,7 +303,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
     }
     if (data.then && data.then !== request.state) {
       if (!findTransition(request.state, data.then, 'staff')) {
-        throw new ConflictError(`Una richiesta «${STATE_LABELS[request.state]}» non può passare a «${STATE_LABELS[data.then]}».`, 'then');
+        throw new ConflictError(msg('desk:error.transitionRefused', { from: `desk:state.${request.state}`, to: `desk:state.${data.then}` }), 'then');
       }
       await afterStaffMove(platform, ch, request, data.then);
     }
@@ -342,9 +341,9 @@ export async function changeState(platform: Platform, actor: Actor, id: number, 
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const fromState = request.state;
     if (!rule.from.includes(request.state)) {
-      throw new ConflictError(`La richiesta è «${STATE_LABELS[request.state]}»: l’operazione «${rule.label}» non è possibile.`);
+      throw new ConflictError(msg('desk:error.actionRefused', { state: `desk:state.${request.state}`, action: `desk:action.${rule.action}` }));
     }
-    if (action === 'assign' && !request.assigneeId) throw new ConflictError('Scegli prima a chi assegnare la richiesta.');
+    if (action === 'assign' && !request.assigneeId) throw new ConflictError(msg('desk:error.assignFirst'));
     await afterStaffMove(platform, ch, request, rule.to, action);
     await refreshSla(request, ch, config);
     await platform.audit.record(actor, { action: 'desk.state-changed', subjectType: 'desk_request', subjectId: id, entityId: request.entityId, details: { from: fromState, to: request.state, action } }, transaction);
@@ -355,13 +354,13 @@ export async function changeState(platform: Platform, actor: Actor, id: number, 
 
 async function findAssignee(assigneeId: number, transaction?: Transaction): Promise<Person> {
   const user = await findPerson(assigneeId, { transaction });
-  if (!user || user.status !== 'active' || !isAssignableRole(user.role)) throw new ValidationError({ assigneeId: 'Scegli un operatore attivo del centro.' });
+  if (!user || user.status !== 'active' || !isAssignableRole(user.role)) throw new ValidationError({ assigneeId: msg('desk:error.assigneeInactive') });
   return user;
 }
 
 /** Assigns inside a change; false when nothing changed. */
 async function assignIn(platform: Platform, ch: Change, request: DeskRequest, assignee: Person): Promise<boolean> {
-  if (request.state === 'closed') throw new ConflictError(`La richiesta n. ${request.id} è chiusa: riaprila per assegnarla.`);
+  if (request.state === 'closed') throw new ConflictError(msg('desk:error.closedForAssign', { id: request.id }));
   if (request.assigneeId === assignee.id && request.state !== 'new') return false;
   const fromState = request.state;
   const previous = await findPerson(request.assigneeId, { transaction: ch.transaction });
@@ -425,12 +424,13 @@ export async function classifyRequest(platform: Platform, actor: Actor, id: numb
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const changed: string[] = [];
     if (data.category !== request.category) {
-      await addEvent(ch, id, 'category', CATEGORY_LABELS[request.category], CATEGORY_LABELS[data.category]);
+      // Codes, not names: the history shows them in the reader's language.
+      await addEvent(ch, id, 'category', request.category, data.category);
       request.category = data.category;
       changed.push('category');
     }
     if (data.priority !== request.priority) {
-      await addEvent(ch, id, 'priority', PRIORITY_LABELS[request.priority], PRIORITY_LABELS[data.priority]);
+      await addEvent(ch, id, 'priority', request.priority, data.priority);
       request.priority = data.priority;
       changed.push('priority');
     }

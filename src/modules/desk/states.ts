@@ -1,41 +1,21 @@
 // Lifecycle of a desk request: states, who may move it where, and the default
 // SLA targets per category. Pure data and functions, shared by the service,
-// the policy, the queue pages and the jobs.
+// the policy, the queue pages and the jobs. Only the codes live here: their names are
+// locale keys (desk:state.<code>, desk:category.<code>, desk:priority.<code>, desk:action.<action>).
 import type { BusinessCalendar } from '../../platform/calendar.js';
+import { msg, type Message } from '../../platform/messages.js';
 
 export const REQUEST_STATES = ['new', 'assigned', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const STATE_LABELS: Readonly<Record<RequestState, string>> = Object.freeze({
-  new: 'Nuova',
-  assigned: 'Assegnata',
-  in_progress: 'In lavorazione',
-  waiting: 'In attesa del richiedente',
-  resolved: 'Risolta',
-  closed: 'Chiusa',
-});
 
 export const REQUEST_CATEGORIES = ['legal', 'strategic', 'procurement', 'technical', 'reuse', 'other'] as const;
 export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
 
-export const CATEGORY_LABELS: Readonly<Record<RequestCategory, string>> = Object.freeze({
-  legal: 'Legale',
-  strategic: 'Strategica',
-  procurement: 'Appalti',
-  technical: 'Tecnica',
-  reuse: 'Riuso',
-  other: 'Altro',
-});
 
 export const REQUEST_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
 
-export const PRIORITY_LABELS: Readonly<Record<RequestPriority, string>> = Object.freeze({
-  low: 'Bassa',
-  normal: 'Normale',
-  high: 'Alta',
-  urgent: 'Urgente',
-});
 
 export function isRequestState(value: unknown): value is RequestState {
   return typeof value === 'string' && (REQUEST_STATES as readonly string[]).includes(value);
@@ -75,34 +55,30 @@ export interface TransitionRule {
   from: readonly RequestState[];
   to: RequestState;
   actors: readonly ActorKind[];
-  /** Italian label for buttons, history and notifications. */
-  label: string;
 }
 
 export const TRANSITIONS: readonly TransitionRule[] = Object.freeze([
-  { action: 'assign', from: ['new'], to: 'assigned', actors: ['staff'], label: 'Assegna' },
-  { action: 'start', from: ['assigned'], to: 'in_progress', actors: ['staff'], label: 'Avvia la lavorazione' },
+  { action: 'assign', from: ['new'], to: 'assigned', actors: ['staff'] },
+  { action: 'start', from: ['assigned'], to: 'in_progress', actors: ['staff'] },
   {
     action: 'ask_requester',
     from: ['in_progress'],
     to: 'waiting',
     actors: ['staff'],
-    label: 'Chiedi informazioni al richiedente',
   },
   // Staff may resume without a reply, e.g. when the missing information arrived by phone.
-  { action: 'resume', from: ['waiting'], to: 'in_progress', actors: ['staff'], label: 'Riprendi la lavorazione' },
-  { action: 'resolve', from: ['in_progress', 'waiting'], to: 'resolved', actors: ['staff'], label: 'Segna come risolta' },
-  { action: 'close', from: ['resolved'], to: 'closed', actors: ['staff'], label: 'Chiudi' },
-  { action: 'auto_close', from: ['resolved'], to: 'closed', actors: ['system'], label: 'Chiusura automatica' },
+  { action: 'resume', from: ['waiting'], to: 'in_progress', actors: ['staff'] },
+  { action: 'resolve', from: ['in_progress', 'waiting'], to: 'resolved', actors: ['staff'] },
+  { action: 'close', from: ['resolved'], to: 'closed', actors: ['staff'] },
+  { action: 'auto_close', from: ['resolved'], to: 'closed', actors: ['system'] },
   {
     action: 'requester_reply',
     from: ['waiting', 'resolved'],
     to: 'in_progress',
     actors: ['body'],
-    label: 'Risposta del richiedente',
   },
   // A closed request can be reopened by staff (e.g. closed by mistake), never by the body.
-  { action: 'reopen', from: ['resolved', 'closed'], to: 'in_progress', actors: ['staff'], label: 'Riapri' },
+  { action: 'reopen', from: ['resolved', 'closed'], to: 'in_progress', actors: ['staff'] },
 ] satisfies TransitionRule[]);
 
 /** The rule that lets `actor` move a request from `from` to `to`, or null. */
@@ -121,7 +97,7 @@ export function availableTransitions(state: RequestState, actor: ActorKind): Tra
 
 export type BodyReplyOutcome =
   | { ok: true; next: RequestState | null }
-  | { ok: false; code: 'request_closed'; message: string };
+  | { ok: false; code: 'request_closed'; message: Message };
 
 /**
  * Effect of a public reply from the requesting body: a reply to a waiting or
@@ -134,11 +110,7 @@ export function nextStateOnBodyReply(state: RequestState): BodyReplyOutcome {
     case 'resolved':
       return { ok: true, next: 'in_progress' };
     case 'closed':
-      return {
-        ok: false,
-        code: 'request_closed',
-        message: 'La richiesta è chiusa: per continuare apri una nuova richiesta.',
-      };
+      return { ok: false, code: 'request_closed', message: msg('desk:error.closedForBody') };
     case 'new':
     case 'assigned':
     case 'in_progress':

@@ -7,12 +7,13 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findPerson } from '../accounts/index.js';
 import { bodyName } from '../entities/index.js';
 import { deskConfig } from './config.js';
 import { DeskRequest, DeskSurvey } from './models.js';
-import { mailSubject } from './notify.js';
+import { mailLanguage, mailSubject } from './notify.js';
 import { isAssignableRole } from './policy.js';
 import { surveySchema } from './schemas.js';
 
@@ -40,7 +41,8 @@ export async function sendSurvey(platform: Platform, transaction: Transaction, r
   await platform.mail.send(
     {
       to: user.email,
-      subject: mailSubject(request, 'come valuti la risposta?'),
+      lang: mailLanguage(user),
+      subject: mailSubject(request, msg('desk:mail.tail.survey')),
       template: 'desk-survey',
       data: {
         recipientName: user.name,
@@ -62,13 +64,13 @@ export async function withdrawSurveys(requestId: number, transaction: Transactio
 
 export type SurveyCheck =
   | { ok: true; survey: DeskSurvey; request: { id: number; subject: string } }
-  | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'withdrawn'; status: number; message: string };
+  | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'withdrawn'; status: number; message: Message };
 
 const REFUSALS = {
-  invalid: { status: 404, message: 'Il link del questionario non è valido. Controlla di averlo copiato per intero dal messaggio ricevuto.' },
-  expired: { status: 410, message: 'Il link del questionario è scaduto. Grazie comunque: se vuoi segnalarci qualcosa, scrivi al centro.' },
-  used: { status: 410, message: 'Hai già risposto a questo questionario: il link si può usare una sola volta. Grazie per la tua valutazione.' },
-  withdrawn: { status: 410, message: 'Questo questionario non è più attivo perché la richiesta è stata riaperta. Ne riceverai uno nuovo alla chiusura.' },
+  invalid: { status: 404, message: msg('desk:survey.refused.invalid') },
+  expired: { status: 410, message: msg('desk:survey.refused.expired') },
+  used: { status: 410, message: msg('desk:survey.refused.used') },
+  withdrawn: { status: 410, message: msg('desk:survey.refused.withdrawn') },
 } as const;
 
 function refuse(reason: keyof typeof REFUSALS): SurveyCheck {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { User } from '../../../src/modules/accounts/models.js';
-import { autoCloseDue } from '../../../src/modules/desk/service.js';
+import { autoCloseDue, SYSTEM_NAME } from '../../../src/modules/desk/service.js';
 import { testContext } from '../../helpers/app.js';
 import { allDelivered, mailJobsTo } from '../../helpers/mail.js';
 import { bodyWithUsers, count, freshStaff, openRequest, pdf, post, postMessage, requestRow } from './helpers.js';
@@ -74,9 +74,11 @@ describe('desk: thread, states and notifications', () => {
       'in_progress>resolved',
       'resolved>closed',
     ]);
-    expect(history.at(-1)!.actor_name).to.equal('Sistema');
+    // The system's name is stored as a Message, so the history names it in the reader's language.
+    expect(history.at(-1)!.actor_name).to.equal(SYSTEM_NAME);
     const page = await memberAgent.get(`/richieste/${id}`);
     expect(page.text).to.contain('Cronologia');
+    expect(page.text).to.contain('<strong>Chiusa</strong> (Sistema)');
     expect(page.text).to.contain(operator.name);
   });
 

@@ -13,7 +13,7 @@ describe('desk/policy', () => {
   it('lets body users open requests only for their own body, and never staff', () => {
     expect(assertCanOpenRequestFor(actor('member', 7), null)).to.equal(7);
     expect(assertCanOpenRequestFor(actor('referent', 7), 7)).to.equal(7);
-    expect(() => assertCanOpenRequestFor(actor('rtd', 7), 8)).to.throw(ForbiddenError, 'Puoi aprire richieste solo per il tuo ente.');
+    expect(() => assertCanOpenRequestFor(actor('rtd', 7), 8)).to.throw(ForbiddenError, 'desk:error.openOtherBody');
     expect(() => assertCanOpenRequestFor(actor('staff', null), null)).to.throw(ForbiddenError);
   });
 
@@ -50,9 +50,10 @@ describe('desk/queries', () => {
   it('marks the next deadline ok, near or past, paused while waiting', () => {
     const now = new Date('2026-12-01T08:00:00Z'); // Tuesday 9:00 in Rome
     const soon = dueInfo({ ...base, state: 'assigned', firstResponseAt: null, firstResponseDueAt: new Date('2026-12-01T09:00:00Z'), resolutionDueAt: new Date('2026-12-07T09:00:00Z') }, DEFAULT_DESK_SETTINGS, calendar, now);
-    expect(soon).to.include({ label: 'Prima risposta', status: 'warning' });
+    expect(soon).to.include({ clock: 'firstResponse', status: 'warning' });
+    expect(soon.remainingMinutes).to.equal(60);
     const later = dueInfo({ ...base, state: 'in_progress', firstResponseAt: now, firstResponseDueAt: null, resolutionDueAt: new Date('2026-12-07T09:00:00Z') }, DEFAULT_DESK_SETTINGS, calendar, now);
-    expect(later).to.include({ label: 'Risoluzione', status: 'ok' });
+    expect(later).to.include({ clock: 'resolution', status: 'ok' });
     const late = dueInfo({ ...base, state: 'in_progress', firstResponseAt: now, firstResponseDueAt: null, resolutionDueAt: new Date('2026-11-30T09:00:00Z') }, DEFAULT_DESK_SETTINGS, calendar, now);
     expect(late.status).to.equal('breached');
     expect(dueInfo({ ...base, state: 'waiting', firstResponseAt: now, firstResponseDueAt: null, resolutionDueAt: null }, DEFAULT_DESK_SETTINGS, calendar, now).status).to.equal('paused');

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { createBusinessCalendar } from '../../../src/platform/calendar.js';
+import { initI18n, messageTranslator, translator } from '../../../src/platform/i18n.js';
 import {
   type ActorKind,
   type RequestState,
   availableTransitions,
   canTransition,
-  CATEGORY_LABELS,
   DEFAULT_SLA_TARGETS,
   findTransition,
   isDueForAutoClose,
@@ -14,18 +14,23 @@ import {
   isRequestPriority,
   isRequestState,
   nextStateOnBodyReply,
-  PRIORITY_LABELS,
   REQUEST_CATEGORIES,
   REQUEST_PRIORITIES,
   REQUEST_STATES,
-  STATE_LABELS,
+  TRANSITIONS,
 } from '../../../src/modules/desk/states.js';
 
+// The names of states, categories, priorities and actions are locale keys (desk:state.<code>…).
+const names = (prefix: string, codes: readonly string[], lang: 'it' | 'en' = 'it') =>
+  Object.fromEntries(codes.map((c) => [c, translator(lang)(`desk:${prefix}.${c}`)]));
+
 describe('desk/states', () => {
+  before(() => initI18n());
+
   describe('lists and labels', () => {
     it('has the six states with Italian labels', () => {
       expect(REQUEST_STATES).to.deep.equal(['new', 'assigned', 'in_progress', 'waiting', 'resolved', 'closed']);
-      expect(STATE_LABELS).to.deep.equal({
+      expect(names('state', REQUEST_STATES)).to.deep.equal({
         new: 'Nuova',
         assigned: 'Assegnata',
         in_progress: 'In lavorazione',
@@ -37,7 +42,7 @@ describe('desk/states', () => {
 
     it('has the categories and priorities with Italian labels', () => {
       expect(REQUEST_CATEGORIES).to.deep.equal(['legal', 'strategic', 'procurement', 'technical', 'reuse', 'other']);
-      expect(CATEGORY_LABELS).to.deep.equal({
+      expect(names('category', REQUEST_CATEGORIES)).to.deep.equal({
         legal: 'Legale',
         strategic: 'Strategica',
         procurement: 'Appalti',
@@ -46,7 +51,19 @@ describe('desk/states', () => {
         other: 'Altro',
       });
       expect(REQUEST_PRIORITIES).to.deep.equal(['low', 'normal', 'high', 'urgent']);
-      expect(PRIORITY_LABELS).to.deep.equal({ low: 'Bassa', normal: 'Normale', high: 'Alta', urgent: 'Urgente' });
+      expect(names('priority', REQUEST_PRIORITIES)).to.deep.equal({ low: 'Bassa', normal: 'Normale', high: 'Alta', urgent: 'Urgente' });
+    });
+
+    it('names every state, category, priority and action in English too', () => {
+      for (const [prefix, codes] of [['state', REQUEST_STATES], ['category', REQUEST_CATEGORIES], ['priority', REQUEST_PRIORITIES], ['action', TRANSITIONS.map((t) => t.action)]] as const) {
+        const en = names(prefix, codes, 'en');
+        const it = names(prefix, codes, 'it');
+        for (const c of codes) {
+          expect(en[c], `${prefix}.${c}`).to.be.a('string').and.not.equal(`${prefix}.${c}`);
+          expect(en[c], `${prefix}.${c}`).to.not.equal(it[c]);
+        }
+      }
+      expect(names('state', REQUEST_STATES, 'en').waiting).to.equal('Waiting for the requester');
     });
 
     it('recognises valid values only', () => {
@@ -104,12 +121,13 @@ describe('desk/states', () => {
       expect(findTransition('waiting', 'in_progress', 'body')?.action).to.equal('requester_reply');
       expect(findTransition('waiting', 'in_progress', 'staff')?.action).to.equal('resume');
       expect(findTransition('resolved', 'closed', 'system')?.action).to.equal('auto_close');
-      expect(findTransition('closed', 'in_progress', 'staff')?.label).to.equal('Riapri');
+      expect(findTransition('closed', 'in_progress', 'staff')?.action).to.equal('reopen');
+      expect(translator('it')('desk:action.reopen')).to.equal('Riapri');
       expect(findTransition('new', 'resolved', 'staff')).to.equal(null);
     });
 
     it('lists what an actor can do from a state, with Italian labels', () => {
-      expect(availableTransitions('in_progress', 'staff').map((t) => [t.action, t.to, t.label])).to.deep.equal([
+      expect(availableTransitions('in_progress', 'staff').map((t) => [t.action, t.to, translator('it')(`desk:action.${t.action}`)])).to.deep.equal([
         ['ask_requester', 'waiting', 'Chiedi informazioni al richiedente'],
         ['resolve', 'resolved', 'Segna come risolta'],
       ]);
@@ -136,7 +154,8 @@ describe('desk/states', () => {
       expect(outcome.ok).to.equal(false);
       if (outcome.ok) return;
       expect(outcome.code).to.equal('request_closed');
-      expect(outcome.message).to.match(/chiusa/);
+      expect(messageTranslator('it')(outcome.message)).to.match(/chiusa/);
+      expect(messageTranslator('en')(outcome.message)).to.match(/closed/);
     });
 
     it('agrees with the transitions table', () => {
