@@ -39,6 +39,12 @@ export async function findPublishedAssetBySlug(slug: string): Promise<{ id: numb
   return asset ? { id: asset.id, slug: asset.slug, name: asset.name } : null;
 }
 
+/** For other areas' demo data: the first published asset of that exact name, or null. */
+export async function findPublishedAssetByName(name: string): Promise<{ id: number; slug: string; name: string } | null> {
+  const asset = await Asset.findOne({ where: { name, status: 'published' }, attributes: ['id', 'slug', 'name'], order: [['id', 'ASC']] });
+  return asset ? { id: asset.id, slug: asset.slug, name: asset.name } : null;
+}
+
 export async function loadAsset(viewer: Viewer, slug: string): Promise<Asset> {
   const asset = typeof slug === 'string' && /^[a-z0-9-]{1,90}$/.test(slug) ? await Asset.findOne({ where: { slug } }) : null;
   assertCanSeeAsset(viewer, asset);

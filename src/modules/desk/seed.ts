@@ -3,10 +3,10 @@
 // placed in business hours relative to the day the demo is loaded, so due times look alive.
 import { randomBytes, createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { QueryTypes } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { ensureActiveUser, findPeopleByEmails } from '../accounts/index.js';
 import { bodiesByIpa } from '../entities/index.js';
+import { findPublishedAssetNamed } from './asset.js';
 import { deskConfig } from './config.js';
 import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, DeskSurvey, KbArticle } from './models.js';
 import { applySla, loadHistory, SYSTEM_NAME } from './service.js';
@@ -279,15 +279,6 @@ function demoPdf(title: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-/** The catalogue's demo asset of that name, if the catalogue loaded it (it seeds before the desk). */
-async function publishedAssetNamed(platform: Platform, name: string): Promise<{ id: number; slug: string; name: string } | null> {
-  const rows = await platform.sequelize.query<{ id: number; slug: string; name: string }>(
-    "SELECT id, slug, name FROM catalog_assets WHERE name = :name AND status = 'published' ORDER BY id LIMIT 1",
-    { replacements: { name }, type: QueryTypes.SELECT },
-  );
-  return rows[0] ?? null;
-}
-
 export async function seedDesk(platform: Platform): Promise<void> {
   if ((await DeskRequest.count()) > 0) return;
   const config = await deskConfig(platform.sequelize);
@@ -319,7 +310,7 @@ export async function seedDesk(platform: Platform): Promise<void> {
       if (!entity || !requester) continue;
       const local = DateTime.fromJSDate(now, { zone: calendar.config.timeZone }).minus({ days: s.daysAgo }).set({ hour: s.hour, minute: 17, second: 0, millisecond: 0 });
       let at = calendar.nextOpening(local.toJSDate());
-      const asset = s.asset ? await publishedAssetNamed(platform, s.asset) : null;
+      const asset = s.asset ? await findPublishedAssetNamed(s.asset) : null;
       if (at > now) at = new Date(now.getTime() - 45 * 60_000);
       const request = await DeskRequest.create(
         {

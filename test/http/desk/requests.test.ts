@@ -183,6 +183,18 @@ describe('desk: opening a request', () => {
       expect(page.text).to.contain(`href="/catalogo/${slug}"`);
     });
 
+    it('links the demo reuse requests to the catalogue assets they are about (read through the catalogue)', async () => {
+      const { platform } = await testContext();
+      const [row] = await platform.sequelize.query<{ asset_id: number | null; asset_slug: string | null; slug: string }>(
+        `SELECT r.asset_id, r.asset_slug, a.slug FROM desk_requests r JOIN catalog_assets a ON a.name = 'Prenota Uffici' AND a.status = 'published'
+          WHERE r.subject = 'Riuso di Prenota Uffici per gli sportelli comunali'`,
+        { type: QueryTypes.SELECT },
+      );
+      expect(row, 'the demo reuse request').to.not.equal(undefined);
+      expect(row.asset_id).to.be.a('number');
+      expect(row.asset_slug).to.equal(row.slug);
+    });
+
     it('says so when the asset does not exist or is not published', async () => {
       const { memberAgent } = await bodyWithUsers();
       const form = await memberAgent.get('/richieste/nuova?asset=non-esiste-davvero');
