@@ -7,14 +7,14 @@
   if (!form || !box) return;
   var fields = ['category', 'procedure', 'estimatedValue'].map(function (n) { return form.elements.namedItem(n); });
   var timer = null;
-  function render(messages) {
+  function render(heading, messages) {
     while (box.firstChild) box.removeChild(box.firstChild);
     if (!messages.length) return;
     var alert = document.createElement('div');
     alert.className = 'alert alert-warning mb-3';
     var p = document.createElement('p');
     p.className = 'fw-semibold mb-1';
-    p.textContent = 'Verifica della procedura (D.Lgs. 36/2023)';
+    p.textContent = heading;
     alert.appendChild(p);
     var ul = document.createElement('ul');
     ul.className = 'mb-0';
@@ -33,7 +33,7 @@
     params.set('estimatedValue', fields[2].value);
     fetch('/gare/verifica-procedura?' + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) render(data.warnings); })
+      .then(function (data) { if (data) render(data.heading, data.warnings); })
       .catch(function () { /* the server-side check still runs on save */ });
   }
   fields.forEach(function (f) {

@@ -1,5 +1,7 @@
 // Calendar helpers of the area: every day is a day in Rome.
 import { DateTime } from 'luxon';
+import type { Message } from '../../platform/messages.js';
+import { dueMessage } from './messages.js';
 import { TIME_ZONE, type DateInput } from './procurement.js';
 
 export function todayInRome(now: Date = new Date()): string {
@@ -22,10 +24,9 @@ export function endOf(m: { dueOn: string; dueTime: string | null }): Date {
     : DateTime.fromISO(m.dueOn, { zone: TIME_ZONE }).endOf('day').toJSDate();
 }
 
-/** "15/03/2026" or "15/03/2026 ore 12:00". */
-export function formatDue(m: { dueOn: string; dueTime: string | null }): string {
-  const day = DateTime.fromISO(m.dueOn, { zone: TIME_ZONE }).toFormat('dd/MM/yyyy');
-  return m.dueTime ? `${day} ore ${m.dueTime}` : day;
+/** "15/03/2026", or a Message for "15/03/2026 ore 12:00" ("15/03/2026 at 12:00"). */
+export function formatDue(m: { dueOn: string; dueTime: string | null }): Message {
+  return dueMessage(DateTime.fromISO(m.dueOn, { zone: TIME_ZONE }).toFormat('dd/MM/yyyy'), m.dueTime);
 }
 
 export function formatDay(day: string): string {

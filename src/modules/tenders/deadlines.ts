@@ -8,6 +8,8 @@ import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError } from '../../platform/errors.js';
 import type { ICalCalendar } from '../../platform/ics.js';
+import { pickLanguage } from '../../platform/i18n.js';
+import { msg } from '../../platform/messages.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
 import { findActiveStaff } from '../accounts/index.js';
 import { addDays, formatDue, milestoneDate, todayInRome } from './dates.js';
@@ -15,7 +17,7 @@ import { recordEvent } from './history.js';
 import { milestonesCalendar, type IcsMilestone } from './ics.js';
 import { FeedToken, Milestone } from './models.js';
 import { assertCanManage } from './policy.js';
-import { MILESTONE_KIND_LABELS, PHASE_LABELS, TIME_ZONE, type MilestoneKind, type Phase } from './procurement.js';
+import { TIME_ZONE, type MilestoneKind, type Phase } from './procurement.js';
 import { loadDossier } from './service.js';
 
 /** Owners are reminded this many business days before a milestone. */
@@ -102,7 +104,7 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
   const today = todayInRome(now);
   // Three business days are never more than a fortnight, holidays included: a cheap bound for the query.
   const candidates = await platform.sequelize.query<Record<string, unknown>>(
-    `SELECT m.id, m.dossier_id, m.kind, m.title, m.due_on::text, m.due_time, m.note, u.email, COALESCE(NULLIF(u.name, ''), u.email) AS owner_name,
+    `SELECT m.id, m.dossier_id, m.kind, m.title, m.due_on::text, m.due_time, m.note, u.email, u.locale, COALESCE(NULLIF(u.name, ''), u.email) AS owner_name,
             d.title AS dossier_title, d.phase
        FROM tender_milestones m JOIN tender_dossiers d ON d.id = m.dossier_id JOIN users u ON u.id = m.owner_user_id
       WHERE m.done_at IS NULL AND m.reminder_sent_at IS NULL AND u.status = 'active'
@@ -124,22 +126,23 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
       await platform.mail.send(
         {
           to: c.email as string,
-          subject: `Scadenza in arrivo il ${formatDue(m)}: ${c.title as string} — ${c.dossier_title as string}`,
+          lang: pickLanguage(c.locale),
+          subject: msg('tenders:mail.milestoneReminder.subject', { due: formatDue(m), title: c.title as string, dossier: c.dossier_title as string }),
           template: 'tenders-milestone-reminder',
           data: {
             ownerName: c.owner_name,
             title: c.title,
-            kindLabel: MILESTONE_KIND_LABELS[c.kind as MilestoneKind],
+            kind: c.kind as MilestoneKind,
             due: formatDue(m),
             dossierTitle: c.dossier_title,
-            phaseLabel: PHASE_LABELS[c.phase as Phase],
+            phase: c.phase as Phase,
             note: c.note,
             link: `${platform.config.baseUrl}/gare/${c.dossier_id as number}#scadenze`,
           },
         },
         transaction,
       );
-      await recordEvent(platform, null, c.dossier_id as number, { kind: 'milestone-reminded', summary: `Promemoria della scadenza «${c.title as string}» inviato a ${c.owner_name as string}.`, details: { milestoneId: c.id } }, transaction);
+      await recordEvent(platform, null, c.dossier_id as number, { kind: 'milestone-reminded', summary: msg('tenders:event.milestoneReminded', { title: c.title as string, owner: c.owner_name as string }), details: { milestoneId: c.id } }, transaction);
       sent++;
     });
   }
@@ -149,14 +152,17 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
 // ---------------------------------------------------------------------------------------------
 // iCalendar
 
-function icsOf(platform: Platform, rows: Array<{ id: number; title: string; dueOn: string; dueTime: string | null; note: string | null; updatedAt: Date; dossierId: number; dossierTitle: string; kind: MilestoneKind }>, calendarName: string): ICalCalendar {
+/** Translates a key for a calendar (the language of the request, Italian for a calendar app's fetch). */
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+function icsOf(platform: Platform, t: Translate, rows: Array<{ id: number; title: string; dueOn: string; dueTime: string | null; note: string | null; updatedAt: Date; dossierId: number; dossierTitle: string; kind: MilestoneKind }>, calendarName: string): ICalCalendar {
   const host = new URL(platform.config.baseUrl).hostname;
   const milestones: IcsMilestone[] = rows.map((m) => ({
     id: m.id,
     title: `${m.title} — ${m.dossierTitle}`,
     date: milestoneDate(m),
     allDay: m.dueTime === null,
-    description: [MILESTONE_KIND_LABELS[m.kind], m.note].filter(Boolean).join('\n'),
+    description: [t(`tenders:milestoneKind.${m.kind}`), m.note].filter(Boolean).join('\n'),
     url: `${platform.config.baseUrl}/gare/${m.dossierId}`,
     updatedAt: m.updatedAt,
   }));
@@ -164,13 +170,14 @@ function icsOf(platform: Platform, rows: Array<{ id: number; title: string; dueO
 }
 
 /** The milestones of one dossier, for whoever may see the dossier. */
-export async function dossierIcs(platform: Platform, viewer: Viewer, dossierId: number): Promise<{ filename: string; calendar: ICalCalendar }> {
+export async function dossierIcs(platform: Platform, viewer: Viewer, dossierId: number, t: Translate): Promise<{ filename: string; calendar: ICalCalendar }> {
   const { dossier } = await loadDossier(viewer, dossierId);
   const milestones = await Milestone.findAll({ where: { dossierId }, order: [['dueOn', 'ASC'], ['id', 'ASC']] });
   const calendar = icsOf(
     platform,
+    t,
     milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.dueOn, dueTime: m.dueTime, note: m.note, updatedAt: m.updatedAt, dossierId: dossier.id, dossierTitle: dossier.title, kind: m.kind })),
-    `Scadenze: ${dossier.title}`,
+    t('tenders:ics.dossierCalendar', { title: dossier.title }),
   );
   return { filename: `scadenze-gara-${dossier.id}.ics`, calendar };
 }
@@ -199,7 +206,7 @@ export async function revokeFeedToken(platform: Platform, actor: Actor): Promise
  * The personal feed: the open milestones the staff member owns, and those of the dossiers where
  * they are RUP. The token is checked against its hash; a user no longer active staff gets a 404.
  */
-export async function personalIcs(platform: Platform, token: string): Promise<ICalCalendar> {
+export async function personalIcs(platform: Platform, token: string, t: Translate): Promise<ICalCalendar> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundError();
   const feed = await FeedToken.findOne({ where: { tokenHash: hashToken(token) } });
   const user = feed ? await findActiveStaff(feed.userId) : null;
@@ -216,7 +223,8 @@ export async function personalIcs(platform: Platform, token: string): Promise<IC
   );
   return icsOf(
     platform,
+    t,
     rows.map((r) => ({ id: r.id as number, title: r.title as string, dueOn: r.due_on as string, dueTime: (r.due_time as string | null) ?? null, note: (r.note as string | null) ?? null, updatedAt: r.updated_at as Date, dossierId: r.dossier_id as number, dossierTitle: r.dossier_title as string, kind: r.kind as MilestoneKind })),
-    `Le mie scadenze delle gare (${user.name || user.email})`,
+    t('tenders:ics.personalCalendar', { name: user.name || user.email }),
   );
 }

@@ -5,11 +5,12 @@ import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
+import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { recordEvent } from './history.js';
 import { DocumentVersion, Lot, TenderDocument } from './models.js';
 import { assertCanManage, canSeeVersion, visibleVisibilities, type DossierAccess } from './policy.js';
-import { DOCUMENT_TYPE_LABELS, DOCUMENT_VISIBILITY_LABELS, type DocumentType, type DocumentVisibility } from './procurement.js';
+import type { DocumentType, DocumentVisibility } from './procurement.js';
 import { documentSchema, versionSchema } from './schemas.js';
 import { loadDossier } from './service.js';
 
@@ -43,7 +44,7 @@ export type DocumentView = {
 };
 
 async function storeFile(platform: Platform, actor: Actor, file: UploadedFile | null, transaction: import('sequelize').Transaction) {
-  if (!file) throw new ValidationError({ file: 'Scegli il file da caricare.' });
+  if (!file) throw new ValidationError({ file: 'tenders:error.fileMissing' });
   try {
     return await platform.files.save({ buffer: file.buffer, originalName: file.originalname, uploadedBy: actor.userId }, transaction);
   } catch (err) {
@@ -55,11 +56,11 @@ async function storeFile(platform: Platform, actor: Actor, file: UploadedFile | 
 export async function addDocument(platform: Platform, actor: Actor, dossierId: number, input: unknown, file: UploadedFile | null): Promise<TenderDocument> {
   assertCanManage(actor, 'tenders.document-add');
   const data = parseInput(documentSchema, input);
-  if (!file) throw new ValidationError({ file: 'Scegli il file da caricare.' });
+  if (!file) throw new ValidationError({ file: 'tenders:error.fileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
     const { dossier } = await loadDossier(actor, dossierId, transaction);
     if (data.lotId !== null && !(await Lot.findOne({ where: { id: data.lotId, dossierId: dossier.id }, transaction }))) {
-      throw new ValidationError({ lotId: 'Il lotto scelto non appartiene a questa gara.' });
+      throw new ValidationError({ lotId: 'tenders:error.lotNotInDossier' });
     }
     const stored = await storeFile(platform, actor, file, transaction);
     const doc = await TenderDocument.create({ dossierId: dossier.id, lotId: data.lotId, type: data.type, title: data.title, createdBy: actor.userId }, { transaction });
@@ -73,7 +74,7 @@ export async function addDocument(platform: Platform, actor: Actor, dossierId: n
       dossier.id,
       {
         kind: 'document-added',
-        summary: `Caricato il documento «${doc.title}» (${DOCUMENT_TYPE_LABELS[doc.type]}, ${DOCUMENT_VISIBILITY_LABELS[data.visibility].toLowerCase()}), versione 1, SHA-256 ${stored.sha256.slice(0, 12)}….`,
+        summary: msg('tenders:event.documentAdded', { title: doc.title, type: msg(`tenders:documentType.${doc.type}`), visibility: msg(`tenders:visibilityInline.${data.visibility}`), sha: stored.sha256.slice(0, 12) }),
         details: { documentId: doc.id, sha256: stored.sha256, visibility: data.visibility },
       },
       transaction,
@@ -85,11 +86,11 @@ export async function addDocument(platform: Platform, actor: Actor, dossierId: n
 export async function addVersion(platform: Platform, actor: Actor, dossierId: number, documentId: number, input: unknown, file: UploadedFile | null): Promise<DocumentVersion> {
   assertCanManage(actor, 'tenders.document-version');
   const data = parseInput(versionSchema, input);
-  if (!file) throw new ValidationError({ file: 'Scegli il file della nuova versione.' });
+  if (!file) throw new ValidationError({ file: 'tenders:error.versionFileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
     const { dossier } = await loadDossier(actor, dossierId, transaction);
     const doc = await TenderDocument.findOne({ where: { id: documentId, dossierId: dossier.id }, transaction, lock: transaction.LOCK.UPDATE });
-    if (!doc) throw new NotFoundError('Documento non trovato.');
+    if (!doc) throw new NotFoundError('tenders:error.documentNotFound');
     const stored = await storeFile(platform, actor, file, transaction);
     const last = ((await DocumentVersion.max('version', { where: { documentId: doc.id }, transaction })) as number | null) ?? 0;
     const version = await DocumentVersion.create(
@@ -104,7 +105,7 @@ export async function addVersion(platform: Platform, actor: Actor, dossierId: nu
       dossier.id,
       {
         kind: 'document-version',
-        summary: `Nuova versione ${version.version} del documento «${doc.title}» (${DOCUMENT_VISIBILITY_LABELS[data.visibility].toLowerCase()}), SHA-256 ${stored.sha256.slice(0, 12)}….`,
+        summary: msg('tenders:event.documentVersion', { version: version.version, title: doc.title, visibility: msg(`tenders:visibilityInline.${data.visibility}`), sha: stored.sha256.slice(0, 12) }),
         details: { documentId: doc.id, version: version.version, sha256: stored.sha256, visibility: data.visibility },
       },
       transaction,
@@ -172,9 +173,9 @@ export async function documentPage(platform: Platform, viewer: Viewer, dossierId
   const [doc] = await documentsFor(platform, viewer, dossierId, loaded.access, documentId);
   if (!doc) {
     if (await TenderDocument.findOne({ where: { id: documentId, dossierId } })) {
-      throw new ForbiddenError('Non puoi vedere questo documento.', 'tenders.document-view');
+      throw new ForbiddenError('tenders:error.documentForbidden', 'tenders.document-view');
     }
-    throw new NotFoundError('Documento non trovato.');
+    throw new NotFoundError('tenders:error.documentNotFound');
   }
   const lots = await Lot.findAll({ where: { dossierId }, order: [['number', 'ASC']] });
   return { ...loaded, document: doc, lots };
@@ -185,9 +186,9 @@ export async function versionForDownload(viewer: Viewer, dossierId: number, docu
   const { access } = await loadDossier(viewer, dossierId);
   const doc = await TenderDocument.findOne({ where: { id: documentId, dossierId } });
   const version = doc ? await DocumentVersion.findOne({ where: { id: versionId, documentId: doc.id } }) : null;
-  if (!doc || !version) throw new NotFoundError('Documento non trovato.');
+  if (!doc || !version) throw new NotFoundError('tenders:error.documentNotFound');
   if (!canSeeVersion(viewer, access, version.visibility)) {
-    throw new ForbiddenError('Non puoi scaricare questa versione del documento.', 'tenders.document-download');
+    throw new ForbiddenError('tenders:error.versionForbidden', 'tenders.document-download');
   }
   return version;
 }
@@ -196,11 +197,11 @@ export async function versionForDownload(viewer: Viewer, dossierId: number, docu
 export async function latestVisibleVersion(viewer: Viewer, dossierId: number, documentId: number): Promise<DocumentVersion> {
   const { access } = await loadDossier(viewer, dossierId);
   const doc = await TenderDocument.findOne({ where: { id: documentId, dossierId } });
-  if (!doc) throw new NotFoundError('Documento non trovato.');
+  if (!doc) throw new NotFoundError('tenders:error.documentNotFound');
   const visibilities = visibleVisibilities(viewer, access);
   const version = visibilities.length
     ? await DocumentVersion.findOne({ where: { documentId: doc.id, visibility: visibilities }, order: [['version', 'DESC']] })
     : null;
-  if (!version) throw new ForbiddenError('Non puoi scaricare questo documento.', 'tenders.document-download');
+  if (!version) throw new ForbiddenError('tenders:error.downloadForbidden', 'tenders.document-download');
   return version;
 }

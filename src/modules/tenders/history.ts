@@ -4,11 +4,13 @@
 import type { Transaction } from 'sequelize';
 import type { Actor } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
+import type { Message } from '../../platform/messages.js';
 import { TenderEvent } from './models.js';
 
 export type EventInput = {
   kind: string;
-  summary: string;
+  /** A Message (msg()): the history shows it in the reader's language. */
+  summary: Message;
   details?: Record<string, unknown>;
   /** The body the change concerns, for the audit log. */
   entityId?: number | null;
@@ -25,7 +27,8 @@ export async function recordEvent(
     {
       dossierId,
       actorUserId: actor?.userId ?? null,
-      actorName: actor ? actor.name || actor.email : 'Sistema',
+      // No actor: a scheduled job (the page names it "System" in the reader's language).
+      actorName: actor ? actor.name || actor.email : null,
       kind: event.kind,
       summary: event.summary,
       details: event.details ?? {},

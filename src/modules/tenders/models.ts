@@ -5,15 +5,10 @@ import type { Category, DocumentType, DocumentVisibility, LotStatus, MilestoneKi
 
 export const FUNDINGS = ['none', 'pnrr', 'other'] as const;
 export type Funding = (typeof FUNDINGS)[number];
-export const FUNDING_LABELS: Record<Funding, string> = {
-  none: 'Fondi propri di bilancio',
-  pnrr: 'PNRR (Missione 1, Componente 1)',
-  other: 'Altro finanziamento pubblico',
-};
+// Labels: tenders:funding.<code> and tenders:measure.<code>.
 
 export const NEEDS_MEASURES = ['quantity', 'amount'] as const;
 export type NeedsMeasure = (typeof NEEDS_MEASURES)[number];
-export const NEEDS_MEASURE_LABELS: Record<NeedsMeasure, string> = { quantity: 'Quantità', amount: 'Importo in euro' };
 
 function cents(name: string, allowNull = true): ModelAttributeColumnOptions {
   return {

@@ -7,7 +7,6 @@ import { todayInRome } from './dates.js';
 import { initTenderModels } from './models.js';
 import { sendNeedsReminders } from './needs.js';
 import { canSeeParticipation } from './policy.js';
-import { PHASE_LABELS } from './procurement.js';
 import { tendersRouter } from './routes.js';
 import { seedTenders } from './seed.js';
 import { participationsOfEntity } from './service.js';
@@ -68,6 +67,6 @@ export const tendersModule: AppModule = {
   entityPanels: async (platform, viewer, entityId) => {
     if (!canSeeParticipation(viewer, entityId)) return [];
     const rows = await participationsOfEntity(platform, entityId);
-    return [{ view: 'tenders/entity-panel', locals: { tenderRows: rows, tenderPhaseLabels: PHASE_LABELS } }];
+    return [{ view: 'tenders/entity-panel', locals: { tenderRows: rows } }];
   },
 };

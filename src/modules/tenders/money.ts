@@ -1,20 +1,23 @@
 // Amounts are integer euro cents everywhere: floats cannot represent most decimal amounts
 // exactly, and a tender value that drifts by a cent is a wrong figure in a public record.
+import type { Message } from '../../platform/messages.js';
 
 /** € 10 miliardi: no dossier of an adhering body comes near it, so a larger figure is a typo. */
 export const MAX_CENTS = 1_000_000_000_000;
 
-export type ParseEuroResult = { ok: true; cents: number } | { ok: false; error: string };
+export type ParseEuroResult = { ok: true; cents: number } | { ok: false; error: Message };
 
-const FORMAT_HINT = 'usare un formato come 1.234.567,89 oppure 1234567.89';
-
+/**
+ * Messages (keys of tenders.json) that complete the name of the field: shown as
+ * msg('tenders:money.labelled', { label, error }), e.g. "Valore stimato: l'importo non può essere negativo."
+ */
 export const MONEY_ERRORS = {
-  empty: 'Inserire un importo.',
-  notANumber: `L'importo non è un numero valido: ${FORMAT_HINT}.`,
-  negative: "L'importo non può essere negativo.",
-  fractionalCents: "L'importo può avere al massimo due decimali (i centesimi).",
-  tooLarge: `L'importo supera il massimo ammesso (€ 10.000.000.000,00): verificare le cifre.`,
-} as const;
+  empty: 'tenders:money.empty',
+  notANumber: 'tenders:money.notANumber',
+  negative: 'tenders:money.negative',
+  fractionalCents: 'tenders:money.fractionalCents',
+  tooLarge: 'tenders:money.tooLarge',
+} as const satisfies Record<string, Message>;
 
 /**
  * Reads an amount typed by a person, in the Italian form ("1.234.567,89", "€ 140.000") or the

@@ -6,6 +6,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../platform/errors.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
 import { usersOfBodies } from '../accounts/index.js';
@@ -15,9 +16,10 @@ import { recordEvent } from './history.js';
 import { formatCents, parseEuroToCents } from './money.js';
 import { Dossier, Milestone, NeedsAnswer, NeedsAnswerLine, NeedsCall, NeedsInvitation, NeedsItem, Participant } from './models.js';
 import { assertCanManage, canSeeNeedsSummary } from './policy.js';
-import { checkMilestoneOrder, needsAnswerAllowed, TIME_ZONE, MILESTONE_KIND_LABELS } from './procurement.js';
-import { needsCallSchema } from './schemas.js';
-import { loadDossier } from './service.js';
+import { joinMessages, listMessage } from './messages.js';
+import { checkMilestoneOrder, needsAnswerAllowed, TIME_ZONE } from './procurement.js';
+import { moneyError, needsCallSchema } from './schemas.js';
+import { defaultMilestoneTitle, loadDossier } from './service.js';
 import { milestoneDate } from './dates.js';
 
 /** Reminders go out this many business days before the deadline. */
@@ -48,7 +50,7 @@ function callIsOpen(call: NeedsCall, dossier: Dossier, now: Date): boolean {
 export async function callForm(platform: Platform, actor: Actor, dossierId: number) {
   assertCanManage(actor, 'tenders.needs-call');
   const dossier = await Dossier.findByPk(dossierId);
-  if (!dossier) throw new NotFoundError('Gara non trovata.');
+  if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
   const call = await NeedsCall.findOne({ where: { dossierId } });
   const items = call ? await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] }) : [];
   const invited = call ? (await NeedsInvitation.findAll({ attributes: ['entityId'], where: { callId: call.id }, raw: true })).map((i) => i.entityId) : [];
@@ -70,17 +72,17 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
     const raw = (input as Record<string, unknown> | null)?.deadlineOn;
     if (err instanceof ValidationError && !err.fields.deadlineOn && typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) && raw < today) {
       const call = await NeedsCall.findOne({ where: { dossierId } });
-      if (!call || call.deadlineOn !== raw) throw new ValidationError({ deadlineOn: 'La scadenza non può essere nel passato.', ...err.fields });
+      if (!call || call.deadlineOn !== raw) throw new ValidationError({ deadlineOn: 'tenders:error.deadlinePast', ...err.fields });
     }
     throw err;
   }
   return platform.sequelize.transaction(async (transaction) => {
     const dossier = await Dossier.findByPk(dossierId, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!dossier) throw new NotFoundError('Gara non trovata.');
-    if (dossier.phase !== 'needs_collection') throw new ConflictError('La raccolta dei fabbisogni si apre solo nella fase «Raccolta fabbisogni».');
+    if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
+    if (dossier.phase !== 'needs_collection') throw new ConflictError(msg('tenders:error.needsOnlyInPhase', { phase: msg('tenders:phase.needs_collection') }));
     let call = await NeedsCall.findOne({ where: { dossierId }, transaction });
     const deadlineChanged = !call || call.deadlineOn !== data.deadlineOn;
-    if (deadlineChanged && data.deadlineOn < today) throw new ValidationError({ deadlineOn: 'La scadenza non può essere nel passato.' });
+    if (deadlineChanged && data.deadlineOn < today) throw new ValidationError({ deadlineOn: 'tenders:error.deadlinePast' });
 
     // Bodies to invite.
     let entityIds = data.entityIds;
@@ -89,7 +91,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
     } else {
       const found = await findBodies(entityIds, { transaction });
       if (found.length !== new Set(entityIds).size || found.some((e) => e.membershipStatus !== 'active')) {
-        throw new ValidationError({ entityIds: 'Si possono invitare solo enti aderenti attivi.' });
+        throw new ValidationError({ entityIds: 'tenders:error.inviteActiveOnly' });
       }
     }
 
@@ -100,7 +102,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
       ...others.filter((m) => m.id !== milestone?.id).map((m) => ({ kind: m.kind, date: milestoneDate(m) })),
       { kind: 'needs_deadline', date: data.deadlineOn },
     ]);
-    if (orderErrors.length) throw new ValidationError({ deadlineOn: orderErrors.join(' ') });
+    if (orderErrors.length) throw new ValidationError({ deadlineOn: joinMessages(orderErrors) });
 
     const isNew = !call;
     if (!call) {
@@ -113,7 +115,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
       if (deadlineChanged) await milestone.update({ dueOn: data.deadlineOn, dueTime: null, reminderSentAt: null, doneAt: null }, { transaction });
     } else {
       await Milestone.create(
-        { dossierId, kind: 'needs_deadline', title: MILESTONE_KIND_LABELS.needs_deadline, dueOn: data.deadlineOn, dueTime: null, ownerUserId: dossier.rupUserId, note: null, doneAt: null, reminderSentAt: null },
+        { dossierId, kind: 'needs_deadline', title: defaultMilestoneTitle('needs_deadline'), dueOn: data.deadlineOn, dueTime: null, ownerUserId: dossier.rupUserId, note: null, doneAt: null, reminderSentAt: null },
         { transaction },
       );
     }
@@ -128,17 +130,17 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
       if (item.id !== null) {
         const current = byId.get(item.id);
         if (!current) {
-          errors[`itemLabel.${item.row}`] = `Voce ${item.row + 1}: la voce non appartiene a questa raccolta.`;
+          errors[`itemLabel.${item.row}`] = msg('tenders:error.itemNotInCall', { row: item.row + 1 });
           continue;
         }
         if (!item.label) {
           const used = await NeedsAnswerLine.count({ where: { itemId: current.id }, transaction });
-          if (used > 0) errors[`itemLabel.${item.row}`] = `Voce ${item.row + 1}: «${current.label}» ha già delle risposte e non si può eliminare.`;
+          if (used > 0) errors[`itemLabel.${item.row}`] = msg('tenders:error.itemAnswered', { row: item.row + 1, label: current.label });
           else await current.destroy({ transaction });
           continue;
         }
         if (current.measure !== item.measure && (await NeedsAnswerLine.count({ where: { itemId: current.id }, transaction })) > 0) {
-          errors[`itemMeasure.${item.row}`] = `Voce ${item.row + 1}: ha già delle risposte, non si può passare da quantità a importo.`;
+          errors[`itemMeasure.${item.row}`] = msg('tenders:error.itemMeasureAnswered', { row: item.row + 1 });
           continue;
         }
         await current.update({ label: item.label, unit: item.unit, measure: item.measure, description: item.description, position }, { transaction });
@@ -158,7 +160,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
         { replacements: { dossierId, entityId }, transaction },
       );
     }
-    if (already.size + fresh.length === 0) throw new ValidationError({ entityIds: 'Scegliere almeno un ente da invitare.' });
+    if (already.size + fresh.length === 0) throw new ValidationError({ entityIds: 'tenders:error.inviteNone' });
     const recipients = await bodyRecipients(fresh, transaction);
     const entities = await findBodies(fresh, { transaction });
     const itemsNow = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC']], transaction });
@@ -167,7 +169,7 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
         await platform.mail.send(
           {
             to,
-            subject: `Raccolta fabbisogni: ${dossier.title}`,
+            subject: msg('tenders:mail.needsInvitation.subject', { title: dossier.title }),
             template: 'tenders-needs-invitation',
             data: { entityName: e.name, title: dossier.title, object: dossier.object, deadline: formatDay(data.deadlineOn), instructions: data.instructions, items: itemsNow.map((i) => ({ label: i.label, unit: i.unit, measure: i.measure })), link: `${platform.config.baseUrl}/gare/${dossier.id}/fabbisogni` },
           },
@@ -176,8 +178,11 @@ export async function openOrUpdateCall(platform: Platform, actor: Actor, dossier
       }
     }
     const summary = isNew
-      ? `Aperta la raccolta dei fabbisogni con scadenza ${formatDay(data.deadlineOn)}: ${fresh.length} enti invitati, ${itemsNow.length} voci.`
-      : `Raccolta dei fabbisogni aggiornata${deadlineChanged ? `: nuova scadenza ${formatDay(data.deadlineOn)}` : ''}${fresh.length ? `; ${fresh.length} nuovi enti invitati` : ''}.`;
+      ? msg('tenders:event.needsOpened', { deadline: formatDay(data.deadlineOn), invited: fresh.length, items: itemsNow.length })
+      : msg('tenders:event.needsUpdated', {
+          deadline: deadlineChanged ? msg('tenders:event.needsNewDeadline', { deadline: formatDay(data.deadlineOn) }) : '',
+          invited: fresh.length ? msg('tenders:event.needsNewInvited', { count: fresh.length }) : '',
+        });
     await recordEvent(platform, actor, dossierId, { kind: isNew ? 'needs-opened' : 'needs-updated', summary, details: { callId: call.id, invited: fresh, deadlineOn: data.deadlineOn } }, transaction);
     return { call, invitedNow: fresh.length };
   });
@@ -238,7 +243,7 @@ export async function needsPage(platform: Platform, viewer: Viewer, dossierId: n
   const call = await NeedsCall.findOne({ where: { dossierId } });
   if (!call) {
     if (isStaff(viewer)) return { dossier, access, call: null, items: [], open: false, summary: null, own: null, entity: null };
-    throw new NotFoundError('Per questa gara non è aperta una raccolta dei fabbisogni.');
+    throw new NotFoundError('tenders:error.noNeedsCall');
   }
   const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] });
   const open = callIsOpen(call, dossier, now);
@@ -246,12 +251,12 @@ export async function needsPage(platform: Platform, viewer: Viewer, dossierId: n
   const entityId = isStaff(viewer) ? forEntityId : isBodyUser(viewer) ? viewer!.entityId : null;
   if (!isStaff(viewer)) {
     const invited = entityId !== null && (await NeedsInvitation.count({ where: { callId: call.id, entityId } })) > 0;
-    if (!invited) throw new ForbiddenError('Il tuo ente non è stato invitato a questa raccolta dei fabbisogni.', 'tenders.needs-view');
+    if (!invited) throw new ForbiddenError('tenders:error.notInvited', 'tenders.needs-view');
   }
   let own: { answer: NeedsAnswer | null; values: Map<number, { quantity: number | null; amountCents: number | null }> } | null = null;
   let entity: Body | null = null;
   if (entityId !== null) {
-    if (isStaff(viewer) && (await NeedsInvitation.count({ where: { callId: call.id, entityId } })) === 0) throw new NotFoundError('Ente non invitato a questa raccolta.');
+    if (isStaff(viewer) && (await NeedsInvitation.count({ where: { callId: call.id, entityId } })) === 0) throw new NotFoundError('tenders:error.entityNotInvited');
     entity = await findBody(entityId);
     const answer = await NeedsAnswer.findOne({ where: { callId: call.id, entityId } });
     const lines = answer ? await NeedsAnswerLine.findAll({ where: { answerId: answer.id } }) : [];
@@ -274,28 +279,28 @@ function parseAnswer(items: NeedsItem[], input: Record<string, unknown>) {
     if (item.measure === 'quantity') {
       const normal = raw.replace(/\./g, '');
       if (!/^[0-9]+$/.test(normal)) {
-        errors[key] = `«${item.label}»: indicare un numero intero non negativo${raw.startsWith('-') ? ' (le quantità non possono essere negative)' : ''}.`;
+        errors[key] = msg(raw.startsWith('-') ? 'tenders:error.quantityNegative' : 'tenders:error.quantityInvalid', { label: item.label });
         continue;
       }
       const n = Number(normal);
       if (n > MAX_QUANTITY) {
-        errors[key] = `«${item.label}»: la quantità supera il massimo ammesso (${MAX_QUANTITY.toLocaleString('it-IT')}).`;
+        errors[key] = msg('tenders:error.quantityTooLarge', { label: item.label, max: MAX_QUANTITY.toLocaleString('it-IT') });
         continue;
       }
       values.push({ itemId: item.id, quantity: n, amountCents: null });
     } else {
       const r = parseEuroToCents(raw);
       if (!r.ok) {
-        errors[key] = `«${item.label}»: ${r.error.charAt(0).toLowerCase()}${r.error.slice(1)}`;
+        errors[key] = moneyError(`«${item.label}»`, r.error);
         continue;
       }
       values.push({ itemId: item.id, quantity: null, amountCents: r.cents });
     }
   }
   const notes = typeof input.notes === 'string' ? input.notes.trim() : '';
-  if (notes.length > 3000) errors.notes = 'Le note possono avere al massimo 3000 caratteri.';
+  if (notes.length > 3000) errors.notes = msg('common:validation.tooLong', { label: msg('tenders:field.notes'), max: 3000 });
   if (!Object.keys(errors).length && values.length === 0 && !notes) {
-    errors._form = "Indica almeno una quantità o un importo, oppure scrivi nelle note che l'ente non ha fabbisogni.";
+    errors._form = 'tenders:error.answerEmpty';
   }
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return { values, notes: notes || null };
@@ -310,24 +315,24 @@ export async function saveAnswer(platform: Platform, actor: Actor, dossierId: nu
   const named = typeof body.entityId === 'string' && body.entityId.trim() !== '' ? body.entityId.trim() : null;
   let entityId: number;
   if (isStaff(actor)) {
-    if (!named || !/^[1-9][0-9]{0,9}$/.test(named)) throw new ValidationError({ entityId: "Scegliere l'ente per cui registrare la risposta." });
+    if (!named || !/^[1-9][0-9]{0,9}$/.test(named)) throw new ValidationError({ entityId: 'tenders:error.chooseAnswerEntity' });
     entityId = Number(named);
   } else {
-    if (!isBodyUser(actor)) throw new ForbiddenError('Solo gli utenti di un ente invitato possono rispondere.', 'tenders.needs-answer');
-    if (named !== null && named !== String(actor.entityId)) throw new ForbiddenError('Puoi rispondere solo per il tuo ente.', 'tenders.needs-answer-other-body');
+    if (!isBodyUser(actor)) throw new ForbiddenError('tenders:error.answerBodyUsersOnly', 'tenders.needs-answer');
+    if (named !== null && named !== String(actor.entityId)) throw new ForbiddenError('tenders:error.answerOwnBodyOnly', 'tenders.needs-answer-other-body');
     entityId = actor.entityId!;
   }
   return platform.sequelize.transaction(async (transaction) => {
     const { dossier } = await loadDossier(actor, dossierId, transaction);
     const call = await NeedsCall.findOne({ where: { dossierId: dossier.id }, transaction });
-    if (!call) throw new NotFoundError('Per questa gara non è aperta una raccolta dei fabbisogni.');
+    if (!call) throw new NotFoundError('tenders:error.noNeedsCall');
     const invitation = await NeedsInvitation.findOne({ where: { callId: call.id, entityId }, transaction });
     if (!invitation) {
-      if (isStaff(actor)) throw new ValidationError({ entityId: "L'ente scelto non è invitato a questa raccolta." });
-      throw new ForbiddenError('Il tuo ente non è stato invitato a questa raccolta dei fabbisogni.', 'tenders.needs-answer');
+      if (isStaff(actor)) throw new ValidationError({ entityId: 'tenders:error.chosenEntityNotInvited' });
+      throw new ForbiddenError('tenders:error.notInvited', 'tenders.needs-answer');
     }
     if (!callIsOpen(call, dossier, now)) {
-      throw new ConflictError(`La raccolta dei fabbisogni è chiusa: la scadenza era il ${formatDay(call.deadlineOn)}. Per una risposta tardiva contatta il centro.`);
+      throw new ConflictError(msg('tenders:error.needsClosed', { deadline: formatDay(call.deadlineOn) }));
     }
     const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC']], transaction });
     const { values, notes } = parseAnswer(items, body);
@@ -344,17 +349,18 @@ export async function saveAnswer(platform: Platform, actor: Actor, dossierId: nu
     if (values.length) await NeedsAnswerLine.bulkCreate(values.map((v) => ({ answerId: answer!.id, ...v })), { transaction });
     await Participant.update({ status: 'interested' }, { where: { dossierId: dossier.id, entityId, status: 'invited' }, transaction });
     const entity = await findBody(entityId, { transaction });
-    const described = values
-      .map((v) => {
-        const item = items.find((i) => i.id === v.itemId)!;
-        return `${item.label}: ${v.quantity !== null ? v.quantity.toLocaleString('it-IT') : formatCents(v.amountCents!)}`;
-      })
-      .join('; ');
+    const described: Message[] = values.map((v) => {
+      const item = items.find((i) => i.id === v.itemId)!;
+      return msg('tenders:event.needsLine', { label: item.label, value: v.quantity !== null ? v.quantity.toLocaleString('it-IT') : formatCents(v.amountCents!) });
+    });
     await recordEvent(
       platform,
       actor,
       dossier.id,
-      { kind: updated ? 'needs-answer-updated' : 'needs-answered', summary: `${entity?.name ?? 'Ente'} ha ${updated ? 'aggiornato' : 'inviato'} i fabbisogni${isStaff(actor) ? ' (registrati dal centro)' : ''}${described ? `: ${described}` : ''}.`, details: { callId: call.id }, entityId },
+      { kind: updated ? 'needs-answer-updated' : 'needs-answered', summary: msg(`tenders:event.${updated ? 'needsAnswerUpdated' : 'needsAnswered'}${isStaff(actor) ? 'ByCentre' : ''}`, {
+          name: entity?.name ?? msg('tenders:event.someBody'),
+          lines: described.length ? msg('tenders:event.needsLines', { lines: listMessage(described, 'tenders:joinSemicolons') }) : '',
+        }), details: { callId: call.id }, entityId },
       transaction,
     );
     return { entityId, updated };
@@ -369,25 +375,35 @@ function decimalComma(cents: number): string {
   return `${cents < 0 ? '-' : ''}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
-export async function needsCsvRows(platform: Platform, actor: Actor, dossierId: number): Promise<{ filename: string; header: string[]; rows: string[][] }> {
+export type CsvCell = string | { message: Message };
+
+export async function needsCsvRows(platform: Platform, actor: Actor, dossierId: number): Promise<{ filename: string; header: Message[]; rows: CsvCell[][] }> {
   assertCanManage(actor, 'tenders.needs-csv');
   const dossier = await Dossier.findByPk(dossierId);
-  if (!dossier) throw new NotFoundError('Gara non trovata.');
+  if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
   const call = await NeedsCall.findOne({ where: { dossierId } });
-  if (!call) throw new NotFoundError('Per questa gara non è aperta una raccolta dei fabbisogni.');
+  if (!call) throw new NotFoundError('tenders:error.noNeedsCall');
   const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] });
   const summary = await summaryOf(platform, call, items);
   const ipa = new Map((await findBodies([...summary.perBody.map((b) => b.entityId), ...summary.notAnswered.map((b) => b.entityId)])).map((e) => [e.id, e.ipaCode]));
-  const header = ['Ente', 'Codice IPA', 'Stato', 'Data risposta', ...items.map((i) => `${i.label}${i.measure === 'amount' ? ' (euro)' : i.unit ? ` (${i.unit})` : ''}`), 'Note'];
+  // Header and status cells are Messages, translated by the route; the rest is data.
+  const header: Message[] = [
+    'tenders:csv.entity',
+    'tenders:csv.ipaCode',
+    'tenders:csv.status',
+    'tenders:csv.answeredAt',
+    ...items.map((i) => (i.measure === 'amount' ? msg('tenders:csv.itemEuro', { label: i.label }) : i.unit ? msg('tenders:csv.itemUnit', { label: i.label, unit: i.unit }) : i.label)),
+    'tenders:csv.notes',
+  ];
   const cell = (item: NeedsItem, v: { quantity: number | null; amountCents: number | null } | undefined) =>
     !v ? '' : item.measure === 'amount' ? (v.amountCents === null ? '' : decimalComma(v.amountCents)) : v.quantity === null ? '' : String(v.quantity);
-  const rows: string[][] = [];
+  const rows: CsvCell[][] = [];
   for (const b of summary.perBody) {
     const at = b.updatedAt ?? b.answeredAt;
-    rows.push([b.name, ipa.get(b.entityId) ?? '', 'Risposto', at ? DateTime.fromJSDate(at, { zone: TIME_ZONE }).toFormat('dd/MM/yyyy HH:mm') : '', ...items.map((i) => cell(i, b.values.get(i.id))), b.notes ?? '']);
+    rows.push([b.name, ipa.get(b.entityId) ?? '', { message: 'tenders:csv.answered' }, at ? DateTime.fromJSDate(at, { zone: TIME_ZONE }).toFormat('dd/MM/yyyy HH:mm') : '', ...items.map((i) => cell(i, b.values.get(i.id))), b.notes ?? '']);
   }
-  for (const b of summary.notAnswered) rows.push([b.name, ipa.get(b.entityId) ?? '', 'Non risposto', '', ...items.map(() => ''), '']);
-  rows.push(['Totale', '', `${summary.perBody.length} risposte su ${summary.perBody.length + summary.notAnswered.length}`, '', ...summary.perItem.map((p) => (p.item.measure === 'amount' ? decimalComma(p.amountCents) : String(p.quantity))), '']);
+  for (const b of summary.notAnswered) rows.push([b.name, ipa.get(b.entityId) ?? '', { message: 'tenders:csv.notAnswered' }, '', ...items.map(() => ''), '']);
+  rows.push([{ message: 'tenders:csv.total' }, '', { message: msg('tenders:csv.answers', { count: summary.perBody.length, total: summary.perBody.length + summary.notAnswered.length }) }, '', ...summary.perItem.map((p) => (p.item.measure === 'amount' ? decimalComma(p.amountCents) : String(p.quantity))), '']);
   return { filename: `fabbisogni-gara-${dossier.id}.csv`, header, rows };
 }
 
@@ -423,7 +439,7 @@ export async function sendNeedsReminders(platform: Platform, now = new Date()): 
           await platform.mail.send(
             {
               to,
-              subject: `Promemoria: raccolta fabbisogni in scadenza il ${formatDay(c.deadline_on)} — ${c.title}`,
+              subject: msg('tenders:mail.needsReminder.subject', { deadline: formatDay(c.deadline_on), title: c.title }),
               template: 'tenders-needs-reminder',
               data: { entityName: p.name, title: c.title, deadline: formatDay(c.deadline_on), link: `${platform.config.baseUrl}/gare/${c.dossier_id}/fabbisogni` },
             },
@@ -433,7 +449,7 @@ export async function sendNeedsReminders(platform: Platform, now = new Date()): 
         }
         await NeedsInvitation.update({ reminderSentAt: now }, { where: { id: p.id }, transaction });
       }
-      await recordEvent(platform, null, c.dossier_id, { kind: 'needs-reminded', summary: `Promemoria della scadenza inviato a ${pending.length} enti che non hanno ancora risposto: ${pending.map((p) => p.name).join(', ')}.`, details: { callId: c.id } }, transaction);
+      await recordEvent(platform, null, c.dossier_id, { kind: 'needs-reminded', summary: msg('tenders:event.needsReminded', { count: pending.length, names: pending.map((p) => p.name).join(', ') }), details: { callId: c.id } }, transaction);
     });
   }
   return sent;

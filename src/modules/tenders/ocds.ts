@@ -2,9 +2,9 @@
 // public view of a dossier: this module adds nothing from elsewhere, and it still drops any
 // document not marked public, so an export cannot leak a staff-only file by a caller's slip.
 import { DateTime } from 'luxon';
+import { translator } from '../../platform/i18n.js';
 import { centsToAmount } from './money.js';
 import {
-  PROCEDURE_LABELS,
   TIME_ZONE,
   phaseIndex,
   readDate,
@@ -269,7 +269,7 @@ export const PHASE_TO_TENDER_STATUS: Record<Phase, string> = {
  *   qualified (abilitati) in the relevant catalogue category, which is what "selective" means. A
  *   direct order or trattativa diretta on MePA is an affidamento diretto and should be recorded
  *   with that procedure, since MePA is the platform, not the procedure.
- * procurementMethodDetails always carries the Italian name.
+ * procurementMethodDetails always carries the Italian name (the release's language is "it").
  */
 export const PROCEDURE_TO_METHOD: Record<Procedure, 'open' | 'selective' | 'limited' | 'direct'> = {
   affidamento_diretto: 'direct',
@@ -279,12 +279,11 @@ export const PROCEDURE_TO_METHOD: Record<Procedure, 'open' | 'selective' | 'limi
   mepa: 'selective',
 };
 
-const PROCEDURE_RATIONALE: Partial<Record<Procedure, string>> = {
-  adesione_convenzione:
-    "Adesione a una convenzione o a un accordo quadro di una centrale di committenza: il confronto " +
-    "competitivo si è svolto nella procedura della centrale.",
-  mepa: "Richiesta di offerta sul Mercato elettronico della PA, aperta agli operatori abilitati alla categoria.",
-};
+/** The release's texts are in Italian, its declared language, whoever asks for the export. */
+const italian = (key: string): string => translator('it')(key);
+
+/** Procedures whose rationale the release explains (tenders:ocds.rationale.<procedure>). */
+const PROCEDURES_WITH_RATIONALE: readonly Procedure[] = ['adesione_convenzione', 'mepa'];
 
 export const CATEGORY_TO_OCDS: Record<Category, 'goods' | 'services' | 'works'> = {
   goods: 'goods',
@@ -482,22 +481,21 @@ export function buildRelease(dossier: PublicDossier, opts: ReleaseOptions): Ocds
       procuringEntity: leadRef,
       items: [],
       procurementMethod: PROCEDURE_TO_METHOD[dossier.procedure],
-      procurementMethodDetails: PROCEDURE_LABELS[dossier.procedure],
+      procurementMethodDetails: italian(`tenders:procedure.${dossier.procedure}`),
       mainProcurementCategory: CATEGORY_TO_OCDS[dossier.category],
     },
   };
   const tender = release.tender;
   const description = compact(dossier.description);
   if (description) tender.description = description;
-  const rationale = PROCEDURE_RATIONALE[dossier.procedure];
-  if (rationale) tender.procurementMethodRationale = rationale;
+  if (PROCEDURES_WITH_RATIONALE.includes(dossier.procedure)) tender.procurementMethodRationale = italian(`tenders:ocds.rationale.${dossier.procedure}`);
   const estimated = value(dossier.estimatedValueCents);
   if (estimated) tender.value = estimated;
 
   const cup = compact(dossier.cup);
   if (cup) {
     // The CUP identifies the public investment project this procurement belongs to.
-    release.planning = { budget: { projectID: cup, description: 'CUP (Codice Unico di Progetto)' } };
+    release.planning = { budget: { projectID: cup, description: italian('tenders:ocds.cupDescription') } };
   }
 
   const classification = compact(dossier.cpv) ? { scheme: 'CPV' as const, id: compact(dossier.cpv)! } : undefined;
@@ -603,7 +601,7 @@ function contractStatus(phase: Phase, signed: boolean): string {
 export function buildReleasePackage(releases: OcdsRelease[], opts: ReleasePackageOptions): OcdsReleasePackage {
   if (releases.length === 0) {
     // The schema requires at least one release; an empty export is the caller's case to handle.
-    throw new RangeError('Un pacchetto OCDS deve contenere almeno un rilascio.');
+    throw new RangeError('An OCDS release package needs at least one release.');
   }
   // For a package generated on demand, OCDS asks for the date of the last change to its contents.
   const latest = releases.map((r) => r.date).sort((a, b) => Date.parse(b) - Date.parse(a))[0];

@@ -73,7 +73,7 @@ function options(platform: Platform) {
 
 export async function dossierPackage(platform: Platform, id: number): Promise<OcdsReleasePackage> {
   const dossier = await Dossier.findOne({ where: { id, isPublic: true } });
-  if (!dossier) throw new NotFoundError('Gara non trovata tra quelle pubblicate.');
+  if (!dossier) throw new NotFoundError('tenders:error.publishedNotFound');
   const [pub] = await publicDossiers(platform, [dossier]);
   return buildReleasePackage([buildRelease(pub, options(platform))], {
     uri: `${platform.config.baseUrl}/gare/${id}/ocds.json`,

@@ -19,7 +19,7 @@ export type DossierAccess = {
 export const canManageTenders = (viewer: Viewer): boolean => isStaff(viewer);
 
 export function assertCanManage(viewer: Viewer, action = 'tenders.manage'): void {
-  if (!isStaff(viewer)) throw new ForbiddenError('Solo il personale del centro può gestire le gare.', action);
+  if (!isStaff(viewer)) throw new ForbiddenError('tenders:error.staffOnly', action);
 }
 
 export function canSeeDossier(viewer: Viewer, access: DossierAccess): boolean {
@@ -30,7 +30,7 @@ export function canSeeDossier(viewer: Viewer, access: DossierAccess): boolean {
 
 /** A dossier the viewer may not see does not exist for them (404, not 403: no hint that it exists). */
 export function assertCanSeeDossier(viewer: Viewer, access: DossierAccess): void {
-  if (!canSeeDossier(viewer, access)) throw new NotFoundError('Gara non trovata.');
+  if (!canSeeDossier(viewer, access)) throw new NotFoundError('tenders:error.dossierNotFound');
 }
 
 /** A body in the dossier (not withdrawn) sees the participant documents. */
@@ -60,7 +60,7 @@ export function canSeeParticipation(viewer: Viewer, entityId: number): boolean {
 
 export function assertCanActForBody(viewer: Viewer, entityId: number, action: string): void {
   if (!canSeeParticipation(viewer, entityId)) {
-    throw new ForbiddenError('Puoi agire solo per il tuo ente.', action);
+    throw new ForbiddenError('tenders:error.ownBodyOnly', action);
   }
 }
 

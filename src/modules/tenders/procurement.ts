@@ -1,7 +1,11 @@
-// Rules of the aggregated ICT tenders (gare ICT aggregate): vocabularies with their Italian
-// labels, identifiers, thresholds of D.Lgs. 36/2023 (codice dei contratti pubblici), phase
-// workflow and milestone checks. Pure functions: the service and the pages call them.
+// Rules of the aggregated ICT tenders (gare ICT aggregate): vocabularies (the codes; their labels
+// are keys of locales/<lang>/tenders.json, e.g. `tenders:phase.published`), identifiers, thresholds
+// of D.Lgs. 36/2023 (codice dei contratti pubblici), phase workflow and milestone checks. Pure
+// functions: the service and the pages call them. Their messages are Messages (msg()), translated
+// where they are shown.
 import { DateTime } from 'luxon';
+import { msg, type Message } from '../../platform/messages.js';
+import { dueMessage, listMessage } from './messages.js';
 import { formatCents } from './money.js';
 
 export const TIME_ZONE = 'Europe/Rome';
@@ -11,11 +15,6 @@ export const TIME_ZONE = 'Europe/Rome';
 
 export const CATEGORIES = ['goods', 'services', 'works'] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CATEGORY_LABELS: Record<Category, string> = {
-  goods: 'Forniture',
-  services: 'Servizi',
-  works: 'Lavori',
-};
 
 export const PROCEDURES = [
   'affidamento_diretto',
@@ -25,13 +24,6 @@ export const PROCEDURES = [
   'mepa',
 ] as const;
 export type Procedure = (typeof PROCEDURES)[number];
-export const PROCEDURE_LABELS: Record<Procedure, string> = {
-  affidamento_diretto: 'Affidamento diretto',
-  procedura_negoziata: 'Procedura negoziata senza bando',
-  procedura_aperta: 'Procedura aperta',
-  adesione_convenzione: 'Adesione a convenzione o accordo quadro',
-  mepa: 'Acquisto sul MePA (Mercato elettronico della PA)',
-};
 
 /** The normal path of a dossier, in order; `cancelled` can be reached from any non-final phase. */
 export const PHASE_FLOW = [
@@ -47,17 +39,6 @@ export const PHASE_FLOW = [
 export const PHASES = [...PHASE_FLOW, 'cancelled'] as const;
 export type Phase = (typeof PHASES)[number];
 export const FINAL_PHASES: readonly Phase[] = ['closed', 'cancelled'];
-export const PHASE_LABELS: Record<Phase, string> = {
-  needs_collection: 'Raccolta fabbisogni',
-  preparation: 'Preparazione',
-  published: 'Pubblicata',
-  evaluation: 'Valutazione',
-  awarded: 'Aggiudicata',
-  contract: 'Contratto',
-  execution: 'Esecuzione',
-  closed: 'Chiusa',
-  cancelled: 'Annullata',
-};
 
 /** Position in PHASE_FLOW; -1 for `cancelled`, which is off the normal path. */
 export function phaseIndex(phase: Phase): number {
@@ -67,23 +48,10 @@ export function phaseIndex(phase: Phase): number {
 /** An adhering body's relation to a dossier (aderente = it has joined the aggregated tender). */
 export const PARTICIPANT_STATUSES = ['invited', 'interested', 'joined', 'withdrawn'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
-export const PARTICIPANT_STATUS_LABELS: Record<ParticipantStatus, string> = {
-  invited: 'Invitato',
-  interested: 'Interessato',
-  joined: 'Aderente',
-  withdrawn: 'Ritirato',
-};
 
 /** A deserted lot (lotto deserto) received no valid offer. */
 export const LOT_STATUSES = ['planned', 'open', 'awarded', 'deserted', 'cancelled'] as const;
 export type LotStatus = (typeof LOT_STATUSES)[number];
-export const LOT_STATUS_LABELS: Record<LotStatus, string> = {
-  planned: 'Previsto',
-  open: 'In gara',
-  awarded: 'Aggiudicato',
-  deserted: 'Deserto',
-  cancelled: 'Annullato',
-};
 
 // Determina a contrarre: the act by which the body decides to procure (decisione di contrarre,
 // art. 17). Capitolato: technical and contractual specifications. Disciplinare: rules of the
@@ -101,26 +69,9 @@ export const DOCUMENT_TYPES = [
   'altro',
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
-  determina_a_contrarre: 'Determina a contrarre',
-  capitolato: 'Capitolato',
-  disciplinare: 'Disciplinare di gara',
-  bando_lettera_invito: "Bando o lettera d'invito",
-  chiarimenti: 'Chiarimenti',
-  verbale: 'Verbale',
-  proposta_aggiudicazione: 'Proposta di aggiudicazione',
-  provvedimento_aggiudicazione: 'Provvedimento di aggiudicazione',
-  contratto: 'Contratto',
-  altro: 'Altro',
-};
 
 export const DOCUMENT_VISIBILITIES = ['staff', 'participants', 'public'] as const;
 export type DocumentVisibility = (typeof DOCUMENT_VISIBILITIES)[number];
-export const DOCUMENT_VISIBILITY_LABELS: Record<DocumentVisibility, string> = {
-  staff: 'Solo personale del centro',
-  participants: 'Enti partecipanti',
-  public: 'Pubblico',
-};
 
 export const MILESTONE_KINDS = [
   'needs_deadline',
@@ -131,14 +82,6 @@ export const MILESTONE_KINDS = [
   'other',
 ] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
-export const MILESTONE_KIND_LABELS: Record<MilestoneKind, string> = {
-  needs_deadline: 'Scadenza raccolta fabbisogni',
-  publication: 'Pubblicazione',
-  offers_deadline: 'Scadenza offerte',
-  award: 'Aggiudicazione',
-  contract_signature: 'Stipula del contratto',
-  other: 'Altra scadenza',
-};
 /** The phase during which each milestone falls due; `other` can fall in any phase. */
 export const MILESTONE_KIND_PHASE: Record<MilestoneKind, Phase | null> = {
   needs_deadline: 'needs_collection',
@@ -162,24 +105,18 @@ export const isMilestoneKind = (v: unknown): v is MilestoneKind => isOneOf(MILES
 // CIG (Codice Identificativo Gara, issued by ANAC for each procedure or lot) and
 // CUP (Codice Unico di Progetto, identifies the public investment project).
 
-export type CodeResult = { ok: true; value: string } | { ok: false; error: string };
+export type CodeResult = { ok: true; value: string } | { ok: false; error: Message };
 
 function validateCode(input: string, name: string, length: number): CodeResult {
   const value = (input ?? '').trim().toUpperCase();
-  if (value === '') return { ok: false, error: `Inserire il ${name}.` };
+  if (value === '') return { ok: false, error: msg('tenders:code.empty', { name }) };
   const wrong = [...new Set(value.replace(/[A-Z0-9]/g, ''))];
   if (wrong.length > 0) {
-    const shown = wrong.map((c) => (c === ' ' ? 'spazio' : `«${c}»`)).join(', ');
-    return {
-      ok: false,
-      error: `Il ${name} può contenere solo lettere e cifre; caratteri non ammessi: ${shown}.`,
-    };
+    const shown = listMessage(wrong.map((c) => (c === ' ' ? msg('tenders:code.space') : `«${c}»`)));
+    return { ok: false, error: msg('tenders:code.invalidChars', { name, chars: shown }) };
   }
   if (value.length !== length) {
-    return {
-      ok: false,
-      error: `Il ${name} deve essere di ${length} caratteri, ne sono stati inseriti ${value.length}.`,
-    };
+    return { ok: false, error: msg('tenders:code.length', { name, length, count: value.length }) };
   }
   return { ok: true, value };
 }
@@ -258,7 +195,7 @@ export type ProcedureWarningCode =
 
 export interface ProcedureWarning {
   code: ProcedureWarningCode;
-  message: string;
+  message: Message;
 }
 
 /**
@@ -272,42 +209,33 @@ export function checkProcedure(input: {
 }): ProcedureWarning[] {
   const { category, procedure, estimatedValueCents: value } = input;
   if (value === null || value === undefined) {
-    return [{ code: 'value_missing', message: 'Valore stimato non indicato: non è possibile verificare le soglie.' }];
+    return [{ code: 'value_missing', message: msg('tenders:procurement.valueMissing') }];
   }
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Invalid estimated value: ${value}`);
 
   const t = PROCUREMENT_THRESHOLDS.byCategory[category];
-  const what = category === 'works' ? 'lavori' : 'servizi e forniture';
+  const what = msg(category === 'works' ? 'tenders:procurement.what.works' : 'tenders:procurement.what.goodsServices');
   const shown = formatCents(value);
   const warnings: ProcedureWarning[] = [];
 
   if (procedure === 'affidamento_diretto' && value >= t.directAwardBelow) {
-    const letter = category === 'works' ? 'a' : 'b';
     warnings.push({
       code: 'direct_award_over_threshold',
-      message:
-        `L'affidamento diretto è ammesso per ${what} di importo inferiore a ${formatCents(t.directAwardBelow)} ` +
-        `(art. 50, c. 1, lett. ${letter}, D.Lgs. 36/2023); il valore stimato è ${shown}. ` +
-        `Valutare una procedura negoziata o una procedura aperta.`,
+      message: msg('tenders:procurement.directAwardOverThreshold', { what, limit: formatCents(t.directAwardBelow), letter: category === 'works' ? 'a' : 'b', value: shown }),
     });
   }
   if (procedure === 'procedura_negoziata') {
     if (value >= t.euThreshold) {
       warnings.push({
         code: 'negotiated_over_eu_threshold',
-        message:
-          `Il valore stimato (${shown}) raggiunge la soglia europea per ${what} (${formatCents(t.euThreshold)}, ` +
-          `art. 14 D.Lgs. 36/2023): la procedura negoziata senza bando non è ammessa, occorre una procedura ` +
-          `ordinaria (aperta o ristretta).`,
+        message: msg('tenders:procurement.negotiatedOverEuThreshold', { what, value: shown, threshold: formatCents(t.euThreshold) }),
       });
     } else {
       const min = minimumOperatorsToInvite(category, value);
       if (min) {
         warnings.push({
           code: 'negotiated_min_operators',
-          message:
-            `Per un valore stimato di ${shown} la procedura negoziata richiede la consultazione di almeno ` +
-            `${min.operators} operatori economici (art. 50, c. 1, lett. ${min.letter}, D.Lgs. 36/2023).`,
+          message: msg('tenders:procurement.negotiatedMinOperators', { value: shown, operators: min.operators, letter: min.letter }),
         });
       }
     }
@@ -315,9 +243,7 @@ export function checkProcedure(input: {
   if (procedure === 'mepa' && value >= t.euThreshold) {
     warnings.push({
       code: 'mepa_over_eu_threshold',
-      message:
-        `Il MePA serve per acquisti sotto la soglia europea (${formatCents(t.euThreshold)} per ${what}); ` +
-        `con un valore stimato di ${shown} occorre una procedura ordinaria.`,
+      message: msg('tenders:procurement.mepaOverEuThreshold', { what, value: shown, threshold: formatCents(t.euThreshold) }),
     });
   }
   // Joining a convention or framework agreement of a qualified central purchasing body is open
@@ -325,11 +251,7 @@ export function checkProcedure(input: {
   if (procedure !== 'adesione_convenzione' && value > t.qualificationAbove) {
     warnings.push({
       code: 'qualification_required',
-      message:
-        `Oltre ${formatCents(t.qualificationAbove)} per ${what} una stazione appaltante non qualificata non può ` +
-        `procedere da sola: la procedura va svolta da una stazione appaltante qualificata o da una centrale ` +
-        `di committenza qualificata (art. 62 D.Lgs. 36/2023). È la ragione dell'aggregazione tramite il centro: ` +
-        `verificare la qualificazione dell'ente che conduce la procedura.`,
+      message: msg('tenders:procurement.qualificationRequired', { what, limit: formatCents(t.qualificationAbove) }),
     });
   }
   return warnings;
@@ -404,7 +326,11 @@ export function missingDocumentsForPhase(
   return requiredDocumentsForPhase(targetPhase, procedure).filter((t) => !presentDocumentTypes.includes(t));
 }
 
-export type PhaseMoveResult = { ok: true } | { ok: false; errors: string[] };
+export type PhaseMoveResult = { ok: true } | { ok: false; errors: Message[] };
+
+/** Keys of the phase-move errors the phase page shows next to their own item (documents, reason). */
+export const PHASE_ERROR_DOCUMENTS = 'tenders:phaseMove.missingDocuments';
+export const PHASE_ERROR_REASON = 'tenders:phaseMove.reasonRequired';
 
 /** Everything the service checks before changing phase, with messages ready for the page. */
 export function checkPhaseMove(input: {
@@ -416,26 +342,23 @@ export function checkPhaseMove(input: {
 }): PhaseMoveResult {
   const { from, to } = input;
   if (FINAL_PHASES.includes(from)) {
-    return { ok: false, errors: [`La pratica è in fase «${PHASE_LABELS[from]}» e non può più cambiare fase.`] };
+    return { ok: false, errors: [msg('tenders:phaseMove.final', { phase: msg(`tenders:phase.${from}`) })] };
   }
   if (!canMoveToPhase(from, to)) {
     const next = PHASE_FLOW[phaseIndex(from) + 1];
     return {
       ok: false,
-      errors: [
-        `Dalla fase «${PHASE_LABELS[from]}» si può passare solo a «${PHASE_LABELS[next]}» ` +
-          `oppure annullare la pratica.`,
-      ],
+      errors: [msg('tenders:phaseMove.onlyNext', { from: msg(`tenders:phase.${from}`), next: msg(`tenders:phase.${next}`) })],
     };
   }
-  const errors: string[] = [];
+  const errors: Message[] = [];
   if (to === 'cancelled' && !(input.cancelledReason ?? '').trim()) {
-    errors.push("Per annullare la pratica occorre indicarne il motivo.");
+    errors.push(msg(PHASE_ERROR_REASON));
   }
   const missing = missingDocumentsForPhase(to, input.presentDocumentTypes, input.procedure);
   if (missing.length > 0) {
-    const names = missing.map((t) => DOCUMENT_TYPE_LABELS[t].toLowerCase()).join(', ');
-    errors.push(`Per passare alla fase «${PHASE_LABELS[to]}» mancano i documenti: ${names}.`);
+    const names = listMessage(missing.map((t) => msg(`tenders:documentTypeInline.${t}`)));
+    errors.push(msg(PHASE_ERROR_DOCUMENTS, { phase: msg(`tenders:phase.${to}`), documents: names }));
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true };
 }
@@ -472,9 +395,10 @@ function compareDates(a: DateInput, b: DateInput): number {
   return da.at.toMillis() - db.at.toMillis();
 }
 
-function formatDateIt(value: DateInput): string {
+/** "15/03/2026", or a Message for "15/03/2026 ore 12:00" when the date has a time of day. */
+function dateMessage(value: DateInput): Message {
   const { at, isDay } = readDate(value);
-  return isDay || (at.hour === 0 && at.minute === 0) ? at.toFormat('dd/MM/yyyy') : at.toFormat("dd/MM/yyyy 'ore' HH:mm");
+  return dueMessage(at.toFormat('dd/MM/yyyy'), isDay || (at.hour === 0 && at.minute === 0) ? null : at.toFormat('HH:mm'));
 }
 
 /** The order milestones must follow; `other` is free. */
@@ -496,7 +420,7 @@ export interface MilestoneDate {
  * contract signature. Equal dates are allowed. Kinds without a milestone are skipped, and
  * several milestones of one kind (an extended deadline) must all sit between the neighbours.
  */
-export function checkMilestoneOrder(milestones: readonly MilestoneDate[]): string[] {
+export function checkMilestoneOrder(milestones: readonly MilestoneDate[]): Message[] {
   const present = MILESTONE_ORDER.map((kind) => {
     const dates = milestones.filter((m) => m.kind === kind).map((m) => m.date);
     if (dates.length === 0) return null;
@@ -504,14 +428,18 @@ export function checkMilestoneOrder(milestones: readonly MilestoneDate[]): strin
     return { kind, earliest: sorted[0], latest: sorted[sorted.length - 1] };
   }).filter((x): x is NonNullable<typeof x> => x !== null);
 
-  const errors: string[] = [];
+  const errors: Message[] = [];
   for (let i = 1; i < present.length; i += 1) {
     const before = present[i - 1];
     const after = present[i];
     if (compareDates(before.latest, after.earliest) > 0) {
       errors.push(
-        `La data «${MILESTONE_KIND_LABELS[after.kind]}» (${formatDateIt(after.earliest)}) non può precedere ` +
-          `la data «${MILESTONE_KIND_LABELS[before.kind]}» (${formatDateIt(before.latest)}).`,
+        msg('tenders:milestoneOrder', {
+          after: msg(`tenders:milestoneKind.${after.kind}`),
+          afterDate: dateMessage(after.earliest),
+          before: msg(`tenders:milestoneKind.${before.kind}`),
+          beforeDate: dateMessage(before.latest),
+        }),
       );
     }
   }

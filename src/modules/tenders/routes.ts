@@ -4,24 +4,24 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
-import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { msg } from '../../platform/messages.js';
+import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addDocument, addVersion, DOCUMENT_MAX_BYTES, documentPage, documentsFor, latestVisibleVersion, versionForDownload, type UploadedFile } from './documents.js';
-import { FUNDINGS, Lot, NEEDS_MEASURES, NEEDS_MEASURE_LABELS, type Dossier } from './models.js';
+import { joinMessages } from './messages.js';
+import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
 import { allPackageJson, dossierPackage } from './opendata.js';
 import {
   CATEGORIES,
   DOCUMENT_TYPES,
   DOCUMENT_VISIBILITIES,
-  DOCUMENT_VISIBILITY_LABELS,
   LOT_STATUSES,
   MILESTONE_KINDS,
   PARTICIPANT_STATUSES,
-  PHASE_LABELS,
   PROCEDURES,
   isPhase,
   type Phase,
@@ -69,6 +69,15 @@ declare module 'express-session' {
 
 const assets = { styles: ['/static/app/css/tenders.css'], scripts: ['/static/app/js/tenders.js'] };
 const base = { ...assets, ...vocabulary };
+
+/** The translator of the request's language (keys of locales/<lang>/tenders.json). */
+type Translate = (key: string, params?: Record<string, unknown>) => string;
+const tOf = (res: Response): Translate => res.locals.t as Translate;
+
+/** The procedure warnings in one flash message, after a save. */
+function flashWarnings(req: Request, warnings: Array<{ message: string }>): void {
+  if (warnings.length) flash(req, 'warning', msg('tenders:flash.checkProcedure', { warnings: joinMessages(warnings.map((w) => w.message)) }));
+}
 
 const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
 
@@ -123,7 +132,7 @@ export function tendersRouter(platform: Platform): Router {
     const result = await listDossiers(platform, viewer, req.query, page);
     res.render('tenders/list', {
       ...base,
-      title: 'Gare ICT aggregate',
+      title: tOf(res)('tenders:title'),
       ...result,
       categories: CATEGORIES,
       pagination: paginate(result.total, page, '/gare', req.query as Record<string, unknown>),
@@ -134,7 +143,7 @@ export function tendersRouter(platform: Platform): Router {
     const pkg = await allPackageJson(platform);
     res.setHeader('Access-Control-Allow-Origin', '*');
     if (!pkg) {
-      res.status(404).json({ error: 'Nessuna gara pubblicata.' });
+      res.status(404).json({ error: 'No published tender.' });
       return;
     }
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -148,9 +157,9 @@ export function tendersRouter(platform: Platform): Router {
 
   // ---- Create ----
 
-  const formLocals = async (dossier: Dossier | null, extra: Record<string, unknown> = {}) => ({
+  const formLocals = async (res: Response, dossier: Dossier | null, extra: Record<string, unknown> = {}) => ({
     ...base,
-    title: dossier ? `Modifica: ${dossier.title}` : 'Nuova gara',
+    title: dossier ? tOf(res)('tenders:form.editTitle', { title: dossier.title }) : tOf(res)('tenders:newDossier'),
     dossier,
     staff: await staffOptions(),
     categories: CATEGORIES,
@@ -162,26 +171,27 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   router.get('/gare/nuova', requireStaff, async (req, res) => {
-    res.render('tenders/form', { ...(await formLocals(null)), values: { ...dossierValues(null), rupUserId: String(actorOf(req).userId) } });
+    res.render('tenders/form', { ...(await formLocals(res, null)), values: { ...dossierValues(null), rupUserId: String(actorOf(req).userId) } });
   });
 
   router.post('/gare', requireStaff, async (req, res) => {
-    const locals = await formLocals(null, { warnings: procedureWarningsForInput(req.body) });
+    const locals = await formLocals(res, null, { warnings: procedureWarningsForInput(req.body) });
     if (req.body?.check) {
       res.render('tenders/form', { ...locals, values: req.body, checked: true });
       return;
     }
     await formAction(req, res, 'tenders/form', locals, async () => {
       const { dossier, warnings } = await createDossier(platform, actorOf(req), req.body);
-      flash(req, 'success', `Gara «${dossier.title}» creata.`);
-      if (warnings.length) flash(req, 'warning', `Verifica la procedura: ${warnings.map((w) => w.message).join(' ')}`);
+      flash(req, 'success', msg('tenders:flash.created', { title: dossier.title }));
+      flashWarnings(req, warnings);
       res.redirect(`/gare/${dossier.id}`);
     });
   });
 
   /** For the form's script: the procedure warnings for the values typed so far. */
   router.get('/gare/verifica-procedura', requireStaff, (req, res) => {
-    res.json({ warnings: procedureWarningsForInput(req.query).map((w) => w.message) });
+    const tm = messageTranslatorOf(res);
+    res.json({ heading: tOf(res)('tenders:warnings.title'), warnings: procedureWarningsForInput(req.query).map((w) => tm(w.message)) });
   });
 
   // ---- Deadlines dashboard and personal calendar ----
@@ -191,23 +201,23 @@ export function tendersRouter(platform: Platform): Router {
     const result = await deadlinesDashboard(platform, actorOf(req), req.query, page);
     const feedUrl = req.session.tendersFeedUrl ?? null;
     delete req.session.tendersFeedUrl;
-    res.render('tenders/deadlines', { ...base, title: 'Scadenze delle gare', ...result, feedUrl, pagination: paginate(result.total, page, '/gare/scadenze', req.query as Record<string, unknown>) });
+    res.render('tenders/deadlines', { ...base, title: tOf(res)('tenders:deadlines'), ...result, feedUrl, pagination: paginate(result.total, page, '/gare/scadenze', req.query as Record<string, unknown>) });
   });
 
   router.post('/gare/scadenze/calendario', requireStaff, async (req, res) => {
     req.session.tendersFeedUrl = await regenerateFeedToken(platform, actorOf(req));
-    flash(req, 'success', 'Nuovo indirizzo del calendario personale creato: quello precedente non funziona più.');
+    flash(req, 'success', 'tenders:flash.feedCreated');
     res.redirect('/gare/scadenze#calendario');
   });
 
   router.post('/gare/scadenze/calendario/revoca', requireStaff, async (req, res) => {
     await revokeFeedToken(platform, actorOf(req));
-    flash(req, 'success', 'Calendario personale disattivato.');
+    flash(req, 'success', 'tenders:flash.feedRevoked');
     res.redirect('/gare/scadenze#calendario');
   });
 
   router.get('/gare/calendario/:token.ics', async (req, res) => {
-    icsResponse(res, await personalIcs(platform, String(req.params.token)), { filename: 'scadenze-gare.ics', disposition: 'inline' });
+    icsResponse(res, await personalIcs(platform, String(req.params.token), tOf(res)), { filename: 'scadenze-gare.ics', disposition: 'inline' });
   });
 
   // ---- One dossier ----
@@ -216,26 +226,26 @@ export function tendersRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     const data = await dossierPage(platform, viewer, idParam(req.params.id));
     const documents = await documentsFor(platform, viewer, data.dossier.id, data.access);
-    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, visibilityLabels: DOCUMENT_VISIBILITY_LABELS, isBodyUser: isBodyUser(viewer) });
+    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, isBodyUser: isBodyUser(viewer) });
   });
 
   router.get('/gare/:id/modifica', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    res.render('tenders/form', { ...(await formLocals(dossier)), values: dossierValues(dossier) });
+    res.render('tenders/form', { ...(await formLocals(res, dossier)), values: dossierValues(dossier) });
   });
 
   router.post('/gare/:id', requireStaff, async (req, res) => {
     const id = idParam(req.params.id);
     const dossier = await dossierForEdit(actorOf(req), id);
-    const locals = await formLocals(dossier, { warnings: procedureWarningsForInput(req.body) });
+    const locals = await formLocals(res, dossier, { warnings: procedureWarningsForInput(req.body) });
     if (req.body?.check) {
       res.render('tenders/form', { ...locals, values: req.body, checked: true });
       return;
     }
     await formAction(req, res, 'tenders/form', locals, async () => {
       const { warnings } = await updateDossier(platform, actorOf(req), id, req.body);
-      flash(req, 'success', 'Scheda della gara aggiornata.');
-      if (warnings.length) flash(req, 'warning', `Verifica la procedura: ${warnings.map((w) => w.message).join(' ')}`);
+      flash(req, 'success', 'tenders:flash.updated');
+      flashWarnings(req, warnings);
       res.redirect(`/gare/${id}`);
     });
   });
@@ -248,15 +258,15 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   router.get('/gare/:id/scadenze.ics', async (req, res) => {
-    const { filename, calendar } = await dossierIcs(platform, viewerOf(req), idParam(req.params.id));
+    const { filename, calendar } = await dossierIcs(platform, viewerOf(req), idParam(req.params.id), tOf(res));
     icsResponse(res, calendar, { filename });
   });
 
   // ---- Lots ----
 
-  const lotLocals = (dossier: Dossier, lot: { id: number; number: number; title: string } | null) => ({
+  const lotLocals = (res: Response, dossier: Dossier, lot: { id: number; number: number; title: string } | null) => ({
     ...base,
-    title: lot ? `Lotto ${lot.number}: modifica` : 'Nuovo lotto',
+    title: lot ? tOf(res)('tenders:lot.editTitle', { number: lot.number }) : tOf(res)('tenders:lot.newTitle'),
     dossier,
     lot,
     lotStatuses: LOT_STATUSES.filter((s) => s !== 'cancelled'),
@@ -266,14 +276,14 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id/lotti/nuovo', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     const next = ((await Lot.max('number', { where: { dossierId: dossier.id } })) as number | null) ?? 0;
-    res.render('tenders/lot-form', { ...lotLocals(dossier, null), values: { number: String(next + 1), status: '' } });
+    res.render('tenders/lot-form', { ...lotLocals(res, dossier, null), values: { number: String(next + 1), status: '' } });
   });
 
   router.post('/gare/:id/lotti', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    await formAction(req, res, 'tenders/lot-form', lotLocals(dossier, null), async () => {
+    await formAction(req, res, 'tenders/lot-form', lotLocals(res, dossier, null), async () => {
       const lot = await addLot(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', `Lotto ${lot.number} aggiunto.`);
+      flash(req, 'success', msg('tenders:flash.lotAdded', { number: lot.number }));
       res.redirect(`/gare/${dossier.id}#lotti`);
     });
   });
@@ -281,41 +291,41 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id/lotti/:lotId/modifica', requireStaff, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     res.render('tenders/lot-form', {
-      ...lotLocals(dossier, lot),
+      ...lotLocals(res, dossier, lot),
       values: { number: String(lot.number), title: lot.title, description: lot.description ?? '', cig: lot.cig ?? '', value: centsInput(lot.valueCents), status: lot.status },
     });
   });
 
   router.post('/gare/:id/lotti/:lotId', requireStaff, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
-    await formAction(req, res, 'tenders/lot-form', lotLocals(dossier, lot), async () => {
+    await formAction(req, res, 'tenders/lot-form', lotLocals(res, dossier, lot), async () => {
       await updateLot(platform, actorOf(req), dossier.id, lot.id, req.body);
-      flash(req, 'success', `Lotto ${lot.number} aggiornato.`);
+      flash(req, 'success', msg('tenders:flash.lotUpdated', { number: lot.number }));
       res.redirect(`/gare/${dossier.id}#lotti`);
     });
   });
 
-  const cancelLotLocals = (dossier: Dossier, lot: { id: number; number: number; title: string }) => ({ ...base, title: `Annulla il lotto ${lot.number}`, dossier, lot });
+  const cancelLotLocals = (res: Response, dossier: Dossier, lot: { id: number; number: number; title: string }) => ({ ...base, title: tOf(res)('tenders:lot.cancelTitle', { number: lot.number }), dossier, lot });
 
   router.get('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
-    res.render('tenders/lot-cancel', { ...cancelLotLocals(dossier, lot), values: {} });
+    res.render('tenders/lot-cancel', { ...cancelLotLocals(res, dossier, lot), values: {} });
   });
 
   router.post('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
-    await formAction(req, res, 'tenders/lot-cancel', cancelLotLocals(dossier, lot), async () => {
+    await formAction(req, res, 'tenders/lot-cancel', cancelLotLocals(res, dossier, lot), async () => {
       await cancelLot(platform, actorOf(req), dossier.id, lot.id, req.body);
-      flash(req, 'success', `Lotto ${lot.number} annullato.`);
+      flash(req, 'success', msg('tenders:flash.lotCancelled', { number: lot.number }));
       res.redirect(`/gare/${dossier.id}#lotti`);
     });
   });
 
   // ---- Milestones ----
 
-  const milestoneLocals = async (dossier: Dossier, milestone: { id: number; title: string } | null) => ({
+  const milestoneLocals = async (res: Response, dossier: Dossier, milestone: Parameters<typeof base.milestoneTitle>[0] & { id: number } | null) => ({
     ...base,
-    title: milestone ? `Modifica la scadenza «${milestone.title}»` : 'Nuova scadenza',
+    title: milestone ? tOf(res)('tenders:milestone.editTitle', { title: base.milestoneTitle(milestone, tOf(res)) }) : tOf(res)('tenders:milestone.newTitle'),
     dossier,
     milestone,
     kinds: MILESTONE_KINDS,
@@ -325,14 +335,14 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/scadenze/nuova', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    res.render('tenders/milestone-form', { ...(await milestoneLocals(dossier, null)), values: { ownerUserId: String(dossier.rupUserId), kind: 'other' } });
+    res.render('tenders/milestone-form', { ...(await milestoneLocals(res, dossier, null)), values: { ownerUserId: String(dossier.rupUserId), kind: 'other' } });
   });
 
   router.post('/gare/:id/scadenze', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(dossier, null), async () => {
+    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(res, dossier, null), async () => {
       const m = await addMilestone(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', `Scadenza «${m.title}» aggiunta.`);
+      flash(req, 'success', msg('tenders:flash.milestoneAdded', { title: m.title }));
       res.redirect(`/gare/${dossier.id}#scadenze`);
     });
   });
@@ -340,16 +350,16 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id/scadenze/:mid/modifica', requireStaff, async (req, res) => {
     const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
     res.render('tenders/milestone-form', {
-      ...(await milestoneLocals(dossier, milestone)),
+      ...(await milestoneLocals(res, dossier, milestone)),
       values: { kind: milestone.kind, title: milestone.title, dueOn: milestone.dueOn, dueTime: milestone.dueTime ?? '', ownerUserId: String(milestone.ownerUserId ?? ''), note: milestone.note ?? '' },
     });
   });
 
   router.post('/gare/:id/scadenze/:mid', requireStaff, async (req, res) => {
     const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
-    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(dossier, milestone), async () => {
+    await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(res, dossier, milestone), async () => {
       await updateMilestone(platform, actorOf(req), dossier.id, milestone.id, req.body);
-      flash(req, 'success', 'Scadenza aggiornata.');
+      flash(req, 'success', 'tenders:flash.milestoneUpdated');
       res.redirect(`/gare/${dossier.id}#scadenze`);
     });
   });
@@ -357,7 +367,7 @@ export function tendersRouter(platform: Platform): Router {
   router.post('/gare/:id/scadenze/:mid/completata', requireStaff, async (req, res) => {
     const id = idParam(req.params.id);
     const m = await setMilestoneDone(platform, actorOf(req), id, idParam(req.params.mid), req.body?.done !== '0');
-    flash(req, 'success', m.doneAt ? `Scadenza «${m.title}» completata.` : `Scadenza «${m.title}» riaperta.`);
+    flash(req, 'success', msg(m.doneAt ? 'tenders:flash.milestoneDone' : 'tenders:flash.milestoneReopened', { title: m.title }));
     res.redirect(typeof req.body?.back === 'string' && req.body.back === 'dashboard' ? '/gare/scadenze' : `/gare/${id}#scadenze`);
   });
 
@@ -365,7 +375,7 @@ export function tendersRouter(platform: Platform): Router {
     const id = idParam(req.params.id);
     try {
       await deleteMilestone(platform, actorOf(req), id, idParam(req.params.mid));
-      flash(req, 'success', 'Scadenza eliminata.');
+      flash(req, 'success', 'tenders:flash.milestoneDeleted');
     } catch (err) {
       if (!(err instanceof Error) || !('status' in err) || (err as { status: number }).status !== 409) throw err;
       flash(req, 'danger', err.message);
@@ -375,9 +385,9 @@ export function tendersRouter(platform: Platform): Router {
 
   // ---- Phases ----
 
-  const phaseLocals = async (dossier: Dossier, to: Phase) => ({
+  const phaseLocals = async (res: Response, dossier: Dossier, to: Phase) => ({
     ...base,
-    title: to === 'cancelled' ? 'Annulla la gara' : `Passa alla fase «${PHASE_LABELS[to]}»`,
+    title: to === 'cancelled' ? tOf(res)('tenders:phasePage.cancelTitle') : tOf(res)('tenders:phasePage.moveTitle', { phase: tOf(res)(`tenders:phase.${to}`) }),
     dossier,
     to,
     readiness: await phaseReadiness(dossier, to, 'motivo'),
@@ -388,31 +398,31 @@ export function tendersRouter(platform: Platform): Router {
     const next = nextPhase(dossier.phase);
     const to = isPhase(req.query.to) ? req.query.to : next;
     if (!to || (to !== 'cancelled' && to !== next)) {
-      flash(req, 'warning', 'La gara non può passare alla fase richiesta.');
+      flash(req, 'warning', 'tenders:flash.phaseRefused');
       res.redirect(`/gare/${dossier.id}`);
       return;
     }
-    res.render('tenders/phase', { ...(await phaseLocals(dossier, to)), values: { to } });
+    res.render('tenders/phase', { ...(await phaseLocals(res, dossier, to)), values: { to } });
   });
 
   router.post('/gare/:id/fase', requireStaff, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.phase');
     const to: Phase = isPhase(req.body?.to) ? req.body.to : (nextPhase(dossier.phase) ?? 'cancelled');
-    await formAction(req, res, 'tenders/phase', await phaseLocals(dossier, to), async () => {
+    await formAction(req, res, 'tenders/phase', await phaseLocals(res, dossier, to), async () => {
       const d = await movePhase(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', d.phase === 'cancelled' ? 'Gara annullata.' : `La gara è ora in fase «${PHASE_LABELS[d.phase]}».`);
+      flash(req, 'success', d.phase === 'cancelled' ? 'tenders:flash.cancelled' : msg('tenders:flash.phaseChanged', { phase: msg(`tenders:phase.${d.phase}`) }));
       res.redirect(`/gare/${dossier.id}`);
     });
   });
 
   // ---- Award and contract ----
 
-  const awardLocals = (dossier: Dossier) => ({ ...base, title: 'Aggiudicazione e contratto', dossier });
+  const awardLocals = (res: Response, dossier: Dossier) => ({ ...base, title: tOf(res)('tenders:award.title'), dossier });
 
   router.get('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     res.render('tenders/award', {
-      ...awardLocals(dossier),
+      ...awardLocals(res, dossier),
       values: {
         awardSupplierName: dossier.awardSupplierName ?? '',
         awardSupplierFiscalCode: dossier.awardSupplierFiscalCode ?? '',
@@ -426,18 +436,18 @@ export function tendersRouter(platform: Platform): Router {
 
   router.post('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    await formAction(req, res, 'tenders/award', awardLocals(dossier), async () => {
+    await formAction(req, res, 'tenders/award', awardLocals(res, dossier), async () => {
       await saveAward(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', 'Aggiudicazione e contratto aggiornati.');
+      flash(req, 'success', 'tenders:flash.awardSaved');
       res.redirect(`/gare/${dossier.id}#aggiudicazione`);
     });
   });
 
   // ---- Participants ----
 
-  const participantLocals = async (dossier: Dossier, participant: { id: number; entityName: string } | null) => ({
+  const participantLocals = async (res: Response, dossier: Dossier, participant: { id: number; entityName: string } | null) => ({
     ...base,
-    title: participant ? `Partecipazione: ${participant.entityName}` : 'Aggiungi un ente partecipante',
+    title: participant ? tOf(res)('tenders:participant.editTitle', { name: participant.entityName }) : tOf(res)('tenders:participant.newTitle'),
     dossier,
     participant,
     statuses: PARTICIPANT_STATUSES,
@@ -447,14 +457,14 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/partecipanti/nuovo', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    res.render('tenders/participant-form', { ...(await participantLocals(dossier, null)), values: { status: 'invited' } });
+    res.render('tenders/participant-form', { ...(await participantLocals(res, dossier, null)), values: { status: 'invited' } });
   });
 
   router.post('/gare/:id/partecipanti', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    await formAction(req, res, 'tenders/participant-form', await participantLocals(dossier, null), async () => {
+    await formAction(req, res, 'tenders/participant-form', await participantLocals(res, dossier, null), async () => {
       await addParticipant(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', 'Ente aggiunto alla gara.');
+      flash(req, 'success', 'tenders:flash.participantAdded');
       res.redirect(`/gare/${dossier.id}#partecipanti`);
     });
   });
@@ -462,20 +472,20 @@ export function tendersRouter(platform: Platform): Router {
   async function participantFor(req: Request) {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     const p = (await participantsOf(platform, dossier.id)).find((x) => x.id === idParam(req.params.pid));
-    if (!p) throw new NotFoundError('Partecipante non trovato.');
+    if (!p) throw new NotFoundError('tenders:error.participantNotFound');
     return { dossier, p };
   }
 
   router.get('/gare/:id/partecipanti/:pid/modifica', requireStaff, async (req, res) => {
     const { dossier, p } = await participantFor(req);
-    res.render('tenders/participant-form', { ...(await participantLocals(dossier, p)), values: { status: p.status, share: centsInput(p.shareCents), note: p.note ?? '' } });
+    res.render('tenders/participant-form', { ...(await participantLocals(res, dossier, p)), values: { status: p.status, share: centsInput(p.shareCents), note: p.note ?? '' } });
   });
 
   router.post('/gare/:id/partecipanti/:pid', requireStaff, async (req, res) => {
     const { dossier, p } = await participantFor(req);
-    await formAction(req, res, 'tenders/participant-form', await participantLocals(dossier, p), async () => {
+    await formAction(req, res, 'tenders/participant-form', await participantLocals(res, dossier, p), async () => {
       await updateParticipant(platform, actorOf(req), dossier.id, p.id, req.body);
-      flash(req, 'success', `Partecipazione di ${p.entityName} aggiornata.`);
+      flash(req, 'success', msg('tenders:flash.participantUpdated', { name: p.entityName }));
       res.redirect(`/gare/${dossier.id}#partecipanti`);
     });
   });
@@ -484,10 +494,10 @@ export function tendersRouter(platform: Platform): Router {
     const id = idParam(req.params.id);
     try {
       await uploadAdhesion(platform, actorOf(req), id, idParam(req.params.pid), fileOf(req));
-      flash(req, 'success', 'Adesione firmata caricata.');
+      flash(req, 'success', 'tenders:flash.adhesionUploaded');
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      flash(req, 'danger', Object.values(err.fields).join(' '));
+      flash(req, 'danger', joinMessages(Object.values(err.fields)));
     }
     res.redirect(`/gare/${id}#partecipanti`);
   });
@@ -500,7 +510,7 @@ export function tendersRouter(platform: Platform): Router {
   router.post('/gare/:id/partecipazione', requireLogin, async (req, res) => {
     const id = idParam(req.params.id);
     const p = await setOwnParticipation(platform, actorOf(req), id, req.body?.status);
-    flash(req, 'success', p.status === 'withdrawn' ? 'Partecipazione ritirata.' : 'Interesse registrato.');
+    flash(req, 'success', p.status === 'withdrawn' ? 'tenders:flash.withdrawn' : 'tenders:flash.interested');
     res.redirect(`/gare/${id}#partecipanti`);
   });
 
@@ -509,12 +519,11 @@ export function tendersRouter(platform: Platform): Router {
   const documentLocals = async (res: Response, dossier: Dossier) => {
     return {
       ...base,
-      title: 'Carica un documento',
+      title: tOf(res)('tenders:document.newTitle'),
       dossier,
       lots: await Lot.findAll({ where: { dossierId: dossier.id }, order: [['number', 'ASC']] }),
       types: DOCUMENT_TYPES,
       visibilities: DOCUMENT_VISIBILITIES,
-      visibilityLabels: DOCUMENT_VISIBILITY_LABELS,
       csrfQuery: encodeURIComponent((res.locals.csrf as () => string)()),
     };
   };
@@ -528,14 +537,14 @@ export function tendersRouter(platform: Platform): Router {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
     await formAction(req, res, 'tenders/document-form', await documentLocals(res, dossier), async () => {
       const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
-      flash(req, 'success', `Documento «${doc.title}» caricato.`);
+      flash(req, 'success', msg('tenders:flash.documentAdded', { title: doc.title }));
       res.redirect(`/gare/${dossier.id}#documenti`);
     });
   });
 
   const documentPageLocals = async (req: Request, dossierId: number, documentId: number) => {
     const data = await documentPage(platform, viewerOf(req), dossierId, documentId);
-    return { ...base, title: data.document.title, ...data, visibilities: DOCUMENT_VISIBILITIES, visibilityLabels: DOCUMENT_VISIBILITY_LABELS, staffView: isStaff(viewerOf(req)) };
+    return { ...base, title: data.document.title, ...data, visibilities: DOCUMENT_VISIBILITIES, staffView: isStaff(viewerOf(req)) };
   };
 
   router.get('/gare/:id/documenti/:docId', async (req, res) => {
@@ -549,7 +558,7 @@ export function tendersRouter(platform: Platform): Router {
     const locals = await documentPageLocals(req, dossierId, documentId);
     await formAction(req, res, 'tenders/document', locals, async () => {
       const v = await addVersion(platform, actorOf(req), dossierId, documentId, req.body, fileOf(req));
-      flash(req, 'success', `Versione ${v.version} caricata.`);
+      flash(req, 'success', msg('tenders:flash.versionAdded', { version: v.version }));
       res.redirect(`/gare/${dossierId}/documenti/${documentId}`);
     });
   });
@@ -566,15 +575,15 @@ export function tendersRouter(platform: Platform): Router {
 
   // ---- Needs collection ----
 
-  const needsLocals = async (req: Request, dossierId: number, entityParam: unknown = req.query.ente) => {
+  const needsLocals = async (req: Request, res: Response, dossierId: number, entityParam: unknown = req.query.ente) => {
     const viewer = viewerOf(req);
     const forEntity = isStaff(viewer) && typeof entityParam === 'string' ? idParam(entityParam) : null;
     const data = await needsPage(platform, viewer, dossierId, new Date(), forEntity);
-    return { ...base, title: `Raccolta fabbisogni: ${data.dossier.title}`, ...data, measureLabels: NEEDS_MEASURE_LABELS, staffView: isStaff(viewer) };
+    return { ...base, title: tOf(res)('tenders:needs.pageTitle', { title: data.dossier.title }), ...data, staffView: isStaff(viewer) };
   };
 
   router.get('/gare/:id/fabbisogni', requireLogin, async (req, res) => {
-    const locals = await needsLocals(req, idParam(req.params.id));
+    const locals = await needsLocals(req, res, idParam(req.params.id));
     const values: Record<string, string> = {};
     if (locals.own) {
       for (const item of locals.items) {
@@ -590,21 +599,21 @@ export function tendersRouter(platform: Platform): Router {
     const id = idParam(req.params.id);
     const viewer = viewerOf(req);
     // Staff record an answer for the body named in the form; the page is re-rendered for that body.
-    const locals = await needsLocals(req, id, isStaff(viewer) ? req.body?.entityId : undefined);
+    const locals = await needsLocals(req, res, id, isStaff(viewer) ? req.body?.entityId : undefined);
     await formAction(req, res, 'tenders/needs', locals, async () => {
       const { updated, entityId } = await saveAnswer(platform, actorOf(req), id, req.body);
-      flash(req, 'success', updated ? 'Fabbisogni aggiornati: puoi modificarli fino alla scadenza.' : 'Fabbisogni inviati: puoi modificarli fino alla scadenza.');
+      flash(req, 'success', updated ? 'tenders:flash.needsUpdated' : 'tenders:flash.needsSent');
       res.redirect(isStaff(viewer) ? `/gare/${id}/fabbisogni?ente=${entityId}` : `/gare/${id}/fabbisogni`);
     });
   });
 
-  const callLocals = async (req: Request, dossierId: number) => {
+  const callLocals = async (req: Request, res: Response, dossierId: number) => {
     const data = await callForm(platform, actorOf(req), dossierId);
-    return { ...base, title: data.call ? 'Modifica la raccolta dei fabbisogni' : 'Apri la raccolta dei fabbisogni', ...data, measures: NEEDS_MEASURES, measureLabels: NEEDS_MEASURE_LABELS };
+    return { ...base, title: tOf(res)(data.call ? 'tenders:needsCall.editTitle' : 'tenders:needsCall.openTitle'), ...data, measures: NEEDS_MEASURES };
   };
 
   router.get('/gare/:id/fabbisogni/avvio', requireStaff, async (req, res) => {
-    const locals = await callLocals(req, idParam(req.params.id));
+    const locals = await callLocals(req, res, idParam(req.params.id));
     const blank = 4;
     const items = [...locals.items.map((i) => ({ id: String(i.id), label: i.label, unit: i.unit ?? '', measure: i.measure, description: i.description ?? '' })), ...Array.from({ length: blank }, () => ({ id: '', label: '', unit: '', measure: 'quantity', description: '' }))];
     res.render('tenders/needs-call', {
@@ -625,17 +634,19 @@ export function tendersRouter(platform: Platform): Router {
 
   router.post('/gare/:id/fabbisogni/avvio', requireStaff, async (req, res) => {
     const id = idParam(req.params.id);
-    const locals = await callLocals(req, id);
+    const locals = await callLocals(req, res, id);
     await formAction(req, res, 'tenders/needs-call', locals, async () => {
       const { invitedNow } = await openOrUpdateCall(platform, actorOf(req), id, req.body);
-      flash(req, 'success', locals.call ? `Raccolta aggiornata${invitedNow ? `: ${invitedNow} nuovi enti invitati per email` : ''}.` : `Raccolta aperta: ${invitedNow} enti invitati per email.`);
+      flash(req, 'success', locals.call ? (invitedNow ? msg('tenders:flash.callUpdatedInvited', { count: invitedNow }) : 'tenders:flash.callUpdated') : msg('tenders:flash.callOpened', { count: invitedNow }));
       res.redirect(`/gare/${id}/fabbisogni`);
     });
   });
 
   router.get('/gare/:id/fabbisogni.csv', requireStaff, async (req, res) => {
     const { filename, header, rows } = await needsCsvRows(platform, actorOf(req), idParam(req.params.id));
-    await sendCsv(platform, res, { filename, rows: [header, ...rows] });
+    const tm = messageTranslatorOf(res);
+    const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? cell : tm(cell.message))));
+    await sendCsv(platform, res, { filename, rows: [header.map((h) => tm(h)), ...cells] });
   });
 
   return router;

@@ -1,6 +1,8 @@
-// Zod schemas of the tenders forms, with Italian messages. Amounts go through parseEuroToCents
-// (integer cents), CIG and CUP through validateCig/validateCup.
+// Zod schemas of the tenders forms. Every message is a Message (keys of locales/<lang>/tenders.json
+// and common.json), labels are keys too. Amounts go through parseEuroToCents (integer cents), CIG
+// and CUP through validateCig/validateCup.
 import { z } from 'zod';
+import { msg, type Message } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
 import { PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { parseEuroToCents } from './money.js';
@@ -18,23 +20,26 @@ import {
   validateCup,
 } from './procurement.js';
 
-const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
+const choice = <T extends readonly [string, ...string[]]>(values: T, message: Message) =>
   z.enum(values, { error: message });
 
-/** An amount typed by a person: "1.234,56", "€ 140.000", "1234.56" → integer cents. */
-export const euro = (label: string) =>
+/** "Valore stimato: l'importo non può essere negativo." */
+export const moneyError = (label: Message, error: Message): Message => msg('tenders:money.labelled', { label, error });
+
+/** An amount typed by a person: "1.234,56", "€ 140.000", "1234.56" → integer cents. `label` is a key. */
+export const euro = (label: Message) =>
   z
-    .string({ error: `${label}: inserire un importo.` })
+    .string({ error: moneyError(label, 'tenders:money.empty') })
     .transform((v, ctx) => {
       const r = parseEuroToCents(v);
       if (!r.ok) {
-        ctx.addIssue({ code: 'custom', message: `${label}: ${lowerFirst(r.error)}` });
+        ctx.addIssue({ code: 'custom', message: moneyError(label, r.error) });
         return z.NEVER;
       }
       return r.cents;
     });
 
-export const optionalEuro = (label: string) =>
+export const optionalEuro = (label: Message) =>
   z
     .string()
     .optional()
@@ -42,32 +47,28 @@ export const optionalEuro = (label: string) =>
       if (!v || !v.trim()) return null;
       const r = parseEuroToCents(v);
       if (!r.ok) {
-        ctx.addIssue({ code: 'custom', message: `${label}: ${lowerFirst(r.error)}` });
+        ctx.addIssue({ code: 'custom', message: moneyError(label, r.error) });
         return z.NEVER;
       }
       return r.cents;
     });
 
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-
-const requiredDate = (label: string) =>
+const requiredDate = (label: Message) =>
   z
-    .string({ error: `${label} è obbligatoria.` })
+    .string({ error: msg('common:validation.required', { label }) })
     .optional()
     .pipe(form.optionalDate(label))
-    .refine((v) => v !== null, `${label} è obbligatoria.`)
+    .refine((v) => v !== null, msg('common:validation.required', { label }))
     .transform((v) => v as string);
 
-const id = (message: string) =>
+const id = (message: Message) =>
   z
     .string({ error: message })
     .trim()
     .regex(/^[1-9][0-9]{0,9}$/, message)
     .transform(Number);
 
-const optionalId = (message: string) =>
+const optionalId = (message: Message) =>
   z
     .string()
     .trim()
@@ -100,17 +101,17 @@ export const dossierSchema = z
   .object({
     title: form.text(300, 'tenders:field.title'),
     object: form.text(5000, 'tenders:field.object'),
-    category: choice(CATEGORIES, 'Scegliere la categoria (forniture, servizi o lavori).'),
+    category: choice(CATEGORIES, 'tenders:error.chooseCategory'),
     cpv: z
       .string()
       .trim()
       .optional()
       .transform((v) => (v ? v : null))
-      .refine((v) => v === null || /^[0-9]{8}-[0-9]$/.test(v), 'Il codice CPV ha la forma 12345678-9 (otto cifre, trattino, cifra di controllo).'),
-    procedure: choice(PROCEDURES, 'Scegliere la procedura.'),
-    estimatedValue: euro('Valore stimato'),
-    rupUserId: id('Scegliere il RUP tra il personale del centro.'),
-    funding: choice(FUNDINGS, 'Scegliere il tipo di finanziamento.'),
+      .refine((v) => v === null || /^[0-9]{8}-[0-9]$/.test(v), 'tenders:error.cpv'),
+    procedure: choice(PROCEDURES, 'tenders:error.chooseProcedure'),
+    estimatedValue: euro('tenders:field.estimatedValue'),
+    rupUserId: id('tenders:error.chooseRup'),
+    funding: choice(FUNDINGS, 'tenders:error.chooseFunding'),
     pnrrMeasure: z
       .string()
       .trim()
@@ -126,13 +127,13 @@ export const dossierSchema = z
     if (d.funding !== 'none' || raw) {
       const r = validateCup(raw);
       if (!r.ok) {
-        ctx.addIssue({ code: 'custom', path: ['cup'], message: d.funding !== 'none' && !raw ? 'Un intervento finanziato deve avere il CUP (15 caratteri).' : r.error });
+        ctx.addIssue({ code: 'custom', path: ['cup'], message: d.funding !== 'none' && !raw ? 'tenders:error.cupRequired' : r.error });
       } else cup = r.value;
     }
     let pnrrMeasure: string | null = null;
     if (d.funding === 'pnrr') {
       if (!d.pnrrMeasure || !pnrrCodes.includes(d.pnrrMeasure)) {
-        ctx.addIssue({ code: 'custom', path: ['pnrrMeasure'], message: 'Scegliere la misura PNRR che finanzia la gara.' });
+        ctx.addIssue({ code: 'custom', path: ['pnrrMeasure'], message: 'tenders:error.choosePnrrMeasure' });
       } else pnrrMeasure = d.pnrrMeasure;
     }
     return { ...d, cup, pnrrMeasure, fundingNote: d.funding === 'none' ? null : d.fundingNote };
@@ -141,15 +142,15 @@ export type DossierInput = z.output<typeof dossierSchema>;
 
 export const lotSchema = z.object({
   number: z
-    .string({ error: 'Indicare il numero del lotto.' })
+    .string({ error: 'tenders:error.lotNumberMissing' })
     .trim()
-    .regex(/^[1-9][0-9]{0,2}$/, 'Il numero del lotto è un intero tra 1 e 999.')
+    .regex(/^[1-9][0-9]{0,2}$/, 'tenders:error.lotNumber')
     .transform(Number),
   title: form.text(300, 'tenders:field.lotTitle'),
   description: form.optionalText(3000, 'tenders:field.description'),
   cig: optionalCig,
-  value: euro('Valore del lotto'),
-  status: choice(LOT_STATUSES, 'Scegliere lo stato del lotto.').optional(),
+  value: euro('tenders:field.lotValue'),
+  status: choice(LOT_STATUSES, 'tenders:error.chooseLotStatus').optional(),
 });
 export type LotInput = z.output<typeof lotSchema>;
 
@@ -162,20 +163,20 @@ const timeOfDay = z
   .trim()
   .optional()
   .transform((v) => (v ? v : null))
-  .refine((v) => v === null || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(v), "L'ora ha la forma HH:MM, ad esempio 12:00.");
+  .refine((v) => v === null || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(v), 'tenders:error.time');
 
 export const milestoneSchema = z.object({
-  kind: choice(MILESTONE_KINDS, 'Scegliere il tipo di scadenza.'),
+  kind: choice(MILESTONE_KINDS, 'tenders:error.chooseMilestoneKind'),
   title: form.optionalText(200, 'tenders:field.title'),
-  dueOn: requiredDate('La data'),
+  dueOn: requiredDate('tenders:field.dueOn'),
   dueTime: timeOfDay,
-  ownerUserId: id('Scegliere il responsabile tra il personale del centro.'),
+  ownerUserId: id('tenders:error.chooseOwner'),
   note: form.optionalText(2000, 'tenders:field.note'),
 });
 export type MilestoneInput = z.output<typeof milestoneSchema>;
 
 export const phaseMoveSchema = z.object({
-  to: choice(PHASES, 'Scegliere la fase.'),
+  to: choice(PHASES, 'tenders:error.choosePhase'),
   reason: form.optionalText(2000, 'tenders:field.reason'),
 });
 
@@ -187,37 +188,37 @@ export const awardSchema = z.object({
     .toUpperCase()
     .optional()
     .transform((v) => (v ? v : null))
-    .refine((v) => v === null || /^[0-9]{11}$/.test(v) || /^[A-Z0-9]{16}$/.test(v), 'Il codice fiscale o la partita IVA ha 11 cifre (o 16 caratteri per una persona fisica).'),
-  awardValue: optionalEuro("Importo di aggiudicazione"),
+    .refine((v) => v === null || /^[0-9]{11}$/.test(v) || /^[A-Z0-9]{16}$/.test(v), 'tenders:error.fiscalCode'),
+  awardValue: optionalEuro('tenders:field.awardValue'),
   awardDate: form.optionalDate('tenders:field.awardDate'),
-  contractValue: optionalEuro('Importo del contratto'),
+  contractValue: optionalEuro('tenders:field.contractValue'),
   contractSignedOn: form.optionalDate('tenders:field.contractSignedOn'),
 });
 export type AwardInput = z.output<typeof awardSchema>;
 
 export const participantAddSchema = z.object({
-  entityId: id("Scegliere l'ente."),
-  status: choice(PARTICIPANT_STATUSES, 'Scegliere lo stato.'),
-  share: optionalEuro('Quota'),
+  entityId: id('tenders:error.chooseEntity'),
+  status: choice(PARTICIPANT_STATUSES, 'tenders:error.chooseStatus'),
+  share: optionalEuro('tenders:field.share'),
   note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const participantUpdateSchema = z.object({
-  status: choice(PARTICIPANT_STATUSES, 'Scegliere lo stato.'),
-  share: optionalEuro('Quota'),
+  status: choice(PARTICIPANT_STATUSES, 'tenders:error.chooseStatus'),
+  share: optionalEuro('tenders:field.share'),
   note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const documentSchema = z.object({
-  type: choice(DOCUMENT_TYPES, 'Scegliere il tipo di documento.'),
+  type: choice(DOCUMENT_TYPES, 'tenders:error.chooseDocumentType'),
   title: form.text(300, 'tenders:field.documentTitle'),
-  lotId: optionalId('Scegliere un lotto della gara.'),
-  visibility: choice(DOCUMENT_VISIBILITIES, 'Scegliere chi può vedere il documento.'),
+  lotId: optionalId('tenders:error.chooseLot'),
+  visibility: choice(DOCUMENT_VISIBILITIES, 'tenders:error.chooseVisibility'),
   note: form.optionalText(1000, 'tenders:field.note'),
 });
 
 export const versionSchema = z.object({
-  visibility: choice(DOCUMENT_VISIBILITIES, 'Scegliere chi può vedere questa versione.'),
+  visibility: choice(DOCUMENT_VISIBILITIES, 'tenders:error.chooseVersionVisibility'),
   note: form.optionalText(1000, 'tenders:field.note'),
 });
 
@@ -225,9 +226,9 @@ const asArray = (v: unknown): string[] => (v === undefined || v === null ? [] : 
 
 export const needsCallSchema = z
   .object({
-    deadlineOn: requiredDate('La scadenza'),
+    deadlineOn: requiredDate('tenders:field.deadlineOn'),
     instructions: form.optionalText(5000, 'tenders:field.instructions'),
-    invite: z.enum(['chosen', 'all'], { error: 'Scegliere a chi inviare la richiesta.' }),
+    invite: z.enum(['chosen', 'all'], { error: 'tenders:error.chooseInvite' }),
     entityIds: z.unknown().optional().transform(asArray),
     itemId: z.unknown().optional().transform(asArray),
     itemLabel: z.unknown().optional().transform(asArray),
@@ -239,7 +240,7 @@ export const needsCallSchema = z
     const entityIds: number[] = [];
     for (const raw of d.entityIds) {
       if (!/^[1-9][0-9]{0,9}$/.test(raw)) {
-        ctx.addIssue({ code: 'custom', path: ['entityIds'], message: 'Un ente scelto non è valido.' });
+        ctx.addIssue({ code: 'custom', path: ['entityIds'], message: 'tenders:error.entityInvalid' });
         return z.NEVER;
       }
       entityIds.push(Number(raw));
@@ -247,7 +248,7 @@ export const needsCallSchema = z
     const items: Array<{ id: number | null; label: string; unit: string | null; measure: (typeof NEEDS_MEASURES)[number]; description: string | null; row: number }> = [];
     const rows = Math.max(d.itemLabel.length, d.itemId.length);
     if (rows > 50) {
-      ctx.addIssue({ code: 'custom', path: ['itemLabel'], message: 'Al massimo 50 voci.' });
+      ctx.addIssue({ code: 'custom', path: ['itemLabel'], message: msg('tenders:error.tooManyItems', { max: 50 }) });
       return z.NEVER;
     }
     for (let i = 0; i < rows; i++) {
@@ -256,19 +257,19 @@ export const needsCallSchema = z
       const itemId = /^[1-9][0-9]{0,9}$/.test(rawId) ? Number(rawId) : null;
       if (!label && itemId === null) continue;
       const measure = (d.itemMeasure[i] ?? 'quantity') as string;
-      if (label.length > 200) ctx.addIssue({ code: 'custom', path: [`itemLabel.${i}`], message: `Voce ${i + 1}: la descrizione può avere al massimo 200 caratteri.` });
-      if (!(NEEDS_MEASURES as readonly string[]).includes(measure)) ctx.addIssue({ code: 'custom', path: [`itemMeasure.${i}`], message: `Voce ${i + 1}: scegliere quantità o importo.` });
+      if (label.length > 200) ctx.addIssue({ code: 'custom', path: [`itemLabel.${i}`], message: msg('tenders:error.itemLabelTooLong', { row: i + 1, max: 200 }) });
+      if (!(NEEDS_MEASURES as readonly string[]).includes(measure)) ctx.addIssue({ code: 'custom', path: [`itemMeasure.${i}`], message: msg('tenders:error.itemMeasure', { row: i + 1 }) });
       const unit = (d.itemUnit[i] ?? '').trim();
-      if (unit.length > 40) ctx.addIssue({ code: 'custom', path: [`itemUnit.${i}`], message: `Voce ${i + 1}: l'unità di misura può avere al massimo 40 caratteri.` });
+      if (unit.length > 40) ctx.addIssue({ code: 'custom', path: [`itemUnit.${i}`], message: msg('tenders:error.itemUnitTooLong', { row: i + 1, max: 40 }) });
       const description = (d.itemDescription[i] ?? '').trim();
-      if (description.length > 1000) ctx.addIssue({ code: 'custom', path: [`itemDescription.${i}`], message: `Voce ${i + 1}: la nota può avere al massimo 1000 caratteri.` });
+      if (description.length > 1000) ctx.addIssue({ code: 'custom', path: [`itemDescription.${i}`], message: msg('tenders:error.itemNoteTooLong', { row: i + 1, max: 1000 }) });
       items.push({ id: itemId, label, unit: unit || null, measure: measure as (typeof NEEDS_MEASURES)[number], description: description || null, row: i });
     }
     if (!items.some((it) => it.label)) {
-      ctx.addIssue({ code: 'custom', path: ['itemLabel.0'], message: 'Indicare almeno una voce da rilevare (ad esempio «Postazioni di lavoro»).' });
+      ctx.addIssue({ code: 'custom', path: ['itemLabel.0'], message: 'tenders:error.itemsMissing' });
     }
     if (d.invite === 'chosen' && entityIds.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['entityIds'], message: 'Scegliere almeno un ente da invitare, oppure tutti gli enti aderenti.' });
+      ctx.addIssue({ code: 'custom', path: ['entityIds'], message: 'tenders:error.inviteMissing' });
     }
     return { deadlineOn: d.deadlineOn, instructions: d.instructions, invite: d.invite, entityIds, items };
   });

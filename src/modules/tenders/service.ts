@@ -6,16 +6,18 @@ import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/act
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
+import { msg, parseMessage, type Message } from '../../platform/messages.js';
+import { translator } from '../../platform/i18n.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findActiveStaff, findPeople, findPerson } from '../accounts/index.js';
 import { PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { findBody } from '../entities/index.js';
 import { milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
+import { dueMessage, joinMessages, listMessage } from './messages.js';
 import { formatCents } from './money.js';
 import {
   Dossier,
-  FUNDING_LABELS,
   Lot,
   Milestone,
   NeedsCall,
@@ -26,22 +28,18 @@ import {
 } from './models.js';
 import { assertCanActForBody, assertCanManage, assertCanSeeDossier, canSeeAllParticipants, type DossierAccess } from './policy.js';
 import {
-  CATEGORY_LABELS,
-  DOCUMENT_TYPE_LABELS,
   FINAL_PHASES,
-  LOT_STATUS_LABELS,
-  MILESTONE_KIND_LABELS,
-  PARTICIPANT_STATUS_LABELS,
+  PHASE_ERROR_DOCUMENTS,
+  PHASE_ERROR_REASON,
   PHASE_FLOW,
-  PHASE_LABELS,
   PHASES,
-  PROCEDURE_LABELS,
   checkMilestoneOrder,
   checkPhaseMove,
   checkProcedure,
   phaseIndex,
   requiredDocumentsForPhase,
   type DocumentType,
+  type MilestoneKind,
   type Phase,
   type ProcedureWarning,
 } from './procurement.js';
@@ -60,6 +58,12 @@ import {
 
 export const ADHESION_MAX_BYTES = 20 * 1024 * 1024;
 
+/** "2026-03-15" → "15/03/2026", as dates read in the history. */
+const dayOf = (iso: string): string => iso.split('-').reverse().join('/');
+
+/** A body's name in the history, or a generic "the body" when it no longer exists. */
+const entityName = (entity: { name: string } | null): Message => entity?.name ?? msg('tenders:event.someBody');
+
 // ---------------------------------------------------------------------------------------------
 // Loading a dossier with the viewer's access
 
@@ -76,7 +80,7 @@ export async function accessFor(viewer: Viewer, dossier: Dossier, transaction?: 
 /** The dossier if the viewer may see it; a 404 otherwise (also for ids that do not exist). */
 export async function loadDossier(viewer: Viewer, id: number, transaction?: Transaction): Promise<LoadedDossier> {
   const dossier = await Dossier.findByPk(id, { transaction });
-  if (!dossier) throw new NotFoundError('Gara non trovata.');
+  if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
   const { access, participant } = await accessFor(viewer, dossier, transaction);
   assertCanSeeDossier(viewer, access);
   return { dossier, access, participant };
@@ -86,32 +90,39 @@ export async function loadDossier(viewer: Viewer, id: number, transaction?: Tran
 async function loadForStaff(actor: Actor, id: number, action: string, transaction?: Transaction): Promise<Dossier> {
   assertCanManage(actor, action);
   const dossier = await Dossier.findByPk(id, { transaction, lock: transaction ? transaction.LOCK.UPDATE : undefined });
-  if (!dossier) throw new NotFoundError('Gara non trovata.');
+  if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
   return dossier;
 }
 
-function assertNotFinal(dossier: Dossier, what: string): void {
+/** `what` names the part that can no longer change, a key of tenders:final (e.g. 'lots'). */
+function assertNotFinal(dossier: Dossier, what: 'dossier' | 'lots' | 'milestones' | 'participants' | 'participation' | 'adhesion' | 'award'): void {
   if (FINAL_PHASES.includes(dossier.phase)) {
-    throw new ConflictError(`La gara è in fase «${PHASE_LABELS[dossier.phase]}»: ${what} non si può più modificare.`);
+    throw new ConflictError(msg(`tenders:final.${what}`, { phase: msg(`tenders:phase.${dossier.phase}`) }));
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Vocabularies for the pages
+// Vocabularies for the pages (their labels are keys: t('tenders:phase.' + code))
+
+/**
+ * The title a milestone gets when none is typed: the name of its kind, stored in Italian (the
+ * working language of the records, like every title typed by staff).
+ */
+export function defaultMilestoneTitle(kind: MilestoneKind): string {
+  return translator('it')(`tenders:milestoneKind.${kind}`);
+}
+
+/** A milestone's title for a reader: a default title reads in the reader's language. */
+export function milestoneTitle(m: { kind: MilestoneKind; title: string }, t: (key: string) => string): string {
+  return m.title === defaultMilestoneTitle(m.kind) ? t(`tenders:milestoneKind.${m.kind}`) : m.title;
+}
 
 export const vocabulary = {
-  categoryLabels: CATEGORY_LABELS,
-  procedureLabels: PROCEDURE_LABELS,
-  phaseLabels: PHASE_LABELS,
   phases: PHASES,
   phaseFlow: PHASE_FLOW,
-  lotStatusLabels: LOT_STATUS_LABELS,
-  participantStatusLabels: PARTICIPANT_STATUS_LABELS,
-  documentTypeLabels: DOCUMENT_TYPE_LABELS,
-  milestoneKindLabels: MILESTONE_KIND_LABELS,
-  fundingLabels: FUNDING_LABELS,
   pnrrMeasures: PNRR_MEASURES,
   formatCents,
+  milestoneTitle,
 };
 
 export type StaffOption = { id: number; name: string; email: string };
@@ -120,7 +131,7 @@ export async function staffOptions(): Promise<StaffOption[]> {
   return (await activeStaff()).map((u) => ({ id: u.id, name: u.name, email: u.email }));
 }
 
-async function assertStaffUser(userId: number, field: string, message: string, transaction?: Transaction): Promise<void> {
+async function assertStaffUser(userId: number, field: string, message: Message, transaction?: Transaction): Promise<void> {
   if (!(await findActiveStaff(userId, { transaction }))) {
     throw new ValidationError({ [field]: message });
   }
@@ -222,7 +233,7 @@ export function procedureWarningsForInput(input: unknown): ProcedureWarning[] {
     .object({ category: z.enum(['goods', 'services', 'works']), procedure: z.enum(['affidamento_diretto', 'procedura_negoziata', 'procedura_aperta', 'adesione_convenzione', 'mepa']), estimatedValue: z.string() })
     .safeParse(input);
   if (!parsed.success) return [];
-  const cents = euro('Valore stimato').safeParse(parsed.data.estimatedValue);
+  const cents = euro('tenders:field.estimatedValue').safeParse(parsed.data.estimatedValue);
   if (!cents.success) return [];
   const estimatedValueCents = cents.data;
   return checkProcedure({ category: parsed.data.category, procedure: parsed.data.procedure, estimatedValueCents });
@@ -245,25 +256,13 @@ function dossierFields(data: DossierInput) {
   };
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  title: 'titolo',
-  object: 'oggetto',
-  category: 'categoria',
-  cpv: 'CPV',
-  procedure: 'procedura',
-  estimatedValueCents: 'valore stimato',
-  rupUserId: 'RUP',
-  funding: 'finanziamento',
-  pnrrMeasure: 'misura PNRR',
-  fundingNote: 'descrizione del finanziamento',
-  cup: 'CUP',
-  isPublic: 'pubblicazione della scheda',
-};
+/** The changed fields, for the history: tenders:changedField.<name>. */
+const changedFields = (names: readonly string[]): Message => listMessage(names.map((k) => msg(`tenders:changedField.${k}`)));
 
 export async function createDossier(platform: Platform, actor: Actor, input: unknown): Promise<{ dossier: Dossier; warnings: ProcedureWarning[] }> {
   assertCanManage(actor, 'tenders.create');
   const data = parseInput(dossierSchema, input);
-  await assertStaffUser(data.rupUserId, 'rupUserId', 'Il RUP deve essere un operatore attivo del centro.');
+  await assertStaffUser(data.rupUserId, 'rupUserId', 'tenders:error.rupNotStaff');
   const dossier = await platform.sequelize.transaction(async (transaction) => {
     const d = await Dossier.create(
       {
@@ -280,7 +279,7 @@ export async function createDossier(platform: Platform, actor: Actor, input: unk
       },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'dossier-created', summary: `Gara creata in fase «${PHASE_LABELS[d.phase]}».`, details: { title: d.title } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'dossier-created', summary: msg('tenders:event.dossierCreated', { phase: msg(`tenders:phase.${d.phase}`) }), details: { title: d.title } }, transaction);
     return d;
   });
   return { dossier, warnings: procedureWarnings(dossier) };
@@ -289,14 +288,14 @@ export async function createDossier(platform: Platform, actor: Actor, input: unk
 export async function updateDossier(platform: Platform, actor: Actor, id: number, input: unknown): Promise<{ dossier: Dossier; warnings: ProcedureWarning[] }> {
   assertCanManage(actor, 'tenders.update');
   const data = parseInput(dossierSchema, input);
-  await assertStaffUser(data.rupUserId, 'rupUserId', 'Il RUP deve essere un operatore attivo del centro.');
+  await assertStaffUser(data.rupUserId, 'rupUserId', 'tenders:error.rupNotStaff');
   const dossier = await platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, id, 'tenders.update', transaction);
-    assertNotFinal(d, 'la scheda');
+    assertNotFinal(d, 'dossier');
     const fields = dossierFields(data);
     const changed = (Object.keys(fields) as Array<keyof typeof fields>).filter((k) => String(d.get(k) ?? '') !== String(fields[k] ?? ''));
     if (d.phase !== 'needs_collection' && d.phase !== 'preparation' && !fields.isPublic) {
-      throw new ValidationError({ isPublic: 'Una gara pubblicata resta pubblica: la scheda non può tornare riservata.' });
+      throw new ValidationError({ isPublic: 'tenders:error.staysPublic' });
     }
     await d.update(fields, { transaction });
     if (changed.length) {
@@ -304,7 +303,7 @@ export async function updateDossier(platform: Platform, actor: Actor, id: number
         platform,
         actor,
         d.id,
-        { kind: 'dossier-updated', summary: `Scheda modificata: ${changed.map((k) => FIELD_LABELS[k]).join(', ')}.`, details: { changed } },
+        { kind: 'dossier-updated', summary: msg('tenders:event.dossierUpdated', { fields: changedFields(changed) }), details: { changed } },
         transaction,
       );
     }
@@ -319,8 +318,8 @@ export async function updateDossier(platform: Platform, actor: Actor, id: number
 function lotConflict(err: unknown): never {
   if (err instanceof UniqueConstraintError) {
     const fields = Object.keys(err.fields ?? {}).join(',');
-    if (fields.includes('cig')) throw new ConflictError('Questo CIG è già usato da un altro lotto: ogni CIG identifica un solo lotto.', 'cig');
-    throw new ConflictError('Esiste già un lotto con questo numero nella gara.', 'number');
+    if (fields.includes('cig')) throw new ConflictError('tenders:error.cigTaken', 'cig');
+    throw new ConflictError('tenders:error.lotNumberTaken', 'number');
   }
   throw err;
 }
@@ -331,9 +330,9 @@ export async function addLot(platform: Platform, actor: Actor, dossierId: number
   try {
     return await platform.sequelize.transaction(async (transaction) => {
       const d = await loadForStaff(actor, dossierId, 'tenders.lot-add', transaction);
-      assertNotFinal(d, 'i lotti');
+      assertNotFinal(d, 'lots');
       if (phaseIndex(d.phase) >= phaseIndex('published') && !data.cig) {
-        throw new ValidationError({ cig: 'La gara è già pubblicata: il nuovo lotto deve avere il suo CIG.' });
+        throw new ValidationError({ cig: 'tenders:error.newLotCig' });
       }
       const status = data.status && data.status !== 'cancelled' ? data.status : phaseIndex(d.phase) >= phaseIndex('published') ? 'open' : 'planned';
       const lot = await Lot.create(
@@ -344,7 +343,7 @@ export async function addLot(platform: Platform, actor: Actor, dossierId: number
         platform,
         actor,
         d.id,
-        { kind: 'lot-added', summary: `Aggiunto il lotto ${lot.number} «${lot.title}» (${formatCents(lot.valueCents)}${lot.cig ? `, CIG ${lot.cig}` : ''}).`, details: { lotId: lot.id } },
+        { kind: 'lot-added', summary: msg(lot.cig ? 'tenders:event.lotAddedCig' : 'tenders:event.lotAdded', { number: lot.number, title: lot.title, value: formatCents(lot.valueCents), cig: lot.cig ?? undefined }), details: { lotId: lot.id } },
         transaction,
       );
       return lot;
@@ -357,7 +356,7 @@ export async function addLot(platform: Platform, actor: Actor, dossierId: number
 export async function getLot(actor: Actor, dossierId: number, lotId: number): Promise<{ dossier: Dossier; lot: Lot }> {
   const dossier = await loadForStaff(actor, dossierId, 'tenders.lot-update');
   const lot = await Lot.findOne({ where: { id: lotId, dossierId } });
-  if (!lot) throw new NotFoundError('Lotto non trovato.');
+  if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
   return { dossier, lot };
 }
 
@@ -367,26 +366,26 @@ export async function updateLot(platform: Platform, actor: Actor, dossierId: num
   try {
     return await platform.sequelize.transaction(async (transaction) => {
       const d = await loadForStaff(actor, dossierId, 'tenders.lot-update', transaction);
-      assertNotFinal(d, 'i lotti');
+      assertNotFinal(d, 'lots');
       const lot = await Lot.findOne({ where: { id: lotId, dossierId }, transaction });
-      if (!lot) throw new NotFoundError('Lotto non trovato.');
-      if (lot.status === 'cancelled') throw new ConflictError('Il lotto è annullato e non si può più modificare.');
-      if (data.status === 'cancelled') throw new ValidationError({ status: 'Per annullare un lotto usa «Annulla il lotto» e indica il motivo.' });
+      if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
+      if (lot.status === 'cancelled') throw new ConflictError('tenders:error.lotCancelled');
+      if (data.status === 'cancelled') throw new ValidationError({ status: 'tenders:error.lotCancelByForm' });
       if (phaseIndex(d.phase) >= phaseIndex('published') && !data.cig) {
-        throw new ValidationError({ cig: 'La gara è pubblicata: il lotto deve avere il suo CIG.' });
+        throw new ValidationError({ cig: 'tenders:error.lotCig' });
       }
       const before = { number: lot.number, title: lot.title, cig: lot.cig, valueCents: lot.valueCents, status: lot.status };
       await lot.update(
         { number: data.number, title: data.title, description: data.description, cig: data.cig, valueCents: data.value, status: data.status ?? lot.status },
         { transaction },
       );
-      const changes: string[] = [];
-      if (before.title !== lot.title || before.number !== lot.number) changes.push('titolo o numero');
-      if (before.cig !== lot.cig) changes.push(`CIG ${lot.cig ?? '—'}`);
-      if (before.valueCents !== lot.valueCents) changes.push(`valore ${formatCents(lot.valueCents)}`);
-      if (before.status !== lot.status) changes.push(`stato «${LOT_STATUS_LABELS[lot.status]}»`);
+      const changes: Message[] = [];
+      if (before.title !== lot.title || before.number !== lot.number) changes.push(msg('tenders:event.change.titleOrNumber'));
+      if (before.cig !== lot.cig) changes.push(msg('tenders:event.change.cig', { cig: lot.cig ?? '—' }));
+      if (before.valueCents !== lot.valueCents) changes.push(msg('tenders:event.change.value', { value: formatCents(lot.valueCents) }));
+      if (before.status !== lot.status) changes.push(msg('tenders:event.change.status', { status: msg(`tenders:lotStatus.${lot.status}`) }));
       if (changes.length) {
-        await recordEvent(platform, actor, d.id, { kind: 'lot-updated', summary: `Lotto ${lot.number} modificato: ${changes.join(', ')}.`, details: { lotId: lot.id, before } }, transaction);
+        await recordEvent(platform, actor, d.id, { kind: 'lot-updated', summary: msg('tenders:event.lotUpdated', { number: lot.number, changes: listMessage(changes) }), details: { lotId: lot.id, before } }, transaction);
       }
       return lot;
     });
@@ -400,12 +399,12 @@ export async function cancelLot(platform: Platform, actor: Actor, dossierId: num
   const { reason } = parseInput(reasonSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.lot-cancel', transaction);
-    assertNotFinal(d, 'i lotti');
+    assertNotFinal(d, 'lots');
     const lot = await Lot.findOne({ where: { id: lotId, dossierId }, transaction });
-    if (!lot) throw new NotFoundError('Lotto non trovato.');
-    if (lot.status === 'cancelled') throw new ConflictError('Il lotto è già annullato.');
+    if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
+    if (lot.status === 'cancelled') throw new ConflictError('tenders:error.lotAlreadyCancelled');
     await lot.update({ status: 'cancelled', cancelledReason: reason }, { transaction });
-    await recordEvent(platform, actor, d.id, { kind: 'lot-cancelled', summary: `Lotto ${lot.number} «${lot.title}» annullato. Motivo: ${reason}`, details: { lotId: lot.id, reason } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'lot-cancelled', summary: msg('tenders:event.lotCancelled', { number: lot.number, title: lot.title, reason }), details: { lotId: lot.id, reason } }, transaction);
     return lot;
   });
 }
@@ -418,22 +417,22 @@ async function checkOrder(dossierId: number, candidate: { id: number | null; kin
   const all = others.filter((m) => m.id !== candidate.id).map((m) => ({ kind: m.kind, date: milestoneDate(m) }));
   all.push({ kind: candidate.kind, date: milestoneDate(candidate) });
   const errors = checkMilestoneOrder(all);
-  if (errors.length) throw new ValidationError({ dueOn: errors.join(' ') });
+  if (errors.length) throw new ValidationError({ dueOn: joinMessages(errors) });
 }
 
 export async function addMilestone(platform: Platform, actor: Actor, dossierId: number, input: unknown): Promise<Milestone> {
   assertCanManage(actor, 'tenders.milestone-add');
   const data = parseInput(milestoneSchema, input);
-  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'Il responsabile deve essere un operatore attivo del centro.');
+  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'tenders:error.ownerNotStaff');
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.milestone-add', transaction);
-    assertNotFinal(d, 'le scadenze');
+    assertNotFinal(d, 'milestones');
     await checkOrder(d.id, { id: null, kind: data.kind, dueOn: data.dueOn, dueTime: data.dueTime }, transaction);
     const m = await Milestone.create(
-      { dossierId: d.id, kind: data.kind, title: data.title ?? MILESTONE_KIND_LABELS[data.kind], dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, doneAt: null, reminderSentAt: null },
+      { dossierId: d.id, kind: data.kind, title: data.title ?? defaultMilestoneTitle(data.kind), dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, doneAt: null, reminderSentAt: null },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-added', summary: `Aggiunta la scadenza «${m.title}» per il ${m.dueOn.split('-').reverse().join('/')}${m.dueTime ? ` ore ${m.dueTime}` : ''}.`, details: { milestoneId: m.id } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-added', summary: msg('tenders:event.milestoneAdded', { title: m.title, due: dueMessage(dayOf(m.dueOn), m.dueTime) }), details: { milestoneId: m.id } }, transaction);
     return m;
   });
 }
@@ -441,30 +440,30 @@ export async function addMilestone(platform: Platform, actor: Actor, dossierId: 
 export async function getMilestone(actor: Actor, dossierId: number, milestoneId: number): Promise<{ dossier: Dossier; milestone: Milestone }> {
   const dossier = await loadForStaff(actor, dossierId, 'tenders.milestone-update');
   const milestone = await Milestone.findOne({ where: { id: milestoneId, dossierId } });
-  if (!milestone) throw new NotFoundError('Scadenza non trovata.');
+  if (!milestone) throw new NotFoundError('tenders:error.milestoneNotFound');
   return { dossier, milestone };
 }
 
 export async function updateMilestone(platform: Platform, actor: Actor, dossierId: number, milestoneId: number, input: unknown): Promise<Milestone> {
   assertCanManage(actor, 'tenders.milestone-update');
   const data = parseInput(milestoneSchema, input);
-  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'Il responsabile deve essere un operatore attivo del centro.');
+  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'tenders:error.ownerNotStaff');
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.milestone-update', transaction);
-    assertNotFinal(d, 'le scadenze');
+    assertNotFinal(d, 'milestones');
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
-    if (!m) throw new NotFoundError('Scadenza non trovata.');
+    if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     if (m.kind === 'needs_deadline' && data.kind === 'needs_deadline' && (await NeedsCall.count({ where: { dossierId }, transaction })) > 0 && (m.dueOn !== data.dueOn)) {
-      throw new ValidationError({ dueOn: 'La scadenza della raccolta fabbisogni si cambia dalla pagina «Raccolta fabbisogni», così gli enti invitati ne sono informati.' });
+      throw new ValidationError({ dueOn: 'tenders:error.needsDeadlineFromCall' });
     }
     await checkOrder(d.id, { id: m.id, kind: data.kind, dueOn: data.dueOn, dueTime: data.dueTime }, transaction);
     const moved = m.dueOn !== data.dueOn || (m.dueTime ?? null) !== data.dueTime;
     const before = `${m.dueOn}${m.dueTime ? ` ${m.dueTime}` : ''}`;
     await m.update(
-      { kind: data.kind, title: data.title ?? MILESTONE_KIND_LABELS[data.kind], dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, ...(moved ? { reminderSentAt: null } : {}) },
+      { kind: data.kind, title: data.title ?? defaultMilestoneTitle(data.kind), dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, ...(moved ? { reminderSentAt: null } : {}) },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-updated', summary: `Scadenza «${m.title}» modificata${moved ? ` (era ${before.split(' ')[0].split('-').reverse().join('/')})` : ''}.`, details: { milestoneId: m.id, before } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-updated', summary: moved ? msg('tenders:event.milestoneMoved', { title: m.title, was: dayOf(before.split(' ')[0]) }) : msg('tenders:event.milestoneUpdated', { title: m.title }), details: { milestoneId: m.id, before } }, transaction);
     return m;
   });
 }
@@ -474,9 +473,9 @@ export async function setMilestoneDone(platform: Platform, actor: Actor, dossier
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.milestone-done', transaction);
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
-    if (!m) throw new NotFoundError('Scadenza non trovata.');
+    if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     await m.update({ doneAt: done ? new Date() : null }, { transaction });
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-done', summary: done ? `Scadenza «${m.title}» segnata come completata.` : `Scadenza «${m.title}» riaperta.`, details: { milestoneId: m.id, done } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-done', summary: msg(done ? 'tenders:event.milestoneDone' : 'tenders:event.milestoneReopened', { title: m.title }), details: { milestoneId: m.id, done } }, transaction);
     return m;
   });
 }
@@ -485,14 +484,14 @@ export async function deleteMilestone(platform: Platform, actor: Actor, dossierI
   assertCanManage(actor, 'tenders.milestone-delete');
   await platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.milestone-delete', transaction);
-    assertNotFinal(d, 'le scadenze');
+    assertNotFinal(d, 'milestones');
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
-    if (!m) throw new NotFoundError('Scadenza non trovata.');
+    if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     if (m.kind === 'needs_deadline' && (await NeedsCall.count({ where: { dossierId }, transaction })) > 0) {
-      throw new ConflictError('La scadenza della raccolta fabbisogni non si può eliminare finché la raccolta esiste.');
+      throw new ConflictError('tenders:error.needsDeadlineDelete');
     }
     await m.destroy({ transaction });
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-deleted', summary: `Scadenza «${m.title}» del ${m.dueOn.split('-').reverse().join('/')} eliminata.`, details: { milestoneId: m.id } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-deleted', summary: msg('tenders:event.milestoneDeleted', { title: m.title, day: dayOf(m.dueOn) }), details: { milestoneId: m.id } }, transaction);
   });
 }
 
@@ -516,9 +515,11 @@ export async function presentDocumentTypes(dossierId: number, transaction?: Tran
 export type PhaseReadiness = {
   to: Phase;
   ok: boolean;
-  errors: string[];
-  required: Array<{ type: DocumentType; label: string; present: boolean }>;
-  effects: string[];
+  errors: Message[];
+  /** The errors other than the missing documents and the reason, which the phase page shows on their own. */
+  otherErrors: Message[];
+  required: Array<{ type: DocumentType; present: boolean }>;
+  effects: Message[];
 };
 
 /** Everything checked before a phase change, with what is missing and what the change will do. */
@@ -528,23 +529,24 @@ export async function phaseReadiness(dossier: Dossier, to: Phase, reason: string
   const check = checkPhaseMove({ from: dossier.phase, to, presentDocumentTypes: present, procedure: dossier.procedure, cancelledReason: reason });
   const errors = check.ok ? [] : [...check.errors];
   const activeLots = lots.filter((l) => l.status !== 'cancelled');
-  const effects: string[] = [];
+  const effects: Message[] = [];
   if (to === 'published') {
-    if (activeLots.length === 0) errors.push('Per pubblicare occorre almeno un lotto con il suo CIG (una gara non suddivisa in lotti ha un lotto unico).');
-    for (const l of activeLots) if (!l.cig) errors.push(`Il lotto ${l.number} «${l.title}» non ha ancora il CIG.`);
-    effects.push('La scheda della gara diventa pubblica e compare nei dati aperti (OCDS).');
-    if (activeLots.some((l) => l.status === 'planned')) effects.push('I lotti previsti passano allo stato «In gara».');
+    if (activeLots.length === 0) errors.push(msg('tenders:phaseMove.noLots'));
+    for (const l of activeLots) if (!l.cig) errors.push(msg('tenders:phaseMove.lotWithoutCig', { number: l.number, title: l.title }));
+    effects.push(msg('tenders:phaseEffect.public'));
+    if (activeLots.some((l) => l.status === 'planned')) effects.push(msg('tenders:phaseEffect.lotsOpen'));
   }
   if (to === 'awarded') {
-    if (!dossier.awardSupplierName) errors.push("Indicare l'aggiudicatario nella sezione «Aggiudicazione e contratto».");
+    if (!dossier.awardSupplierName) errors.push(msg('tenders:phaseMove.supplierMissing'));
     const open = activeLots.filter((l) => l.status === 'open' || l.status === 'planned');
-    if (open.length) effects.push(`I lotti ancora in gara (${open.map((l) => l.number).join(', ')}) saranno segnati come aggiudicati: segna prima come deserti quelli senza offerte valide.`);
+    if (open.length) effects.push(msg('tenders:phaseEffect.lotsAwarded', { lots: open.map((l) => l.number).join(', ') }));
   }
-  if (to === 'contract' && !dossier.contractSignedOn) errors.push('Indicare la data di stipula del contratto nella sezione «Aggiudicazione e contratto».');
-  if (to === 'preparation') effects.push('La raccolta dei fabbisogni, se aperta, viene chiusa: gli enti non potranno più modificare le risposte.');
-  if (to === 'cancelled') effects.push('I lotti non ancora aggiudicati saranno annullati con lo stesso motivo.');
-  const required = (to === 'cancelled' ? [] : requiredDocumentsForPhase(to, dossier.procedure)).map((type) => ({ type, label: DOCUMENT_TYPE_LABELS[type], present: present.includes(type) }));
-  return { to, ok: errors.length === 0, errors, required, effects };
+  if (to === 'contract' && !dossier.contractSignedOn) errors.push(msg('tenders:phaseMove.contractDateMissing'));
+  if (to === 'preparation') effects.push(msg('tenders:phaseEffect.needsClosed'));
+  if (to === 'cancelled') effects.push(msg('tenders:phaseEffect.lotsCancelled'));
+  const required = (to === 'cancelled' ? [] : requiredDocumentsForPhase(to, dossier.procedure)).map((type) => ({ type, present: present.includes(type) }));
+  const otherErrors = errors.filter((e) => ![PHASE_ERROR_DOCUMENTS, PHASE_ERROR_REASON].includes(parseMessage(e).key));
+  return { to, ok: errors.length === 0, errors, otherErrors, required, effects };
 }
 
 export function nextPhase(phase: Phase): Phase | null {
@@ -559,9 +561,9 @@ export async function movePhase(platform: Platform, actor: Actor, dossierId: num
     const d = await loadForStaff(actor, dossierId, 'tenders.phase', transaction);
     const readiness = await phaseReadiness(d, data.to, data.reason, transaction);
     if (!readiness.ok) {
-      const fields: Record<string, string> = { _form: readiness.errors.join(' ') };
-      if (data.to === 'cancelled' && !data.reason) fields.reason = 'Per annullare la gara occorre indicarne il motivo.';
-      throw new ValidationError(fields, readiness.errors.join(' '));
+      const fields: Record<string, Message> = { _form: joinMessages(readiness.errors) };
+      if (data.to === 'cancelled' && !data.reason) fields.reason = 'tenders:error.cancelReason';
+      throw new ValidationError(fields, joinMessages(readiness.errors));
     }
     const from = d.phase;
     const to = data.to;
@@ -584,7 +586,10 @@ export async function movePhase(platform: Platform, actor: Actor, dossierId: num
       d.id,
       {
         kind: 'phase-changed',
-        summary: to === 'cancelled' ? `Gara annullata (era in fase «${PHASE_LABELS[from]}»). Motivo: ${data.reason}` : `Fase cambiata da «${PHASE_LABELS[from]}» a «${PHASE_LABELS[to]}».`,
+        summary:
+          to === 'cancelled'
+            ? msg('tenders:event.dossierCancelled', { from: msg(`tenders:phase.${from}`), reason: data.reason })
+            : msg('tenders:event.phaseChanged', { from: msg(`tenders:phase.${from}`), to: msg(`tenders:phase.${to}`) }),
         details: { from, to, reason: data.reason },
       },
       transaction,
@@ -601,12 +606,12 @@ export async function saveAward(platform: Platform, actor: Actor, dossierId: num
   const data = parseInput(awardSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.award', transaction);
-    assertNotFinal(d, "l'aggiudicazione");
+    assertNotFinal(d, 'award');
     if (phaseIndex(d.phase) < phaseIndex('evaluation')) {
-      throw new ConflictError("L'aggiudicazione si registra dalla fase «Valutazione» in poi.");
+      throw new ConflictError(msg('tenders:error.awardTooEarly', { phase: msg('tenders:phase.evaluation') }));
     }
     if (data.contractSignedOn && data.awardDate && data.contractSignedOn < data.awardDate) {
-      throw new ValidationError({ contractSignedOn: "La stipula del contratto non può precedere l'aggiudicazione." });
+      throw new ValidationError({ contractSignedOn: 'tenders:error.contractBeforeAward' });
     }
     await d.update(
       {
@@ -625,7 +630,11 @@ export async function saveAward(platform: Platform, actor: Actor, dossierId: num
       d.id,
       {
         kind: 'award-saved',
-        summary: `Aggiudicazione registrata: ${data.awardSupplierName}${data.awardValue !== null ? `, ${formatCents(data.awardValue)}` : ''}${data.contractSignedOn ? `; contratto stipulato il ${data.contractSignedOn.split('-').reverse().join('/')}` : ''}.`,
+        summary: msg('tenders:event.awardSaved', {
+          supplier: data.awardSupplierName,
+          value: data.awardValue !== null ? msg('tenders:event.awardValue', { value: formatCents(data.awardValue) }) : '',
+          contract: data.contractSignedOn ? msg('tenders:event.awardContract', { day: dayOf(data.contractSignedOn) }) : '',
+        }),
         details: { ...data },
       },
       transaction,
@@ -642,17 +651,17 @@ export async function addParticipant(platform: Platform, actor: Actor, dossierId
   const data = parseInput(participantAddSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.participant-add', transaction);
-    assertNotFinal(d, 'i partecipanti');
+    assertNotFinal(d, 'participants');
     const entity = await findBody(data.entityId, { transaction });
-    if (!entity) throw new ValidationError({ entityId: "L'ente scelto non esiste." });
-    if (entity.membershipStatus !== 'active') throw new ValidationError({ entityId: `${entity.name} non è un ente aderente attivo.` });
+    if (!entity) throw new ValidationError({ entityId: 'tenders:error.entityMissing' });
+    if (entity.membershipStatus !== 'active') throw new ValidationError({ entityId: msg('tenders:error.entityNotActive', { name: entity.name }) });
     const existing = await Participant.findOne({ where: { dossierId: d.id, entityId: entity.id }, transaction });
-    if (existing) throw new ConflictError(`${entity.name} partecipa già alla gara.`, 'entityId');
+    if (existing) throw new ConflictError(msg('tenders:error.alreadyParticipant', { name: entity.name }), 'entityId');
     const p = await Participant.create(
       { dossierId: d.id, entityId: entity.id, status: data.status, shareCents: data.share, note: data.note, adhesionFileId: null, adhesionUploadedAt: null, adhesionUploadedBy: null },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'participant-added', summary: `${entity.name} aggiunto come «${PARTICIPANT_STATUS_LABELS[p.status]}».`, details: { participantId: p.id }, entityId: entity.id }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'participant-added', summary: msg('tenders:event.participantAdded', { name: entity.name, status: msg(`tenders:participantStatus.${p.status}`) }), details: { participantId: p.id }, entityId: entity.id }, transaction);
     return p;
   });
 }
@@ -662,29 +671,35 @@ export async function updateParticipant(platform: Platform, actor: Actor, dossie
   const data = parseInput(participantUpdateSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
     const d = await loadForStaff(actor, dossierId, 'tenders.participant-update', transaction);
-    assertNotFinal(d, 'i partecipanti');
+    assertNotFinal(d, 'participants');
     const p = await Participant.findOne({ where: { id: participantId, dossierId: d.id }, transaction });
-    if (!p) throw new NotFoundError('Partecipante non trovato.');
+    if (!p) throw new NotFoundError('tenders:error.participantNotFound');
     const entity = await findBody(p.entityId, { transaction });
     const before = { status: p.status, shareCents: p.shareCents };
     await p.update({ status: data.status, shareCents: data.share, note: data.note }, { transaction });
-    const changes: string[] = [];
-    if (before.status !== p.status) changes.push(`stato «${PARTICIPANT_STATUS_LABELS[p.status]}»`);
-    if (before.shareCents !== p.shareCents) changes.push(`quota ${p.shareCents === null ? 'non indicata' : formatCents(p.shareCents)}`);
-    await recordEvent(platform, actor, d.id, { kind: 'participant-updated', summary: `${entity?.name ?? 'Ente'}: ${changes.length ? changes.join(', ') : 'nota aggiornata'}.`, details: { participantId: p.id, before }, entityId: p.entityId }, transaction);
+    const changes: Message[] = [];
+    if (before.status !== p.status) changes.push(msg('tenders:event.change.status', { status: msg(`tenders:participantStatus.${p.status}`) }));
+    if (before.shareCents !== p.shareCents) changes.push(p.shareCents === null ? msg('tenders:event.change.shareNone') : msg('tenders:event.change.share', { share: formatCents(p.shareCents) }));
+    await recordEvent(
+      platform,
+      actor,
+      d.id,
+      { kind: 'participant-updated', summary: msg('tenders:event.participantUpdated', { name: entityName(entity), changes: changes.length ? listMessage(changes) : msg('tenders:event.change.note') }), details: { participantId: p.id, before }, entityId: p.entityId },
+      transaction,
+    );
     return p;
   });
 }
 
 /** A body's own choice: declare interest or withdraw (staff set any status from the dossier page). */
 export async function setOwnParticipation(platform: Platform, actor: Actor, dossierId: number, status: unknown): Promise<Participant> {
-  const parsed = z.enum(['interested', 'withdrawn'], { error: 'Scelta non valida.' }).safeParse(status);
-  if (!parsed.success) throw new ValidationError({ status: 'Scelta non valida.' });
+  const parsed = z.enum(['interested', 'withdrawn'], { error: 'tenders:error.choiceInvalid' }).safeParse(status);
+  if (!parsed.success) throw new ValidationError({ status: 'tenders:error.choiceInvalid' });
   return platform.sequelize.transaction(async (transaction) => {
     const { dossier, participant } = await loadDossier(actor, dossierId, transaction);
-    if (!participant) throw new NotFoundError('Il tuo ente non partecipa a questa gara.');
+    if (!participant) throw new NotFoundError('tenders:error.notParticipant');
     assertCanActForBody(actor, participant.entityId, 'tenders.participation');
-    assertNotFinal(dossier, 'la partecipazione');
+    assertNotFinal(dossier, 'participation');
     if (participant.status === parsed.data) return participant;
     await participant.update({ status: parsed.data }, { transaction });
     const entity = await findBody(participant.entityId, { transaction });
@@ -692,7 +707,7 @@ export async function setOwnParticipation(platform: Platform, actor: Actor, doss
       platform,
       actor,
       dossier.id,
-      { kind: 'participant-updated', summary: `${entity?.name ?? 'Ente'}: ${parsed.data === 'withdrawn' ? "l'ente ha ritirato la partecipazione" : "l'ente ha manifestato interesse"}.`, details: { participantId: participant.id, status: parsed.data }, entityId: participant.entityId },
+      { kind: 'participant-updated', summary: msg(parsed.data === 'withdrawn' ? 'tenders:event.participationWithdrawn' : 'tenders:event.participationInterest', { name: entityName(entity) }), details: { participantId: participant.id, status: parsed.data }, entityId: participant.entityId },
       transaction,
     );
     return participant;
@@ -706,14 +721,14 @@ export async function uploadAdhesion(
   participantId: number,
   file: { buffer: Buffer; originalname: string } | null,
 ): Promise<Participant> {
-  if (!file) throw new ValidationError({ file: "Scegli il file dell'adesione firmata (PDF o .p7m)." });
+  if (!file) throw new ValidationError({ file: 'tenders:error.adhesionFileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
     const { dossier } = await loadDossier(actor, dossierId, transaction);
     const p = await Participant.findOne({ where: { id: participantId, dossierId: dossier.id }, transaction });
-    if (!p) throw new NotFoundError('Partecipante non trovato.');
+    if (!p) throw new NotFoundError('tenders:error.participantNotFound');
     assertCanActForBody(actor, p.entityId, 'tenders.adhesion-upload');
-    assertNotFinal(dossier, "l'adesione");
-    if (p.status === 'withdrawn' && !isStaff(actor)) throw new ConflictError("L'ente ha ritirato la partecipazione: chiedi al centro di riattivarla prima di caricare l'adesione.");
+    assertNotFinal(dossier, 'adhesion');
+    if (p.status === 'withdrawn' && !isStaff(actor)) throw new ConflictError('tenders:error.adhesionWithdrawn');
     let stored;
     try {
       stored = await platform.files.save({ buffer: file.buffer, originalName: file.originalname, uploadedBy: actor.userId }, transaction);
@@ -730,7 +745,7 @@ export async function uploadAdhesion(
       dossier.id,
       {
         kind: 'adhesion-uploaded',
-        summary: `${entity?.name ?? 'Ente'}: caricata l'adesione firmata «${stored.originalName}» (SHA-256 ${stored.sha256.slice(0, 12)}…)${joined ? "; l'ente risulta aderente" : ''}.`,
+        summary: msg(joined ? 'tenders:event.adhesionJoined' : 'tenders:event.adhesionUploaded', { name: entityName(entity), file: stored.originalName, sha: stored.sha256.slice(0, 12) }),
         details: { participantId: p.id, fileId: stored.id, sha256: stored.sha256 },
         entityId: p.entityId,
       },
@@ -743,7 +758,7 @@ export async function uploadAdhesion(
 export async function adhesionFile(viewer: Viewer, dossierId: number, participantId: number): Promise<{ fileId: string }> {
   const { dossier } = await loadDossier(viewer, dossierId);
   const p = await Participant.findOne({ where: { id: participantId, dossierId: dossier.id } });
-  if (!p || !p.adhesionFileId) throw new NotFoundError('Documento non trovato.');
+  if (!p || !p.adhesionFileId) throw new NotFoundError('tenders:error.documentNotFound');
   assertCanActForBody(viewer, p.entityId, 'tenders.adhesion-download');
   return { fileId: p.adhesionFileId };
 }
@@ -823,13 +838,13 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
   const warnings = procedureWarnings(dossier);
   const activeLots = lots.filter((l) => l.status !== 'cancelled');
   const lotsTotal = activeLots.reduce((s, l) => s + l.valueCents, 0);
-  const notes: string[] = [];
+  const notes: Message[] = [];
   if (staff && activeLots.length && lotsTotal !== dossier.estimatedValueCents) {
-    notes.push(`La somma dei lotti (${formatCents(lotsTotal)}) è diversa dal valore stimato della gara (${formatCents(dossier.estimatedValueCents)}): le soglie si verificano sul valore complessivo (art. 14, c. 9).`);
+    notes.push(msg('tenders:show.lotsTotalDiffers', { lots: formatCents(lotsTotal), estimated: formatCents(dossier.estimatedValueCents) }));
   }
   const sharesTotal = participants.filter((p) => p.status === 'joined').reduce((s, p) => s + (p.shareCents ?? 0), 0);
   if (staff && sharesTotal > dossier.estimatedValueCents) {
-    notes.push(`Le quote degli enti aderenti (${formatCents(sharesTotal)}) superano il valore stimato della gara.`);
+    notes.push(msg('tenders:show.sharesExceed', { shares: formatCents(sharesTotal) }));
   }
   const next = staff ? nextPhase(dossier.phase) : null;
   const readiness = next ? await phaseReadiness(dossier, next, null) : null;
@@ -866,7 +881,7 @@ export async function addableEntities(platform: Platform, dossierId: number): Pr
 
 export async function dossierForEdit(actor: Actor, id: number): Promise<Dossier> {
   const d = await loadForStaff(actor, id, 'tenders.update');
-  assertNotFinal(d, 'la scheda');
+  assertNotFinal(d, 'dossier');
   return d;
 }
 

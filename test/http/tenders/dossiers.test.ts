@@ -4,6 +4,7 @@ import { Dossier, Lot, Milestone, TenderEvent } from '../../../src/modules/tende
 import { testContext } from '../../helpers/app.js';
 import { loginAs, postForm } from '../../helpers/http.js';
 import { User } from '../../../src/modules/accounts/models.js';
+import { messageTranslator } from '../../../src/platform/i18n.js';
 import { addDays, dossierFields, lot, makeDossier, milestone, staffActor, todayInRome, uniqueCig, uploadDoc } from './helpers.js';
 
 const staffFields = async (overrides: Record<string, string> = {}) => {
@@ -221,7 +222,11 @@ describe('tenders: dossiers', () => {
     expect(res.status).to.equal(302);
     await d.reload();
     expect(d.estimatedValueCents).to.equal(26_000_000);
-    expect((await TenderEvent.findOne({ where: { dossierId: d.id, kind: 'dossier-updated' } }))!.summary).to.contain('valore stimato');
+    // The history keeps a Message: the dossier page shows it in the reader's language.
+    const summary = (await TenderEvent.findOne({ where: { dossierId: d.id, kind: 'dossier-updated' } }))!.summary;
+    expect(messageTranslator('it')(summary)).to.equal('Scheda modificata: valore stimato.');
+    expect(messageTranslator('en')(summary)).to.equal('Dossier changed: estimated value.');
+    expect((await staff.get(`/gare/${d.id}`)).text).to.contain('Scheda modificata: valore stimato.');
   });
 
   it('lists dossiers by visibility, with filters and safe pagination', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { messageTranslator } from '../../../src/platform/i18n.js';
 import { MAX_CENTS, MONEY_ERRORS, centsToAmount, formatCents, parseEuroToCents } from '../../../src/modules/tenders/money.js';
 
 function cents(input: string): number {
@@ -86,9 +87,12 @@ describe('tenders/money', () => {
       expect(error('99999999999999999999999')).to.equal(MONEY_ERRORS.tooLarge);
     });
 
-    it('gives its errors in Italian', () => {
-      expect(error('abc')).to.match(/importo/i);
-      expect(error('-1')).to.match(/negativo/);
+    it('gives its errors as messages read in Italian or English', () => {
+      const it = messageTranslator('it');
+      const en = messageTranslator('en');
+      expect(it(error('abc'))).to.match(/importo/i);
+      expect(it(error('-1'))).to.match(/negativo/);
+      expect(en(error('-1'))).to.equal('the amount cannot be negative.');
     });
   });
 

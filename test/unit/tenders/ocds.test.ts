@@ -250,7 +250,7 @@ describe('tenders/ocds', () => {
     });
 
     it('refuses an empty package, which OCDS does not allow', () => {
-      expect(() => buildReleasePackage([], SAMPLE_PACKAGE_OPTIONS)).to.throw(RangeError, /almeno un rilascio/);
+      expect(() => buildReleasePackage([], SAMPLE_PACKAGE_OPTIONS)).to.throw(RangeError, /at least one release/);
     });
   });
 

@@ -1,20 +1,18 @@
 import { expect } from 'chai';
+import i18next from 'i18next';
+import { initI18n, messageTranslator, translator } from '../../../src/platform/i18n.js';
+import { FUNDINGS, NEEDS_MEASURES } from '../../../src/modules/tenders/models.js';
 import {
   CATEGORIES,
-  CATEGORY_LABELS,
   DOCUMENT_TYPES,
-  DOCUMENT_TYPE_LABELS,
-  DOCUMENT_VISIBILITY_LABELS,
-  LOT_STATUS_LABELS,
+  DOCUMENT_VISIBILITIES,
+  LOT_STATUSES,
   MILESTONE_KINDS,
-  MILESTONE_KIND_LABELS,
   MILESTONE_KIND_PHASE,
-  PARTICIPANT_STATUS_LABELS,
+  PARTICIPANT_STATUSES,
   PHASES,
   PHASE_FLOW,
-  PHASE_LABELS,
   PROCEDURES,
-  PROCEDURE_LABELS,
   PROCUREMENT_THRESHOLDS,
   canMoveToPhase,
   checkMilestoneOrder,
@@ -35,27 +33,53 @@ import {
 
 const EURO = 100;
 
+// Messages are keys; these tests read them as an Italian (and, where said, an English) reader does.
+const tm = messageTranslator('it');
+const tmEn = messageTranslator('en');
+const itLabel = translator('it');
+const move = (input: Parameters<typeof checkPhaseMove>[0]) => {
+  const r = checkPhaseMove(input);
+  return r.ok ? r : { ok: false as const, errors: r.errors.map((e) => tm(e)) };
+};
+const order = (milestones: Parameters<typeof checkMilestoneOrder>[0]) => checkMilestoneOrder(milestones).map((e) => tm(e));
+
 function codes(category: Category, procedure: Procedure, euros: number | null): string[] {
   return checkProcedure({ category, procedure, estimatedValueCents: euros === null ? null : Math.round(euros * EURO) }).map((w) => w.code);
 }
 
 describe('tenders/procurement', () => {
   describe('vocabularies', () => {
-    it('labels every value in Italian', () => {
-      expect(CATEGORY_LABELS).to.deep.equal({ goods: 'Forniture', services: 'Servizi', works: 'Lavori' });
-      expect(Object.keys(PROCEDURE_LABELS)).to.have.members([...PROCEDURES]);
-      expect(PROCEDURE_LABELS.adesione_convenzione).to.match(/convenzione.*accordo quadro/);
-      expect(PROCEDURE_LABELS.mepa).to.match(/MePA/);
-      expect(Object.keys(PHASE_LABELS)).to.have.members([...PHASES]);
-      expect(PHASE_LABELS.needs_collection).to.equal('Raccolta fabbisogni');
-      expect(PHASE_LABELS.cancelled).to.equal('Annullata');
-      expect(Object.values(PARTICIPANT_STATUS_LABELS)).to.deep.equal(['Invitato', 'Interessato', 'Aderente', 'Ritirato']);
-      expect(Object.keys(LOT_STATUS_LABELS)).to.have.length.greaterThan(2);
-      expect(Object.keys(DOCUMENT_TYPE_LABELS)).to.have.members([...DOCUMENT_TYPES]);
-      expect(DOCUMENT_TYPE_LABELS.determina_a_contrarre).to.equal('Determina a contrarre');
-      expect(DOCUMENT_TYPE_LABELS.bando_lettera_invito).to.equal("Bando o lettera d'invito");
-      expect(Object.keys(DOCUMENT_VISIBILITY_LABELS)).to.deep.equal(['staff', 'participants', 'public']);
-      expect(Object.keys(MILESTONE_KIND_LABELS)).to.have.members([...MILESTONE_KINDS]);
+    it('labels every value in Italian and in English', async () => {
+      await initI18n();
+      const vocabularies: Array<[string, readonly string[]]> = [
+        ['category', CATEGORIES],
+        ['procedure', PROCEDURES],
+        ['phase', PHASES],
+        ['participantStatus', PARTICIPANT_STATUSES],
+        ['lotStatus', LOT_STATUSES],
+        ['documentType', DOCUMENT_TYPES],
+        ['documentTypeInline', DOCUMENT_TYPES],
+        ['visibility', DOCUMENT_VISIBILITIES],
+        ['visibilityInline', DOCUMENT_VISIBILITIES],
+        ['milestoneKind', MILESTONE_KINDS],
+        ['funding', FUNDINGS],
+        ['measure', NEEDS_MEASURES],
+      ];
+      for (const [section, codes] of vocabularies) {
+        for (const code of codes) {
+          for (const lng of ['it', 'en']) expect(i18next.exists(`tenders:${section}.${code}`, { lng }), `${lng} tenders:${section}.${code}`).to.equal(true);
+        }
+      }
+      expect(CATEGORIES.map((c) => itLabel(`tenders:category.${c}`))).to.deep.equal(['Forniture', 'Servizi', 'Lavori']);
+      expect(itLabel('tenders:procedure.adesione_convenzione')).to.match(/convenzione.*accordo quadro/);
+      expect(itLabel('tenders:procedure.mepa')).to.match(/MePA/);
+      expect(itLabel('tenders:phase.needs_collection')).to.equal('Raccolta fabbisogni');
+      expect(itLabel('tenders:phase.cancelled')).to.equal('Annullata');
+      expect(PARTICIPANT_STATUSES.map((s) => itLabel(`tenders:participantStatus.${s}`))).to.deep.equal(['Invitato', 'Interessato', 'Aderente', 'Ritirato']);
+      expect(itLabel('tenders:documentType.determina_a_contrarre')).to.equal('Determina a contrarre');
+      expect(itLabel('tenders:documentType.bando_lettera_invito')).to.equal("Bando o lettera d'invito");
+      expect([...DOCUMENT_VISIBILITIES]).to.deep.equal(['staff', 'participants', 'public']);
+      expect(translator('en')('tenders:phase.needs_collection')).to.equal('Needs collection');
     });
 
     it('keeps the phases in their order, with cancelled off the flow', () => {
@@ -88,18 +112,20 @@ describe('tenders/procurement', () => {
     it('refuses a CIG of the wrong length, saying how long it is', () => {
       const short = validateCig('ZAB123456');
       expect(short.ok).to.equal(false);
-      if (!short.ok) expect(short.error).to.equal('Il CIG deve essere di 10 caratteri, ne sono stati inseriti 9.');
+      if (!short.ok) expect(tm(short.error)).to.equal('Il CIG deve essere di 10 caratteri, ne sono stati inseriti 9.');
+      if (!short.ok) expect(tmEn(short.error)).to.equal('The CIG must be 10 characters long; 9 were entered.');
       const long = validateCig('ZAB12345678');
       expect(long.ok).to.equal(false);
-      if (!long.ok) expect(long.error).to.match(/10 caratteri.*11/);
+      if (!long.ok) expect(tm(long.error)).to.match(/10 caratteri.*11/);
     });
 
     it('refuses a CIG with characters other than letters and digits, naming them', () => {
       const r = validateCig('ZAB-12345/');
       expect(r.ok).to.equal(false);
-      if (!r.ok) expect(r.error).to.equal('Il CIG può contenere solo lettere e cifre; caratteri non ammessi: «-», «/».');
+      if (!r.ok) expect(tm(r.error)).to.equal('Il CIG può contenere solo lettere e cifre; caratteri non ammessi: «-», «/».');
       const spaced = validateCig('ZAB 123456');
-      if (!spaced.ok) expect(spaced.error).to.match(/spazio/);
+      if (!spaced.ok) expect(tm(spaced.error)).to.match(/spazio/);
+      if (!spaced.ok) expect(tmEn(spaced.error)).to.match(/not allowed: space\./);
       else expect.fail('a CIG with an inner space was accepted');
       expect(validateCig('ZAB12345È7').ok).to.equal(false);
     });
@@ -107,17 +133,17 @@ describe('tenders/procurement', () => {
     it('refuses an empty CIG', () => {
       const r = validateCig('   ');
       expect(r.ok).to.equal(false);
-      if (!r.ok) expect(r.error).to.equal('Inserire il CIG.');
+      if (!r.ok) expect(tm(r.error)).to.equal('Inserire il CIG.');
     });
 
     it('validates a CUP of 15 characters', () => {
       expect(validateCup('g81c26000010006')).to.deep.equal({ ok: true, value: 'G81C26000010006' });
       const short = validateCup('G81C2600001000');
-      if (!short.ok) expect(short.error).to.equal('Il CUP deve essere di 15 caratteri, ne sono stati inseriti 14.');
+      if (!short.ok) expect(tm(short.error)).to.equal('Il CUP deve essere di 15 caratteri, ne sono stati inseriti 14.');
       else expect.fail('a 14-character CUP was accepted');
       expect(validateCup('G81C260000100061').ok).to.equal(false);
       const bad = validateCup('G81C26000010_06');
-      if (!bad.ok) expect(bad.error).to.match(/^Il CUP può contenere solo lettere e cifre.*«_»/);
+      if (!bad.ok) expect(tm(bad.error)).to.match(/^Il CUP può contenere solo lettere e cifre.*«_»/);
       else expect.fail('a CUP with "_" was accepted');
     });
   });
@@ -161,16 +187,17 @@ describe('tenders/procurement', () => {
       expect(codes('services', 'affidamento_diretto', 140_000)).to.deep.equal(['direct_award_over_threshold']);
       expect(codes('goods', 'affidamento_diretto', 140_000.01)).to.deep.equal(['direct_award_over_threshold', 'qualification_required']);
       const [w] = checkProcedure({ category: 'goods', procedure: 'affidamento_diretto', estimatedValueCents: 140_000 * EURO });
-      expect(w.message).to.contain('inferiore a € 140.000,00');
-      expect(w.message).to.contain('art. 50, c. 1, lett. b');
-      expect(w.message).to.contain('€ 140.000,00');
+      expect(tm(w?.message)).to.contain('inferiore a € 140.000,00');
+      expect(tm(w?.message)).to.contain('art. 50, c. 1, lett. b');
+      expect(tm(w?.message)).to.contain('€ 140.000,00');
+      expect(tmEn(w?.message)).to.contain('direct award').and.to.contain('services and supplies below € 140.000,00').and.to.contain('art. 50(1)(b)');
     });
 
     it('warns on affidamento diretto from € 150.000 for works', () => {
       expect(codes('works', 'affidamento_diretto', 149_999.99)).to.deep.equal([]);
       expect(codes('works', 'affidamento_diretto', 150_000)).to.deep.equal(['direct_award_over_threshold']);
       const [w] = checkProcedure({ category: 'works', procedure: 'affidamento_diretto', estimatedValueCents: 150_000 * EURO });
-      expect(w.message).to.contain('lavori').and.to.contain('lett. a').and.to.contain('€ 150.000,00');
+      expect(tm(w?.message)).to.contain('lavori').and.to.contain('lett. a').and.to.contain('€ 150.000,00');
     });
 
     it('warns on procedura negoziata from the EU threshold', () => {
@@ -180,20 +207,21 @@ describe('tenders/procurement', () => {
       expect(codes('works', 'procedura_negoziata', 5_404_000)).to.include('negotiated_over_eu_threshold');
       const w = checkProcedure({ category: 'works', procedure: 'procedura_negoziata', estimatedValueCents: 5_404_000 * EURO })
         .find((x) => x.code === 'negotiated_over_eu_threshold');
-      expect(w?.message).to.contain('€ 5.404.000,00').and.to.contain('art. 14');
+      expect(tm(w?.message)).to.contain('€ 5.404.000,00').and.to.contain('art. 14');
     });
 
     it('tells how many operators a procedura negoziata must consult', () => {
       const message = (category: Category, euros: number) =>
         checkProcedure({ category, procedure: 'procedura_negoziata', estimatedValueCents: euros * EURO })
           .find((w) => w.code === 'negotiated_min_operators')?.message;
-      expect(message('services', 139_999)).to.equal(undefined);
-      expect(message('services', 140_000)).to.contain('almeno 5 operatori').and.to.contain('lett. e');
-      expect(message('works', 149_999)).to.equal(undefined);
-      expect(message('works', 150_000)).to.contain('almeno 5 operatori').and.to.contain('lett. c');
-      expect(message('works', 999_999)).to.contain('almeno 5 operatori');
-      expect(message('works', 1_000_000)).to.contain('almeno 10 operatori').and.to.contain('lett. d');
-      expect(message('works', 5_404_000)).to.equal(undefined);
+      const shown = (category: Category, euros: number) => { const m = message(category, euros); return m === undefined ? undefined : tm(m); };
+      expect(shown('services', 139_999)).to.equal(undefined);
+      expect(shown('services', 140_000)).to.contain('almeno 5 operatori').and.to.contain('lett. e');
+      expect(shown('works', 149_999)).to.equal(undefined);
+      expect(shown('works', 150_000)).to.contain('almeno 5 operatori').and.to.contain('lett. c');
+      expect(shown('works', 999_999)).to.contain('almeno 5 operatori');
+      expect(shown('works', 1_000_000)).to.contain('almeno 10 operatori').and.to.contain('lett. d');
+      expect(shown('works', 5_404_000)).to.equal(undefined);
     });
 
     it('adds the art. 62 note above € 140.000 (services, goods) and € 500.000 (works)', () => {
@@ -202,7 +230,7 @@ describe('tenders/procurement', () => {
       expect(codes('works', 'procedura_aperta', 500_000)).to.deep.equal([]);
       expect(codes('works', 'procedura_aperta', 500_000.01)).to.deep.equal(['qualification_required']);
       const [w] = checkProcedure({ category: 'works', procedure: 'procedura_aperta', estimatedValueCents: 600_000 * EURO });
-      expect(w.message).to.contain('art. 62').and.to.contain('€ 500.000,00').and.to.contain('centrale di committenza');
+      expect(tm(w?.message)).to.contain('art. 62').and.to.contain('€ 500.000,00').and.to.contain('centrale di committenza');
     });
 
     it('does not apply the art. 62 note to an adesione a convenzione', () => {
@@ -266,12 +294,12 @@ describe('tenders/procurement', () => {
     });
 
     it('refuses a move with the missing documents named in Italian', () => {
-      const r = checkPhaseMove({ from: 'preparation', to: 'published', presentDocumentTypes: ['capitolato'] });
+      const r = move({ from: 'preparation', to: 'published', presentDocumentTypes: ['capitolato'] });
       expect(r).to.deep.equal({
         ok: false,
         errors: ["Per passare alla fase «Pubblicata» mancano i documenti: determina a contrarre, bando o lettera d'invito."],
       });
-      const awarded = checkPhaseMove({
+      const awarded = move({
         from: 'evaluation',
         to: 'awarded',
         presentDocumentTypes: ['determina_a_contrarre', 'bando_lettera_invito', 'capitolato', 'verbale'],
@@ -281,34 +309,34 @@ describe('tenders/procurement', () => {
     });
 
     it('allows a move when the documents are there', () => {
-      expect(checkPhaseMove({
+      expect(move({
         from: 'preparation', to: 'published', presentDocumentTypes: ['determina_a_contrarre', 'bando_lettera_invito', 'capitolato'],
       })).to.deep.equal({ ok: true });
-      expect(checkPhaseMove({ from: 'needs_collection', to: 'preparation', presentDocumentTypes: [] })).to.deep.equal({ ok: true });
+      expect(move({ from: 'needs_collection', to: 'preparation', presentDocumentTypes: [] })).to.deep.equal({ ok: true });
     });
 
     it('refuses skipping a phase, and leaving a final one', () => {
-      const skip = checkPhaseMove({ from: 'needs_collection', to: 'published', presentDocumentTypes: [...DOCUMENT_TYPES] });
+      const skip = move({ from: 'needs_collection', to: 'published', presentDocumentTypes: [...DOCUMENT_TYPES] });
       expect(skip).to.deep.equal({
         ok: false,
         errors: ['Dalla fase «Raccolta fabbisogni» si può passare solo a «Preparazione» oppure annullare la pratica.'],
       });
-      const closed = checkPhaseMove({ from: 'closed', to: 'cancelled', presentDocumentTypes: [], cancelledReason: 'x' });
+      const closed = move({ from: 'closed', to: 'cancelled', presentDocumentTypes: [], cancelledReason: 'x' });
       expect(closed.ok).to.equal(false);
       if (!closed.ok) expect(closed.errors[0]).to.contain('«Chiusa»');
     });
 
     it('requires a reason to cancel', () => {
-      const noReason = checkPhaseMove({ from: 'published', to: 'cancelled', presentDocumentTypes: [], cancelledReason: '  ' });
+      const noReason = move({ from: 'published', to: 'cancelled', presentDocumentTypes: [], cancelledReason: '  ' });
       expect(noReason).to.deep.equal({ ok: false, errors: ['Per annullare la pratica occorre indicarne il motivo.'] });
-      expect(checkPhaseMove({ from: 'published', to: 'cancelled', presentDocumentTypes: [], cancelledReason: 'Gara deserta' }))
+      expect(move({ from: 'published', to: 'cancelled', presentDocumentTypes: [], cancelledReason: 'Gara deserta' }))
         .to.deep.equal({ ok: true });
     });
   });
 
   describe('checkMilestoneOrder', () => {
     it('accepts dates in order, equal dates and missing kinds', () => {
-      expect(checkMilestoneOrder([
+      expect(order([
         { kind: 'needs_deadline', date: '2026-01-15' },
         { kind: 'publication', date: '2026-02-02' },
         { kind: 'offers_deadline', date: new Date('2026-03-05T11:00:00Z') },
@@ -316,15 +344,15 @@ describe('tenders/procurement', () => {
         { kind: 'contract_signature', date: '2026-05-20' },
         { kind: 'other', date: '2020-01-01' },
       ])).to.deep.equal([]);
-      expect(checkMilestoneOrder([
+      expect(order([
         { kind: 'publication', date: '2026-02-02' },
         { kind: 'contract_signature', date: '2026-05-20' },
       ])).to.deep.equal([]);
-      expect(checkMilestoneOrder([])).to.deep.equal([]);
+      expect(order([])).to.deep.equal([]);
     });
 
     it('reports an offers deadline before the publication, in Italian', () => {
-      expect(checkMilestoneOrder([
+      expect(order([
         { kind: 'publication', date: '2026-03-15' },
         { kind: 'offers_deadline', date: '2026-03-10' },
       ])).to.deep.equal([
@@ -333,7 +361,7 @@ describe('tenders/procurement', () => {
     });
 
     it('compares across kinds that are not neighbours when the middle ones are missing', () => {
-      const errors = checkMilestoneOrder([
+      const errors = order([
         { kind: 'needs_deadline', date: '2026-06-01' },
         { kind: 'contract_signature', date: '2026-05-20' },
       ]);
@@ -342,7 +370,7 @@ describe('tenders/procurement', () => {
     });
 
     it('checks every milestone of a kind, e.g. an extended deadline after the award', () => {
-      const errors = checkMilestoneOrder([
+      const errors = order([
         { kind: 'offers_deadline', date: '2026-03-05' },
         { kind: 'offers_deadline', date: '2026-04-20' },
         { kind: 'award', date: '2026-04-10' },
@@ -353,12 +381,12 @@ describe('tenders/procurement', () => {
     });
 
     it('compares instants in the Rome time zone', () => {
-      expect(checkMilestoneOrder([
+      expect(order([
         { kind: 'offers_deadline', date: new Date('2026-03-05T12:00:00Z') },
         { kind: 'award', date: new Date('2026-03-05T11:00:00Z') },
       ])[0]).to.contain('(05/03/2026 ore 12:00)').and.to.contain('(05/03/2026 ore 13:00)');
       // 23:30 UTC on 4 March is already 5 March in Rome: same day as the award, so in order.
-      expect(checkMilestoneOrder([
+      expect(order([
         { kind: 'offers_deadline', date: new Date('2026-03-04T23:30:00Z') },
         { kind: 'award', date: '2026-03-05' },
       ])).to.deep.equal([]);

@@ -1,0 +1,31 @@
+// Helpers to build the area's Messages (src/platform/messages.ts) from several parts: a list of
+// names ("a, b, c") or several sentences in one field error. Each part is itself a Message, so it
+// is translated with the rest, in the reader's language.
+import { msg, type Message } from '../../platform/messages.js';
+
+const MAX_PARTS = 10;
+
+function numbered(key: string, parts: readonly Message[]): Message {
+  if (parts.length === 0) return '';
+  if (parts.length === 1) return parts[0];
+  if (parts.length > MAX_PARTS) {
+    // Larger lists nest: the first MAX_PARTS - 1 parts, then the rest as one part.
+    return numbered(key, [...parts.slice(0, MAX_PARTS - 1), numbered(key, parts.slice(MAX_PARTS - 1))]);
+  }
+  return msg(`${key}.${parts.length}`, Object.fromEntries(parts.map((p, i) => [`p${i}`, p])));
+}
+
+/** Several sentences shown as one text, separated by a space. */
+export function joinMessages(parts: readonly Message[]): Message {
+  return numbered('tenders:join', parts);
+}
+
+/** Names shown as a list: "a, b, c" (or "a; b; c" with key 'tenders:joinSemicolons'). */
+export function listMessage(parts: readonly Message[], key: 'tenders:joinList' | 'tenders:joinSemicolons' = 'tenders:joinList'): Message {
+  return numbered(key, parts);
+}
+
+/** A day and an optional time of day ("15/03/2026" or "15/03/2026 ore 12:00"). */
+export function dueMessage(day: string, time: string | null): Message {
+  return time ? msg('tenders:date.dayTime', { day, time }) : day;
+}
