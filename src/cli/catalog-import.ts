@@ -12,6 +12,7 @@ import { formatOutcome, importFile, parseArgs, summary, USAGE, type CliOutcome }
 import { AuditLog } from '../platform/audit.js';
 import type { Platform } from '../platform/context.js';
 import { FileStore } from '../platform/files.js';
+import { messageTranslator, translator } from '../platform/i18n.js';
 import { createLogger } from '../platform/logger.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((err) => {
-    console.error('Importazione non riuscita:', err instanceof Error ? err.message : err);
+    // Like the report, in Italian (src/modules/catalog/batch-import.ts); an error's message may be a Message.
+    console.error(translator('it')('catalog:cli.failed'), err instanceof Error ? messageTranslator('it')(err.message) : err);
     process.exit(1);
   });

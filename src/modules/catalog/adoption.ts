@@ -4,10 +4,12 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { Adoption, type AdoptionStatus } from './models.js';
+import { openDataT } from './exports.js';
 import { canDeclareAdoption, canSeeAdoptionMatrix, canSeeAdoptionNote } from './policy.js';
-import { adoptionSchema, ADOPTION_LABELS } from './schemas.js';
+import { adoptionSchema } from './schemas.js';
 import { loadAsset } from './service.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -26,8 +28,8 @@ export async function recountAdoptions(platform: Platform, assetId: number, tran
 /** Creates or changes the declaration of the actor's own body (the body is never taken from the form). */
 export async function declareAdoption(platform: Platform, actor: Actor, slug: string, input: unknown): Promise<{ status: AdoptionStatus; created: boolean }> {
   const asset = await loadAsset(actor, slug);
-  if (!isBodyUser(actor) || !actor.entityId) throw new ForbiddenError('Solo gli utenti di un ente possono dichiarare l’adozione per il proprio ente.', 'catalog.adopt');
-  if (!canDeclareAdoption(actor, asset)) throw new ForbiddenError('Si può dichiarare l’adozione solo di un asset pubblicato.', 'catalog.adopt');
+  if (!isBodyUser(actor) || !actor.entityId) throw new ForbiddenError(msg('catalog:error.adoptBodyOnly'), 'catalog.adopt');
+  if (!canDeclareAdoption(actor, asset)) throw new ForbiddenError(msg('catalog:error.adoptPublishedOnly'), 'catalog.adopt');
   const data = parseInput(adoptionSchema, input);
   const entityId = actor.entityId;
   const outcome = await platform.sequelize.transaction(async (transaction) => {
@@ -77,7 +79,6 @@ export async function entityCatalogPanel(platform: Platform, viewer: Viewer, ent
     adoptions: adoptions.map((a) => ({ ...a, note: showNotes ? a.note : null })),
     ceded,
     own: !!viewer && !isStaff(viewer) && viewer.entityId === entityId,
-    labels: ADOPTION_LABELS,
   };
 }
 
@@ -98,7 +99,7 @@ const MATRIX_BODIES = 40;
  * columns are the bodies with declarations on the page's assets, the most active first.
  */
 export async function adoptionMatrix(platform: Platform, viewer: Viewer, filter: MatrixFilter, page: { perPage: number; offset: number }) {
-  if (!canSeeAdoptionMatrix(viewer)) throw new ForbiddenError('La matrice delle adozioni è riservata agli operatori del centro.', 'catalog.matrix');
+  if (!canSeeAdoptionMatrix(viewer)) throw new ForbiddenError(msg('catalog:error.matrixStaffOnly'), 'catalog.matrix');
   const statusCond = filter.onlyInUse ? `d.status = 'in_use'` : 'true';
   const replacements = { province: filter.province, kind: filter.kind, limit: page.perPage, offset: page.offset };
   const bodyCond = filter.province ? 'AND e.province_code = :province' : '';
@@ -141,7 +142,7 @@ export async function adoptionMatrix(platform: Platform, viewer: Viewer, filter:
 
 /** The whole matrix as CSV rows: one row per asset, one column per body with at least one declaration. */
 export async function* adoptionMatrixCsv(platform: Platform, viewer: Viewer, filter: MatrixFilter): AsyncGenerator<string[]> {
-  if (!canSeeAdoptionMatrix(viewer)) throw new ForbiddenError('La matrice delle adozioni è riservata agli operatori del centro.', 'catalog.matrix');
+  if (!canSeeAdoptionMatrix(viewer)) throw new ForbiddenError(msg('catalog:error.matrixStaffOnly'), 'catalog.matrix');
   const statusCond = filter.onlyInUse ? `d.status = 'in_use'` : 'true';
   const bodyCond = filter.province ? 'AND e.province_code = :province' : '';
   const kindCond = filter.kind ? 'AND a.kind = :kind' : '';
@@ -175,7 +176,8 @@ export async function* adoptionMatrixCsv(platform: Platform, viewer: Viewer, fil
     for (const c of cells) {
       const row = byAsset.get(c.asset_id) ?? new Array<string>(bodies.length).fill('');
       const i = column.get(c.entity_id);
-      if (i !== undefined) row[i] = ADOPTION_LABELS[c.status];
+      // Like the open data, the CSV speaks Italian whoever downloads it (see exports.ts).
+      if (i !== undefined) row[i] = openDataT(`catalog:adoption.${c.status}`);
       byAsset.set(c.asset_id, row);
     }
     for (const a of assets) yield [a.name, a.slug, String(a.in_use_count), String(a.adoption_count), ...(byAsset.get(a.id) ?? new Array<string>(bodies.length).fill(''))];

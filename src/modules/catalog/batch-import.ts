@@ -4,17 +4,24 @@
 // One line per file — `FILE: imported <slug> (N warnings)` or `FILE: rejected: <reason>` — followed
 // by the file's warnings, then a summary. A complete file is published at once, one with problems is
 // saved as a draft for staff to complete; the same repository url updates the existing asset.
+// The report reads in Italian: reasons and warnings are Messages, translated here with
+// messageTranslator('it'); the command's own words are keys of catalog:cli.
 import { readFileSync, statSync } from 'node:fs';
 import type { Platform } from '../../platform/context.js';
+import { messageTranslator, translator } from '../../platform/i18n.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { findBodyByIpa } from '../entities/index.js';
 import { IMPORT_MAX_BYTES, upsertFromPubliccode } from './importer.js';
 import { MAX_PUBLICCODE_BYTES, parsePubliccode, type PubliccodeWarning } from './publiccode.js';
 
-export const USAGE = 'uso: npm run catalog:import -- [--dry-run] FILE...';
+const t = translator('it');
+const tm = messageTranslator('it');
+
+export const USAGE = t('catalog:cli.usage', { command: 'npm run catalog:import -- [--dry-run] FILE...' });
 
 export type CliOutcome =
   | { file: string; ok: true; slug: string; created: boolean; status: string; warnings: PubliccodeWarning[] }
-  | { file: string; ok: false; reason: string };
+  | { file: string; ok: false; reason: Message };
 
 export function parseArgs(argv: string[]): { dryRun: boolean; files: string[] } | { error: string } | { help: true } {
   let dryRun = false;
@@ -24,17 +31,17 @@ export function parseArgs(argv: string[]): { dryRun: boolean; files: string[] } 
     if (!onlyFiles && arg === '--') onlyFiles = true;
     else if (!onlyFiles && arg === '--dry-run') dryRun = true;
     else if (!onlyFiles && (arg === '--help' || arg === '-h')) return { help: true };
-    else if (!onlyFiles && arg.startsWith('-') && arg !== '-') return { error: `opzione sconosciuta: ${arg}` };
+    else if (!onlyFiles && arg.startsWith('-') && arg !== '-') return { error: t('catalog:cli.unknownOption', { option: arg }) };
     else files.push(arg);
   }
-  if (!files.length) return { error: 'indica almeno un file publiccode.yml' };
+  if (!files.length) return { error: t('catalog:cli.noFiles') };
   return { dryRun, files };
 }
 
 function readInput(file: string): Buffer | string {
   const stat = statSync(file);
-  if (!stat.isFile()) throw new Error('non è un file');
-  if (stat.size > Math.max(IMPORT_MAX_BYTES, MAX_PUBLICCODE_BYTES)) throw new Error(`Il file supera la dimensione massima di ${Math.round(MAX_PUBLICCODE_BYTES / 1024 / 1024)} MB.`);
+  if (!stat.isFile()) throw new Error(msg('catalog:cli.notAFile'));
+  if (stat.size > Math.max(IMPORT_MAX_BYTES, MAX_PUBLICCODE_BYTES)) throw new Error(msg('catalog:reject.tooBig', { mb: Math.round(MAX_PUBLICCODE_BYTES / 1024 / 1024) }));
   return readFileSync(file);
 }
 
@@ -45,7 +52,7 @@ export async function importFile(platform: Platform, file: string, dryRun: boole
     content = readInput(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file non trovato' : code === 'EACCES' ? 'file non leggibile (permessi)' : (err as Error).message;
+    const reason = code === 'ENOENT' ? msg('catalog:cli.notFound') : code === 'EACCES' ? msg('catalog:cli.notReadable') : (err as Error).message;
     return { file, ok: false, reason };
   }
   const result = parsePubliccode(content);
@@ -69,10 +76,11 @@ export async function importFile(platform: Platform, file: string, dryRun: boole
 }
 
 export function formatOutcome(o: CliOutcome): string[] {
-  if (!o.ok) return [`${o.file}: rejected: ${o.reason}`];
+  // The `imported` / `rejected` / `warnings` words are the format scripts parse, not prose: they stay as they are.
+  if (!o.ok) return [`${o.file}: rejected: ${tm(o.reason)}`];
   return [
     `${o.file}: imported ${o.slug} (${o.warnings.length} warnings)`,
-    ...o.warnings.map((w) => `  ${o.file}:${w.line ?? '-'}: ${w.path}: ${w.message}`),
+    ...o.warnings.map((w) => `  ${o.file}:${w.line ?? '-'}: ${w.path}: ${tm(w.message)}`),
   ];
 }
 
@@ -82,5 +90,6 @@ export function summary(outcomes: CliOutcome[], dryRun: boolean): string {
   const drafts = ok.filter((o) => o.status === 'draft').length;
   const updated = ok.filter((o) => !o.created).length;
   const rejected = outcomes.length - ok.length;
-  return `${outcomes.length} file: ${ok.length} importati (${published} pubblicati, ${drafts} bozze${updated ? `, ${updated} aggiornamenti di asset esistenti` : ''}), ${rejected} rifiutati.${dryRun ? ' Prova senza salvare (--dry-run): il database non è stato modificato.' : ''}`;
+  const line = t(updated ? 'catalog:cli.summaryUpdated' : 'catalog:cli.summary', { files: outcomes.length, imported: ok.length, published, drafts, updated, rejected });
+  return dryRun ? `${line} ${t('catalog:cli.dryRun')}` : line;
 }

@@ -1,8 +1,12 @@
 // Open data: the published catalogue (optionally filtered like the list) as CSV and JSON rows,
 // read in keyset batches so memory stays flat whatever the size of the catalogue.
+// The column names are stable Italian identifiers and the few labels in the data (tipo_descrizione)
+// are always Italian, whoever downloads: it is the centre's Italian open dataset, and consumers
+// (spreadsheets, harvesters) must get the same file from the same query.
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { translator } from '../../platform/i18n.js';
+import type { AssetKind } from './models.js';
 import { conditions, TSQUERY, type CatalogFilter } from './search.js';
-import { ADOPTION_LABELS, KIND_LABELS } from './schemas.js';
 
 export type OpenDataRow = {
   slug: string;
@@ -44,7 +48,7 @@ type Raw = {
   id: number;
   slug: string;
   name: string;
-  kind: keyof typeof KIND_LABELS;
+  kind: AssetKind;
   entity_name: string | null;
   ipa_code: string | null;
   publisher: string | null;
@@ -92,7 +96,7 @@ export async function* openDataRows(sequelize: Sequelize, f: CatalogFilter, base
         slug: r.slug,
         nome: r.name,
         tipo: r.kind,
-        tipo_descrizione: KIND_LABELS[r.kind],
+        tipo_descrizione: openDataT(`catalog:kind.${r.kind}`),
         ente_cedente: r.entity_name,
         codice_ipa_cedente: r.ipa_code,
         titolare: r.publisher,
@@ -132,4 +136,6 @@ export async function* openDataCsvRows(rows: AsyncIterable<OpenDataRow>): AsyncG
   }
 }
 
-export { ADOPTION_LABELS };
+/** Labels in open data are Italian (see the header). */
+export const openDataT = translator('it');
+

@@ -5,20 +5,21 @@ import { Op, QueryTypes, UniqueConstraintError, type Transaction } from 'sequeli
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findBody, findBodyByIpa } from '../entities/index.js';
 import { columnsFrom, suggestedPnrrMeasures, uniqueSlug, urlKey } from './assets.js';
 import { Asset, PendingImport, type AssetKind, type AssetSource, type AssetStatus } from './models.js';
 import { assertCanImport, canEditAsset, type ViewerBody } from './policy.js';
 import { parsePubliccode, type PubliccodeAsset, type PubliccodeWarning } from './publiccode.js';
-import { confirmImportSchema, importFormSchema, STATUS_LABELS } from './schemas.js';
-import { notifyPublished, notifySubmitted, publishBlockers, recordEvent, refreshCompleteness } from './service.js';
+import { confirmImportSchema, importFormSchema } from './schemas.js';
+import { blockersError, notifyPublished, notifySubmitted, publishBlockers, recordEvent, refreshCompleteness } from './service.js';
 
 export const IMPORT_MAX_BYTES = 1024 * 1024;
 const PENDING_TTL_HOURS = 24;
 
-function rejectionMessage(result: { reason: string }): string {
-  return `Il file non è stato importato. ${result.reason}`;
+function rejectionMessage(result: { reason: Message }): Message {
+  return msg('catalog:import.rejected', { reason: result.reason });
 }
 
 /** Parses an upload or a paste and keeps it for the preview; bad input is a ValidationError on its field. */
@@ -35,20 +36,20 @@ export async function createPendingImport(
   let content: string | Buffer;
   let fileName: string | null = null;
   if (data.source === 'paste') {
-    if (!data.content || !data.content.trim()) throw new ValidationError({ content: 'Incolla il contenuto del file publiccode.yml.' });
+    if (!data.content || !data.content.trim()) throw new ValidationError({ content: msg('catalog:import.pasteMissing') });
     content = data.content;
   } else {
-    if (!upload || upload.buffer.length === 0) throw new ValidationError({ file: upload ? 'Il file è vuoto.' : 'Scegli il file publiccode.yml da caricare.' });
+    if (!upload || upload.buffer.length === 0) throw new ValidationError({ file: msg(upload ? 'catalog:reject.empty' : 'catalog:import.fileMissing') });
     content = upload.buffer;
     fileName = upload.originalname.split(/[\\/]/).pop()!.slice(0, 200);
   }
   const result = parsePubliccode(content);
-  if (!result.ok) throw new ValidationError({ [field]: rejectionMessage(result) }, 'Il file non è stato importato.');
+  if (!result.ok) throw new ValidationError({ [field]: rejectionMessage(result) }, msg('catalog:import.notImported'));
   let entityId: number | null = null;
   if (isStaff(actor)) {
     if (data.entityId !== null) {
       const entity = await findBody(data.entityId);
-      if (!entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
+      if (!entity) throw new ValidationError({ entityId: msg('catalog:error.entityMissing') });
       entityId = entity.id;
     }
   } else {
@@ -62,25 +63,27 @@ export async function createPendingImport(
   return pending.token;
 }
 
-export type ImportTarget = { entityId: number | null; entityName: string | null; entityIpa: string | null; notices: string[] };
+export type ImportTarget = { entityId: number | null; entityName: string | null; entityIpa: string | null; notices: Message[] };
 
 /** The cedent body an import goes to: the chosen one, the importer's own, or the one of the file's codice IPA. */
 async function resolveTarget(viewer: Viewer, pendingEntityId: number | null, asset: PubliccodeAsset): Promise<ImportTarget> {
-  const notices: string[] = [];
+  const notices: Message[] = [];
   if (pendingEntityId !== null) {
     const entity = await findBody(pendingEntityId);
-    if (!entity) return { entityId: null, entityName: null, entityIpa: null, notices: ['L’ente scelto non esiste più.'] };
+    if (!entity) return { entityId: null, entityName: null, entityIpa: null, notices: [msg('catalog:import.entityGone')] };
     if (asset.cedentIpaCode && asset.cedentIpaCode !== entity.ipaCode.toLowerCase()) {
-      notices.push(`Il file indica il codice IPA «${asset.cedentIpaCode}», diverso da quello di ${entity.name} («${entity.ipaCode}»): l’asset sarà attribuito a ${entity.name} e il file esportato userà il suo codice IPA.`);
+      notices.push(msg('catalog:import.ipaDiffers', { fileIpa: asset.cedentIpaCode, name: entity.name, ipa: entity.ipaCode }));
     }
     return { entityId: entity.id, entityName: entity.name, entityIpa: entity.ipaCode, notices };
   }
   if (asset.cedentIpaCode) {
     const entity = await findBodyByIpa(asset.cedentIpaCode);
     if (entity) return { entityId: entity.id, entityName: entity.name, entityIpa: entity.ipaCode, notices };
-    notices.push(`Il codice IPA «${asset.cedentIpaCode}» del file non corrisponde a nessun ente del centro: l’asset sarà pubblicato a nome di ${asset.organisation.name ?? 'chi lo ha pubblicato'}, senza ente cedente.`);
+    notices.push(asset.organisation.name
+      ? msg('catalog:import.ipaUnknown', { ipa: asset.cedentIpaCode, name: asset.organisation.name })
+      : msg('catalog:import.ipaUnknownNoName', { ipa: asset.cedentIpaCode }));
   } else if (isStaff(viewer)) {
-    notices.push('Il file non indica il codice IPA dell’ente titolare (organisation.uri): l’asset non avrà un ente cedente finché non lo scegli.');
+    notices.push(msg('catalog:import.noIpa'));
   }
   return { entityId: null, entityName: null, entityIpa: null, notices };
 }
@@ -94,10 +97,10 @@ async function existingByUrl(url: string, transaction?: Transaction): Promise<As
 function assertCanOverwrite(viewer: Viewer, existing: Asset | null): void {
   if (!existing || isStaff(viewer)) return;
   if (existing.entityId !== viewer?.entityId) {
-    throw new ConflictError('Questo repository è già nel catalogo per un altro ente: se il software è del tuo ente, scrivi al centro.');
+    throw new ConflictError(msg('catalog:import.otherBodyRepo'));
   }
   if (!canEditAsset(viewer, existing)) {
-    throw new ConflictError(`Questo repository è già nel catalogo come «${existing.name}», nello stato «${STATUS_LABELS[existing.status as AssetStatus]}»: ${existing.status === 'submitted' ? 'è in revisione, attendi la risposta del centro.' : 'per aggiornarlo scrivi al centro.'}`);
+    throw new ConflictError(msg(existing.status === 'submitted' ? 'catalog:import.repoUnderReview' : 'catalog:import.repoLocked', { name: existing.name, status: `catalog:status.${existing.status}` }));
   }
 }
 
@@ -105,7 +108,7 @@ async function loadPending(actor: Actor, token: string): Promise<PendingImport> 
   const pending = /^[0-9a-f-]{36}$/i.test(token) ? await PendingImport.findByPk(token) : null;
   // Someone else's import, or an expired one, does not exist for this user.
   if (!pending || pending.userId !== actor.userId || pending.createdAt.getTime() < Date.now() - PENDING_TTL_HOURS * 3600_000) {
-    throw new NotFoundError('Questa anteprima non esiste o è scaduta: carica di nuovo il file.');
+    throw new NotFoundError(msg('catalog:import.previewGone'));
   }
   return pending;
 }
@@ -116,10 +119,10 @@ export async function importPreview(platform: Platform, actor: Actor, body: View
   assertCanImport(actor, body);
   const pending = await loadPending(actor, token);
   const result = parsePubliccode(pending.content);
-  if (!result.ok) throw new NotFoundError('Questa anteprima non è più valida: carica di nuovo il file.');
+  if (!result.ok) throw new NotFoundError(msg('catalog:import.previewInvalid'));
   const target = await resolveTarget(actor, pending.entityId, result.asset);
   const existing = await existingByUrl(result.asset.url);
-  let conflict: string | null = null;
+  let conflict: Message | null = null;
   try {
     assertCanOverwrite(actor, existing);
   } catch (err) {
@@ -157,9 +160,9 @@ export async function confirmImport(platform: Platform, actor: Actor, body: View
   if (!preview.actions.includes(action)) {
     const reason = action === 'publish'
       ? isStaff(actor)
-        ? 'Il file ha problemi da correggere: salvalo come bozza e completalo prima di pubblicarlo.'
-        : 'Solo il centro pubblica gli asset: salvalo come bozza o invialo al centro per la pubblicazione.'
-      : 'Operazione non ammessa.';
+        ? msg('catalog:import.publishIncomplete')
+        : msg('catalog:import.publishStaffOnly')
+      : msg('catalog:import.actionRefused');
     throw new ValidationError({ _form: reason });
   }
   const status: AssetStatus = action === 'publish' ? 'published' : action === 'submit' ? 'submitted' : 'draft';
@@ -233,7 +236,7 @@ export async function upsertFromPubliccode(platform: Platform, actor: Viewer, op
     const status = opts.status(existing, asset.complete);
     if (status === 'published') {
       const blockers = publishBlockers(asset, 0);
-      if (blockers.length) throw new ValidationError({ _form: `Non si può pubblicare: ${blockers.join(' ')}` });
+      if (blockers.length) throw blockersError('catalog:error.notPublishable', blockers);
       asset.publishedAt ??= new Date();
     }
     if (status === 'submitted' && actor) {
@@ -243,6 +246,7 @@ export async function upsertFromPubliccode(platform: Platform, actor: Viewer, op
     if (status === 'archived') asset.archivedAt ??= new Date();
     asset.status = status;
     await asset.save({ transaction });
+    // The event's comment is data (the file's name), not a sentence: it reads the same in any language.
     await recordEvent(asset, actor, existing ? 'reimported' : 'imported', from, status, opts.fileName ? `File: ${opts.fileName}` : null, transaction);
     await platform.audit.record(actor, {
       action: existing ? 'catalog.reimported' : 'catalog.imported',
@@ -272,7 +276,7 @@ export async function upsertFromPubliccode(platform: Platform, actor: Viewer, op
     }
     return await platform.sequelize.transaction(run);
   } catch (err) {
-    if (err instanceof UniqueConstraintError) throw new ConflictError('Un altro import dello stesso repository è stato salvato nello stesso momento: riprova.');
+    if (err instanceof UniqueConstraintError) throw new ConflictError(msg('catalog:import.concurrent'));
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // Who may see and do what in the catalogue: the one place with these rules.
 import { belongsTo, isBodyUser, isStaff, type Viewer } from '../../platform/actor.js';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import type { AdoptionStatus, AssetStatus } from './models.js';
 
 type AssetRef = { entityId: number | null; status: AssetStatus };
@@ -17,7 +18,7 @@ export function canSeeAsset(viewer: Viewer, asset: AssetRef): boolean {
 
 export function assertCanSeeAsset(viewer: Viewer, asset: AssetRef | null): asserts asset is AssetRef {
   // Not found rather than forbidden: the existence of another body's draft is not revealed.
-  if (!asset || !canSeeAsset(viewer, asset)) throw new NotFoundError('Questo asset non è nel catalogo o non è (più) pubblicato.');
+  if (!asset || !canSeeAsset(viewer, asset)) throw new NotFoundError(msg('catalog:error.assetNotFound'));
 }
 
 /** Members, RTDs and referents of a cedent body propose assets for their body; staff for any body. */
@@ -29,8 +30,8 @@ export function assertCanImport(viewer: Viewer, body: ViewerBody): void {
   if (canImport(viewer, body)) return;
   throw new ForbiddenError(
     isBodyUser(viewer)
-      ? 'Solo gli enti cedenti possono proporre asset al catalogo. Se il tuo ente vuole cedere una soluzione in riuso, contatta il centro.'
-      : 'Non hai i permessi per importare asset nel catalogo.',
+      ? msg('catalog:error.cedentOnlyImport')
+      : msg('catalog:error.noImportPermission'),
     'catalog.import',
   );
 }
@@ -46,12 +47,12 @@ export function assertCanEditAsset(viewer: Viewer, asset: AssetRef): void {
   if (asset.entityId !== null && belongsTo(viewer, asset.entityId)) {
     throw new ForbiddenError(
       asset.status === 'submitted'
-        ? 'L’asset è in revisione presso il centro: potrai modificarlo se ti viene restituito.'
-        : 'L’asset è già pubblicato o archiviato: per modificarlo scrivi al centro.',
+        ? msg('catalog:error.editUnderReview')
+        : msg('catalog:error.editPublished'),
       'catalog.edit',
     );
   }
-  throw new ForbiddenError('Non puoi modificare gli asset di un altro ente.', 'catalog.edit');
+  throw new ForbiddenError(msg('catalog:error.editOtherBody'), 'catalog.edit');
 }
 
 export function canSubmit(viewer: Viewer, asset: AssetRef): boolean {
@@ -93,7 +94,7 @@ export function canSeeWarnings(viewer: Viewer, asset: AssetRef): boolean {
 }
 
 export function assertStaff(viewer: Viewer, action: string): void {
-  if (!isStaff(viewer)) throw new ForbiddenError('Solo gli operatori del centro possono fare questa operazione.', action);
+  if (!isStaff(viewer)) throw new ForbiddenError(msg('catalog:error.staffOnly'), action);
 }
 
 export const ADOPTION_ORDER: AdoptionStatus[] = ['in_use', 'evaluating', 'interested', 'dismissed'];

@@ -8,15 +8,16 @@ import { createRequire } from 'node:module';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import parseSpdx from 'spdx-expression-parse';
 import { DateTime } from 'luxon';
+import { msg, type Message } from '../../platform/messages.js';
 import {
-  CATEGORY_LABELS,
   CONFORMITY_FLAGS,
-  DEVELOPMENT_STATUS_LABELS,
+  DEVELOPMENT_STATUSES,
   ITALIAN_PLATFORMS,
-  MAINTENANCE_TYPE_LABELS,
-  PLATFORM_LABELS,
-  SCOPE_LABELS,
-  SOFTWARE_TYPE_LABELS,
+  MAINTENANCE_TYPES,
+  PLATFORMS,
+  PUBLICCODE_CATEGORIES,
+  PUBLICCODE_SCOPES,
+  SOFTWARE_TYPES,
   SUPPORTS_ALIASES,
   type ConformityFlag,
   type DevelopmentStatus,
@@ -35,8 +36,12 @@ export interface PubliccodeWarning {
   path: string;
   /** 1-based line of the offending key or value; null when nothing in the file marks the place. */
   line: number | null;
-  /** Italian, for the person who imports the file. */
-  message: string;
+  /**
+   * A Message (src/platform/messages.ts) with the key path and line among its values, translated in
+   * the language of whoever reads the report (the preview page, the asset page, the command line).
+   * Warnings stored before Messages existed are Italian text, shown as they are.
+   */
+  message: Message;
 }
 
 /** A logo, screenshot or authors file: an absolute http(s) URL, or a plain path relative to the repository root. */
@@ -132,7 +137,7 @@ export interface PubliccodeAsset {
 
 export type PubliccodeParseResult =
   | { ok: true; asset: PubliccodeAsset; warnings: PubliccodeWarning[] }
-  | { ok: false; reason: string; line?: number; column?: number };
+  | { ok: false; reason: Message; line?: number; column?: number };
 
 export const MAX_PUBLICCODE_BYTES = 1024 * 1024;
 export const LATEST_PUBLICCODE_VERSION = '0.7';
@@ -197,7 +202,7 @@ function toTree(node: unknown, env: TreeEnv, depth: number, fallbackLine: number
       if (isScalar(keyNode)) {
         key = keyNode.value == null ? '' : typeof keyNode.value === 'string' ? keyNode.value : String(keyNode.source ?? keyNode.value);
       } else {
-        key = '[chiave complessa]';
+        key = '[complex key]';
       }
       const value = pair.value == null
         ? { kind: 'scalar' as const, line: keyLine, value: null, plain: null }
@@ -237,7 +242,7 @@ class Report {
   blocking = false;
 
   /** `blocking` marks a missing or invalid required key: the asset cannot be published as it is. */
-  warn(path: string, line: number | null, message: string, blocking = false): void {
+  warn(path: string, line: number | null, message: Message, blocking = false): void {
     this.warnings.push({ path, line, message });
     if (blocking) this.blocking = true;
   }
@@ -392,23 +397,20 @@ function canonicaliseMap(map: YMap, shape: MapShape, path: string, env: CanonEnv
     if (!Object.prototype.hasOwnProperty.call(shape.fields, key)) {
       const mapped = matchKey(key, fieldNames, shape.aliases);
       if (mapped) {
-        env.report.warn(joinPath(path, mapped), entry.keyLine,
-          `La chiave «${key}» non è scritta come prevede lo standard: è stata letta come «${mapped}».`);
+        env.report.warn(joinPath(path, mapped), entry.keyLine, pc('keyAlias', { key, mapped, path: joinPath(path, mapped), line: entry.keyLine }));
         key = mapped;
       } else {
         const home = matchKey(key, Object.keys(HOMES));
         if (home) {
           env.strays.push({ entry, key: home, home: HOMES[home], foundPath: joinPath(path, entry.key) });
         } else {
-          env.report.warn(joinPath(path, key), entry.keyLine,
-            `La chiave «${shown(key)}» non è prevista dallo standard publiccode.yml in questa posizione: ignorata.`);
+          env.report.warn(joinPath(path, key), entry.keyLine, pc('keyUnknown', { key: shown(key), path: joinPath(path, key), line: entry.keyLine }));
         }
         continue;
       }
     }
     if (kept.has(key)) {
-      env.report.warn(joinPath(path, key), entry.keyLine,
-        `La chiave «${key}» compare più volte: vale l'ultima occorrenza.`);
+      env.report.warn(joinPath(path, key), entry.keyLine, pc('keyRepeated', { key, path: joinPath(path, key), line: entry.keyLine }));
       kept.delete(key);
     }
     kept.set(key, { ...entry, key });
@@ -440,8 +442,7 @@ function canonicaliseLangs(map: YMap, shape: LangsShape, path: string, env: Cano
       if (home) {
         env.strays.push({ entry, key: home, home: HOMES[home], foundPath: joinPath(path, entry.key) });
       } else {
-        env.report.warn(joinPath(path, entry.key), entry.keyLine,
-          `«${shown(entry.key)}» non è un codice di lingua valido (BCP 47): sezione ignorata.`);
+        env.report.warn(joinPath(path, entry.key), entry.keyLine, pc('langSectionInvalid', { key: shown(entry.key), path: joinPath(path, entry.key), line: entry.keyLine }));
       }
       continue;
     }
@@ -451,21 +452,18 @@ function canonicaliseLangs(map: YMap, shape: LangsShape, path: string, env: Cano
     if (!previous) {
       kept.set(lang, { ...entry, key: lang });
     } else if (previous.value.kind === 'map' && entry.value.kind === 'map') {
-      env.report.warn(joinPath(path, lang), entry.keyLine,
-        `Una seconda sezione «${entry.key}» è in lingua «${lang}»: le due sezioni sono state unite.`);
+      env.report.warn(joinPath(path, lang), entry.keyLine, pc('langMerged', { key: entry.key, lang, path: joinPath(path, lang), line: entry.keyLine }));
       for (const field of entry.value.entries) {
         const existing = findEntry(previous.value, field.key);
         if (existing && !isEmptyNode(existing.value)) {
-          env.report.warn(joinPath(joinPath(path, lang), field.key), field.keyLine,
-            `«${field.key}» è già presente per la lingua «${lang}»: questo valore è stato ignorato.`);
+          env.report.warn(joinPath(joinPath(path, lang), field.key), field.keyLine, pc('langFieldDuplicate', { key: field.key, lang, path: joinPath(joinPath(path, lang), field.key), line: field.keyLine }));
         } else {
           if (existing) previous.value.entries = previous.value.entries.filter((e) => e !== existing);
           previous.value.entries.push(field);
         }
       }
     } else {
-      env.report.warn(joinPath(path, lang), entry.keyLine,
-        `La lingua «${lang}» compare più volte: vale l'ultima occorrenza.`);
+      env.report.warn(joinPath(path, lang), entry.keyLine, pc('langRepeated', { lang, path: joinPath(path, lang), line: entry.keyLine }));
       kept.set(lang, { ...entry, key: lang });
     }
   }
@@ -526,14 +524,12 @@ function placeStrays(root: YMap, env: CanonEnv): void {
     }
     const existing = parent ? findEntry(parent, stray.key) : undefined;
     if (!parent || (existing && !isEmptyNode(existing.value))) {
-      env.report.warn(target, line,
-        `«${stray.key}» si trova in «${stray.foundPath}» ma va in «${target}», che è già presente: valore ignorato.`);
+      env.report.warn(target, line, pc('strayTaken', { key: stray.key, found: stray.foundPath, target, path: target, line }));
       continue;
     }
     if (existing) parent.entries = parent.entries.filter((e) => e !== existing);
     parent.entries.push({ key: stray.key, keyLine: line, value: stray.entry.value });
-    env.report.warn(target, line,
-      `«${stray.key}» si trova in «${stray.foundPath}» ma va in «${target}»: il valore è stato usato come ${target}.`);
+    env.report.warn(target, line, pc('strayMoved', { key: stray.key, found: stray.foundPath, target, path: target, line }));
     canonicaliseValue(stray.entry.value, shapeAt([...parents, stray.key]), target, env);
   }
 }
@@ -541,15 +537,21 @@ function placeStrays(root: YMap, env: CanonEnv): void {
 // ---------------------------------------------------------------------------------------------
 // Reading values
 
-const describeNode = (node: YNode): string => {
-  if (node.kind === 'seq') return 'un elenco';
-  if (node.kind === 'map') return 'una mappa di chiavi';
-  if (typeof node.value === 'number' || typeof node.value === 'bigint') return 'un numero';
-  if (typeof node.value === 'boolean') return 'un valore vero/falso';
-  if (node.value instanceof Date) return 'una data YAML';
-  if (typeof node.value === 'string') return 'un testo';
-  return 'un valore di tipo non previsto';
+/** What a node is, as the key of a phrase ("un elenco") that messages take as their `found` value. */
+const describeNode = (node: YNode): Message => {
+  if (node.kind === 'seq') return 'catalog:pc.node.seq';
+  if (node.kind === 'map') return 'catalog:pc.node.map';
+  if (typeof node.value === 'number' || typeof node.value === 'bigint') return 'catalog:pc.node.number';
+  if (typeof node.value === 'boolean') return 'catalog:pc.node.boolean';
+  if (node.value instanceof Date) return 'catalog:pc.node.date';
+  if (typeof node.value === 'string') return 'catalog:pc.node.text';
+  return 'catalog:pc.node.other';
 };
+
+/** A Message of the import report (`catalog:pc.<name>`); every one carries the key path and line it is about. */
+const pc = (name: string, params: Record<string, string | number | boolean | null>): Message => msg(`catalog:pc.${name}`, params);
+/** A reason for refusing a whole file (`catalog:reject.<name>`). */
+const rejected = (name: string, params?: Record<string, string | number>): Message => msg(`catalog:reject.${name}`, params);
 
 const charCount = (s: string): number => [...s].length;
 
@@ -584,13 +586,13 @@ class Reader {
   constructor(readonly report: Report) {}
 
   missing(path: string, parentLine: number | null): void {
-    this.report.warn(path, parentLine, `Manca la chiave obbligatoria «${path}».`, true);
+    this.report.warn(path, parentLine, pc('missing', { path, line: parentLine }), true);
   }
 
   /** Text of a scalar node; numbers and booleans become their source text, with a warning. */
   scalarText(node: YNode, path: string, required: boolean, quietCoercion = false): string | null {
     if (node.kind !== 'scalar') {
-      this.report.warn(path, node.line, `Era atteso un testo ma è stato trovato ${describeNode(node)}: valore ignorato.`, required);
+      this.report.warn(path, node.line, pc('expectedTextIgnored', { found: describeNode(node), path, line: node.line }), required);
       return null;
     }
     const v = node.value;
@@ -599,12 +601,11 @@ class Reader {
     if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof Date) {
       const text = (node.plain ?? (v instanceof Date ? v.toISOString() : String(v))).trim();
       if (!quietCoercion) {
-        this.report.warn(path, node.line,
-          `Era atteso un testo ma è stato trovato ${describeNode(node)} (${text}): convertito nel testo «${text}».`);
+        this.report.warn(path, node.line, pc('expectedTextConverted', { found: describeNode(node), text, path, line: node.line }));
       }
       return text;
     }
-    this.report.warn(path, node.line, `Era atteso un testo ma è stato trovato ${describeNode(node)}: valore ignorato.`, required);
+    this.report.warn(path, node.line, pc('expectedTextIgnored', { found: describeNode(node), path, line: node.line }), required);
     return null;
   }
 
@@ -616,7 +617,7 @@ class Reader {
     }
     const value = this.scalarText(entry.value, path, required);
     if (value === null && required && entry.value.kind === 'scalar' && isEmptyNode(entry.value)) {
-      this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
+      this.report.warn(path, entry.keyLine, pc('requiredEmpty', { path, line: entry.keyLine }), true);
     }
     return value;
   }
@@ -629,13 +630,12 @@ class Reader {
       const value = this.scalarText(node, path, false);
       if (value === null) return [];
       if (!opts.singleAllowed) {
-        this.report.warn(path, node.line,
-          'Era atteso un elenco ma è stato trovato un valore singolo: convertito in un elenco di un elemento.');
+        this.report.warn(path, node.line, pc('expectedListSingle', { path, line: node.line }));
       }
       return [{ value, line: node.line, path: `${path}[0]` }];
     }
     if (node.kind === 'map') {
-      this.report.warn(path, node.line, 'Era atteso un elenco ma è stata trovata una mappa di chiavi: valore ignorato.');
+      this.report.warn(path, node.line, pc('expectedListMap', { path, line: node.line }));
       return [];
     }
     const out: Array<{ value: string; line: number; path: string }> = [];
@@ -654,15 +654,14 @@ class Reader {
     const asItem = (item: YNode, itemPath: string): { map: YMap; path: string; line: number; keyLine: number } | null => {
       if (item.kind === 'map') return { map: item, path: itemPath, line: item.line, keyLine: item.line };
       if (item.kind === 'scalar' && item.value != null && !(typeof item.value === 'string' && item.value.trim() === '')) {
-        this.report.warn(itemPath, item.line,
-          `Era atteso un oggetto con la chiave «${primary}» ma è stato trovato un valore singolo: usato come «${primary}».`);
+        this.report.warn(itemPath, item.line, pc('expectedObjectScalar', { primary, path: itemPath, line: item.line }));
         return {
           map: { kind: 'map', line: item.line, entries: [{ key: primary, keyLine: item.line, value: item }] },
           path: itemPath, line: item.line, keyLine: item.line,
         };
       }
       if (item.kind === 'seq') {
-        this.report.warn(itemPath, item.line, 'Era atteso un oggetto ma è stato trovato un elenco: valore ignorato.');
+        this.report.warn(itemPath, item.line, pc('expectedObjectList', { path: itemPath, line: item.line }));
       }
       return null;
     };
@@ -670,13 +669,11 @@ class Reader {
       return node.items.map((item, i) => asItem(item, `${path}[${i}]`)).filter((x) => x !== null);
     }
     if (node.kind === 'map') {
-      this.report.warn(path, entry.keyLine,
-        'Era atteso un elenco ma è stato trovato un singolo oggetto: convertito in un elenco di un elemento.');
+      this.report.warn(path, entry.keyLine, pc('expectedListObject', { path, line: entry.keyLine }));
     } else if (isEmptyNode(node)) {
       return [];
     } else {
-      this.report.warn(path, node.line,
-        'Era atteso un elenco ma è stato trovato un valore singolo: convertito in un elenco di un elemento.');
+      this.report.warn(path, node.line, pc('expectedListSingle', { path, line: node.line }));
     }
     const one = asItem(node, `${path}[0]`);
     return one ? [one] : [];
@@ -692,19 +689,19 @@ class Reader {
     if (node.kind === 'scalar') {
       if (typeof node.value === 'boolean') return node.value;
       if (node.value == null || (typeof node.value === 'string' && node.value.trim() === '')) {
-        if (required) this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
+        if (required) this.report.warn(path, entry.keyLine, pc('requiredEmpty', { path, line: entry.keyLine }), true);
         return null;
       }
       const word = (node.plain ?? String(node.value)).trim().toLowerCase();
       const value = TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : null;
       if (value !== null) {
-        this.report.warn(path, node.line,
-          `Era atteso true o false ma è stato trovato «${(node.plain ?? String(node.value)).trim()}»: interpretato come ${value}.`);
+        this.report.warn(path, node.line, pc('boolInterpreted', { raw: (node.plain ?? String(node.value)).trim(), value: String(value), path, line: node.line }));
         return value;
       }
     }
-    const shown = node.kind === 'scalar' ? `«${String(node.plain ?? node.value)}»` : describeNode(node);
-    this.report.warn(path, node.line, `Era atteso true o false ma è stato trovato ${shown}: valore ignorato.`, required);
+    this.report.warn(path, node.line, node.kind === 'scalar'
+      ? pc('boolIgnoredValue', { raw: String(node.plain ?? node.value), path, line: node.line })
+      : pc('boolIgnored', { found: describeNode(node), path, line: node.line }), required);
     return null;
   }
 
@@ -718,18 +715,16 @@ class Reader {
     const node = entry.value;
     const raw = this.scalarText(node, path, required, true);
     if (raw === null) {
-      if (required && node.kind === 'scalar' && isEmptyNode(node)) this.report.warn(path, entry.keyLine, `La chiave obbligatoria «${path}» è vuota.`, true);
+      if (required && node.kind === 'scalar' && isEmptyNode(node)) this.report.warn(path, entry.keyLine, pc('requiredEmpty', { path, line: entry.keyLine }), true);
       return null;
     }
     const result = normaliseDate(raw);
     if (result.iso && result.exact) return result.iso;
     if (result.iso) {
-      this.report.warn(path, node.line, `La data «${shown(raw)}» non è nel formato AAAA-MM-GG: normalizzata in ${result.iso}.`);
+      this.report.warn(path, node.line, pc('dateNormalised', { raw: shown(raw), iso: result.iso, path, line: node.line }));
       return result.iso;
     }
-    this.report.warn(path, node.line, result.ambiguous
-      ? `La data «${shown(raw)}» è ambigua (giorno e mese potrebbero essere invertiti): ignorata.`
-      : `«${shown(raw)}» non è una data valida (formato atteso AAAA-MM-GG): ignorata.`, required);
+    this.report.warn(path, node.line, pc(result.ambiguous ? 'dateAmbiguous' : 'dateInvalid', { raw: shown(raw), path, line: node.line }), required);
     return null;
   }
 
@@ -739,26 +734,24 @@ class Reader {
     if (scheme) {
       if (kind === 'uri' && scheme === 'urn' && /^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i.test(raw)) return { href: raw, relative: false };
       if (scheme !== 'http' && scheme !== 'https') {
-        this.report.warn(path, line,
-          `L'indirizzo usa lo schema «${scheme}:», non ammesso (sono accettati solo http e https): scartato.`, required);
+        this.report.warn(path, line, pc('schemeRefused', { scheme, path, line }), required);
         return null;
       }
       if (!httpUrl(raw)) {
-        this.report.warn(path, line, `«${shown(raw)}» non è un indirizzo web valido: scartato.`, required);
+        this.report.warn(path, line, pc('urlInvalid', { raw: shown(raw), path, line }), required);
         return null;
       }
       return { href: raw, relative: false };
     }
     if (kind !== 'linkOrPath') {
-      this.report.warn(path, line, `«${shown(raw)}» non è un indirizzo http o https completo: scartato.`, required);
+      this.report.warn(path, line, pc('urlNotAbsolute', { raw: shown(raw), path, line }), required);
       return null;
     }
     let relative = raw.replace(/^(\.\/)+/, '');
     if (!relative.startsWith('//')) relative = relative.replace(/^\/+/, '');
     const segments = relative.split('/');
     if (raw.startsWith('//') || !relative || !RELATIVE_PATH.test(relative) || segments.some((s) => s === '..' || s === '.')) {
-      this.report.warn(path, line,
-        `«${shown(raw)}» non è né un indirizzo http/https né un percorso relativo semplice nel repository: scartato.`, required);
+      this.report.warn(path, line, pc('urlNotPath', { raw: shown(raw), path, line }), required);
       return null;
     }
     return { href: relative, relative: true };
@@ -777,16 +770,16 @@ class Reader {
   }
 
   /** A value of a controlled vocabulary; a different letter case is corrected, anything else dropped. */
-  vocabulary<T extends string>(raw: string, line: number, path: string, labels: Readonly<Record<T, string>>, field: string, required: boolean): T | null {
-    const values = Object.keys(labels) as T[];
-    if ((values as string[]).includes(raw)) return raw as T;
+  vocabulary<T extends string>(raw: string, line: number, path: string, values: readonly T[], field: string, required: boolean): T | null {
+    if ((values as readonly string[]).includes(raw)) return raw as T;
     const folded = values.find((v) => v.toLowerCase() === raw.toLowerCase());
     if (folded) {
-      this.report.warn(path, line, `Il valore «${shown(raw)}» non è scritto come prevede lo standard: letto come «${folded}».`);
+      this.report.warn(path, line, pc('vocabularyCase', { raw: shown(raw), value: folded, path, line }));
       return folded;
     }
-    const allowed = values.length <= 12 ? ` (ammessi: ${values.join(', ')})` : '';
-    this.report.warn(path, line, `«${shown(raw)}» non è un valore ammesso per «${field}» dallo standard publiccode.yml${allowed}: valore ignorato.`, required);
+    this.report.warn(path, line, values.length <= 12
+      ? pc('vocabularyInvalidAllowed', { raw: shown(raw), field, allowed: values.join(', '), path, line })
+      : pc('vocabularyInvalid', { raw: shown(raw), field, path, line }), required);
     return null;
   }
 }
@@ -853,53 +846,54 @@ export function canonicalSpdx(expression: string): string | null {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-type Decoded = { ok: true; text: string } | { ok: false; reason: string };
+type Decoded = { ok: true; text: string } | { ok: false; reason: Message };
 
 function decode(input: string | Buffer): Decoded {
   if (typeof input === 'string') {
     if (Buffer.byteLength(input, 'utf8') > MAX_PUBLICCODE_BYTES) {
-      return { ok: false, reason: 'Il file supera la dimensione massima di 1 MB.' };
+      return { ok: false, reason: rejected('tooBig', { mb: MAX_PUBLICCODE_BYTES / 1024 / 1024 }) };
     }
-    if (input.includes('\u0000')) return { ok: false, reason: 'Il file sembra binario (contiene byte nulli): non è un publiccode.yml.' };
-    if (LONE_SURROGATE.test(input)) return { ok: false, reason: 'Il testo non è codificato correttamente in UTF-8.' };
+    if (input.includes('\u0000')) return { ok: false, reason: rejected('binary') };
+    if (LONE_SURROGATE.test(input)) return { ok: false, reason: rejected('badUtf8') };
     return { ok: true, text: input.replace(/^\uFEFF/, '') };
   }
-  if (input.length > MAX_PUBLICCODE_BYTES) return { ok: false, reason: 'Il file supera la dimensione massima di 1 MB.' };
+  if (input.length > MAX_PUBLICCODE_BYTES) return { ok: false, reason: rejected('tooBig', { mb: MAX_PUBLICCODE_BYTES / 1024 / 1024 }) };
   if ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff)) {
-    return { ok: false, reason: 'Il file è codificato in UTF-16: publiccode.yml deve essere in UTF-8.' };
+    return { ok: false, reason: rejected('utf16') };
   }
-  if (input.includes(0)) return { ok: false, reason: 'Il file sembra binario (contiene byte nulli): non è un publiccode.yml.' };
+  if (input.includes(0)) return { ok: false, reason: rejected('binary') };
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input) };
   } catch {
-    return { ok: false, reason: 'Il file non è testo UTF-8 valido (potrebbe essere binario o in un’altra codifica).' };
+    return { ok: false, reason: rejected('notUtf8') };
   }
 }
 
-const YAML_ERROR_REASONS: Record<string, string> = {
-  BAD_INDENT: 'indentazione non valida',
-  TAB_AS_INDENT: 'tabulazione usata per indentare (sono ammessi solo spazi)',
-  BLOCK_AS_IMPLICIT_KEY: 'mappa annidata non ammessa su questa riga',
-  MULTILINE_IMPLICIT_KEY: 'una chiave deve stare su una sola riga (manca forse uno spazio dopo «:» o l’indentazione è errata)',
-  MISSING_CHAR: 'carattere mancante (per esempio «:» dopo una chiave o la chiusura di una parentesi o di un apice)',
-  UNEXPECTED_TOKEN: 'elemento inatteso',
-  BAD_SCALAR_START: 'un valore non può iniziare con questo carattere (racchiuderlo tra apici)',
-  BAD_DQ_ESCAPE: 'sequenza di escape non valida in una stringa tra virgolette',
-  BLOCK_IN_FLOW: 'blocco non ammesso dentro una struttura tra parentesi',
-  BAD_ALIAS: 'riferimento (alias) non valido',
-  ALIAS_PROPS: 'un alias non può avere tag o ancore',
-  BAD_DIRECTIVE: 'direttiva YAML non valida',
-  BAD_PROP_ORDER: 'ordine non valido di ancora e tag',
-  MULTIPLE_ANCHORS: 'più ancore sullo stesso nodo',
-  MULTIPLE_TAGS: 'più tag sullo stesso nodo',
-  MULTIPLE_DOCS: 'il file contiene più documenti YAML',
-  KEY_OVER_1024_CHARS: 'chiave più lunga di 1024 caratteri',
-  NON_STRING_KEY: 'chiave non testuale',
-  TAG_RESOLVE_FAILED: 'tag YAML non riconosciuto',
-  BAD_COLLECTION_TYPE: 'tipo di struttura non valido',
-  DUPLICATE_KEY: 'chiave ripetuta',
-  IMPOSSIBLE: 'struttura non interpretabile',
-};
+/** The YAML parser's error codes that have a phrase of their own (`catalog:yaml.<code>`); others read "sintassi non valida". */
+const YAML_ERROR_CODES = new Set([
+  'BAD_INDENT',
+  'TAB_AS_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'MISSING_CHAR',
+  'UNEXPECTED_TOKEN',
+  'BAD_SCALAR_START',
+  'BAD_DQ_ESCAPE',
+  'BLOCK_IN_FLOW',
+  'BAD_ALIAS',
+  'ALIAS_PROPS',
+  'BAD_DIRECTIVE',
+  'BAD_PROP_ORDER',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_TAGS',
+  'MULTIPLE_DOCS',
+  'KEY_OVER_1024_CHARS',
+  'NON_STRING_KEY',
+  'TAG_RESOLVE_FAILED',
+  'BAD_COLLECTION_TYPE',
+  'DUPLICATE_KEY',
+  'IMPOSSIBLE',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // The parser
@@ -914,42 +908,42 @@ export function parsePubliccode(input: string | Buffer): PubliccodeParseResult {
   const decoded = decode(input);
   if (!decoded.ok) return { ok: false, reason: decoded.reason };
   const text = decoded.text;
-  if (text.trim() === '') return { ok: false, reason: 'Il file è vuoto.' };
+  if (text.trim() === '') return { ok: false, reason: rejected('empty') };
 
   const lines = new LineCounter();
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true });
   } catch {
-    return { ok: false, reason: 'Il file non è YAML interpretabile.' };
+    return { ok: false, reason: rejected('notYaml') };
   }
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-    const detail = YAML_ERROR_REASONS[error.code] ?? 'sintassi non valida';
+    const detail = YAML_ERROR_CODES.has(error.code) ? `catalog:yaml.${error.code}` : 'catalog:yaml.syntax';
     return {
       ok: false,
-      reason: `YAML non valido alla riga ${pos.line}, colonna ${pos.col}: ${detail}.`,
+      reason: rejected('yaml', { line: pos.line, col: pos.col, detail }),
       line: pos.line,
       column: pos.col,
     };
   }
-  if (doc.contents == null) return { ok: false, reason: 'Il file è vuoto (contiene solo commenti).' };
+  if (doc.contents == null) return { ok: false, reason: rejected('onlyComments') };
 
   let root: YNode;
   try {
     root = toTree(doc.contents, { doc, lines, count: 0 }, 0, 1);
   } catch (err) {
     if (err instanceof TooComplexError) {
-      return { ok: false, reason: 'Il file ha una struttura troppo complessa o annidata (o troppi riferimenti YAML) per essere un publiccode.yml.' };
+      return { ok: false, reason: rejected('tooComplex') };
     }
     throw err;
   }
   if (root.kind === 'seq') {
-    return { ok: false, reason: 'Il file contiene un elenco YAML, mentre publiccode.yml deve essere una mappa di chiavi (name, url, …).', line: root.line };
+    return { ok: false, reason: rejected('list'), line: root.line };
   }
   if (root.kind === 'scalar') {
-    return { ok: false, reason: 'Il file contiene un singolo valore, mentre publiccode.yml deve essere una mappa di chiavi (name, url, …).', line: root.line };
+    return { ok: false, reason: rejected('scalar'), line: root.line };
   }
 
   const report = new Report();
@@ -963,19 +957,19 @@ export function parsePubliccode(input: string | Buffer): PubliccodeParseResult {
   // name and url identify the asset: without them there is nothing to import.
   const nameEntry = get('name');
   if (!nameEntry || isEmptyNode(nameEntry.value)) {
-    return { ok: false, reason: 'Manca il nome del software (chiave «name»).', ...(nameEntry ? { line: nameEntry.keyLine } : {}) };
+    return { ok: false, reason: rejected('noName'), ...(nameEntry ? { line: nameEntry.keyLine } : {}) };
   }
   const name = read.scalarText(nameEntry.value, 'name', true);
-  if (name === null) return { ok: false, reason: 'Il nome del software (chiave «name») non è un testo.', line: nameEntry.keyLine };
+  if (name === null) return { ok: false, reason: rejected('nameNotText'), line: nameEntry.keyLine };
   const urlEntry = get('url');
   if (!urlEntry || isEmptyNode(urlEntry.value)) {
-    return { ok: false, reason: "Manca l'indirizzo del repository del codice sorgente (chiave «url»).", ...(urlEntry ? { line: urlEntry.keyLine } : {}) };
+    return { ok: false, reason: rejected('noUrl'), ...(urlEntry ? { line: urlEntry.keyLine } : {}) };
   }
   const urlText = urlEntry.value.kind === 'scalar' && typeof urlEntry.value.value === 'string' ? urlEntry.value.value.trim() : null;
   if (!urlText || !httpUrl(urlText)) {
     return {
       ok: false,
-      reason: `L'indirizzo del repository (chiave «url») deve essere un indirizzo http o https${urlText ? `: trovato «${urlText}»` : ''}.`,
+      reason: urlText ? rejected('urlNotHttpFound', { url: urlText }) : rejected('urlNotHttp'),
       line: urlEntry.value.line,
     };
   }
@@ -992,7 +986,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     const entry = get(key);
     if (!entry || isEmptyNode(entry.value)) return { map: null, line: entry?.keyLine ?? null };
     if (entry.value.kind !== 'map') {
-      report.warn(path, entry.keyLine, `La sezione «${path}» deve essere una mappa di chiavi ma è ${describeNode(entry.value)}: ignorata.`);
+      report.warn(path, entry.keyLine, pc('sectionNotMap', { found: describeNode(entry.value), path, line: entry.keyLine }));
       return { map: null, line: entry.keyLine };
     }
     return { map: entry.value, line: entry.keyLine };
@@ -1001,7 +995,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     const entry = findEntry(map, key);
     if (!entry || isEmptyNode(entry.value)) return { map: null, line: entry?.keyLine ?? null };
     if (entry.value.kind !== 'map') {
-      report.warn(path, entry.keyLine, `La sezione «${path}» deve essere una mappa di chiavi ma è ${describeNode(entry.value)}: ignorata.`);
+      report.warn(path, entry.keyLine, pc('sectionNotMap', { found: describeNode(entry.value), path, line: entry.keyLine }));
       return { map: null, line: entry.keyLine };
     }
     return { map: entry.value, line: entry.keyLine };
@@ -1011,13 +1005,11 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   const versionEntry = get('publiccodeYmlVersion');
   let version: string | null = null;
   if (!versionEntry) {
-    report.warn('publiccodeYmlVersion', null,
-      `Manca la chiave obbligatoria «publiccodeYmlVersion»: il file è stato letto secondo la versione ${LATEST_PUBLICCODE_VERSION}.`, true);
+    report.warn('publiccodeYmlVersion', null, pc('versionMissing', { latest: LATEST_PUBLICCODE_VERSION, path: 'publiccodeYmlVersion', line: null }), true);
   } else {
     version = read.text(versionEntry, 'publiccodeYmlVersion', { required: true });
     if (version !== null && !SUPPORTED_VERSION.test(version)) {
-      report.warn('publiccodeYmlVersion', versionEntry.value.line,
-        `La versione «${version}» di publiccode.yml non è riconosciuta (sono ammesse da 0.2 a 0.7 e "0"): il file è stato letto comunque.`, true);
+      report.warn('publiccodeYmlVersion', versionEntry.value.line, pc('versionUnknown', { version, path: 'publiccodeYmlVersion', line: versionEntry.value.line }), true);
     }
   }
   // categories stopped being required in 0.5.
@@ -1025,7 +1017,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
 
   for (const deprecated of ['monochromeLogo', 'inputTypes', 'outputTypes']) {
     const entry = get(deprecated);
-    if (entry) report.warn(deprecated, entry.keyLine, `La chiave «${deprecated}» è deprecata nello standard: non viene importata.`);
+    if (entry) report.warn(deprecated, entry.keyLine, pc('deprecatedKey', { key: deprecated, path: deprecated, line: entry.keyLine }));
   }
 
   const applicationSuite = read.text(get('applicationSuite'), 'applicationSuite');
@@ -1040,35 +1032,35 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   // platforms: a single value is explicitly allowed by the standard.
   const platformItems = read.textList(get('platforms'), 'platforms', { singleAllowed: true });
   const platforms = unique(platformItems.map(({ value }) => {
-    const known = Object.keys(PLATFORM_LABELS).find((p) => p === value.toLowerCase());
+    const known = PLATFORMS.find((p) => p === value.toLowerCase());
     return known ?? value;
   }));
   if (platforms.length === 0) {
-    if (get('platforms')) report.warn('platforms', get('platforms')!.keyLine, 'La chiave obbligatoria «platforms» è vuota.', true);
+    if (get('platforms')) report.warn('platforms', get('platforms')!.keyLine, pc('requiredEmpty', { path: 'platforms', line: get('platforms')!.keyLine }), true);
     else read.missing('platforms', null);
   }
 
   const categories = unique(read.textList(get('categories'), 'categories')
-    .map((item) => read.vocabulary(item.value, item.line, item.path, CATEGORY_LABELS, 'categories', false))
+    .map((item) => read.vocabulary(item.value, item.line, item.path, PUBLICCODE_CATEGORIES, 'categories', false))
     .filter((x) => x !== null));
   if (categories.length === 0 && categoriesRequired) {
     const entry = get('categories');
-    if (entry) report.warn('categories', entry.keyLine, `Nessuna categoria valida: «categories» è obbligatoria nella versione ${version}.`, true);
-    else report.warn('categories', null, `Manca la chiave obbligatoria «categories» (richiesta dalla versione ${version}).`, true);
+    if (entry) report.warn('categories', entry.keyLine, pc('categoriesNoneValid', { version, path: 'categories', line: entry.keyLine }), true);
+    else report.warn('categories', null, pc('categoriesMissing', { version, path: 'categories', line: null }), true);
   }
 
-  const developmentStatus = readEnum(read, get('developmentStatus'), 'developmentStatus', DEVELOPMENT_STATUS_LABELS, 'developmentStatus');
-  const softwareType = readEnum(read, get('softwareType'), 'softwareType', SOFTWARE_TYPE_LABELS, 'softwareType');
+  const developmentStatus = readEnum(read, get('developmentStatus'), 'developmentStatus', DEVELOPMENT_STATUSES, 'developmentStatus');
+  const softwareType = readEnum(read, get('softwareType'), 'softwareType', SOFTWARE_TYPES, 'softwareType');
 
   // intendedAudience
   const audience = section('intendedAudience');
   const scope = unique(read.textList(findEntry(audience.map, 'scope'), 'intendedAudience.scope')
-    .map((item) => read.vocabulary(item.value, item.line, item.path, SCOPE_LABELS, 'intendedAudience.scope', false))
+    .map((item) => read.vocabulary(item.value, item.line, item.path, PUBLICCODE_SCOPES, 'intendedAudience.scope', false))
     .filter((x) => x !== null));
   const countries = (key: string): string[] => unique(read.textList(findEntry(audience.map, key), `intendedAudience.${key}`)
     .filter((item) => {
       if (COUNTRY.test(item.value)) return true;
-      report.warn(item.path, item.line, `«${shown(item.value)}» non è un codice di paese ISO 3166-1 di due lettere: ignorato.`);
+      report.warn(item.path, item.line, pc('countryInvalid', { raw: shown(item.value), path: item.path, line: item.line }));
       return false;
     })
     .map((item) => item.value.toLowerCase()));
@@ -1084,13 +1076,11 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   if (rawLicense !== null) {
     const canonical = canonicalSpdx(rawLicense);
     if (canonical === null) {
-      report.warn('legal.license', licenseEntry!.value.line,
-        `La licenza «${shown(rawLicense)}» non è un'espressione SPDX valida (per esempio «EUPL-1.2» o «AGPL-3.0-or-later»): conservata così com'è.`, true);
+      report.warn('legal.license', licenseEntry!.value.line, pc('licenseNotSpdx', { raw: shown(rawLicense), path: 'legal.license', line: licenseEntry!.value.line }), true);
     } else {
       licenseIsSpdx = true;
       if (canonical !== rawLicense) {
-        report.warn('legal.license', licenseEntry!.value.line,
-          `La licenza «${shown(rawLicense)}» non usa la grafia SPDX: normalizzata in «${canonical}».`);
+        report.warn('legal.license', licenseEntry!.value.line, pc('licenseRecased', { raw: shown(rawLicense), canonical, path: 'legal.license', line: licenseEntry!.value.line }));
         license = canonical;
       }
     }
@@ -1098,7 +1088,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
 
   // maintenance
   const maintenance = section('maintenance');
-  const maintenanceType = readEnum(read, findEntry(maintenance.map, 'type'), 'maintenance.type', MAINTENANCE_TYPE_LABELS,
+  const maintenanceType = readEnum(read, findEntry(maintenance.map, 'type'), 'maintenance.type', MAINTENANCE_TYPES,
     'maintenance.type', maintenance.line);
   const contractors = read.objectList(findEntry(maintenance.map, 'contractors'), 'maintenance.contractors', 'name')
     .map((item) => {
@@ -1121,21 +1111,19 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     })
     .filter((x) => x !== null);
   if (maintenanceType === 'contract' && contractors.length === 0 && !findEntry(maintenance.map, 'contractors')) {
-    report.warn('maintenance.contractors', maintenance.line,
-      'Manca la chiave «maintenance.contractors», obbligatoria quando la manutenzione è affidata con contratto (type: contract).', true);
+    report.warn('maintenance.contractors', maintenance.line, pc('contractorsMissing', { path: 'maintenance.contractors', line: maintenance.line }), true);
   } else if (maintenanceType === 'contract' && contractors.length === 0) {
-    report.warn('maintenance.contractors', findEntry(maintenance.map, 'contractors')!.keyLine,
-      'Nessun fornitore valido in «maintenance.contractors», obbligatorio quando la manutenzione è affidata con contratto.', true);
+    const line = findEntry(maintenance.map, 'contractors')!.keyLine;
+    report.warn('maintenance.contractors', line, pc('contractorsNoneValid', { path: 'maintenance.contractors', line }), true);
   }
   if (maintenanceType !== null && maintenanceType !== 'contract' && contractors.length > 0) {
-    report.warn('maintenance.contractors', findEntry(maintenance.map, 'contractors')!.keyLine,
-      `«maintenance.contractors» è ammessa solo quando maintenance.type è «contract» (qui è «${maintenanceType}»).`, true);
+    const line = findEntry(maintenance.map, 'contractors')!.keyLine;
+    report.warn('maintenance.contractors', line, pc('contractorsNotAllowed', { type: maintenanceType, path: 'maintenance.contractors', line }), true);
   }
   if ((maintenanceType === 'internal' || maintenanceType === 'community') && contacts.length === 0) {
     const entry = findEntry(maintenance.map, 'contacts');
-    report.warn('maintenance.contacts', entry?.keyLine ?? maintenance.line, entry
-      ? `Nessun referente valido in «maintenance.contacts», obbligatorio quando maintenance.type è «${maintenanceType}».`
-      : `Manca la chiave «maintenance.contacts», obbligatoria quando maintenance.type è «${maintenanceType}».`, true);
+    const line = entry?.keyLine ?? maintenance.line;
+    report.warn('maintenance.contacts', line, pc(entry ? 'contactsNoneValid' : 'contactsMissing', { type: maintenanceType, path: 'maintenance.contacts', line }), true);
   }
 
   // localisation
@@ -1146,12 +1134,12 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   const availableLanguages = unique(read.textList(languagesEntry, 'localisation.availableLanguages')
     .filter((item) => {
       if (LANGUAGE_TAG.test(item.value)) return true;
-      report.warn(item.path, item.line, `«${shown(item.value)}» non è un codice di lingua valido (BCP 47): ignorato.`);
+      report.warn(item.path, item.line, pc('languageInvalid', { raw: shown(item.value), path: item.path, line: item.line }));
       return false;
     })
     .map((item) => item.value));
   if (availableLanguages.length === 0) {
-    if (languagesEntry) report.warn('localisation.availableLanguages', languagesEntry.keyLine, 'Nessuna lingua valida in «localisation.availableLanguages».', true);
+    if (languagesEntry) report.warn('localisation.availableLanguages', languagesEntry.keyLine, pc('languagesNoneValid', { path: 'localisation.availableLanguages', line: languagesEntry.keyLine }), true);
     else read.missing('localisation.availableLanguages', localisation.line);
   }
 
@@ -1189,12 +1177,12 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   const takeIpaCode = (raw: string, path: string, line: number): void => {
     const code = raw.trim().toLowerCase();
     if (!IPA_CODE.test(code)) {
-      report.warn(path, line, `«${shown(raw)}» non è un codice IPA valido: ignorato.`);
+      report.warn(path, line, pc('ipaInvalid', { raw: shown(raw), path, line }));
     } else if (cedentIpaCode === null) {
       cedentIpaCode = code;
       cedentSource = path;
     } else if (cedentIpaCode !== code) {
-      report.warn(path, line, `Il codice IPA «${code}» è diverso da quello indicato in ${cedentSource} («${cedentIpaCode}»): vale il primo.`);
+      report.warn(path, line, pc('ipaConflict', { code, source: cedentSource, first: cedentIpaCode, path, line }));
     }
   };
   const ipaFromUri = organisationUri ? IPA_URN.exec(organisationUri) : null;
@@ -1228,7 +1216,7 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
     if (alias) {
       const aliasName = alias[1].trim().toLowerCase();
       if (!(SUPPORTS_ALIASES as readonly string[]).includes(aliasName)) {
-        report.warn(`${item.path}.id`, idEntry!.value.line, `L'alias «${shown(id)}» non è tra quelli previsti (${SUPPORTS_ALIASES.map((a) => `alias:${a}`).join(', ')}): ignorato.`);
+        report.warn(`${item.path}.id`, idEntry!.value.line, pc('aliasUnknown', { raw: shown(id), allowed: SUPPORTS_ALIASES.map((a) => `alias:${a}`).join(', '), path: `${item.path}.id`, line: idEntry!.value.line }));
       } else if ((ITALIAN_PLATFORMS as readonly string[]).includes(aliasName)) {
         italianPlatforms[aliasName as ItalianPlatform] = true;
       } else if (aliasName === 'gdpr') {
@@ -1290,17 +1278,17 @@ function readAsset(root: YMap, read: Reader, name: string, url: string): Publicc
   };
 }
 
-function readEnum<T extends string>(read: Reader, entry: YEntry | undefined, path: string, labels: Readonly<Record<T, string>>, field: string, parentLine: number | null = null): T | null {
+function readEnum<T extends string>(read: Reader, entry: YEntry | undefined, path: string, values: readonly T[], field: string, parentLine: number | null = null): T | null {
   const raw = read.text(entry, path, { required: true, parentLine });
   if (raw === null || !entry) return null;
-  return read.vocabulary(raw, entry.value.line, path, labels, field, true);
+  return read.vocabulary(raw, entry.value.line, path, values, field, true);
 }
 
 function readEmail(read: Reader, entry: YEntry | undefined, path: string): string | null {
   const value = read.text(entry, path);
   if (value === null || !entry) return null;
   if (EMAIL.test(value)) return value;
-  read.report.warn(path, entry.value.line, `«${shown(value)}» non è un indirizzo email valido: ignorato.`);
+  read.report.warn(path, entry.value.line, pc('emailInvalid', { raw: shown(value), path, line: entry.value.line }));
   return null;
 }
 
@@ -1313,8 +1301,7 @@ function readDescriptions(root: YMap, read: Reader): Record<string, PubliccodeDe
     return descriptions;
   }
   if (entry.value.kind !== 'map') {
-    report.warn('description', entry.keyLine,
-      `La sezione «description» deve contenere una sottosezione per lingua (per esempio «it») ma è ${describeNode(entry.value)}: ignorata.`, true);
+    report.warn('description', entry.keyLine, pc('descriptionNotLangs', { found: describeNode(entry.value), path: 'description', line: entry.keyLine }), true);
     return descriptions;
   }
   let withLong = false;
@@ -1323,23 +1310,23 @@ function readDescriptions(root: YMap, read: Reader): Record<string, PubliccodeDe
     const lang = langEntry.key;
     const base = `description.${lang}`;
     if (langEntry.value.kind !== 'map') {
-      report.warn(base, langEntry.keyLine, `La sezione «${base}» deve essere una mappa di chiavi ma è ${describeNode(langEntry.value)}: ignorata.`);
+      report.warn(base, langEntry.keyLine, pc('sectionNotMap', { found: describeNode(langEntry.value), path: base, line: langEntry.keyLine }));
       continue;
     }
     const map = langEntry.value;
     const get = (k: string): YEntry | undefined => findEntry(map, k);
     const shortDescription = read.text(get('shortDescription'), `${base}.shortDescription`, { required: true, parentLine: langEntry.keyLine });
     if (shortDescription !== null && charCount(shortDescription) > 150) {
-      report.warn(`${base}.shortDescription`, get('shortDescription')!.value.line,
-        `La descrizione breve supera i 150 caratteri ammessi (ne ha ${charCount(shortDescription)}): conservata, ma va accorciata.`, true);
+      const line = get('shortDescription')!.value.line;
+      report.warn(`${base}.shortDescription`, line, pc('shortTooLong', { max: 150, n: charCount(shortDescription), path: `${base}.shortDescription`, line }), true);
     }
     const longDescription = read.text(get('longDescription'), `${base}.longDescription`);
     if (longDescription !== null) {
       withLong = true;
       const n = charCount(longDescription);
       if (n < 150 || n > 10000) {
-        report.warn(`${base}.longDescription`, get('longDescription')!.value.line,
-          `La descrizione estesa deve avere tra 150 e 10000 caratteri (ne ha ${n}): conservata.`, true);
+        const line = get('longDescription')!.value.line;
+        report.warn(`${base}.longDescription`, line, pc('longLength', { min: 150, max: 10000, n, path: `${base}.longDescription`, line }), true);
       }
     }
     const features = read.textList(get('features'), `${base}.features`).map((x) => x.value);
@@ -1359,7 +1346,7 @@ function readDescriptions(root: YMap, read: Reader): Record<string, PubliccodeDe
   }
   const languages = Object.keys(descriptions);
   if (languages.length === 0) {
-    report.warn('description', entry.keyLine, 'La sezione «description» non contiene alcuna lingua valida.', true);
+    report.warn('description', entry.keyLine, pc('descriptionNoLanguage', { path: 'description', line: entry.keyLine }), true);
   } else {
     const first = languages[0];
     const firstLine = findEntry(entry.value, first)?.keyLine ?? null;

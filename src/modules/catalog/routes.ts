@@ -1,22 +1,24 @@
 // Catalogue routes: thin handlers that parse the request, call the services and render or redirect.
 import { createHash } from 'node:crypto';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { TFunction } from 'i18next';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ValidationError } from '../../platform/errors.js';
-import { actorOf, flash, formAction, idParam, requireLogin, viewerOf } from '../../web/http.js';
+import { msg, type Message } from '../../platform/messages.js';
+import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
 import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
-import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows } from './exports.js';
+import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows, openDataT } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
-import { ASSET_STATUSES, type AssetStatus } from './models.js';
+import { ADOPTION_STATUSES, ASSET_KINDS, ASSET_STATUSES, FILE_ROLES, type AssetStatus } from './models.js';
 import { assertCanEditAsset, assertCanImport, canImport, canManage } from './policy.js';
 import { exportPubliccode } from './publiccode-export.js';
-import { ADOPTION_LABELS, FILE_ROLE_LABELS, KIND_HINTS, KIND_LABELS, SORT_LABELS, STATUS_LABELS } from './schemas.js';
+import { SORT_KEYS } from './schemas.js';
 import {
   activeFilterChips,
   facetCounts,
@@ -26,6 +28,7 @@ import {
   onlyStopWords,
   parseFilter,
   PER_PAGE,
+  pnrrKey,
   searchPage,
   similarNames,
 } from './search.js';
@@ -52,40 +55,62 @@ import {
   viewerBody,
 } from './service.js';
 import {
-  CATEGORY_LABELS,
-  CONFORMITY_LABELS,
-  DEVELOPMENT_STATUS_LABELS,
-  ITALIAN_PLATFORM_LABELS,
-  MAINTENANCE_TYPE_LABELS,
-  PLATFORM_LABELS,
+  CONFORMITY_FLAGS,
+  DEVELOPMENT_STATUSES,
+  ITALIAN_PLATFORMS,
+  MAINTENANCE_TYPES,
+  PLATFORMS,
   PNRR_MEASURES,
-  SCOPE_LABELS,
-  SOFTWARE_TYPE_LABELS,
+  PUBLICCODE_CATEGORIES,
+  PUBLICCODE_SCOPES,
+  SOFTWARE_TYPES,
 } from './vocabulary.js';
 
 const STYLES = ['/static/app/css/catalog.css'];
 const SCRIPTS = ['/static/app/js/catalog.js'];
 
-export const labels = {
-  kinds: KIND_LABELS,
-  kindHints: KIND_HINTS,
-  statuses: STATUS_LABELS,
-  adoption: ADOPTION_LABELS,
-  categories: CATEGORY_LABELS,
-  scopes: SCOPE_LABELS,
-  devStatus: DEVELOPMENT_STATUS_LABELS,
-  softwareTypes: SOFTWARE_TYPE_LABELS,
-  maintenance: MAINTENANCE_TYPE_LABELS,
-  platforms: PLATFORM_LABELS,
-  italian: ITALIAN_PLATFORM_LABELS,
-  conformity: CONFORMITY_LABELS,
-  pnrr: PNRR_MEASURES,
-  sorts: SORT_LABELS,
-  fileRoles: FILE_ROLE_LABELS,
+/**
+ * The vocabularies the views list, as codes in their display order; views print each label with
+ * `t('catalog:<section>.<code>')` (e.g. `catalog:kind.software`), PNRR measures with `t(pnrrKey(code))`.
+ */
+export const vocab = {
+  kinds: ASSET_KINDS,
+  statuses: ASSET_STATUSES,
+  adoption: ['in_use', 'evaluating', 'interested', 'dismissed'] as const satisfies ReadonlyArray<(typeof ADOPTION_STATUSES)[number]>,
+  categories: PUBLICCODE_CATEGORIES,
+  scopes: PUBLICCODE_SCOPES,
+  devStatus: DEVELOPMENT_STATUSES,
+  softwareTypes: SOFTWARE_TYPES,
+  maintenance: MAINTENANCE_TYPES,
+  platforms: PLATFORMS,
+  italian: ITALIAN_PLATFORMS,
+  conformity: CONFORMITY_FLAGS,
+  pnrr: PNRR_MEASURES.map((m) => m.code),
+  sorts: SORT_KEYS,
+  fileRoles: FILE_ROLES,
 };
-const LANGUAGE_NAMES: Record<string, string> = { it: 'Italiano', ita: 'Italiano', eng: 'English', en: 'English', de: 'Deutsch', fr: 'Français', es: 'Español', sl: 'Slovenščina', nl: 'Nederlands', sv: 'Svenska', pl: 'Polski', lt: 'Lietuvių', pt: 'Português' };
-export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
-const common = { styles: STYLES, scripts: SCRIPTS, L: labels, safeHref, languageName };
+
+const displayNames = new Map<string, Intl.DisplayNames>();
+/**
+ * The name of a language code: in `inLanguage` (the reader's language), or in the language itself
+ * when `inLanguage` is omitted (the tabs of a description, each labelled in its own language).
+ */
+export function languageName(code: string, inLanguage?: string): string {
+  const base = code.toLowerCase().split('-')[0];
+  const target = inLanguage ?? base;
+  try {
+    let names = displayNames.get(target);
+    if (!names) displayNames.set(target, (names = new Intl.DisplayNames([target], { type: 'language', fallback: 'none' })));
+    const name = names.of(base);
+    return name ? name.charAt(0).toLocaleUpperCase(target) + name.slice(1) : code;
+  } catch {
+    return code; // not a language tag Intl knows
+  }
+}
+const common = { styles: STYLES, scripts: SCRIPTS, L: vocab, pnrrKey, safeHref, languageName };
+const tOf = (res: Response): TFunction => res.locals.t as TFunction;
+/** The Messages of a ValidationError, one per field (each is translated when the flash is shown). */
+const fieldMessages = (err: ValidationError): Message[] => (Object.values(err.fields).length ? Object.values(err.fields) : [err.message]);
 
 /**
  * Renders a public page, serving visitors who are not signed in from the short-lived page cache,
@@ -154,12 +179,13 @@ export function catalogRouter(platform: Platform): Router {
       const filter = parseFilter(query);
       const page = parsePage(query, PER_PAGE);
       if (filter.q && (await onlyStopWords(sequelize, filter.q))) {
-        filter.notices.push(`«${filter.q}» contiene solo parole troppo comuni per una ricerca: prova con parole più specifiche.`);
+        filter.notices.push(msg('catalog:notice.stopWords', { q: filter.q }));
         filter.q = null;
         if (filter.sort === 'rilevanza') filter.sort = 'recenti';
       }
       const [counts, items] = await Promise.all([facetCounts(sequelize, filter), searchPage(sequelize, filter, page.offset)]);
-      const views = facetViews(filter, counts);
+      const t = tOf(res);
+      const views = facetViews(filter, counts, t, String(res.locals.lang));
       const pagination = paginate(counts.total, page, '/catalogo', query);
       const beyond = counts.total > 0 && items.length === 0;
       const suggestions = counts.total === 0 && filter.q ? await similarNames(sequelize, filter.q) : [];
@@ -170,20 +196,20 @@ export function catalogRouter(platform: Platform): Router {
         view: 'catalog/list',
         locals: {
           ...common,
-          title: filter.q ? `Catalogo: «${filter.q}»` : 'Catalogo del riuso',
+          title: filter.q ? t('catalog:list.titleSearch', { q: filter.q }) : t('catalog:title'),
           filter,
           items,
           total: counts.total,
           inUseTotal: counts.inUse,
           facets: views,
-          chips: activeFilterChips(filter, views),
+          chips: activeFilterChips(filter, views, t),
           pagination,
           beyond,
           suggestions,
           filtered,
           canPropose,
           exportQuery: filterQuery(filter),
-          sortLinks: Object.keys(SORT_LABELS).filter((s) => s !== 'rilevanza' || filter.q),
+          sortLinks: SORT_KEYS.filter((s) => s !== 'rilevanza' || filter.q),
         },
       };
     });
@@ -203,7 +229,7 @@ export function catalogRouter(platform: Platform): Router {
     const filter = openDataFilter(req);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Disposition', 'inline; filename="catalogo-riuso.json"');
-    res.write(`{"titolo":"Catalogo del riuso — ${platform.config.centre.name.replace(/["\\]/g, '')}","generato_il":${JSON.stringify(new Date().toISOString())},"fonte":${JSON.stringify(`${platform.config.baseUrl}/catalogo`)},"asset":[`);
+    res.write(`{"titolo":${JSON.stringify(`${openDataT('catalog:title')} — ${platform.config.centre.name}`)},"generato_il":${JSON.stringify(new Date().toISOString())},"fonte":${JSON.stringify(`${platform.config.baseUrl}/catalogo`)},"asset":[`);
     let first = true;
     for await (const row of openDataRows(sequelize, filter, platform.config.baseUrl)) {
       const ok = res.write(`${first ? '' : ','}\n${JSON.stringify(row)}`);
@@ -214,30 +240,33 @@ export function catalogRouter(platform: Platform): Router {
   });
 
   // ---- Import ----
-  const importLocals = async (req: Request) => {
+  const importLocals = async (req: Request, res: Response) => {
     const viewer = actorOf(req);
     const body = await viewerBody(viewer);
     assertCanImport(viewer, body);
     return {
       ...common,
-      title: 'Importa un publiccode.yml',
+      title: tOf(res)('catalog:import.title'),
       staff: isStaff(viewer),
       entityOptions: isStaff(viewer) ? await cedentOptions() : [],
       maxKb: Math.round(IMPORT_MAX_BYTES / 1024),
     };
   };
   router.get('/catalogo/importa', requireLogin, async (req, res) => {
-    res.render('catalog/import', { ...(await importLocals(req)), values: { source: 'upload', entityId: 'auto' } });
+    res.render('catalog/import', { ...(await importLocals(req, res)), values: { source: 'upload', entityId: 'auto' } });
   });
   const renderImportError = async (req: Request, res: Response, err: ValidationError) => {
     const fields = { ...err.fields };
-    if (fields.file === 'Un campo del modulo è troppo lungo.') {
+    // A paste form has no file: a refusal of the upload parser there is its text being too long.
+    if (fields.file && (err as { uploadRejected?: boolean }).uploadRejected && (req.body as Record<string, unknown> | undefined)?.source === 'paste') {
       delete fields.file;
-      fields.content = 'Il testo incollato è troppo lungo (al massimo 200 KB): carica il file invece di incollarlo.';
+      fields.content = msg('catalog:import.pasteTooLong', { max: 200 });
     }
     const values: Record<string, unknown> = { source: 'upload', entityId: 'auto', ...(req.body as Record<string, unknown> | undefined) };
     delete values._csrf;
-    res.status(422).render('catalog/import', { ...(await importLocals(req)), values, errors: fields, errorMessage: err.message });
+    const tm = messageTranslatorOf(res);
+    const shown = Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, tm(m)]));
+    res.status(422).render('catalog/import', { ...(await importLocals(req, res)), values, errors: shown, errorMessage: tm(err.message) });
   };
   router.post('/catalogo/importa', requireLogin, uploads('file', 1, IMPORT_MAX_BYTES, renderImportError), async (req, res) => {
     const viewer = actorOf(req);
@@ -251,27 +280,27 @@ export function catalogRouter(platform: Platform): Router {
     }
   });
 
-  const previewLocals = async (req: Request) => {
+  const previewLocals = async (req: Request, res: Response) => {
     const viewer = actorOf(req);
     const preview = await importPreview(platform, viewer, await viewerBody(viewer), String(req.params.token));
-    return { ...common, title: `Anteprima: ${preview.asset.name}`, preview, languageName };
+    return { ...common, title: tOf(res)('catalog:preview.title', { name: preview.asset.name }), preview };
   };
   router.get('/catalogo/importa/:token', requireLogin, async (req, res) => {
-    res.render('catalog/preview', { ...(await previewLocals(req)), values: { kind: 'software' } });
+    res.render('catalog/preview', { ...(await previewLocals(req, res)), values: { kind: 'software' } });
   });
   router.post('/catalogo/importa/:token', requireLogin, async (req, res) => {
     const viewer = actorOf(req);
-    const locals = await previewLocals(req);
+    const locals = await previewLocals(req, res);
     await formAction(req, res, 'catalog/preview', locals, async () => {
       const { asset, created } = await confirmImport(platform, viewer, await viewerBody(viewer), String(req.params.token), req.body);
-      const what = asset.status === 'published' ? 'pubblicato' : asset.status === 'submitted' ? 'inviato al centro per la revisione' : 'salvato come bozza';
-      flash(req, 'success', `«${asset.name}» ${created ? 'importato' : 'aggiornato'} e ${what}.`);
+      const outcome = asset.status === 'published' ? 'Published' : asset.status === 'submitted' ? 'Submitted' : 'Draft';
+      flash(req, 'success', msg(`catalog:flash.${created ? 'imported' : 'reimported'}${outcome}`, { name: asset.name }));
       res.redirect(`/catalogo/${asset.slug}`);
     });
   });
   router.post('/catalogo/importa/:token/annulla', requireLogin, async (req, res) => {
     await discardImport(actorOf(req), String(req.params.token));
-    flash(req, 'info', 'Importazione annullata: non è stato salvato nulla.');
+    flash(req, 'info', msg('catalog:flash.importDiscarded'));
     res.redirect('/catalogo/importa');
   });
 
@@ -288,16 +317,16 @@ export function catalogRouter(platform: Platform): Router {
   router.get('/catalogo/nuovo', requireLogin, async (req, res) => {
     const viewer = actorOf(req);
     assertCanImport(viewer, await viewerBody(viewer));
-    res.render('catalog/form', { ...(await formLocals(req, { title: 'Nuovo asset', asset: null, action: '/catalogo/nuovo' })), values: formValuesFrom(null) });
+    res.render('catalog/form', { ...(await formLocals(req, { title: tOf(res)('catalog:form.newTitle'), asset: null, action: '/catalogo/nuovo' })), values: formValuesFrom(null) });
   });
   router.post('/catalogo/nuovo', requireLogin, async (req, res) => {
     const viewer = actorOf(req);
     const body = await viewerBody(viewer);
     assertCanImport(viewer, body);
-    const locals = await formLocals(req, { title: 'Nuovo asset', asset: null, action: '/catalogo/nuovo', values: formValuesFrom(null) });
+    const locals = await formLocals(req, { title: tOf(res)('catalog:form.newTitle'), asset: null, action: '/catalogo/nuovo', values: formValuesFrom(null) });
     await formAction(req, res, 'catalog/form', locals, async () => {
       const asset = await createAsset(platform, viewer, body, req.body);
-      flash(req, 'success', `Bozza «${asset.name}» creata. Completa la scheda, aggiungi gli allegati e inviala al centro quando è pronta.`);
+      flash(req, 'success', msg('catalog:flash.created', { name: asset.name }));
       res.redirect(`/catalogo/${asset.slug}`);
     });
   });
@@ -313,7 +342,7 @@ export function catalogRouter(platform: Platform): Router {
     const result = await managedAssets(viewer, body, status, page);
     res.render('catalog/manage', {
       ...common,
-      title: isStaff(viewer) ? 'Gestione del catalogo' : 'Gli asset del tuo ente',
+      title: tOf(res)(isStaff(viewer) ? 'catalog:manage.titleStaff' : 'catalog:manage.titleBody'),
       ...result,
       status,
       staff: isStaff(viewer),
@@ -327,7 +356,7 @@ export function catalogRouter(platform: Platform): Router {
     const matrix = await adoptionMatrix(platform, viewerOf(req), filter, page);
     res.render('catalog/matrix', {
       ...common,
-      title: 'Matrice delle adozioni',
+      title: tOf(res)('catalog:matrix.title'),
       matrix,
       filter,
       query: req.query,
@@ -340,21 +369,22 @@ export function catalogRouter(platform: Platform): Router {
   });
 
   // ---- One asset ----
-  const showLocals = async (req: Request) => {
+  const showLocals = async (req: Request, res: Response) => {
     const viewer = viewerOf(req);
     const page = await assetPage(platform, viewer, String(req.params.slug), { allAdopters: req.query.enti === 'tutti' });
     const langs = Object.keys(page.pc.descriptions);
     const wanted = typeof req.query.lingua === 'string' ? req.query.lingua : null;
     const ordered = [...langs].sort((a, b) => (a === 'it' ? -1 : b === 'it' ? 1 : a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
-    const lang = wanted && langs.includes(wanted) ? wanted : ordered[0] ?? null;
+    // The description shown first: the one asked for, else Italian, English, the others.
+    const descLang = wanted && langs.includes(wanted) ? wanted : ordered[0] ?? null;
     const body = viewer && !isStaff(viewer) && viewer.entityId ? viewer.entityId : null;
     return {
       ...common,
       ...page,
       title: page.asset.name,
-      lang,
+      descLang,
       langs: ordered,
-      languageName,
+      uiLang: String(res.locals.lang),
       bodyUser: body !== null,
       values: page.ownAdoption
         ? { status: page.ownAdoption.status, since: page.ownAdoption.since, note: page.ownAdoption.note ?? '' }
@@ -362,13 +392,13 @@ export function catalogRouter(platform: Platform): Router {
     };
   };
   router.get('/catalogo/:slug', async (req, res, next) => {
-    await publicPage(platform, req, res, next, async () => ({ view: 'catalog/show', locals: await showLocals(req) }));
+    await publicPage(platform, req, res, next, async () => ({ view: 'catalog/show', locals: await showLocals(req, res) }));
   });
 
   router.get('/catalogo/:slug/publiccode.yml', async (req, res) => {
     const asset = await loadAsset(viewerOf(req), String(req.params.slug));
     if (!asset.url) {
-      res.status(404).render('errors/error', { status: 404, titleKey: 'errors.404title', textKey: '', message: 'Questo asset non ha un repository: il file publiccode.yml non è disponibile. Scarica gli allegati dalla sua pagina.', details: [] });
+      res.status(404).render('errors/error', { status: 404, titleKey: 'errors.404title', textKey: '', message: tOf(res)('catalog:error.noPubliccode'), details: [] });
       return;
     }
     res.setHeader('Content-Type', 'text/yaml; charset=utf-8');
@@ -383,7 +413,7 @@ export function catalogRouter(platform: Platform): Router {
     const page = await assetPage(platform, viewer, asset.slug);
     if (!page.permissions.edit) assertCanEditAsset(viewer, asset);
     res.render('catalog/form', {
-      ...(await formLocals(req, { title: `Modifica ${asset.name}`, asset, page, action: `/catalogo/${asset.slug}/modifica`, languageName })),
+      ...(await formLocals(req, { title: tOf(res)('catalog:form.editTitle', { name: asset.name }), asset, page, action: `/catalogo/${asset.slug}/modifica` })),
       values: formValuesFrom(asset),
       fileMaxMb: Math.round(FILE_MAX_BYTES / (1024 * 1024)),
       fileMaxCount: FILE_MAX_COUNT,
@@ -394,24 +424,23 @@ export function catalogRouter(platform: Platform): Router {
     const asset = await loadAsset(viewer, String(req.params.slug));
     const page = await assetPage(platform, viewer, asset.slug);
     const locals = await formLocals(req, {
-      title: `Modifica ${asset.name}`,
+      title: tOf(res)('catalog:form.editTitle', { name: asset.name }),
       asset,
       page,
       action: `/catalogo/${asset.slug}/modifica`,
-      languageName,
       values: formValuesFrom(asset),
       fileMaxMb: Math.round(FILE_MAX_BYTES / (1024 * 1024)),
       fileMaxCount: FILE_MAX_COUNT,
     });
     await formAction(req, res, 'catalog/form', locals, async () => {
       const updated = await updateAsset(platform, viewer, await viewerBody(viewer), asset.slug, req.body);
-      flash(req, 'success', updated.complete ? 'Modifiche salvate.' : `Modifiche salvate. Restano ${updated.warnings.length} problemi da risolvere prima della pubblicazione.`);
+      flash(req, 'success', updated.complete ? msg('catalog:flash.saved') : msg('catalog:flash.savedWithProblems', { count: updated.warnings.length }));
       res.redirect(`/catalogo/${updated.slug}`);
     });
   });
 
   /** A workflow button: success → flash and on; bad input or a race → the message, back on the asset page. */
-  const workflow = (path: string, run: (req: Request) => Promise<{ message: string; to?: string }>) => {
+  const workflow = (path: string, run: (req: Request) => Promise<{ message: Message; to?: string }>) => {
     router.post(`/catalogo/:slug/${path}`, requireLogin, async (req, res) => {
       const slug = String(req.params.slug);
       try {
@@ -419,7 +448,7 @@ export function catalogRouter(platform: Platform): Router {
         flash(req, 'success', message);
         res.redirect(to ?? `/catalogo/${slug}`);
       } catch (err) {
-        if (err instanceof ValidationError) flash(req, 'danger', Object.values(err.fields).join(' ') || err.message);
+        if (err instanceof ValidationError) for (const m of fieldMessages(err)) flash(req, 'danger', m);
         else if (err instanceof ConflictError) flash(req, 'danger', err.message);
         else throw err;
         res.redirect(`/catalogo/${slug}#gestione`);
@@ -427,39 +456,39 @@ export function catalogRouter(platform: Platform): Router {
     });
   };
   const slugOf = (req: Request) => String(req.params.slug);
-  workflow('invia', async (req) => ({ message: `«${(await submitAsset(platform, actorOf(req), slugOf(req))).name}» inviato al centro: riceverai un’email quando sarà pubblicato o se servono correzioni.` }));
-  workflow('pubblica', async (req) => ({ message: `«${(await publishAsset(platform, actorOf(req), slugOf(req), req.body)).name}» pubblicato nel catalogo.` }));
-  workflow('restituisci', async (req) => ({ message: `«${(await returnAsset(platform, actorOf(req), slugOf(req), req.body)).name}» restituito all’ente con le tue osservazioni.` }));
-  workflow('archivia', async (req) => ({ message: `«${(await archiveAsset(platform, actorOf(req), slugOf(req), req.body)).name}» archiviato: non è più visibile nel catalogo pubblico.` }));
+  workflow('invia', async (req) => ({ message: msg('catalog:flash.submitted', { name: (await submitAsset(platform, actorOf(req), slugOf(req))).name }) }));
+  workflow('pubblica', async (req) => ({ message: msg('catalog:flash.published', { name: (await publishAsset(platform, actorOf(req), slugOf(req), req.body)).name }) }));
+  workflow('restituisci', async (req) => ({ message: msg('catalog:flash.returned', { name: (await returnAsset(platform, actorOf(req), slugOf(req), req.body)).name }) }));
+  workflow('archivia', async (req) => ({ message: msg('catalog:flash.archived', { name: (await archiveAsset(platform, actorOf(req), slugOf(req), req.body)).name }) }));
   workflow('ripristina', async (req) => {
     const asset = await restoreAsset(platform, actorOf(req), slugOf(req));
-    return { message: `«${asset.name}» ripristinato (${STATUS_LABELS[asset.status as AssetStatus].toLowerCase()}).` };
+    return { message: msg('catalog:flash.restored', { name: asset.name, status: `catalog:statusLower.${asset.status}` }) };
   });
   workflow('elimina', async (req) => {
-    if ((req.body as Record<string, unknown>).confirm !== 'on') throw new ValidationError({ confirm: 'Spunta la conferma per eliminare la bozza.' });
-    return { message: `Bozza «${(await deleteAsset(platform, actorOf(req), slugOf(req))).name}» eliminata.`, to: '/catalogo/gestione' };
+    if ((req.body as Record<string, unknown>).confirm !== 'on') throw new ValidationError({ confirm: msg('catalog:error.confirmDelete') });
+    return { message: msg('catalog:flash.deleted', { name: (await deleteAsset(platform, actorOf(req), slugOf(req))).name }), to: '/catalogo/gestione' };
   });
 
   router.post('/catalogo/:slug/adozione', requireLogin, async (req, res) => {
     const viewer = actorOf(req);
-    const locals = await showLocals(req);
+    const locals = await showLocals(req, res);
     await formAction(req, res, 'catalog/show', locals, async () => {
       const { status, created } = await declareAdoption(platform, viewer, String(req.params.slug), req.body);
-      flash(req, 'success', `${created ? 'Dichiarazione registrata' : 'Dichiarazione aggiornata'}: ${ADOPTION_LABELS[status].toLowerCase()}.`);
+      flash(req, 'success', msg(created ? 'catalog:flash.adoptionCreated' : 'catalog:flash.adoptionUpdated', { status: `catalog:adoptionLower.${status}` }));
       res.redirect(`/catalogo/${String(req.params.slug)}#adozione`);
     });
   });
 
   // ---- Files ----
   const fileError = async (req: Request, res: Response, err: ValidationError) => {
-    flash(req, 'danger', Object.values(err.fields).join(' ') || err.message);
+    for (const m of fieldMessages(err)) flash(req, 'danger', m);
     res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
   };
   router.post('/catalogo/:slug/file', requireLogin, uploads('files', FILE_MAX_COUNT, FILE_MAX_BYTES, fileError), async (req, res) => {
     const files = uploadedFiles(req).map((f) => ({ buffer: f.buffer, originalname: f.originalname }));
     try {
       const n = await addAssetFiles(platform, actorOf(req), String(req.params.slug), req.body, files);
-      flash(req, 'success', n === 1 ? 'File caricato.' : `${n} file caricati.`);
+      flash(req, 'success', n === 1 ? msg('catalog:flash.fileUploaded') : msg('catalog:flash.filesUploaded', { count: n }));
       res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
     } catch (err) {
       if (err instanceof ValidationError) return fileError(req, res, err);
@@ -468,7 +497,7 @@ export function catalogRouter(platform: Platform): Router {
   });
   router.post('/catalogo/:slug/file/:id/elimina', requireLogin, async (req, res) => {
     await removeAssetFile(platform, actorOf(req), String(req.params.slug), idParam(req.params.id));
-    flash(req, 'success', 'File eliminato.');
+    flash(req, 'success', msg('catalog:flash.fileDeleted'));
     res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
   });
   router.get('/catalogo/:slug/file/:id', async (req, res) => {

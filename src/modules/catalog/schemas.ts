@@ -1,82 +1,47 @@
 // Labels and input schemas of the catalogue: the asset form, adoption, review, import and file forms.
 import { z } from 'zod';
+import { msg, type Message } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
-import { ADOPTION_STATUSES, ASSET_KINDS, FILE_ROLES, type AdoptionStatus, type AssetKind, type AssetStatus, type FileRole } from './models.js';
+import { ADOPTION_STATUSES, ASSET_KINDS, FILE_ROLES } from './models.js';
 import { canonicalSpdx } from './publiccode.js';
 import {
-  CATEGORY_LABELS,
-  DEVELOPMENT_STATUS_LABELS,
+  DEVELOPMENT_STATUSES,
   ITALIAN_PLATFORMS,
-  MAINTENANCE_TYPE_LABELS,
+  MAINTENANCE_TYPES,
   PLATFORMS,
   PNRR_MEASURES,
-  SCOPE_LABELS,
-  SOFTWARE_TYPE_LABELS,
+  PUBLICCODE_CATEGORIES,
+  PUBLICCODE_SCOPES,
+  SOFTWARE_TYPES,
 } from './vocabulary.js';
 
-export const KIND_LABELS: Record<AssetKind, string> = {
-  software: 'Software',
-  template: 'Modello di documento',
-  toolkit: 'Kit e metodi',
-  service: 'Servizio condiviso',
-};
+// Labels live in locales/<lang>/catalog.json: `catalog:kind.<kind>`, `catalog:kindHint.<kind>`,
+// `catalog:status.<status>`, `catalog:adoption.<status>`, `catalog:fileRole.<role>`, `catalog:sort.<key>`.
 
-export const KIND_HINTS: Record<AssetKind, string> = {
-  software: 'Un programma con il suo codice sorgente, descritto da un publiccode.yml.',
-  template: 'Un documento da adattare: regolamento, delibera, capitolato, informativa…',
-  toolkit: 'Linee guida, metodi, checklist e materiali per organizzare un’attività.',
-  service: 'Una piattaforma gestita da un ente e offerta ad altri enti.',
-};
-
-export const STATUS_LABELS: Record<AssetStatus, string> = {
-  draft: 'Bozza',
-  submitted: 'In revisione',
-  published: 'Pubblicato',
-  returned: 'Restituito con osservazioni',
-  archived: 'Archiviato',
-};
-
-export const ADOPTION_LABELS: Record<AdoptionStatus, string> = {
-  in_use: 'In uso',
-  evaluating: 'In valutazione',
-  interested: 'Interessato',
-  dismissed: 'Non più di interesse',
-};
-
-export const FILE_ROLE_LABELS: Record<FileRole, string> = {
-  attachment: 'Allegato',
-  screenshot: 'Schermata',
-  logo: 'Logo',
-};
-
-export const SORT_LABELS = {
-  rilevanza: 'Pertinenza',
-  recenti: 'Più recenti',
-  adottati: 'Più adottati',
-  nome: 'Nome (A-Z)',
-} as const;
-export type SortKey = keyof typeof SORT_LABELS;
+/** The sort orders of the public list (query-string values). */
+export const SORT_KEYS = ['rilevanza', 'recenti', 'adottati', 'nome'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 
 const multi = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean));
 
-const httpUrl = (label: string) =>
-  form.optionalText(500, label).refine((v) => v === null || /^https?:\/\/[^\s<>"`]+\.[^\s<>"`]+$/i.test(v), `${label} deve essere un indirizzo completo che inizia con https:// o http://.`);
+const httpUrl = (label: Message) =>
+  form.optionalText(500, label).refine((v) => v === null || /^https?:\/\/[^\s<>"`]+\.[^\s<>"`]+$/i.test(v), msg('catalog:error.httpUrl', { label }));
 
-const commaList = (max: number, label: string) =>
+const commaList = (max: number, label: Message) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       const items = [...new Set((v ?? '').split(/[,;\n]/).map((s) => s.trim()).filter(Boolean))];
       if (items.length > max) {
-        ctx.addIssue({ code: 'custom', message: `${label}: al massimo ${max} voci.` });
+        ctx.addIssue({ code: 'custom', message: msg('catalog:error.listTooMany', { label, max }) });
         return z.NEVER;
       }
       if (items.some((s) => s.length > 60)) {
-        ctx.addIssue({ code: 'custom', message: `${label}: ogni voce può avere al massimo 60 caratteri.` });
+        ctx.addIssue({ code: 'custom', message: msg('catalog:error.listItemTooLong', { label, max: 60 }) });
         return z.NEVER;
       }
       return items;
@@ -98,10 +63,10 @@ const contractorLines = z
     const out: ContractorInput[] = [];
     lines(v).slice(0, 50).forEach((line, i) => {
       const [name, until, email, website] = line.split(';').map((s) => s.trim());
-      if (!name) return ctx.addIssue({ code: 'custom', message: `Fornitori, riga ${i + 1}: manca il nome.` });
-      if (until && !validDate(until)) return ctx.addIssue({ code: 'custom', message: `Fornitori, riga ${i + 1}: la data «${until}» non è nel formato AAAA-MM-GG.` });
-      if (email && !EMAIL.test(email)) return ctx.addIssue({ code: 'custom', message: `Fornitori, riga ${i + 1}: l'email «${email}» non è valida.` });
-      if (website && !/^https?:\/\/\S+$/i.test(website)) return ctx.addIssue({ code: 'custom', message: `Fornitori, riga ${i + 1}: il sito deve iniziare con https://.` });
+      if (!name) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contractorName', { line: i + 1 }) });
+      if (until && !validDate(until)) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contractorDate', { line: i + 1, value: until }) });
+      if (email && !EMAIL.test(email)) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contractorEmail', { line: i + 1, value: email }) });
+      if (website && !/^https?:\/\/\S+$/i.test(website)) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contractorWebsite', { line: i + 1 }) });
       out.push({ name: name.slice(0, 200), until: until || null, email: email || null, website: website || null });
     });
     return out;
@@ -115,35 +80,35 @@ const contactLines = z
     const out: ContactInput[] = [];
     lines(v).slice(0, 50).forEach((line, i) => {
       const [name, email, phone, affiliation] = line.split(';').map((s) => s.trim());
-      if (!name) return ctx.addIssue({ code: 'custom', message: `Referenti, riga ${i + 1}: manca il nome.` });
-      if (email && !EMAIL.test(email)) return ctx.addIssue({ code: 'custom', message: `Referenti, riga ${i + 1}: l'email «${email}» non è valida.` });
+      if (!name) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contactName', { line: i + 1 }) });
+      if (email && !EMAIL.test(email)) return ctx.addIssue({ code: 'custom', message: msg('catalog:error.contactEmail', { line: i + 1, value: email }) });
       out.push({ name: name.slice(0, 200), email: email || null, phone: phone || null, affiliation: affiliation || null });
     });
     return out;
   });
 
-const inVocabulary = (values: readonly string[], label: string) =>
-  multi.refine((list) => list.every((v) => values.includes(v)), `${label}: uno dei valori scelti non è ammesso.`);
+const inVocabulary = (values: readonly string[], label: Message) =>
+  multi.refine((list) => list.every((v) => values.includes(v)), msg('catalog:error.notInVocabulary', { label }));
 
 export const assetFormSchema = z
   .object({
-    kind: z.enum(ASSET_KINDS, { error: 'Scegli il tipo di asset.' }),
+    kind: z.enum(ASSET_KINDS, { error: msg('catalog:error.kind') }),
     name: form.text(200, 'catalog:field.name'),
-    url: httpUrl("L'indirizzo del repository"),
-    landingURL: httpUrl("L'indirizzo della pagina di presentazione"),
+    url: httpUrl('catalog:field.url'),
+    landingURL: httpUrl('catalog:field.landingURL'),
     entityId: z
       .string()
       .optional()
       .transform((v) => (v ? Number(v) : null))
-      .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un ente valido.'),
+      .refine((v) => v === null || (Number.isInteger(v) && v > 0), msg('catalog:error.entity')),
     softwareVersion: form.optionalText(50, 'catalog:field.softwareVersion'),
     releaseDate: form.optionalDate('catalog:field.releaseDate'),
-    developmentStatus: z.union([z.enum(Object.keys(DEVELOPMENT_STATUS_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli uno stato di sviluppo valido.' }).optional().transform((v) => v || null),
-    softwareType: z.union([z.enum(Object.keys(SOFTWARE_TYPE_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli un tipo di software valido.' }).optional().transform((v) => v || null),
-    platforms: inVocabulary(PLATFORMS, 'Piattaforme'),
-    otherPlatforms: commaList(10, 'Altre piattaforme'),
-    categories: inVocabulary(Object.keys(CATEGORY_LABELS), 'Categorie'),
-    scopes: inVocabulary(Object.keys(SCOPE_LABELS), 'Ambiti'),
+    developmentStatus: z.union([z.enum(DEVELOPMENT_STATUSES), z.literal('')], { error: msg('catalog:error.developmentStatus') }).optional().transform((v) => v || null),
+    softwareType: z.union([z.enum(SOFTWARE_TYPES), z.literal('')], { error: msg('catalog:error.softwareType') }).optional().transform((v) => v || null),
+    platforms: inVocabulary(PLATFORMS, 'catalog:field.platforms'),
+    otherPlatforms: commaList(10, 'catalog:field.otherPlatforms'),
+    categories: inVocabulary(PUBLICCODE_CATEGORIES, 'catalog:field.categories'),
+    scopes: inVocabulary(PUBLICCODE_SCOPES, 'catalog:field.scopes'),
     shortDescription: form.optionalText(150, 'catalog:field.shortDescription'),
     longDescription: form.optionalText(10000, 'catalog:field.longDescription'),
     features: z
@@ -151,43 +116,43 @@ export const assetFormSchema = z
       .optional()
       .transform((v, ctx) => {
         const items = lines(v);
-        if (items.length > 100) ctx.addIssue({ code: 'custom', message: 'Funzionalità: al massimo 100 righe.' });
-        if (items.some((s) => s.length > 300)) ctx.addIssue({ code: 'custom', message: 'Funzionalità: ogni riga può avere al massimo 300 caratteri.' });
+        if (items.length > 100) ctx.addIssue({ code: 'custom', message: msg('catalog:error.featuresTooMany', { max: 100 }) });
+        if (items.some((s) => s.length > 300)) ctx.addIssue({ code: 'custom', message: msg('catalog:error.featureTooLong', { max: 300 }) });
         return items;
       }),
-    documentation: httpUrl("L'indirizzo della documentazione"),
+    documentation: httpUrl('catalog:field.documentation'),
     license: form
-      .optionalText(200, 'La licenza')
+      .optionalText(200, 'catalog:field.license')
       .transform((v, ctx) => {
         if (v === null) return null;
         const canonical = canonicalSpdx(v);
         if (!canonical) {
-          ctx.addIssue({ code: 'custom', message: 'La licenza deve essere un identificativo SPDX (per esempio EUPL-1.2, AGPL-3.0-or-later, CC-BY-4.0).' });
+          ctx.addIssue({ code: 'custom', message: msg('catalog:error.license') });
           return z.NEVER;
         }
         return canonical;
       }),
     mainCopyrightOwner: form.optionalText(200, 'catalog:field.mainCopyrightOwner'),
-    maintenanceType: z.union([z.enum(Object.keys(MAINTENANCE_TYPE_LABELS) as [string, ...string[]]), z.literal('')], { error: 'Scegli un tipo di manutenzione valido.' }).optional().transform((v) => v || null),
+    maintenanceType: z.union([z.enum(MAINTENANCE_TYPES), z.literal('')], { error: msg('catalog:error.maintenanceType') }).optional().transform((v) => v || null),
     contractors: contractorLines,
     contacts: contactLines,
-    italianPlatforms: inVocabulary(ITALIAN_PLATFORMS, 'Piattaforme nazionali'),
-    availableLanguages: commaList(20, 'Lingue disponibili').refine((l) => l.every((x) => /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(x)), 'Lingue disponibili: usa i codici di lingua, per esempio «it, en».'),
+    italianPlatforms: inVocabulary(ITALIAN_PLATFORMS, 'catalog:field.italianPlatforms'),
+    availableLanguages: commaList(20, 'catalog:field.availableLanguages').refine((l) => l.every((x) => /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(x)), msg('catalog:error.languageCodes')),
     localisationReady: form.checkbox(),
-    pnrrMeasures: inVocabulary(PNRR_MEASURES.map((m) => m.code), 'Misure PNRR'),
-    tags: commaList(15, 'Parole chiave'),
+    pnrrMeasures: inVocabulary(PNRR_MEASURES.map((m) => m.code), 'catalog:field.pnrrMeasures'),
+    tags: commaList(15, 'catalog:field.tags'),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'software' && !v.url) ctx.addIssue({ code: 'custom', path: ['url'], message: "Per il software l'indirizzo del repository è obbligatorio." });
+    if (v.kind === 'software' && !v.url) ctx.addIssue({ code: 'custom', path: ['url'], message: msg('catalog:error.softwareUrl') });
   });
 export type AssetFormInput = z.output<typeof assetFormSchema>;
 
 export const adoptionSchema = z.object({
-  status: z.enum(ADOPTION_STATUSES, { error: 'Scegli lo stato dell’adozione.' }),
+  status: z.enum(ADOPTION_STATUSES, { error: msg('catalog:error.adoptionStatus') }),
   since: form
-    .optionalDate('La data')
-    .refine((v) => v === null || v <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), 'La data non può essere oltre un anno nel futuro.')
-    .refine((v) => v === null || v >= '1990-01-01', 'La data non è plausibile.'),
+    .optionalDate('catalog:field.since')
+    .refine((v) => v === null || v <= new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10), msg('catalog:error.sinceFuture'))
+    .refine((v) => v === null || v >= '1990-01-01', msg('catalog:error.sinceImplausible')),
   note: form.optionalText(2000, 'catalog:field.note'),
 });
 
@@ -206,15 +171,15 @@ export const importFormSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v && v !== 'auto' ? Number(v) : null))
-    .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un ente valido.'),
+    .refine((v) => v === null || (Number.isInteger(v) && v > 0), msg('catalog:error.entity')),
 });
 
 export const confirmImportSchema = z.object({
-  action: z.enum(['draft', 'submit', 'publish'], { error: 'Scegli come salvare l’asset.' }),
+  action: z.enum(['draft', 'submit', 'publish'], { error: msg('catalog:error.importAction') }),
   kind: z.enum(ASSET_KINDS).catch('software'),
 });
 
 export const fileFormSchema = z.object({
-  role: z.enum(FILE_ROLES, { error: 'Scegli il tipo di file.' }),
+  role: z.enum(FILE_ROLES, { error: msg('catalog:error.fileRole') }),
   title: form.optionalText(200, 'catalog:field.title'),
 });

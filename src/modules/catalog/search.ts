@@ -1,17 +1,12 @@
 // The public catalogue search: the filter from the query string, one statement for the page of
 // results and one (cached) statement for every facet's counts, computed from indexed columns.
+import type { TFunction } from 'i18next';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { msg, type Message } from '../../platform/messages.js';
 import { facetCache } from './cache.js';
 import { ASSET_KINDS, type AssetKind } from './models.js';
-import { KIND_LABELS, SORT_LABELS, type SortKey } from './schemas.js';
-import {
-  CATEGORY_LABELS,
-  DEVELOPMENT_STATUS_LABELS,
-  ITALIAN_PLATFORM_LABELS,
-  PLATFORM_LABELS,
-  PNRR_MEASURES,
-  SCOPE_LABELS,
-} from './vocabulary.js';
+import { SORT_KEYS, type SortKey } from './schemas.js';
+import { DEVELOPMENT_STATUSES, ITALIAN_PLATFORMS, PLATFORMS, PNRR_MEASURES, PUBLICCODE_CATEGORIES, PUBLICCODE_SCOPES } from './vocabulary.js';
 
 export const MAX_QUERY_LENGTH = 200;
 export const PER_PAGE = 20;
@@ -19,9 +14,12 @@ export const PER_PAGE = 20;
 type FacetDef = {
   /** Query-string parameter. */
   param: string;
+  /** Locale key of the facet's name (`catalog:facet.<param>`). */
   label: string;
-  /** Closed vocabulary (value → label); null for values taken from the data. */
-  labels: Readonly<Record<string, string>> | null;
+  /** Closed vocabulary (the codes); null for values taken from the data. */
+  values: readonly string[] | null;
+  /** Locale section of the values' labels (`catalog:<section>.<value>`); null when values are shown as they are. */
+  section: string | null;
   /** SQL condition on the asset row `a` for the selected values (:p_<param>). */
   condition: string;
   /** SQL expression giving the facet value(s) of a base row `b`: 'array' columns are unnested. */
@@ -31,21 +29,25 @@ type FacetDef = {
   top: number;
 };
 
-const PNRR_LABELS = Object.fromEntries(PNRR_MEASURES.map((m) => [m.code, `${m.code} · ${m.label}`]));
+/** The locale key of a PNRR measure's label (codes have dots, which i18next reads as nesting). */
+export const pnrrKey = (code: string): string => `common:pnrr.${code.replace(/\./g, '_')}`;
+
+const PNRR_CODES = PNRR_MEASURES.map((m) => m.code);
 
 export const FACETS: FacetDef[] = [
-  { param: 'tipo', label: 'Tipo', labels: KIND_LABELS, condition: 'a.kind IN (:p_tipo)', column: 'kind', array: false, top: 10 },
-  { param: 'categoria', label: 'Categoria', labels: CATEGORY_LABELS, condition: 'a.categories && ARRAY[:p_categoria]::text[]', column: 'categories', array: true, top: 8 },
-  { param: 'ambito', label: 'Ambito', labels: SCOPE_LABELS, condition: 'a.scopes && ARRAY[:p_ambito]::text[]', column: 'scopes', array: true, top: 8 },
-  { param: 'integra', label: 'Piattaforme nazionali', labels: ITALIAN_PLATFORM_LABELS, condition: 'a.italian_platforms && ARRAY[:p_integra]::text[]', column: 'italian_platforms', array: true, top: 10 },
-  { param: 'pnrr', label: 'Misura PNRR', labels: PNRR_LABELS, condition: 'a.pnrr_measures && ARRAY[:p_pnrr]::text[]', column: 'pnrr_measures', array: true, top: 10 },
-  { param: 'stato', label: 'Stato di sviluppo', labels: DEVELOPMENT_STATUS_LABELS, condition: 'a.development_status IN (:p_stato)', column: 'development_status', array: false, top: 10 },
-  { param: 'licenza', label: 'Licenza', labels: null, condition: 'a.license IN (:p_licenza)', column: 'license', array: false, top: 6 },
-  { param: 'piattaforma', label: 'Piattaforma', labels: null, condition: 'a.platforms && ARRAY[:p_piattaforma]::text[]', column: 'platforms', array: true, top: 6 },
+  { param: 'tipo', label: 'catalog:facet.tipo', values: ASSET_KINDS, section: 'kind', condition: 'a.kind IN (:p_tipo)', column: 'kind', array: false, top: 10 },
+  { param: 'categoria', label: 'catalog:facet.categoria', values: PUBLICCODE_CATEGORIES, section: 'category', condition: 'a.categories && ARRAY[:p_categoria]::text[]', column: 'categories', array: true, top: 8 },
+  { param: 'ambito', label: 'catalog:facet.ambito', values: PUBLICCODE_SCOPES, section: 'scope', condition: 'a.scopes && ARRAY[:p_ambito]::text[]', column: 'scopes', array: true, top: 8 },
+  { param: 'integra', label: 'catalog:facet.integra', values: ITALIAN_PLATFORMS, section: 'italianPlatform', condition: 'a.italian_platforms && ARRAY[:p_integra]::text[]', column: 'italian_platforms', array: true, top: 10 },
+  { param: 'pnrr', label: 'catalog:facet.pnrr', values: PNRR_CODES, section: null, condition: 'a.pnrr_measures && ARRAY[:p_pnrr]::text[]', column: 'pnrr_measures', array: true, top: 10 },
+  { param: 'stato', label: 'catalog:facet.stato', values: DEVELOPMENT_STATUSES, section: 'devStatus', condition: 'a.development_status IN (:p_stato)', column: 'development_status', array: false, top: 10 },
+  { param: 'licenza', label: 'catalog:facet.licenza', values: null, section: null, condition: 'a.license IN (:p_licenza)', column: 'license', array: false, top: 6 },
+  { param: 'piattaforma', label: 'catalog:facet.piattaforma', values: null, section: 'platform', condition: 'a.platforms && ARRAY[:p_piattaforma]::text[]', column: 'platforms', array: true, top: 6 },
   {
     param: 'ente',
-    label: 'Ente cedente',
-    labels: null,
+    label: 'catalog:facet.ente',
+    values: null,
+    section: null,
     condition: 'a.entity_id IN (SELECT id FROM entities WHERE lower(ipa_code) IN (:p_ente))',
     column: 'entity_id',
     array: false,
@@ -60,40 +62,40 @@ export type CatalogFilter = {
   sort: SortKey;
   /** A facet whose values are all shown (the others show their most frequent ones). */
   expand: string | null;
-  /** Italian notes about input that was ignored or changed (unknown values, a long query…). */
-  notices: string[];
+  /** Messages about input that was ignored or changed (unknown values, a long query…). */
+  notices: Message[];
 };
 
 const str = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Reads the filter from the query string: unknown values are dropped with a notice, never a 500. */
 export function parseFilter(query: Record<string, unknown>): CatalogFilter {
-  const notices: string[] = [];
+  const notices: Message[] = [];
   let q = str(query.q)[0]?.replace(/\s+/g, ' ').trim() ?? '';
   if (q.length > MAX_QUERY_LENGTH) {
     q = q.slice(0, MAX_QUERY_LENGTH).trim();
-    notices.push(`La ricerca era troppo lunga: sono stati usati solo i primi ${MAX_QUERY_LENGTH} caratteri.`);
+    notices.push(msg('catalog:notice.queryTooLong', { max: MAX_QUERY_LENGTH }));
   }
   const selected: Record<string, string[]> = {};
   for (const f of FACETS) {
     const raw = [...new Set(str(query[f.param]).map((v) => v.trim()).filter(Boolean))].slice(0, 30);
     const kept: string[] = [];
     for (const value of raw) {
-      const ok = f.labels
-        ? Object.prototype.hasOwnProperty.call(f.labels, value)
+      const ok = f.values
+        ? f.values.includes(value)
         : f.param === 'ente'
           ? /^[a-z0-9_.-]{1,40}$/i.test(value)
           : value.length <= 100;
       if (ok) kept.push(f.param === 'ente' ? value.toLowerCase() : value);
-      else notices.push(`Il filtro «${f.label}: ${value.slice(0, 60)}» non esiste ed è stato ignorato.`);
+      else notices.push(msg('catalog:notice.unknownFilter', { facet: f.label, value: value.slice(0, 60) }));
     }
     if (kept.length) selected[f.param] = kept;
   }
   const inUse = str(query.in_uso)[0] === '1';
   const rawSort = str(query.ordina)[0];
   let sort: SortKey = q ? 'rilevanza' : 'recenti';
-  if (rawSort && Object.prototype.hasOwnProperty.call(SORT_LABELS, rawSort)) sort = rawSort as SortKey;
-  else if (rawSort) notices.push(`L'ordinamento «${rawSort.slice(0, 40)}» non esiste: è stato usato «${SORT_LABELS[sort]}».`);
+  if (rawSort && (SORT_KEYS as readonly string[]).includes(rawSort)) sort = rawSort as SortKey;
+  else if (rawSort) notices.push(msg('catalog:notice.unknownSort', { value: rawSort.slice(0, 40), used: `catalog:sort.${sort}` }));
   if (sort === 'rilevanza' && !q) sort = 'recenti';
   const rawExpand = str(query.tutti)[0];
   const expand = rawExpand && FACETS.some((x) => x.param === rawExpand) ? rawExpand : null;
@@ -234,8 +236,17 @@ async function computeFacetCounts(sequelize: Sequelize, f: CatalogFilter): Promi
   return counts;
 }
 
-/** Facets ready for the view: values by count, selected ones always shown, labels in Italian. */
-export function facetViews(f: CatalogFilter, counts: FacetCounts): FacetView[] {
+/** The label of a facet value in the reader's language; values outside a vocabulary are shown as they are. */
+function valueLabel(t: TFunction, facet: FacetDef, value: string): string {
+  if (facet.param === 'pnrr') return `${value} · ${t(pnrrKey(value), { defaultValue: value })}`;
+  if (facet.section === 'platform') return (PLATFORMS as readonly string[]).includes(value) ? t(`catalog:platform.${value}`) : value;
+  if (facet.section && facet.values?.includes(value)) return t(`catalog:${facet.section}.${value}`);
+  return value;
+}
+
+/** Facets ready for the view: values by count, selected ones always shown, labels in the reader's language (`t`). */
+export function facetViews(f: CatalogFilter, counts: FacetCounts, t: TFunction, lang: string): FacetView[] {
+  const collator = new Intl.Collator(lang);
   return FACETS.map((facet) => {
     const selected = new Set(f.selected[facet.param] ?? []);
     const byValue = new Map((counts.values[facet.param] ?? []).map((v) => [v.value, v]));
@@ -243,14 +254,14 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts): FacetView[] {
     const values: FacetValue[] = [...byValue.values()]
       .map((v) => ({
         value: v.value,
-        label: v.label ?? (facet.labels?.[v.value] ?? (facet.param === 'piattaforma' ? (PLATFORM_LABELS as Record<string, string>)[v.value] ?? v.value : v.value)),
+        label: v.label ?? valueLabel(t, facet, v.value),
         count: v.count,
         selected: selected.has(v.value),
       }))
-      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'it'));
+      .sort((a, b) => b.count - a.count || collator.compare(a.label, b.label));
     if (facet.param === 'tipo') values.sort((a, b) => ASSET_KINDS.indexOf(a.value as AssetKind) - ASSET_KINDS.indexOf(b.value as AssetKind));
     if (facet.param === 'stato') {
-      const order = Object.keys(DEVELOPMENT_STATUS_LABELS);
+      const order: readonly string[] = DEVELOPMENT_STATUSES;
       values.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
     }
     if (facet.param === 'pnrr') values.sort((a, b) => a.value.localeCompare(b.value, 'it', { numeric: true }));
@@ -261,7 +272,7 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts): FacetView[] {
     const toggleHref = expanded
       ? `/catalogo?${filterQuery(f, { ordina: sort })}#facet-${facet.param}`
       : hidden > 0 ? `/catalogo?${filterQuery(f, { ordina: sort, tutti: facet.param })}#facet-${facet.param}` : null;
-    return { param: facet.param, label: facet.label, values: shown, hidden, expanded, selectedCount: selected.size, toggleHref };
+    return { param: facet.param, label: t(facet.label), values: shown, hidden, expanded, selectedCount: selected.size, toggleHref };
   });
 }
 
@@ -291,8 +302,8 @@ export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<bo
   return only;
 }
 
-/** Removable chips for the active filters, each a link to the same search without it. */
-export function activeFilterChips(f: CatalogFilter, views: FacetView[]): Array<{ label: string; href: string }> {
+/** Removable chips for the active filters, each a link to the same search without it; `views` carry translated labels. */
+export function activeFilterChips(f: CatalogFilter, views: FacetView[], t: TFunction): Array<{ label: string; href: string }> {
   const chips: Array<{ label: string; href: string }> = [];
   const without = (mutate: (copy: CatalogFilter) => void) => {
     const copy: CatalogFilter = { ...f, selected: Object.fromEntries(Object.entries(f.selected).map(([k, v]) => [k, [...v]])) };
@@ -300,13 +311,13 @@ export function activeFilterChips(f: CatalogFilter, views: FacetView[]): Array<{
     const qs = filterQuery(copy, { ordina: f.sort === (copy.q ? 'rilevanza' : 'recenti') ? null : f.sort });
     return qs ? `/catalogo?${qs}` : '/catalogo';
   };
-  if (f.q) chips.push({ label: `Ricerca: «${f.q}»`, href: without((c) => (c.q = null)) });
+  if (f.q) chips.push({ label: t('catalog:list.chipSearch', { q: f.q }), href: without((c) => (c.q = null)) });
   for (const view of views) {
     for (const value of f.selected[view.param] ?? []) {
       const label = view.values.find((v) => v.value === value)?.label ?? value;
       chips.push({ label: `${view.label}: ${label}`, href: without((c) => (c.selected[view.param] = c.selected[view.param].filter((v) => v !== value))) });
     }
   }
-  if (f.inUse) chips.push({ label: 'In uso presso almeno un ente', href: without((c) => (c.inUse = false)) });
+  if (f.inUse) chips.push({ label: t('catalog:list.inUseFilter'), href: without((c) => (c.inUse = false)) });
   return chips;
 }

@@ -5,6 +5,7 @@ import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { FileRejectedError } from '../../platform/files.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson } from '../accounts/index.js';
 import { bodyNames, bodyOptions, findBody } from '../entities/index.js';
@@ -23,7 +24,7 @@ import {
   type ViewerBody,
 } from './policy.js';
 import type { PubliccodeAsset, PubliccodeWarning } from './publiccode.js';
-import { assetFormSchema, fileFormSchema, optionalCommentSchema, reviewSchema, STATUS_LABELS, type AssetFormInput } from './schemas.js';
+import { assetFormSchema, fileFormSchema, optionalCommentSchema, reviewSchema, type AssetFormInput } from './schemas.js';
 import { PLATFORMS } from './vocabulary.js';
 
 export async function viewerBody(viewer: Viewer): Promise<ViewerBody> {
@@ -156,23 +157,28 @@ async function relatedAssets(platform: Platform, asset: Asset) {
 type BlockerInput = Pick<Asset, 'kind' | 'complete' | 'warnings' | 'publiccode' | 'url' | 'license'>;
 
 /** What a document, toolkit or service needs before it can be published (software: a complete publiccode.yml). */
-function contentBlockers(asset: BlockerInput, attachments: number): string[] {
+function contentBlockers(asset: BlockerInput, attachments: number): Message[] {
   const lang = preferredLanguage(asset.publiccode.descriptions);
   const d = lang ? asset.publiccode.descriptions[lang] : null;
-  const out: string[] = [];
-  if (!d?.shortDescription) out.push('Manca la descrizione breve.');
-  if (!d?.longDescription) out.push('Manca la descrizione estesa.');
-  if (!asset.url && !asset.publiccode.landingURL && attachments === 0) out.push('Indica dove trovare l’asset: l’indirizzo di un repository o di una pagina, oppure almeno un allegato.');
-  if (!asset.license) out.push('Manca la licenza (per esempio CC-BY-4.0 per un documento).');
+  const out: Message[] = [];
+  if (!d?.shortDescription) out.push(msg('catalog:blocker.shortDescription'));
+  if (!d?.longDescription) out.push(msg('catalog:blocker.longDescription'));
+  if (!asset.url && !asset.publiccode.landingURL && attachments === 0) out.push(msg('catalog:blocker.location'));
+  if (!asset.license) out.push(msg('catalog:blocker.license'));
   return out;
 }
 
-/** What stops an asset from being published, in Italian; empty when it can be published. */
-export function publishBlockers(asset: BlockerInput, attachments: number): string[] {
+/** What stops an asset from being published, as Messages; empty when it can be published. */
+export function publishBlockers(asset: BlockerInput, attachments: number): Message[] {
   if (asset.kind !== 'software') return contentBlockers(asset, attachments);
   if (asset.complete) return [];
-  const n = asset.warnings.length;
-  return [`Il publiccode.yml non è completo: ${n === 1 ? 'c’è 1 problema' : `ci sono ${n} problemi`} da correggere.`];
+  return [msg('catalog:blocker.publiccode', { count: asset.warnings.length })];
+}
+
+/** The refusal to publish: the first blocker introduced by `lead` ("Non si può ancora pubblicare: …"), then the others. */
+export function blockersError(lead: string, blockers: Message[]): ValidationError {
+  const fields = Object.fromEntries(blockers.map((b, i) => (i === 0 ? ['_form', msg(lead, { reason: b })] : [`_form${i}`, b])));
+  return new ValidationError(fields, msg('catalog:error.incomplete'));
 }
 
 async function attachmentCount(assetId: number, transaction?: Transaction): Promise<number> {
@@ -280,19 +286,19 @@ export function applyForm(base: PubliccodeAsset, data: AssetFormInput, lang: str
 
 async function resolveCedent(actor: Actor, body: ViewerBody, requested: number | null, current: number | null): Promise<number | null> {
   if (!isStaff(actor)) {
-    if (!body) throw new ForbiddenError('Solo gli enti cedenti possono proporre asset al catalogo.', 'catalog.create');
+    if (!body) throw new ForbiddenError(msg('catalog:error.cedentOnly'), 'catalog.create');
     return body.id;
   }
   if (requested === null) return null;
   if (requested === current) return current;
   const entity = await findBody(requested);
-  if (!entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
+  if (!entity) throw new ValidationError({ entityId: msg('catalog:error.entityMissing') });
   return entity.id;
 }
 
 function translateUnique(err: unknown): never {
   if (err instanceof UniqueConstraintError) {
-    throw new ConflictError('Nel catalogo c’è già un asset con questo indirizzo del repository: aggiorna quello invece di crearne un altro.', 'url');
+    throw new ConflictError(msg('catalog:error.duplicateUrl'), 'url');
   }
   throw err;
 }
@@ -405,7 +411,7 @@ async function transition(
   slug: string,
   opts: {
     allowed: (asset: Asset) => boolean;
-    refusal: string;
+    refusal: Message;
     to: (asset: Asset) => AssetStatus;
     action: string;
     comment?: string | null;
@@ -418,7 +424,7 @@ async function transition(
   await platform.sequelize.transaction(async (transaction) => {
     // Lock the row: two reviewers clicking at once do not both act on the same state.
     await asset.reload({ transaction, lock: transaction.LOCK.UPDATE });
-    if (!opts.allowed(asset)) throw new ConflictError(`L’asset nel frattempo è passato allo stato «${STATUS_LABELS[asset.status as AssetStatus]}»: ricarica la pagina.`);
+    if (!opts.allowed(asset)) throw new ConflictError(msg('catalog:error.statusChanged', { status: `catalog:status.${asset.status}` }));
     const from = asset.status;
     await opts.before?.(asset, transaction);
     asset.status = opts.to(asset);
@@ -445,7 +451,7 @@ export async function notifySubmitted(platform: Platform, actor: Actor, asset: A
   for (const to of await staffRecipients(transaction)) {
     await platform.mail.send({
       to: to.email,
-      subject: `Catalogo: «${asset.name}» da rivedere`,
+      subject: msg('catalog:mail.submittedSubject', { name: asset.name }),
       template: 'catalog-submitted',
       data: { name: to.name, assetName: asset.name, bodyName: body, submitter: actor.name || actor.email, link: assetLink(platform, asset), problems: asset.warnings.length, complete: asset.complete },
     }, transaction);
@@ -457,7 +463,7 @@ export async function notifyPublished(platform: Platform, asset: Asset, comment:
   for (const to of await cedentRecipients(asset, transaction)) {
     await platform.mail.send({
       to: to.email,
-      subject: `Catalogo: «${asset.name}» è pubblicato`,
+      subject: msg('catalog:mail.publishedSubject', { name: asset.name }),
       template: 'catalog-published',
       data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },
     }, transaction);
@@ -467,7 +473,7 @@ export async function notifyPublished(platform: Platform, asset: Asset, comment:
 export async function submitAsset(platform: Platform, actor: Actor, slug: string): Promise<Asset> {
   return transition(platform, actor, slug, {
     allowed: (a) => canSubmit(actor, a),
-    refusal: 'Solo gli utenti dell’ente cedente possono inviare al centro le bozze e gli asset restituiti.',
+    refusal: msg('catalog:error.submitRefused'),
     to: () => 'submitted',
     action: 'submitted',
     before: async (asset) => {
@@ -483,13 +489,13 @@ export async function publishAsset(platform: Platform, actor: Actor, slug: strin
   const { comment } = parseInput(optionalCommentSchema, input ?? {});
   return transition(platform, actor, slug, {
     allowed: (a) => ['draft', 'submitted', 'returned'].includes(a.status),
-    refusal: 'L’asset non si può pubblicare nello stato in cui si trova.',
+    refusal: msg('catalog:error.publishRefused'),
     to: () => 'published',
     action: 'published',
     comment,
     before: async (asset, transaction) => {
       const blockers = publishBlockers(asset, await attachmentCount(asset.id, transaction));
-      if (blockers.length) throw new ValidationError({ _form: `Non si può ancora pubblicare: ${blockers.join(' ')}` }, 'L’asset non è completo.');
+      if (blockers.length) throw blockersError('catalog:error.notYetPublishable', blockers);
       asset.publishedAt = new Date();
       asset.reviewComment = comment;
     },
@@ -502,7 +508,7 @@ export async function returnAsset(platform: Platform, actor: Actor, slug: string
   const { comment } = parseInput(reviewSchema, input);
   return transition(platform, actor, slug, {
     allowed: (a) => a.status === 'submitted',
-    refusal: 'Si possono restituire solo gli asset in revisione.',
+    refusal: msg('catalog:error.returnRefused'),
     to: () => 'returned',
     action: 'returned',
     comment,
@@ -513,7 +519,7 @@ export async function returnAsset(platform: Platform, actor: Actor, slug: string
       for (const to of await cedentRecipients(asset, transaction)) {
         await platform.mail.send({
           to: to.email,
-          subject: `Catalogo: «${asset.name}» restituito con osservazioni`,
+          subject: msg('catalog:mail.returnedSubject', { name: asset.name }),
           template: 'catalog-returned',
           data: { name: to.name, assetName: asset.name, comment, reviewer: actor.name || actor.email, link: assetLink(platform, asset) },
         }, transaction);
@@ -527,7 +533,7 @@ export async function archiveAsset(platform: Platform, actor: Actor, slug: strin
   const { comment } = parseInput(optionalCommentSchema, input ?? {});
   return transition(platform, actor, slug, {
     allowed: (a) => a.status !== 'archived',
-    refusal: 'L’asset è già archiviato.',
+    refusal: msg('catalog:error.archiveRefused'),
     to: () => 'archived',
     action: 'archived',
     comment,
@@ -540,7 +546,7 @@ export async function archiveAsset(platform: Platform, actor: Actor, slug: strin
       for (const to of await cedentRecipients(asset, transaction)) {
         await platform.mail.send({
           to: to.email,
-          subject: `Catalogo: «${asset.name}» è stato archiviato`,
+          subject: msg('catalog:mail.archivedSubject', { name: asset.name }),
           template: 'catalog-archived',
           data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },
         }, transaction);
@@ -553,7 +559,7 @@ export async function restoreAsset(platform: Platform, actor: Actor, slug: strin
   assertStaff(actor, 'catalog.restore');
   return transition(platform, actor, slug, {
     allowed: (a) => a.status === 'archived',
-    refusal: 'Si possono ripristinare solo gli asset archiviati.',
+    refusal: msg('catalog:error.restoreRefused'),
     to: (a) => (a.archivedFrom === 'published' ? 'published' : a.archivedFrom === 'submitted' ? 'submitted' : 'draft'),
     action: 'restored',
     before: async (asset, transaction) => {
@@ -568,7 +574,7 @@ export async function restoreAsset(platform: Platform, actor: Actor, slug: strin
 
 export async function deleteAsset(platform: Platform, actor: Actor, slug: string): Promise<{ name: string }> {
   const asset = await loadAsset(actor, slug);
-  if (!canDelete(actor, asset)) throw new ForbiddenError('Si possono eliminare solo le bozze mai pubblicate del proprio ente.', 'catalog.delete');
+  if (!canDelete(actor, asset)) throw new ForbiddenError(msg('catalog:error.deleteRefused'), 'catalog.delete');
   await platform.sequelize.transaction(async (transaction) => {
     const files = await AssetFile.findAll({ where: { assetId: asset.id }, transaction });
     await asset.destroy({ transaction });
@@ -599,10 +605,10 @@ export async function addAssetFiles(
   const asset = await loadAsset(actor, slug);
   assertCanEditAsset(actor, asset);
   const data = parseInput(fileFormSchema, input);
-  if (!uploads.length) throw new ValidationError({ files: 'Scegli almeno un file da caricare.' });
-  if (data.role !== 'attachment' && uploads.length > 1) throw new ValidationError({ files: 'Per il logo e le schermate carica un file alla volta.' });
+  if (!uploads.length) throw new ValidationError({ files: msg('catalog:error.noFile') });
+  if (data.role !== 'attachment' && uploads.length > 1) throw new ValidationError({ files: msg('catalog:error.oneImage') });
   const existing = await AssetFile.count({ where: { assetId: asset.id } });
-  if (existing + uploads.length > MAX_FILES_PER_ASSET) throw new ValidationError({ files: `Un asset può avere al massimo ${MAX_FILES_PER_ASSET} file.` });
+  if (existing + uploads.length > MAX_FILES_PER_ASSET) throw new ValidationError({ files: msg('catalog:error.tooManyFiles', { max: MAX_FILES_PER_ASSET }) });
   try {
     await platform.sequelize.transaction(async (transaction) => {
       if (data.role === 'logo') {
@@ -613,7 +619,7 @@ export async function addAssetFiles(
       for (const upload of uploads) {
         const stored = await platform.files.save({ buffer: upload.buffer, originalName: upload.originalname, uploadedBy: actor.userId }, transaction);
         if (data.role !== 'attachment' && !stored.mime.startsWith('image/')) {
-          throw new ValidationError({ files: `Il file «${stored.originalName}» non è un’immagine: per logo e schermate usa PNG, JPEG, GIF o WebP.` });
+          throw new ValidationError({ files: msg('catalog:error.notImage', { name: stored.originalName }) });
         }
         await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: data.role, title: (uploads.length === 1 && data.title) || stored.originalName, position: ++position, uploadedBy: actor.userId }, { transaction });
       }
@@ -638,7 +644,7 @@ export async function removeAssetFile(platform: Platform, actor: Actor, slug: st
   const asset = await loadAsset(actor, slug);
   assertCanEditAsset(actor, asset);
   const row = await AssetFile.findOne({ where: { id: fileRowId, assetId: asset.id } });
-  if (!row) throw new NotFoundError('File non trovato.');
+  if (!row) throw new NotFoundError(msg('catalog:error.fileNotFound'));
   await platform.sequelize.transaction(async (transaction) => {
     await row.destroy({ transaction });
     await platform.sequelize.query(
@@ -656,7 +662,7 @@ export async function assetFileForDownload(platform: Platform, viewer: Viewer, s
   const asset = await loadAsset(viewer, slug);
   const row = await AssetFile.findOne({ where: { id: fileRowId, assetId: asset.id } });
   const meta = row ? await platform.files.meta(row.fileId) : null;
-  if (!row || !meta) throw new NotFoundError('File non trovato.');
+  if (!row || !meta) throw new NotFoundError(msg('catalog:error.fileNotFound'));
   return { row, meta };
 }
 
@@ -665,7 +671,7 @@ export async function assetFileForDownload(platform: Platform, viewer: Viewer, s
 export async function managedAssets(viewer: Viewer, body: ViewerBody, status: AssetStatus | null, page: { perPage: number; offset: number }) {
   const where: Record<string | symbol, unknown> = {};
   if (!isStaff(viewer)) {
-    if (!body) throw new ForbiddenError('Solo gli enti cedenti propongono asset al catalogo.', 'catalog.manage');
+    if (!body) throw new ForbiddenError(msg('catalog:error.cedentOnly'), 'catalog.manage');
     where.entityId = body.id;
   }
   const counts = await Asset.count({ where, group: ['status'] }) as unknown as Array<{ status: AssetStatus; count: number }>;
@@ -686,8 +692,9 @@ export async function managedAssets(viewer: Viewer, body: ViewerBody, status: As
   };
 }
 
-export async function cedentOptions(): Promise<Array<{ value: string; label: string }>> {
+/** The bodies staff can attribute an asset to; the views mark those that are not cedents (`cedent: false`). */
+export async function cedentOptions(): Promise<Array<{ value: string; label: string; cedent: boolean }>> {
   // Cedent bodies first, each group by name (the sort is stable).
   const rows = (await bodyOptions()).sort((a, b) => Number(b.isCedent) - Number(a.isCedent)).slice(0, 3000);
-  return rows.map((e) => ({ value: String(e.id), label: `${e.name} (${e.ipaCode})${e.isCedent ? '' : ' — non cedente'}` }));
+  return rows.map((e) => ({ value: String(e.id), label: `${e.name} (${e.ipaCode})`, cedent: e.isCedent }));
 }

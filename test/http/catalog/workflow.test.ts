@@ -172,7 +172,7 @@ describe('catalogue: the cedent workflow', () => {
     });
     expect(res.status).to.equal(422);
     const text = visibleText(res.text);
-    expect(text).to.contain("L'indirizzo del repository deve essere un indirizzo completo che inizia con https:// o http://.");
+    expect(text).to.contain('Il campo «Repository del codice sorgente» deve essere un indirizzo completo che inizia con https:// o http://.');
     expect(text).to.contain('Il campo «Descrizione breve» può avere al massimo 150 caratteri.');
     expect(text).to.contain('La licenza deve essere un identificativo SPDX');
     expect(text).to.contain('Il campo «Data di rilascio» non è una data valida');

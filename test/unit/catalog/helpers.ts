@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { messageTranslator } from '../../../src/platform/i18n.js';
 import {
   parsePubliccode,
   type PubliccodeAsset,
@@ -22,16 +23,20 @@ export function lineOf(text: string | Buffer, needle: string, occurrence = 1): n
   throw new Error(`"${needle}" not found ${occurrence} time(s)`);
 }
 
+const italian = messageTranslator('it');
+
+/** Parses an accepted file; warnings come back as the Italian report reads them (their Messages translated). */
 export function parseOk(input: string | Buffer): { asset: PubliccodeAsset; warnings: PubliccodeWarning[] } {
   const result = parsePubliccode(input);
-  if (!result.ok) expect.fail(`expected the file to be accepted, got: ${result.reason}`);
-  return { asset: result.asset, warnings: result.warnings };
+  if (!result.ok) expect.fail(`expected the file to be accepted, got: ${italian(result.reason)}`);
+  return { asset: result.asset, warnings: result.warnings.map((w) => ({ ...w, message: italian(w.message) })) };
 }
 
+/** Parses a refused file; the reason comes back in Italian. */
 export function parseRejected(input: string | Buffer): { reason: string; line?: number; column?: number } {
   const result = parsePubliccode(input);
   if (result.ok) expect.fail('expected the file to be rejected');
-  return result;
+  return { ...result, reason: italian(result.reason) };
 }
 
 /** The only warning at `path`; fails if there is none or more than one. */
