@@ -144,7 +144,7 @@ describe('desk: in English', () => {
     const moved = await staff.post(`/richieste/${requestId}/stato`).type('form').send({ _csrf: token, action: 'close' });
     expect(moved.status).to.equal(302);
     const page = await staff.get(`/richieste/${requestId}`);
-    expect(page.text).to.contain('The request is «Waiting for the requester»: «Close» is not possible.');
+    expect(page.text).to.contain('The request is “Waiting for the requester”: “Close” is not possible.');
     expectEnglish(page.text, 'request page with a refusal');
   });
 });
