@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { ROOT } from '../../../src/platform/paths.js';
 import { testContext } from '../../helpers/app.js';
-import { bodyWithUsers, freshStaff, openRequest, postMessage, type CsrfAgent } from './helpers.js';
+import { User } from '../../../src/modules/accounts/models.js';
+import { bodyWithUsers, freshStaff, openRequest, post, postMessage, type CsrfAgent } from './helpers.js';
 
 type Tree = { [key: string]: string | Tree };
 const flatten = (tree: Tree, prefix = ''): Record<string, string> =>
@@ -146,5 +147,20 @@ describe('desk: in English', () => {
     const page = await staff.get(`/richieste/${requestId}`);
     expect(page.text).to.contain('The request is “Waiting for the requester”: “Close” is not possible.');
     expectEnglish(page.text, 'request page with a refusal');
+  });
+
+  it('writes mail in each recipient’s language: English to an operator who chose it, Italian to the others', async () => {
+    const { inbox } = await testContext();
+    const { member, memberAgent } = await bodyWithUsers();
+    const { user: operator } = await freshStaff();
+    await User.update({ locale: 'en' }, { where: { id: operator.id } });
+    const id = await openRequest(memberAgent, { subject: 'Conservazione a norma dei registri' });
+    expect((await post(staff, `/richieste/${id}/assegna`, { assigneeId: String(operator.id) })).status).to.equal(302);
+    const english = await inbox.waitFor(operator.email, new RegExp(`^Request no\\. ${id} “Conservazione a norma dei registri”: assigned to you$`));
+    expect(english.text).to.contain(`has assigned you request no. ${id}`);
+    expect(english.text).to.contain('Open the request');
+    expect(english.html).to.contain('<html lang="en">');
+    const italian = await inbox.waitFor(member.email, new RegExp(`^Richiesta n\\. ${id} «Conservazione a norma dei registri»: stato «Assegnata»$`));
+    expect(italian.text).to.contain('Apri la richiesta');
   });
 });
