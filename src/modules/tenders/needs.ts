@@ -291,7 +291,7 @@ function parseAnswer(items: NeedsItem[], input: Record<string, unknown>) {
     } else {
       const r = parseEuroToCents(raw);
       if (!r.ok) {
-        errors[key] = moneyError(`«${item.label}»`, r.error);
+        errors[key] = moneyError(msg('tenders:needs.itemQuoted', { label: item.label }), r.error);
         continue;
       }
       values.push({ itemId: item.id, quantity: null, amountCents: r.cents });

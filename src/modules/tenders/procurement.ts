@@ -112,7 +112,7 @@ function validateCode(input: string, name: string, length: number): CodeResult {
   if (value === '') return { ok: false, error: msg('tenders:code.empty', { name }) };
   const wrong = [...new Set(value.replace(/[A-Z0-9]/g, ''))];
   if (wrong.length > 0) {
-    const shown = listMessage(wrong.map((c) => (c === ' ' ? msg('tenders:code.space') : `«${c}»`)));
+    const shown = listMessage(wrong.map((c) => (c === ' ' ? msg('tenders:code.space') : msg('tenders:code.char', { c }))));
     return { ok: false, error: msg('tenders:code.invalidChars', { name, chars: shown }) };
   }
   if (value.length !== length) {

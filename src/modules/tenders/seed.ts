@@ -3,9 +3,10 @@
 // demo is loaded, so the deadlines stay in the future on a fresh instance.
 import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { findPersonByEmail } from '../accounts/index.js';
 import { bodiesByIpa, type Body } from '../entities/index.js';
-import { addDays, todayInRome } from './dates.js';
+import { addDays, formatDay, todayInRome } from './dates.js';
 import { demoP7m, demoPdf } from './demo-files.js';
 import {
   DocumentVersion,
@@ -21,6 +22,7 @@ import {
   TenderDocument,
   TenderEvent,
 } from './models.js';
+import { formatCents } from './money.js';
 import type { DocumentType, DocumentVisibility } from './procurement.js';
 
 export const DEMO_CLOUD_TITLE = 'Migrazione al cloud qualificato dei servizi dei comuni del Salento';
@@ -47,11 +49,20 @@ async function document(
       { documentId: doc.id, version: n, visibility: v.visibility, fileId: stored.id, sha256: stored.sha256, size: stored.size, mime: stored.mime, originalName: stored.originalName, note: v.note ?? null, uploadedBy: by, uploadedAt: at(v.day, '11:30') },
       { transaction: ctx.transaction },
     );
-    await event(ctx, dossierId, v.day, n === 1 ? 'document-added' : 'document-version', n === 1 ? `Caricato il documento «${spec.title}», versione 1, SHA-256 ${stored.sha256.slice(0, 12)}….` : `Nuova versione ${n} del documento «${spec.title}», SHA-256 ${stored.sha256.slice(0, 12)}….`);
+    await event(
+      ctx,
+      dossierId,
+      v.day,
+      n === 1 ? 'document-added' : 'document-version',
+      n === 1
+        ? msg('tenders:event.documentAdded', { title: spec.title, type: msg(`tenders:documentType.${spec.type}`), visibility: msg(`tenders:visibilityInline.${v.visibility}`), sha: stored.sha256.slice(0, 12) })
+        : msg('tenders:event.documentVersion', { version: n, title: spec.title, visibility: msg(`tenders:visibilityInline.${v.visibility}`), sha: stored.sha256.slice(0, 12) }),
+    );
   }
 }
 
-async function event(ctx: Ctx, dossierId: number, day: string, kind: string, summary: string, time = '11:30'): Promise<void> {
+/** A past change in the history; `summary` is a Message, as the service writes it. */
+async function event(ctx: Ctx, dossierId: number, day: string, kind: string, summary: Message, time = '11:30'): Promise<void> {
   await TenderEvent.create({ dossierId, at: at(day, time), actorUserId: ctx.staffId, actorName: ctx.staffName, kind, summary, details: {} }, { transaction: ctx.transaction });
 }
 
@@ -98,12 +109,12 @@ export async function seedTenders(platform: Platform): Promise<void> {
       },
       { transaction },
     );
-    await event(ctx, cloud.id, created, 'dossier-created', 'Gara creata in fase «Raccolta fabbisogni».', '09:15');
+    await event(ctx, cloud.id, created, 'dossier-created', msg('tenders:event.dossierCreated', { phase: msg('tenders:phase.needs_collection') }), '09:15');
     const cloudLots = [
       await Lot.create({ dossierId: cloud.id, number: 1, title: 'Migrazione e gestione su infrastruttura cloud qualificata (IaaS/PaaS)', description: 'Assessment, migrazione e gestione per 36 mesi dei servizi installati presso i comuni.', cig: null, valueCents: 72_000_000, status: 'planned', cancelledReason: null }, { transaction }),
       await Lot.create({ dossierId: cloud.id, number: 2, title: 'Servizi applicativi in modalità SaaS qualificati ACN', description: 'Abbonamenti SaaS per protocollo, atti e tributi con migrazione dei dati storici.', cig: null, valueCents: 46_000_000, status: 'planned', cancelledReason: null }, { transaction }),
     ];
-    for (const l of cloudLots) await event(ctx, cloud.id, created, 'lot-added', `Aggiunto il lotto ${l.number} «${l.title}».`, '09:30');
+    for (const l of cloudLots) await event(ctx, cloud.id, created, 'lot-added', msg('tenders:event.lotAdded', { number: l.number, title: l.title, value: formatCents(l.valueCents) }), '09:30');
     const deadline = addDays(today, 21);
     const milestones: Array<[Milestone['kind'], string, string, string | null, number]> = [
       ['needs_deadline', 'Scadenza raccolta fabbisogni', deadline, null, staff.id],
@@ -115,7 +126,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
     for (const [kind, title, dueOn, dueTime, owner] of milestones) {
       await Milestone.create({ dossierId: cloud.id, kind, title, dueOn, dueTime, ownerUserId: owner, note: null, doneAt: null, reminderSentAt: null }, { transaction });
     }
-    await event(ctx, cloud.id, created, 'milestone-added', 'Cronoprogramma della gara inserito (5 scadenze).', '09:45');
+    await event(ctx, cloud.id, created, 'milestone-added', msg('tenders:event.timetableAdded', { count: 5 }), '09:45');
 
     const call = await NeedsCall.create({ dossierId: cloud.id, deadlineOn: deadline, instructions: 'Indicate i servizi che intendete migrare, gli utenti interni che li usano, lo spazio documentale da conservare e la quota del finanziamento PNRR 1.2 che destinate alla gara. Per dubbi scrivete a cit@comune.lecce.it.', openedBy: staff.id, openedAt: at(addDays(today, -10)), closedAt: null }, { transaction });
     const items = [
@@ -142,9 +153,9 @@ export async function seedTenders(platform: Platform): Promise<void> {
         items.map((it, i) => ({ answerId: answer.id, itemId: it.id, quantity: it.measure === 'quantity' ? (a[i] as number) : null, amountCents: it.measure === 'amount' ? (a[i] as number) : null })),
         { transaction },
       );
-      await TenderEvent.create({ dossierId: cloud.id, at: at(addDays(today, -5), '16:00'), actorUserId: null, actorName: e.name, kind: 'needs-answered', summary: `${e.name} ha inviato i fabbisogni.`, details: {} }, { transaction });
+      await TenderEvent.create({ dossierId: cloud.id, at: at(addDays(today, -5), '16:00'), actorUserId: null, actorName: e.name, kind: 'needs-answered', summary: msg('tenders:event.needsAnswered', { name: e.name, lines: '' }), details: {} }, { transaction });
     }
-    await event(ctx, cloud.id, addDays(today, -10), 'needs-opened', `Aperta la raccolta dei fabbisogni: ${invited.length} comuni invitati, 4 voci.`, '10:00');
+    await event(ctx, cloud.id, addDays(today, -10), 'needs-opened', msg('tenders:event.needsOpened', { deadline: formatDay(call.deadlineOn), invited: invited.length, items: 4 }), '10:00');
     await document(ctx, cloud.id, { type: 'altro', title: 'Avviso ai comuni per la raccolta dei fabbisogni', versions: [{ visibility: 'participants', day: addDays(today, -10), lines: ['Il centro raccoglie i fabbisogni dei comuni aderenti per una gara aggregata', 'di migrazione al cloud qualificato (PNRR Misura 1.2).'] }] });
     await document(ctx, cloud.id, { type: 'altro', title: 'Nota istruttoria del RUP sulla stima dei costi', versions: [{ visibility: 'staff', day: addDays(today, -11), lines: ['Documento interno: stima dei costi unitari di migrazione per servizio.', 'Non divulgare agli enti.'] }] });
 
@@ -179,13 +190,13 @@ export async function seedTenders(platform: Platform): Promise<void> {
       },
       { transaction },
     );
-    await event(ctx, web.id, start, 'dossier-created', 'Gara creata in fase «Raccolta fabbisogni».', '09:00');
+    await event(ctx, web.id, start, 'dossier-created', msg('tenders:event.dossierCreated', { phase: msg('tenders:phase.needs_collection') }), '09:00');
     for (const lot of [
       await Lot.create({ dossierId: web.id, number: 1, title: 'Comuni oltre 10.000 abitanti', description: null, cig: 'B8D3F1A2C4', valueCents: 9_600_000, status: 'awarded', cancelledReason: null }, { transaction }),
       await Lot.create({ dossierId: web.id, number: 2, title: 'Comuni fino a 10.000 abitanti', description: null, cig: 'B8D3F1A2C5', valueCents: 7_200_000, status: 'awarded', cancelledReason: null }, { transaction }),
       await Lot.create({ dossierId: web.id, number: 3, title: 'Formazione dei redattori e accompagnamento', description: 'Nessuna offerta valida pervenuta.', cig: 'B8D3F1A2C6', valueCents: 3_000_000, status: 'deserted', cancelledReason: null }, { transaction }),
     ]) {
-      await event(ctx, web.id, addDays(today, -110), 'lot-added', `Aggiunto il lotto ${lot.number} «${lot.title}» (CIG ${lot.cig}).`, '10:00');
+      await event(ctx, web.id, addDays(today, -110), 'lot-added', msg('tenders:event.lotAddedCig', { number: lot.number, title: lot.title, value: formatCents(lot.valueCents), cig: lot.cig }), '10:00');
     }
     const webMilestones: Array<[Milestone['kind'], string, string, string | null, Date | null]> = [
       ['needs_deadline', 'Scadenza raccolta fabbisogni', addDays(today, -130), null, at(addDays(today, -120))],
@@ -216,7 +227,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
       }
       await Participant.create({ dossierId: web.id, entityId: e.id, status: 'joined', shareCents: share, adhesionFileId: fileId, adhesionUploadedAt: signed ? at(addDays(today, -125)) : null, adhesionUploadedBy: signed ? staff.id : null, note: signed ? null : 'Adesione firmata da caricare.' }, { transaction });
     }
-    await event(ctx, web.id, addDays(today, -125), 'participant-added', `${joined.length} comuni aderenti con le rispettive quote.`, '15:00');
+    await event(ctx, web.id, addDays(today, -125), 'participant-added', msg('tenders:event.participantsJoined', { count: joined.length }), '15:00');
     await document(ctx, web.id, { type: 'determina_a_contrarre', title: 'Determina a contrarre n. 214/2025', versions: [{ visibility: 'public', day: addDays(today, -105), lines: ['Decisione di contrarre ai sensi dell\'art. 17 D.Lgs. 36/2023.', 'Procedura negoziata senza bando, art. 50 c. 1 lett. e.'] }] });
     await document(ctx, web.id, {
       type: 'capitolato',
@@ -232,9 +243,9 @@ export async function seedTenders(platform: Platform): Promise<void> {
     await document(ctx, web.id, { type: 'verbale', title: 'Verbale riservato della commissione giudicatrice', versions: [{ visibility: 'staff', day: addDays(today, -40), lines: ['Sedute riservate di valutazione delle offerte tecniche.'] }] });
     await document(ctx, web.id, { type: 'proposta_aggiudicazione', title: 'Proposta di aggiudicazione', versions: [{ visibility: 'staff', day: addDays(today, -30), lines: ['Proposta del RUP.'] }] });
     await document(ctx, web.id, { type: 'provvedimento_aggiudicazione', title: 'Provvedimento di aggiudicazione n. 38/2026', lotId: null, versions: [{ visibility: 'public', day: addDays(today, -20), lines: ['Aggiudicazione dei lotti 1 e 2 a Salento Digital Lab S.r.l.', 'Lotto 3 deserto.'] }] });
-    await event(ctx, web.id, addDays(today, -100), 'phase-changed', 'Fase cambiata da «Preparazione» a «Pubblicata».', '12:00');
-    await event(ctx, web.id, addDays(today, -69), 'phase-changed', 'Fase cambiata da «Pubblicata» a «Valutazione».', '12:05');
-    await event(ctx, web.id, addDays(today, -20), 'award-saved', 'Aggiudicazione registrata: Salento Digital Lab S.r.l., € 146.160,00.', '12:30');
-    await event(ctx, web.id, addDays(today, -20), 'phase-changed', 'Fase cambiata da «Valutazione» a «Aggiudicata».', '12:40');
+    await event(ctx, web.id, addDays(today, -100), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.preparation'), to: msg('tenders:phase.published') }), '12:00');
+    await event(ctx, web.id, addDays(today, -69), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.published'), to: msg('tenders:phase.evaluation') }), '12:05');
+    await event(ctx, web.id, addDays(today, -20), 'award-saved', msg('tenders:event.awardSaved', { supplier: 'Salento Digital Lab S.r.l.', value: msg('tenders:event.awardValue', { value: formatCents(14_616_000) }), contract: '' }), '12:30');
+    await event(ctx, web.id, addDays(today, -20), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.evaluation'), to: msg('tenders:phase.awarded') }), '12:40');
   });
 }

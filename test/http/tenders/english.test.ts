@@ -99,7 +99,7 @@ describe('tenders: in English', () => {
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('Needs collection');
     expect(page.text).to.contain('Phases and deadlines');
-    expect(page.text).to.contain('Tender created in the «Needs collection» phase.'); // the history, stored as a message
+    expect(page.text).to.contain('Tender created in the “Needs collection” phase.'); // the history, stored as a message
     expect(page.text).to.contain('Publication'); // a milestone left without a title reads in English
     expectEnglish(page.text, `/gare/${dossier.id}`);
 
@@ -168,7 +168,7 @@ describe('tenders: in English', () => {
     // A refused phase change explains itself in English, as a page and as a message.
     const skip = await postForm(staff, `/gare/${dossier.id}/fase?to=preparation`, `/gare/${dossier.id}/fase`, { to: 'published' });
     expect(skip.status).to.equal(422);
-    expect(skip.text).to.contain('From the «Needs collection» phase the dossier can only move to «Preparation» or be cancelled.');
+    expect(skip.text).to.contain('From the “Needs collection” phase the dossier can only move to “Preparation” or be cancelled.');
     expectEnglish(skip.text, `POST /gare/${dossier.id}/fase`);
     expect((await staff.get(`/gare/${dossier.id}/fase?to=published`)).status).to.equal(302);
     const flash = await staff.get(`/gare/${dossier.id}`);
