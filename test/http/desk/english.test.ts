@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
 import { QueryTypes } from 'sequelize';
 import { ROOT } from '../../../src/platform/paths.js';
 import { testContext } from '../../helpers/app.js';
@@ -138,6 +139,20 @@ describe('desk: in English', () => {
     expect(res.text).to.contain('Assign the selected requests to');
     expect(res.text).to.contain('Paused (waiting for the requester)');
     expectEnglish(res.text, 'queue');
+  });
+
+  it('keeps the CSV column names as they are and words states and categories in English', async () => {
+    const res = await staff.get(`/richieste/export.csv?entity=${bodyId}&state=all`);
+    expect(res.status).to.equal(200);
+    const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
+    const row = rows.find((r) => Number(r.numero) === requestId)!;
+    expect(row, 'the request is in the export').to.not.equal(undefined);
+    expect(row.categoria).to.equal('Legal');
+    expect(row.priorita).to.equal('Normal');
+    expect(row.stato).to.equal('Waiting for the requester');
+    const report = parse((await staff.get('/richieste/report.csv?table=stato&from=2020-01-01')).text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
+    expect(Object.keys(report[0])).to.include.members(['stato', 'richieste', 'sla_rispettato_percentuale']);
+    expect(report.map((r) => r.stato)).to.include('Waiting for the requester');
   });
 
   it('tells an operator in English why a move is refused', async () => {
