@@ -117,10 +117,14 @@ export function milestoneTitle(m: { kind: MilestoneKind; title: string }, t: (ke
   return m.title === defaultMilestoneTitle(m.kind) ? t(`tenders:milestoneKind.${m.kind}`) : m.title;
 }
 
+/** The key of a PNRR measure's name in common.json (`common:pnrr.1_2` for measure 1.2). */
+export const pnrrKey = (code: string): string => `common:pnrr.${code.replace(/\./g, '_')}`;
+
 export const vocabulary = {
   phases: PHASES,
   phaseFlow: PHASE_FLOW,
   pnrrMeasures: PNRR_MEASURES,
+  pnrrKey,
   formatCents,
   milestoneTitle,
 };
