@@ -6,6 +6,8 @@
 // - `tables`: the sum of the versions of those tables in `cache_versions`, which a statement-level
 //   trigger bumps in the writing transaction itself (migration 2026-12-01-40-cache-versions), so
 //   the new version becomes visible exactly when the change commits, to every process at once;
+//   A cache over a table not yet listed there needs a migration adding its row and trigger (the
+//   version read refuses a table without a row, so a forgotten one fails its first test);
 // - `state`: a query of the cache's own that identifies the data (the tenders' OCDS export).
 // Entries of an older version are never served again; the LRU evicts them. A TTL only bounds how
 // long an entry lives (values that depend on the clock); lru-cache shares concurrent misses of a
