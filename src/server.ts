@@ -3,7 +3,12 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { appDeps, buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './boot.js';
+import { messageTranslator } from './platform/i18n.js';
 import { createLogger } from './platform/logger.js';
+import { msg } from './platform/messages.js';
+
+// Console lines for the operator, in Italian.
+const tm = messageTranslator('it');
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -16,7 +21,7 @@ async function main(): Promise<void> {
   const { app, close } = await createApp(platform, appDeps(platform));
   const server: Server = app.listen(config.port, () => {
     log.info({ url: config.baseUrl, port: config.port, ms: Date.now() - started, workers: config.workers, embedded: !!embedded }, 'CIT Hub ready');
-    console.log(`CIT Hub è pronto su ${config.baseUrl} (avvio in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(tm(msg('common:console.ready', { url: config.baseUrl, seconds: ((Date.now() - started) / 1000).toFixed(1) })));
   });
 
   let stopping = false;
@@ -39,6 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('CIT Hub non si è avviato:', err instanceof Error ? err.message : err);
+  console.error(tm(msg('common:console.startFailed', { error: err instanceof Error ? err.message : String(err) })));
   process.exit(1);
 });

@@ -1,12 +1,17 @@
 // The job-queue worker (Procfile `worker`): mail, reminders and SLA checks, outside the web processes.
 import { loadConfigOrExit } from './config.js';
 import { buildPlatform, jobDefinitions } from './boot.js';
+import { messageTranslator } from './platform/i18n.js';
 import { createLogger } from './platform/logger.js';
+import { msg } from './platform/messages.js';
+
+// Console lines for the operator, in Italian.
+const tm = messageTranslator('it');
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   if (!config.databaseUrl) {
-    console.error('Il worker separato richiede DATABASE_URL (con il database integrato i job girano nel processo web).');
+    console.error(tm(msg('common:console.workerNeedsDatabase')));
     process.exit(1);
   }
   const log = createLogger(config.logLevel);
@@ -23,6 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('Il worker non si è avviato:', err instanceof Error ? err.message : err);
+  console.error(tm(msg('common:console.workerFailed', { error: err instanceof Error ? err.message : String(err) })));
   process.exit(1);
 });

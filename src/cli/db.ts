@@ -3,7 +3,12 @@ import { buildPlatform, openDatabase, runSeeds } from '../boot.js';
 import { loadConfigOrExit } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createSequelize } from '../db/sequelize.js';
+import { messageTranslator } from '../platform/i18n.js';
 import { createLogger } from '../platform/logger.js';
+import { msg } from '../platform/messages.js';
+
+// Console lines for the operator, in Italian.
+const tm = messageTranslator('it');
 
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'seed') {
@@ -18,13 +23,13 @@ async function main(command: string | undefined): Promise<void> {
       const sequelize = createSequelize(url, log);
       await migrate(sequelize, log);
       await sequelize.close();
-      console.log('Migrazioni applicate.');
+      console.log(tm(msg('common:console.migrated')));
     } else {
       const platform = await buildPlatform(config, log, url);
       await runSeeds(platform);
       await platform.jobs.stop();
       await platform.sequelize.close();
-      console.log('Dati dimostrativi caricati.');
+      console.log(tm(msg('common:console.seeded')));
     }
   } finally {
     await embedded?.stop();

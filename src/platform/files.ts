@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { msg } from './messages.js';
 
 export type StoredFile = { id: string; sha256: string; size: number; mime: string; originalName: string; createdAt: Date };
 
@@ -21,7 +22,6 @@ const ALLOWED_BINARY = new Map<string, string>([
   ['application/zip', 'ZIP'],
 ]);
 
-export const ALLOWED_DESCRIPTION = 'PDF, documenti OpenDocument e Office, immagini, CSV, ZIP e file firmati .p7m';
 
 // CMS SignedData (a CAdES .p7m) in DER: the OID 1.2.840.113549.1.7.2 right after the outer SEQUENCE header.
 const SIGNED_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
@@ -65,6 +65,7 @@ export function cleanFileName(name: string): string {
   return cleaned || 'file';
 }
 
+/** Its message is a Message (msg()), so it can go straight into a ValidationError. */
 export class FileRejectedError extends Error {}
 
 export class FileStore {
@@ -76,9 +77,9 @@ export class FileStore {
     transaction?: Transaction,
   ): Promise<StoredFile> {
     const name = cleanFileName(input.originalName);
-    if (input.buffer.length === 0) throw new FileRejectedError(`Il file «${name}» è vuoto.`);
+    if (input.buffer.length === 0) throw new FileRejectedError(msg('common:file.empty', { name }));
     const type = await detectFileType(input.buffer, name);
-    if (!type) throw new FileRejectedError(`Il file «${name}» non è di un tipo ammesso (${ALLOWED_DESCRIPTION}).`);
+    if (!type) throw new FileRejectedError(msg('common:file.typeNotAllowed', { name }));
     const digest = sha256(input.buffer);
     const [row] = await this.sequelize.query<{ id: string; created_at: Date }>(
       `INSERT INTO stored_files (sha256, size, mime, original_name, content, uploaded_by)

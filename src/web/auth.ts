@@ -7,9 +7,10 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import pg from 'pg';
 import type { Actor } from '../platform/actor.js';
 import type { Platform } from '../platform/context.js';
+import { msg } from '../platform/messages.js';
 
-const LOCKED_MESSAGE = 'Troppi tentativi non riusciti: per sicurezza l’accesso è bloccato per qualche minuto. Riprova più tardi o reimposta la password.';
-export const INVALID_LOGIN = 'Email o password non corretti.';
+const LOCKED_MESSAGE = msg('accounts:login.locked');
+export const INVALID_LOGIN = msg('accounts:login.invalid');
 
 /**
  * How people log in and who they are: provided by the accounts area and handed in by the composition

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
+import { msg } from '../platform/messages.js';
 import { messageTranslatorOf, viewerOf } from './http.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
@@ -93,7 +94,7 @@ export function errorHandler(platform: Platform) {
     try {
       res.status(status).render('errors/error', { status, titleKey, textKey, message, details });
     } catch {
-      res.status(status).type('text/plain').send(`Errore ${status}`);
+      res.status(status).type('text/plain').send(tm(msg('common:errors.plain', { status })));
     }
   };
 }

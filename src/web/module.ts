@@ -16,6 +16,7 @@ export type NavItem = {
   visible?: (viewer: Viewer) => boolean;
 };
 
+/** title, text and linkLabel are Messages (a key such as 'home:card.bodiesTitle', or msg()), translated by the home page. */
 export type HomeCard = { title: string; text: string; href: string; linkLabel: string; icon?: string; count?: number };
 
 /** A section an area adds to a body's page (/enti/:id): an EJS view of the area and its locals. */
@@ -27,7 +28,7 @@ export type AppModule = {
   /** The area's routes; `registry` is what the area may ask of the other areas (home cards, body panels). */
   router?: (platform: Platform, registry: Registry) => Router;
   nav?: NavItem[];
-  /** Open-data links this area adds to the footer. */
+  /** Open-data links this area adds to the footer; `label` is a Message, translated by the layout. */
   footerLinks?: Array<{ label: string; href: string }>;
   jobs?: (platform: Platform) => JobDefinition<never>[];
   /** Demo data; runs in module order on an empty database. */

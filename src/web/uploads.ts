@@ -3,6 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { ValidationError } from '../platform/errors.js';
+import { msg } from '../platform/messages.js';
 
 export type UploadLimits = { field: string; maxFiles: number; maxBytes: number };
 
@@ -16,14 +17,15 @@ export function acceptUploads({ field, maxFiles, maxBytes }: UploadLimits): Requ
     parser(req, res, (err?: unknown) => {
       if (err instanceof multer.MulterError) {
         const messages: Record<string, string> = {
-          LIMIT_FILE_SIZE: `Un file supera la dimensione massima di ${mb} MB.`,
-          LIMIT_FILE_COUNT: `Puoi allegare al massimo ${maxFiles} file.`,
-          LIMIT_UNEXPECTED_FILE: `Puoi allegare al massimo ${maxFiles} file.`,
+          LIMIT_FILE_SIZE: msg('common:upload.tooLarge', { mb }),
+          LIMIT_FILE_COUNT: msg('common:upload.tooMany', { max: maxFiles }),
+          LIMIT_UNEXPECTED_FILE: msg('common:upload.tooMany', { max: maxFiles }),
+          // Still the Italian text: the catalogue's import page recognises the refusal by it until its conversion lands.
           LIMIT_FIELD_VALUE: 'Un campo del modulo è troppo lungo.',
         };
         // Drain what is left of the body so the answer reaches the browser.
         req.resume();
-        return next(Object.assign(new ValidationError({ [field]: messages[err.code] ?? 'Il caricamento non è riuscito.' }), { uploadRejected: true }));
+        return next(Object.assign(new ValidationError({ [field]: messages[err.code] ?? msg('common:upload.failed') }), { uploadRejected: true }));
       }
       next(err);
     });

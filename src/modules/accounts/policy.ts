@@ -1,6 +1,7 @@
 // Who may manage which accounts: one place, tested.
 import { isAdmin, isStaff, type Actor, type Role } from '../../platform/actor.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 
 export const BODY_ROLES: readonly Role[] = ['member', 'rtd', 'referent'];
 
@@ -8,24 +9,24 @@ export const BODY_ROLES: readonly Role[] = ['member', 'rtd', 'referent'];
 export function assertCanInvite(actor: Actor, target: { role: Role; entityId: number | null }): void {
   if (isAdmin(actor)) return;
   if (isStaff(actor)) {
-    if (target.role === 'admin') throw new ForbiddenError('Solo un amministratore può creare altri amministratori.', 'accounts.invite-admin');
+    if (target.role === 'admin') throw new ForbiddenError(msg('accounts:error.onlyAdminCreatesAdmins'), 'accounts.invite-admin');
     return;
   }
   if (actor.role === 'referent' && actor.entityId !== null && target.entityId === actor.entityId && BODY_ROLES.includes(target.role)) return;
-  throw new ForbiddenError('Puoi invitare solo utenti del tuo ente.', 'accounts.invite');
+  throw new ForbiddenError(msg('accounts:error.inviteOwnBodyOnly'), 'accounts.invite');
 }
 
 /** Admin manages every account; a referent may disable or re-enable users of their own body (not staff). */
 export function assertCanManageUser(actor: Actor, target: { id: number; role: Role; entityId: number | null }): void {
-  if (target.id === actor.userId) throw new ForbiddenError('Non puoi modificare il tuo stesso account da qui.', 'accounts.self-manage');
+  if (target.id === actor.userId) throw new ForbiddenError(msg('accounts:error.noSelfManage'), 'accounts.self-manage');
   if (isAdmin(actor)) return;
   if (actor.role === 'referent' && target.entityId === actor.entityId && BODY_ROLES.includes(target.role)) return;
   throw new ForbiddenError(undefined, 'accounts.manage');
 }
 
 export function assertCanChangeRole(actor: Actor, target: { id: number }): void {
-  if (!isAdmin(actor)) throw new ForbiddenError('Solo un amministratore può cambiare i ruoli.', 'accounts.role');
-  if (target.id === actor.userId) throw new ForbiddenError('Non puoi cambiare il tuo stesso ruolo.', 'accounts.role-self');
+  if (!isAdmin(actor)) throw new ForbiddenError(msg('accounts:error.onlyAdminChangesRoles'), 'accounts.role');
+  if (target.id === actor.userId) throw new ForbiddenError(msg('accounts:error.noSelfRole'), 'accounts.role-self');
 }
 
 export function canListBodyUsers(actor: Actor, entityId: number): boolean {

@@ -2,9 +2,11 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import passport from 'passport';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, localPath, requireAdmin, requireLogin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { ROLES } from '../../platform/actor.js';
+import { pickLanguage } from '../../platform/i18n.js';
 import { bodyOptions } from '../entities/index.js';
 import {
   acceptInvitation,
@@ -12,6 +14,7 @@ import {
   changeRole,
   checkToken,
   invite,
+  INVITATION_DAYS,
   listUsers,
   profileOf,
   requestPasswordReset,
@@ -19,6 +22,7 @@ import {
   setUserStatus,
   updateProfile,
 } from './service.js';
+import { DEMO_PASSWORD } from './seed.js';
 
 const DEMO_ACCOUNTS = [
   { email: 'admin@cithub.example', role: 'admin', body: 'CIT (Comune di Lecce)' },
@@ -31,8 +35,8 @@ const DEMO_ACCOUNTS = [
 export function accountsRouter(platform: Platform): Router {
   const router = Router();
   const loginLocals = (req: Request) => ({
-    title: 'Accedi',
     demoAccounts: platform.config.demoMode ? DEMO_ACCOUNTS : [],
+    demoPassword: DEMO_PASSWORD,
     values: { email: typeof req.query.email === 'string' ? req.query.email : '' },
   });
 
@@ -46,7 +50,7 @@ export function accountsRouter(platform: Platform): Router {
       if (err) return next(err);
       if (!user) {
         const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
-        return res.status(401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? 'Email o password non corretti.', errors: { _form: info?.message ?? '' } });
+        return res.status(401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? msg('accounts:login.invalid'), errors: { _form: info?.message ?? '' } });
       }
       const returnTo = localPath(req.session.returnTo);
       // req.logIn regenerates the session (a new session id at login).
@@ -70,37 +74,38 @@ export function accountsRouter(platform: Platform): Router {
   // ---- invitations ----
   router.get('/invito/:token', async (req, res) => {
     const { user } = await checkToken('invitation', req.params.token);
-    res.render('accounts/accept-invitation', { title: 'Attiva il tuo account', email: user.email, token: req.params.token, values: { name: user.name } });
+    res.render('accounts/accept-invitation', { email: user.email, token: req.params.token, values: { name: user.name } });
   });
   router.post('/invito/:token', async (req, res) => {
     const { user } = await checkToken('invitation', req.params.token);
-    await formAction(req, res, 'accounts/accept-invitation', { title: 'Attiva il tuo account', email: user.email, token: req.params.token }, async () => {
+    await formAction(req, res, 'accounts/accept-invitation', { email: user.email, token: req.params.token }, async () => {
       const activated = await acceptInvitation(platform, req.params.token, req.body, req.ip ?? null);
       await new Promise<void>((resolve, reject) => req.logIn(activated, (err) => (err ? reject(err) : resolve())));
-      flash(req, 'success', 'Benvenuto in CIT Hub: il tuo account è attivo.');
+      flash(req, 'success', msg('accounts:flash.welcome'));
       res.redirect('/');
     });
   });
 
   // ---- password reset ----
   router.get('/password/dimenticata', (_req, res) => {
-    res.render('accounts/forgot', { title: 'Password dimenticata' });
+    res.render('accounts/forgot');
   });
   router.post('/password/dimenticata', async (req, res) => {
-    await formAction(req, res, 'accounts/forgot', { title: 'Password dimenticata' }, async () => {
-      await requestPasswordReset(platform, req.body, req.ip ?? null);
-      res.render('accounts/forgot-sent', { title: 'Controlla la tua posta' });
+    await formAction(req, res, 'accounts/forgot', {}, async () => {
+      // The mail speaks the language the person asked in.
+      await requestPasswordReset(platform, req.body, req.ip ?? null, pickLanguage(res.locals.lang));
+      res.render('accounts/forgot-sent');
     });
   });
   router.get('/password/reimposta/:token', async (req, res) => {
     await checkToken('password_reset', req.params.token);
-    res.render('accounts/reset', { title: 'Nuova password', token: req.params.token });
+    res.render('accounts/reset', { token: req.params.token });
   });
   router.post('/password/reimposta/:token', async (req, res) => {
     await checkToken('password_reset', req.params.token);
-    await formAction(req, res, 'accounts/reset', { title: 'Nuova password', token: req.params.token }, async () => {
+    await formAction(req, res, 'accounts/reset', { token: req.params.token }, async () => {
       await resetPassword(platform, req.params.token, req.body, req.ip ?? null);
-      flash(req, 'success', 'Password aggiornata: ora puoi accedere con la nuova password.');
+      flash(req, 'success', msg('accounts:flash.passwordReset'));
       res.redirect('/login');
     });
   });
@@ -108,21 +113,21 @@ export function accountsRouter(platform: Platform): Router {
   // ---- profile ----
   router.get('/profilo', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    res.render('accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } });
+    res.render('accounts/profile', { user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } });
   });
   router.post('/profilo', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user }, async () => {
+    await formAction(req, res, 'accounts/profile', { user }, async () => {
       await updateProfile(platform, actorOf(req), req.body);
-      flash(req, 'success', 'Profilo aggiornato.');
+      flash(req, 'success', msg('accounts:flash.profileSaved'));
       res.redirect('/profilo');
     });
   });
   router.post('/profilo/password', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    await formAction(req, res, 'accounts/profile', { title: 'Il tuo profilo', user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } }, async () => {
+    await formAction(req, res, 'accounts/profile', { user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } }, async () => {
       await changePassword(platform, actorOf(req), req.body);
-      flash(req, 'success', 'Password cambiata.');
+      flash(req, 'success', msg('accounts:flash.passwordChanged'));
       res.redirect('/profilo');
     });
   });
@@ -135,7 +140,6 @@ export function accountsRouter(platform: Platform): Router {
     const result = await listUsers(actor, req.query, page, entityScope);
     const basePath = scope === 'body' ? '/ente/utenti' : '/admin/utenti';
     res.status(extra.errors ? 422 : 200).render('accounts/users', {
-      title: scope === 'body' ? 'Utenti del tuo ente' : 'Utenti',
       scope,
       basePath,
       ...result,
@@ -155,26 +159,26 @@ export function accountsRouter(platform: Platform): Router {
 
   router.get('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
     const actor = actorOf(req);
-    res.render('accounts/invite', { title: 'Invita un utente', entities: actor.role === 'referent' ? [] : await bodyOptions(), roles: ROLES, values: { role: 'member' } });
+    res.render('accounts/invite', { entities: actor.role === 'referent' ? [] : await bodyOptions(), roles: ROLES, values: { role: 'member' } });
   });
   router.post('/utenti/invita', requireLogin, requireReferentOrStaff, async (req, res) => {
     const actor = actorOf(req);
     const entities = actor.role === 'referent' ? [] : await bodyOptions();
-    await formAction(req, res, 'accounts/invite', { title: 'Invita un utente', entities, roles: ROLES }, async () => {
+    await formAction(req, res, 'accounts/invite', { entities, roles: ROLES }, async () => {
       const user = await invite(platform, actor, req.body);
-      flash(req, 'success', `Invito inviato a ${user.email}. Il link vale 7 giorni.`);
+      flash(req, 'success', msg('accounts:flash.invited', { email: user.email, days: INVITATION_DAYS }));
       res.redirect(actor.role === 'referent' ? '/ente/utenti' : '/admin/utenti');
     });
   });
   router.post('/utenti/:id/stato', requireLogin, async (req, res) => {
     const status = req.body.status === 'active' ? 'active' : 'disabled';
     const user = await setUserStatus(platform, actorOf(req), idParam(req.params.id), status);
-    flash(req, 'success', status === 'disabled' ? `Account di ${user.email} disattivato.` : `Account di ${user.email} riattivato.`);
+    flash(req, 'success', msg(status === 'disabled' ? 'accounts:flash.disabled' : 'accounts:flash.enabled', { email: user.email }));
     res.redirect(localPath(req.body.back));
   });
   router.post('/utenti/:id/ruolo', requireAdmin, async (req, res) => {
     const user = await changeRole(platform, actorOf(req), idParam(req.params.id), req.body);
-    flash(req, 'success', `Ruolo di ${user.email} aggiornato.`);
+    flash(req, 'success', msg('accounts:flash.roleChanged', { email: user.email }));
     res.redirect(localPath(req.body.back));
   });
   return router;

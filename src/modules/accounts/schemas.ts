@@ -1,25 +1,26 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/actor.js';
+import { msg } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
 
 const password = z
-  .string({ error: 'La password è obbligatoria.' })
-  .min(10, 'La password deve avere almeno 10 caratteri.')
-  .max(200, 'La password può avere al massimo 200 caratteri.');
+  .string({ error: msg('accounts:error.passwordRequired') })
+  .min(10, msg('accounts:error.passwordTooShort'))
+  .max(200, msg('accounts:error.passwordTooLong'));
 
 export const loginSchema = z.object({
-  email: z.string().trim().max(254, "L'indirizzo email è troppo lungo.").default(''),
-  password: z.string().max(200, 'La password è troppo lunga.').default(''),
+  email: z.string().trim().max(254, msg('accounts:error.emailTooLong')).default(''),
+  password: z.string().max(200, msg('accounts:error.passwordTooLong')).default(''),
 });
 
 export const inviteSchema = z.object({
-  email: form.email(),
-  role: z.enum(ROLES, { error: 'Scegli un ruolo valido.' }),
+  email: form.email('accounts:field.email'),
+  role: z.enum(ROLES, { error: msg('accounts:error.roleInvalid') }),
   entityId: z
     .string()
     .optional()
     .transform((v) => (v ? Number(v) : null))
-    .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un ente valido.'),
+    .refine((v) => v === null || (Number.isInteger(v) && v > 0), msg('accounts:error.bodyInvalid')),
 });
 
 export const setPasswordSchema = z
@@ -28,13 +29,13 @@ export const setPasswordSchema = z
     password,
     confirmPassword: z.string().default(''),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'Le due password non coincidono.' });
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: msg('accounts:error.passwordsDiffer') });
 
 export const resetPasswordSchema = z
   .object({ password, confirmPassword: z.string().default('') })
-  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'Le due password non coincidono.' });
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: msg('accounts:error.passwordsDiffer') });
 
-export const forgotSchema = z.object({ email: form.email() });
+export const forgotSchema = z.object({ email: form.email('accounts:field.email') });
 
 export const profileSchema = z.object({
   name: form.text(120, 'accounts:field.name'),
@@ -43,13 +44,13 @@ export const profileSchema = z.object({
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, 'Inserisci la password attuale.').max(200),
+    currentPassword: z.string().min(1, msg('accounts:error.currentPasswordMissing')).max(200),
     newPassword: password,
     confirmPassword: z.string().default(''),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'Le due password non coincidono.' });
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: msg('accounts:error.passwordsDiffer') });
 
-export const roleChangeSchema = z.object({ role: z.enum(ROLES, { error: 'Scegli un ruolo valido.' }) });
+export const roleChangeSchema = z.object({ role: z.enum(ROLES, { error: msg('accounts:error.roleInvalid') }) });
 
 export const userFilterSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),

@@ -4,6 +4,8 @@ import argon2 from 'argon2';
 import { Op, QueryTypes, type InferAttributes, type WhereOptions } from 'sequelize';
 import type { Actor, Role } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
+import type { Language } from '../../platform/i18n.js';
+import { msg } from '../../platform/messages.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
 import type { Authenticator } from '../../web/auth.js';
@@ -28,6 +30,7 @@ export const LOCKOUT_MINUTES = 15;
 export { hashPassword };
 
 const TOKEN_TTL_HOURS: Record<TokenKind, number> = { invitation: 24 * 7, password_reset: 1 };
+export const INVITATION_DAYS = TOKEN_TTL_HOURS.invitation / 24;
 
 
 // Verifying against a fixed hash when the email is unknown keeps the answer time alike (no enumeration).
@@ -108,7 +111,7 @@ async function issueToken(kind: TokenKind, userId: number, createdBy: number | n
   return token;
 }
 
-const INVALID_LINK = 'Il link non è valido, è già stato usato o è scaduto. Chiedi un nuovo link.';
+const INVALID_LINK = msg('accounts:error.invalidLink');
 
 /** The token's record if it is of this kind, unused and not expired; otherwise a NotFoundError. */
 export async function checkToken(kind: TokenKind, token: string): Promise<{ token: AccountToken; user: User }> {
@@ -125,12 +128,12 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
   const role = data.role as Role;
   // A referent invites into their own body whatever the form says.
   const entityId = actor.role === 'referent' ? actor.entityId : data.entityId;
-  if (isBodyRole(role) && !entityId) throw new ValidationError({ entityId: 'Scegli l’ente dell’utente.' });
+  if (isBodyRole(role) && !entityId) throw new ValidationError({ entityId: msg('accounts:error.bodyRequired') });
   assertCanInvite(actor, { role, entityId: isBodyRole(role) ? entityId : null });
   const entity = await findBody(entityId);
-  if (entityId && !entity) throw new ValidationError({ entityId: 'L’ente scelto non esiste.' });
+  if (entityId && !entity) throw new ValidationError({ entityId: msg('accounts:error.bodyMissing') });
   const existing = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), data.email) });
-  if (existing && existing.status !== 'invited') throw new ConflictError('Esiste già un utente con questa email.', 'email');
+  if (existing && existing.status !== 'invited') throw new ConflictError(msg('accounts:error.emailTaken'), 'email');
   const user = await platform.sequelize.transaction(async (transaction) => {
     const u = existing ?? (await User.create({ email: data.email, role, entityId: isBodyRole(role) ? entityId : null, passwordHash: null, lastLoginAt: null }, { transaction }));
     if (existing) await existing.update({ role, entityId: isBodyRole(role) ? entityId : null }, { transaction });
@@ -140,9 +143,9 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
   const token = await issueToken('invitation', user.id, actor.userId, platform);
   await platform.mail.send({
     to: user.email,
-    subject: `Invito a CIT Hub${entity ? ` per ${entity.name}` : ''}`,
+    subject: entity ? msg('accounts:mail.invitationSubjectFor', { body: entity.name }) : msg('accounts:mail.invitationSubject'),
     template: 'invitation',
-    data: { inviterName: actor.name || actor.email, entityName: entity?.name ?? null, role, link: `${platform.config.baseUrl}/invito/${token}`, days: TOKEN_TTL_HOURS.invitation / 24 },
+    data: { inviterName: actor.name || actor.email, entityName: entity?.name ?? null, role, link: `${platform.config.baseUrl}/invito/${token}`, days: INVITATION_DAYS },
   });
   return user;
 }
@@ -161,7 +164,7 @@ export async function acceptInvitation(platform: Platform, token: string, input:
 }
 
 /** Always answers the same way, whether or not the email belongs to someone (no enumeration). */
-export async function requestPasswordReset(platform: Platform, input: unknown, ip: string | null): Promise<void> {
+export async function requestPasswordReset(platform: Platform, input: unknown, ip: string | null, lang?: Language): Promise<void> {
   const { email } = parseInput(forgotSchema, input);
   const user = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), email) });
   await platform.audit.record(null, { action: 'password.reset-requested', email, ip, subjectType: 'user', subjectId: user?.id ?? null });
@@ -169,7 +172,8 @@ export async function requestPasswordReset(platform: Platform, input: unknown, i
   const token = await issueToken('password_reset', user.id, null, platform);
   await platform.mail.send({
     to: user.email,
-    subject: 'Reimposta la password di CIT Hub',
+    subject: msg('accounts:mail.resetSubject'),
+    lang,
     template: 'password-reset',
     data: { name: user.name, link: `${platform.config.baseUrl}/password/reimposta/${token}`, minutes: TOKEN_TTL_HOURS.password_reset * 60 },
   });
@@ -202,7 +206,7 @@ export async function changePassword(platform: Platform, actor: Actor, input: un
   const user = await User.findByPk(actor.userId);
   if (!user?.passwordHash) throw new NotFoundError();
   if (!(await argon2.verify(user.passwordHash, data.currentPassword).catch(() => false))) {
-    throw new ValidationError({ currentPassword: 'La password attuale non è corretta.' });
+    throw new ValidationError({ currentPassword: msg('accounts:error.currentPasswordWrong') });
   }
   await user.update({ passwordHash: await hashPassword(data.newPassword) });
   await platform.audit.record(actor, { action: 'password.changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
@@ -233,9 +237,9 @@ export async function listUsers(actor: Actor, query: unknown, page: { perPage: n
 
 export async function setUserStatus(platform: Platform, actor: Actor, userId: number, status: 'active' | 'disabled'): Promise<User> {
   const user = await User.findByPk(userId);
-  if (!user) throw new NotFoundError('Utente non trovato.');
+  if (!user) throw new NotFoundError(msg('accounts:error.userNotFound'));
   assertCanManageUser(actor, user);
-  if (status === 'active' && !user.passwordHash) throw new ConflictError('L’utente non ha ancora accettato l’invito.');
+  if (status === 'active' && !user.passwordHash) throw new ConflictError(msg('accounts:error.notAcceptedYet'));
   await user.update({ status });
   if (status === 'disabled') {
     // End the user's open sessions at once.
@@ -248,9 +252,9 @@ export async function setUserStatus(platform: Platform, actor: Actor, userId: nu
 export async function changeRole(platform: Platform, actor: Actor, userId: number, input: unknown): Promise<User> {
   const { role } = parseInput(roleChangeSchema, input);
   const user = await User.findByPk(userId);
-  if (!user) throw new NotFoundError('Utente non trovato.');
+  if (!user) throw new NotFoundError(msg('accounts:error.userNotFound'));
   assertCanChangeRole(actor, user);
-  if (isBodyRole(role) && !user.entityId) throw new ValidationError({ role: 'Un ruolo di ente richiede che l’utente appartenga a un ente.' });
+  if (isBodyRole(role) && !user.entityId) throw new ValidationError({ role: msg('accounts:error.bodyRoleNeedsBody') });
   const before = user.role;
   await user.update({ role, entityId: isBodyRole(role) ? user.entityId : user.entityId });
   await platform.audit.record(actor, { action: 'user.role-changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId, details: { from: before, to: role } });

@@ -15,18 +15,18 @@ async function* auditCsvRows(rows: AsyncIterable<AuditRow>): AsyncGenerator<Reco
 function adminRouter(platform: Platform): Router {
   const router = Router();
   router.get('/admin', requireAdmin, (_req, res) => {
-    res.render('admin/index', { title: 'Amministrazione' });
+    res.render('admin/index');
   });
   router.get('/admin/posta', requireAdmin, async (req, res) => {
     const messages = await platform.mail.outbox();
     const selected = typeof req.query.id === 'string' ? messages.find((m) => m.id === req.query.id) ?? null : null;
-    res.render('admin/outbox', { title: 'Posta in uscita', messages, selected, smtp: !!platform.config.smtpUrl });
+    res.render('admin/outbox', { messages, selected, smtp: !!platform.config.smtpUrl });
   });
   router.get('/admin/audit', requireAdmin, async (req, res) => {
     const filter = auditFilterSchema.parse(req.query);
     const page = parsePage(req.query as Record<string, unknown>, 50);
     const { rows, total } = await platform.audit.list(filter, page.perPage, page.offset);
-    res.render('admin/audit', { title: 'Registro delle attività', rows, total, filter: req.query, pagination: paginate(total, page, '/admin/audit', req.query as Record<string, unknown>) });
+    res.render('admin/audit', { rows, total, filter: req.query, pagination: paginate(total, page, '/admin/audit', req.query as Record<string, unknown>) });
   });
   router.get('/admin/audit.csv', requireAdmin, async (req, res) => {
     const filter = auditFilterSchema.parse(req.query);

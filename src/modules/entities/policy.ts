@@ -1,6 +1,7 @@
 // Who may see and change bodies: the public list is open; staff see every detail; admin edits.
 import { belongsTo, isAdmin, isStaff, type Viewer } from '../../platform/actor.js';
 import { ForbiddenError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
 
 export const canSeeEntityDetails = (viewer: Viewer, entityId: number): boolean => isStaff(viewer) || belongsTo(viewer, entityId);
 
@@ -8,5 +9,5 @@ export const canSeeEntityDetails = (viewer: Viewer, entityId: number): boolean =
 export const canSeeNonMembers = (viewer: Viewer): boolean => isStaff(viewer);
 
 export function assertCanEditEntities(viewer: Viewer): void {
-  if (!isAdmin(viewer)) throw new ForbiddenError('Solo un amministratore può creare o modificare gli enti.', 'entities.edit');
+  if (!isAdmin(viewer)) throw new ForbiddenError(msg('entities:error.onlyAdminEdits'), 'entities.edit');
 }

@@ -1,15 +1,15 @@
 import { Router, type Request } from 'express';
 import type { Platform } from '../../platform/context.js';
+import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, requireAdmin, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import type { Registry } from '../../web/module.js';
 import { canListBodyUsers, usersOfBody } from '../accounts/index.js';
 import { ENTITY_KINDS, MEMBERSHIP_STATUSES, type Entity } from './models.js';
-import { ENTITY_KIND_LABELS, MEMBERSHIP_LABELS } from './schemas.js';
-import { createEntity, getEntity, importEntitiesCsv, IPA_REQUIRED_COLUMNS, listEntities, rtdCandidates, updateEntity } from './service.js';
+import { createEntity, getEntity, importEntitiesCsv, IPA_OPTIONAL_COLUMNS, IPA_REQUIRED_COLUMNS, listEntities, rtdCandidates, updateEntity } from './service.js';
 
-const vocab = { kinds: ENTITY_KINDS, kindLabels: ENTITY_KIND_LABELS, statuses: MEMBERSHIP_STATUSES, statusLabels: MEMBERSHIP_LABELS };
+const vocab = { kinds: ENTITY_KINDS, statuses: MEMBERSHIP_STATUSES };
 
 function formValues(e: Entity | null): Record<string, unknown> {
   if (!e) return { kind: 'comune', membershipStatus: 'prospect' };
@@ -30,26 +30,25 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
     const page = parsePage(req.query as Record<string, unknown>);
     const result = await listEntities(viewer, req.query, page);
     res.render('entities/list', {
-      title: 'Enti aderenti',
       ...result,
       ...vocab,
       pagination: paginate(result.total, page, '/enti', req.query as Record<string, unknown>),
     });
   });
 
-  const newLocals = () => ({ title: 'Nuovo ente', entity: null, rtdOptions: [], action: '/enti', ...vocab });
+  const newLocals = () => ({ entity: null, rtdOptions: [], action: '/enti', ...vocab });
   router.get('/enti/nuovo', requireAdmin, (_req, res) => {
     res.render('entities/form', { ...newLocals(), values: formValues(null) });
   });
   router.post('/enti', requireAdmin, async (req, res) => {
     await formAction(req, res, 'entities/form', newLocals(), async () => {
       const entity = await createEntity(platform, actorOf(req), req.body);
-      flash(req, 'success', `Ente «${entity.name}» creato.`);
+      flash(req, 'success', msg('entities:flash.created', { name: entity.name }));
       res.redirect(`/enti/${entity.id}`);
     });
   });
 
-  const importLocals = { title: 'Importa enti da IndicePA', requiredColumns: IPA_REQUIRED_COLUMNS, report: null };
+  const importLocals = { requiredColumns: IPA_REQUIRED_COLUMNS, optionalColumns: IPA_OPTIONAL_COLUMNS, report: null };
   router.get('/enti/importa', requireAdmin, (_req, res) => {
     res.render('entities/import', importLocals);
   });
@@ -61,7 +60,7 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
       const file = uploadedFiles(req)[0] ?? null;
       const report = await importEntitiesCsv(platform, actorOf(req), file?.buffer ?? null);
       if (report.ok) {
-        flash(req, 'success', `Importazione completata: ${report.created} enti creati, ${report.updated} aggiornati.`);
+        flash(req, 'success', msg('entities:flash.imported', { created: report.created, updated: report.updated }));
         return res.redirect('/enti?status=prospect');
       }
       res.status(422).render('entities/import', { ...importLocals, report, fileName: file?.originalname ?? null, errors: { file: report.fileError } });
@@ -74,12 +73,12 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
     const { entity, rtd, details } = await getEntity(viewer, id);
     const users = viewer && canListBodyUsers(viewer, id) ? await usersOfBody(id, { limit: 200 }) : null;
     const panels = await registry.entityPanels(platform, viewer, id);
-    res.render('entities/show', { title: entity.name, entity, rtd, details, users, panels, ...vocab });
+    res.render('entities/show', { entity, rtd, details, users, panels, ...vocab });
   });
 
   const editLocals = async (req: Request, id: number) => {
     const { entity } = await getEntity(actorOf(req), id);
-    return { title: `Modifica ${entity.name}`, entity, rtdOptions: await rtdCandidates(id), action: `/enti/${id}`, ...vocab };
+    return { entity, rtdOptions: await rtdCandidates(id), action: `/enti/${id}`, ...vocab };
   };
   router.get('/enti/:id/modifica', requireAdmin, async (req, res) => {
     const locals = await editLocals(req, idParam(req.params.id));
@@ -90,7 +89,7 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
     const locals = await editLocals(req, id);
     await formAction(req, res, 'entities/form', locals, async () => {
       const entity = await updateEntity(platform, actorOf(req), id, req.body);
-      flash(req, 'success', `Ente «${entity.name}» aggiornato.`);
+      flash(req, 'success', msg('entities:flash.updated', { name: entity.name }));
       res.redirect(`/enti/${entity.id}`);
     });
   });

@@ -1,32 +1,18 @@
 import { z } from 'zod';
+import { msg } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
 import { ENTITY_KINDS, MEMBERSHIP_STATUSES } from './models.js';
 
-export const ENTITY_KIND_LABELS: Record<(typeof ENTITY_KINDS)[number], string> = {
-  comune: 'Comune',
-  unione: 'Unione di comuni',
-  provincia: 'Provincia',
-  citta_metropolitana: 'Città metropolitana',
-  comunita_montana: 'Comunità montana',
-  regione: 'Regione',
-  altro: 'Altro ente',
-};
-
-export const MEMBERSHIP_LABELS: Record<(typeof MEMBERSHIP_STATUSES)[number], string> = {
-  prospect: 'In adesione',
-  active: 'Aderente',
-  suspended: 'Sospeso',
-  withdrawn: 'Receduto',
-};
+// The names of kinds and membership states are locale keys: entities:kind.<code>, entities:membership.<code>.
 
 /** codiceIPA as IndicePA writes it: lower-case letters, digits and underscores (e.g. c_h501, p_bs). */
 export const ipaCode = z
-  .string({ error: 'Il codice IPA è obbligatorio.' })
+  .string({ error: msg('entities:error.ipaRequired') })
   .trim()
   .toLowerCase()
-  .min(1, 'Il codice IPA è obbligatorio.')
-  .max(20, 'Il codice IPA può avere al massimo 20 caratteri.')
-  .regex(/^[a-z0-9][a-z0-9_]{1,19}$/, 'Il codice IPA non è valido: usa lettere, cifre e trattino basso (es. c_h501).');
+  .min(1, msg('entities:error.ipaRequired'))
+  .max(20, msg('entities:error.ipaTooLong'))
+  .regex(/^[a-z0-9][a-z0-9_]{1,19}$/, msg('entities:error.ipaInvalid'));
 
 const provinceCode = z
   .string()
@@ -34,21 +20,21 @@ const provinceCode = z
   .toUpperCase()
   .optional()
   .transform((v) => (v ? v : null))
-  .refine((v) => v === null || /^[A-Z]{2}$/.test(v), 'La sigla della provincia ha due lettere (es. LE).');
+  .refine((v) => v === null || /^[A-Z]{2}$/.test(v), msg('entities:error.provinceInvalid'));
 
 export const entitySchema = z
   .object({
     ipaCode,
     name: form.text(200, 'entities:field.name'),
     fiscalCode: form
-      .optionalText(11, 'Il codice fiscale')
-      .refine((v) => v === null || /^\d{11}$/.test(v), 'Il codice fiscale di un ente ha 11 cifre.'),
-    istatCode: form.optionalText(6, 'entities:field.istatCode').refine((v) => v === null || /^\d{6}$/.test(v), 'Il codice ISTAT ha 6 cifre.'),
-    kind: z.enum(ENTITY_KINDS, { error: 'Scegli la tipologia dell’ente.' }),
+      .optionalText(11, 'entities:field.fiscalCode')
+      .refine((v) => v === null || /^\d{11}$/.test(v), msg('entities:error.fiscalCodeInvalid')),
+    istatCode: form.optionalText(6, 'entities:field.istatCode').refine((v) => v === null || /^\d{6}$/.test(v), msg('entities:error.istatInvalid')),
+    kind: z.enum(ENTITY_KINDS, { error: msg('entities:error.kindRequired') }),
     provinceCode,
     region: form.optionalText(60, 'entities:field.region'),
     population: form.optionalInt(0, 10_000_000, 'entities:field.population'),
-    membershipStatus: z.enum(MEMBERSHIP_STATUSES, { error: 'Scegli lo stato di adesione.' }),
+    membershipStatus: z.enum(MEMBERSHIP_STATUSES, { error: msg('entities:error.membershipRequired') }),
     joinedOn: form.optionalDate('entities:field.joinedOn'),
     conventionExpiresOn: form.optionalDate('entities:field.conventionExpiresOn'),
     isLead: form.checkbox(),
@@ -57,15 +43,15 @@ export const entitySchema = z
       .string()
       .optional()
       .transform((v) => (v ? Number(v) : null))
-      .refine((v) => v === null || (Number.isInteger(v) && v > 0), 'Scegli un utente valido.'),
-    email: form.optionalText(254, 'entities:field.email').refine((v) => v === null || z.email().safeParse(v).success, "L'email non è valida."),
+      .refine((v) => v === null || (Number.isInteger(v) && v > 0), msg('entities:error.rtdInvalid')),
+    email: form.optionalText(254, 'entities:field.email').refine((v) => v === null || z.email().safeParse(v).success, msg('entities:error.emailInvalid')),
     website: form
-      .optionalText(300, 'Il sito')
-      .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), 'Il sito deve iniziare con https:// o http://.'),
+      .optionalText(300, 'entities:field.website')
+      .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), msg('entities:error.websiteInvalid')),
   })
   .refine((v) => !v.joinedOn || !v.conventionExpiresOn || v.joinedOn <= v.conventionExpiresOn, {
     path: ['conventionExpiresOn'],
-    message: 'La scadenza della convenzione non può precedere la data di adesione.',
+    message: msg('entities:error.conventionBeforeJoin'),
   });
 
 export type EntityInput = z.output<typeof entitySchema>;

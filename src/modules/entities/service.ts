@@ -4,6 +4,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { msg, type Message } from '../../platform/messages.js';
 import { fieldErrorsOf, parseInput } from '../../platform/validation.js';
 import { ipaKindFrom } from '../../platform/vocabulary.js';
 import { findPerson, usersOfBody } from '../accounts/index.js';
@@ -36,7 +37,7 @@ export async function listEntities(viewer: Viewer, query: unknown, page: { perPa
 export async function getEntity(viewer: Viewer, id: number) {
   const entity = await Entity.findByPk(id);
   if (!entity || (entity.membershipStatus !== 'active' && !canSeeNonMembers(viewer) && !canSeeEntityDetails(viewer, id))) {
-    throw new NotFoundError('Ente non trovato.');
+    throw new NotFoundError(msg('entities:error.notFound'));
   }
   const rtd = await findPerson(entity.rtdUserId);
   const details = canSeeEntityDetails(viewer, id);
@@ -54,7 +55,7 @@ export async function rtdCandidates(entityId: number): Promise<Array<{ id: numbe
 async function checkRtd(data: EntityInput, entityId: number | null): Promise<void> {
   if (!data.rtdUserId) return;
   const user = await findPerson(data.rtdUserId);
-  if (!user || user.entityId !== entityId) throw new ValidationError({ rtdUserId: 'L’RTD deve essere un utente dell’ente.' });
+  if (!user || user.entityId !== entityId) throw new ValidationError({ rtdUserId: msg('entities:error.rtdNotOfBody') });
 }
 
 async function ipaTaken(ipa: string, exceptId: number | null): Promise<boolean> {
@@ -66,7 +67,7 @@ async function ipaTaken(ipa: string, exceptId: number | null): Promise<boolean> 
 export async function createEntity(platform: Platform, actor: Actor, input: unknown): Promise<Entity> {
   assertCanEditEntities(actor);
   const data = parseInput(entitySchema, input);
-  if (await ipaTaken(data.ipaCode, null)) throw new ConflictError('Esiste già un ente con questo codice IPA.', 'ipaCode');
+  if (await ipaTaken(data.ipaCode, null)) throw new ConflictError(msg('entities:error.ipaTaken'), 'ipaCode');
   await checkRtd(data, null);
   return platform.sequelize.transaction(async (transaction) => {
     const entity = await Entity.create({ ...data, rtdUserId: null }, { transaction });
@@ -78,9 +79,9 @@ export async function createEntity(platform: Platform, actor: Actor, input: unkn
 export async function updateEntity(platform: Platform, actor: Actor, id: number, input: unknown): Promise<Entity> {
   assertCanEditEntities(actor);
   const entity = await Entity.findByPk(id);
-  if (!entity) throw new NotFoundError('Ente non trovato.');
+  if (!entity) throw new NotFoundError(msg('entities:error.notFound'));
   const data = parseInput(entitySchema, input);
-  if (await ipaTaken(data.ipaCode, id)) throw new ConflictError('Esiste già un ente con questo codice IPA.', 'ipaCode');
+  if (await ipaTaken(data.ipaCode, id)) throw new ConflictError(msg('entities:error.ipaTaken'), 'ipaCode');
   await checkRtd(data, id);
   return platform.sequelize.transaction(async (transaction) => {
     const changed = Object.keys(data).filter((k) => String(entity.get(k as keyof Entity) ?? '') !== String(data[k as keyof EntityInput] ?? ''));
@@ -93,10 +94,13 @@ export async function updateEntity(platform: Platform, actor: Actor, id: number,
 // ---- IndicePA CSV import ----
 
 export const IPA_REQUIRED_COLUMNS = ['Codice_IPA', 'Denominazione_ente', 'Codice_fiscale_ente', 'Tipologia'] as const;
+/** Read when the file has them. */
+export const IPA_OPTIONAL_COLUMNS = ['Codice_comune_ISTAT', 'Codice_Categoria', 'Sito_istituzionale', 'Mail1', 'Sigla_provincia', 'Regione', 'Popolazione'] as const;
 
-export type ImportRejection = { line: number; ipaCode: string | null; reason: string };
+/** Messages (msg()), translated where the report is shown. */
+export type ImportRejection = { line: number; ipaCode: string | null; reasons: Message[] };
 export type ImportReport =
-  | { ok: false; fileError: string; rejections: ImportRejection[] }
+  | { ok: false; fileError: Message; rejections: ImportRejection[] }
   | { ok: true; created: number; updated: number; rows: number };
 
 function decodeUtf8(buffer: Buffer): string | null {
@@ -113,11 +117,11 @@ function decodeUtf8(buffer: Buffer): string | null {
  */
 export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer: Buffer | null): Promise<ImportReport> {
   assertCanEditEntities(actor);
-  const fail = (fileError: string, rejections: ImportRejection[] = []): ImportReport => ({ ok: false, fileError, rejections });
-  if (!buffer || buffer.length === 0) return fail('Il file è vuoto: scegli un file CSV con la riga di intestazione e almeno un ente.');
+  const fail = (fileError: Message, rejections: ImportRejection[] = []): ImportReport => ({ ok: false, fileError, rejections });
+  if (!buffer || buffer.length === 0) return fail(msg('entities:error.fileEmpty'));
   const text = decodeUtf8(buffer);
-  if (text === null) return fail('Il file non è codificato in UTF-8: salvalo come «CSV UTF-8» e caricalo di nuovo.');
-  if (text.includes('\u0000')) return fail('Il file non è un CSV di testo.');
+  if (text === null) return fail(msg('entities:error.fileNotUtf8'));
+  if (text.includes('\u0000')) return fail(msg('entities:error.fileNotText'));
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: string[][];
@@ -125,13 +129,13 @@ export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer
     records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    return fail(`Il file non è un CSV valido${line ? ` (riga ${line})` : ''}: ${(err as Error).message}`);
+    return fail(line ? msg('entities:error.fileNotCsvAt', { line, detail: (err as Error).message }) : msg('entities:error.fileNotCsv', { detail: (err as Error).message }));
   }
-  if (records.length === 0) return fail('Il file è vuoto: scegli un file CSV con la riga di intestazione e almeno un ente.');
+  if (records.length === 0) return fail(msg('entities:error.fileEmpty'));
   const header = records[0];
   const missing = IPA_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) return fail(`Mancano le colonne obbligatorie: ${missing.join(', ')}. La prima riga deve contenere le intestazioni di IndicePA.`);
-  if (records.length === 1) return fail('Il file contiene solo la riga di intestazione: nessun ente da importare.');
+  if (missing.length) return fail(msg('entities:error.missingColumns', { columns: missing.join(', ') }));
+  if (records.length === 1) return fail(msg('entities:error.headerOnly'));
   const col = (row: string[], name: string) => {
     const i = header.indexOf(name);
     return i >= 0 ? (row[i] ?? '').trim() : '';
@@ -143,7 +147,7 @@ export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer
     const line = index + 2;
     const rawIpa = col(row, 'Codice_IPA');
     if (row.length !== header.length) {
-      rejections.push({ line, ipaCode: rawIpa || null, reason: `La riga ha ${row.length} colonne invece di ${header.length}.` });
+      rejections.push({ line, ipaCode: rawIpa || null, reasons: [msg('entities:error.columnCount', { found: row.length, expected: header.length })] });
       return;
     }
     const name = col(row, 'Denominazione_ente');
@@ -167,12 +171,12 @@ export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer
     const parsed = entitySchema.safeParse(candidate);
     if (!parsed.success) {
       const fields = fieldErrorsOf(parsed.error);
-      rejections.push({ line, ipaCode: rawIpa || null, reason: Object.values(fields).join(' ') });
+      rejections.push({ line, ipaCode: rawIpa || null, reasons: Object.values(fields) });
       return;
     }
     const ipa = parsed.data.ipaCode;
     if (seen.has(ipa)) {
-      rejections.push({ line, ipaCode: ipa, reason: `Codice IPA duplicato: compare già alla riga ${seen.get(ipa)}.` });
+      rejections.push({ line, ipaCode: ipa, reasons: [msg('entities:error.duplicateIpa', { line: seen.get(ipa) })] });
       return;
     }
     seen.set(ipa, line);
@@ -181,7 +185,7 @@ export async function importEntitiesCsv(platform: Platform, actor: Actor, buffer
     const data = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as unknown as (typeof valid)[number]['data'];
     valid.push({ line, data });
   });
-  if (rejections.length) return fail(`Nessun ente importato: ${rejections.length} righe non valide. Correggi le righe indicate e carica di nuovo il file.`, rejections);
+  if (rejections.length) return fail(msg('entities:error.rowsRejected', { count: rejections.length }), rejections);
   let created = 0;
   let updated = 0;
   await platform.sequelize.transaction(async (transaction) => {

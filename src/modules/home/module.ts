@@ -13,10 +13,10 @@ function homeRouter(platform: Platform, registry: Registry): Router {
     const cards = await registry.homeCards(platform, viewer);
     const entity = await findBody(viewer?.entityId);
     const memberCount = await countActiveBodies();
-    res.render('home/index', { title: 'Home', cards, entity, memberCount, staff: isStaff(viewer) });
+    res.render('home/index', { cards, entity, memberCount, staff: isStaff(viewer) });
   });
   router.get('/accessibilita', (_req, res) => {
-    res.render('home/accessibility', { title: 'Dichiarazione di accessibilità' });
+    res.render('home/accessibility');
   });
   // A preference cookie, not business state: a plain link works for visitors without creating a session.
   router.get('/lingua', (req, res) => {
@@ -32,11 +32,11 @@ export const homeModule: AppModule = {
   nav: [],
   homeCards: async (_platform, viewer) => {
     const cards: HomeCard[] = [
-      { title: 'Enti aderenti', text: 'I comuni e gli enti che aderiscono al centro, con i loro referenti.', href: '/enti', linkLabel: 'Vedi gli enti', icon: 'it-pa' },
+      { title: 'home:card.bodiesTitle', text: 'home:card.bodiesText', href: '/enti', linkLabel: 'home:card.bodiesLink', icon: 'it-pa' },
     ];
-    if (viewer) cards.push({ title: 'Il tuo profilo', text: 'Nome, password e preferenze per le notifiche.', href: '/profilo', linkLabel: 'Apri il profilo', icon: 'it-user' });
-    if (viewer?.role === 'referent') cards.push({ title: 'Utenti del tuo ente', text: 'Invita i colleghi e gestisci i loro accessi.', href: '/ente/utenti', linkLabel: 'Gestisci gli utenti', icon: 'it-users' });
-    if (isStaff(viewer)) cards.push({ title: 'Invita un utente', text: 'Invita il personale di un ente o un nuovo operatore del centro.', href: '/utenti/invita', linkLabel: 'Invita', icon: 'it-mail' });
+    if (viewer) cards.push({ title: 'home:card.profileTitle', text: 'home:card.profileText', href: '/profilo', linkLabel: 'home:card.profileLink', icon: 'it-user' });
+    if (viewer?.role === 'referent') cards.push({ title: 'home:card.usersTitle', text: 'home:card.usersText', href: '/ente/utenti', linkLabel: 'home:card.usersLink', icon: 'it-users' });
+    if (isStaff(viewer)) cards.push({ title: 'home:card.inviteTitle', text: 'home:card.inviteText', href: '/utenti/invita', linkLabel: 'home:card.inviteLink', icon: 'it-mail' });
     return cards;
   },
 };

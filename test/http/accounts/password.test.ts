@@ -37,7 +37,7 @@ describe('password reset and profile', () => {
     expect(inbox.all(email)).to.have.length(0);
     const invalid = await postForm(visitor, '/password/dimenticata', '/password/dimenticata', { email: 'non-una-email' });
     expect(invalid.status).to.equal(422);
-    expect(invalid.text).to.contain('L&#39;indirizzo email non è valido.');
+    expect(invalid.text).to.contain('Il campo «Email» non è un indirizzo email valido.');
   });
 
   it('refuses an expired reset link', async () => {
