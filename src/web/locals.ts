@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.js';
 import { isAdmin, isStaff } from '../platform/actor.js';
-import { formatters } from '../platform/format.js';
+import { formattersFor } from '../platform/format.js';
 import { viewerOf } from './http.js';
 import { messageTranslator, pickLanguage, translator } from '../platform/i18n.js';
 import type { NavItem, Registry } from './module.js';
@@ -27,7 +27,7 @@ export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'foo
     res.locals.centre = config.centre;
     res.locals.demoMode = config.demoMode;
     res.locals.currentPath = req.path;
-    res.locals.fmt = formatters;
+    res.locals.fmt = formattersFor(lang);
     res.locals.flashes = [];
     res.locals.errors = {};
     res.locals.values = {};
