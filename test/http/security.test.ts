@@ -107,6 +107,9 @@ describe('security and platform behaviour', () => {
       expect(page.status).to.equal(503);
       expect(await page.text()).to.contain('Servizio temporaneamente non disponibile');
       expect(page.headers.get('retry-after')).to.equal('30');
+      const english = await fetch(`${base}/enti`, { headers: { cookie: 'lang=en' } });
+      expect(english.status).to.equal(503);
+      expect(await english.text()).to.contain('Service temporarily unavailable');
       expect((await fetch(`${base}/readyz`)).status).to.equal(503);
       expect((await fetch(`${base}/healthz`)).status).to.equal(200);
       expect((await fetch(`${base}/accessibilita`)).status).to.equal(200);

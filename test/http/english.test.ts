@@ -1,0 +1,93 @@
+// The pages of accounts, bodies, home and admin in English (the language switch's cookie): English
+// text, and none of the Italian sentences of the locale files.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { ROOT } from '../../src/platform/paths.js';
+import { testContext } from '../helpers/app.js';
+import { anonymousAgent, loginAs, type Agent } from '../helpers/http.js';
+
+// The namespaces of these pages; other areas' cards and footer links are checked with their own pages.
+const NAMESPACES = ['accounts', 'entities', 'home', 'admin', 'common'];
+
+/** Italian sentences of these namespaces that English does not share (long enough not to be a name). */
+function italianSentences(): string[] {
+  const out: string[] = [];
+  const walk = (it: unknown, en: unknown, key: string) => {
+    if (typeof it === 'string') {
+      if (it !== en && it.length >= 15 && !it.includes('{{')) out.push(it);
+    } else if (it && typeof it === 'object') {
+      for (const [k, v] of Object.entries(it)) walk(v, (en as Record<string, unknown> | undefined)?.[k], `${key}.${k}`);
+    }
+  };
+  for (const file of NAMESPACES.map((ns) => `${ns}.json`)) {
+    walk(JSON.parse(readFileSync(path.join(ROOT, 'locales', 'it', file), 'utf8')), JSON.parse(readFileSync(path.join(ROOT, 'locales', 'en', file), 'utf8')), file.replace(/\.json$/, ''));
+  }
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const decode = (html: string) =>
+  html.replace(/&#39;/g, "'").replace(/&#34;|&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+async function inEnglish<A extends Agent>(agent: A): Promise<A> {
+  const res = await agent.get('/lingua?lang=en&back=/');
+  expect(res.status).to.equal(302);
+  expect(String(res.headers['set-cookie'])).to.match(/lang=en/);
+  return agent;
+}
+
+async function expectEnglish(agent: Agent, url: string, english: string[], status = 200) {
+  const res = await agent.get(url);
+  expect(res.status, url).to.equal(status);
+  expect(res.text, url).to.contain('<html lang="en">');
+  const text = decode(res.text);
+  for (const s of english) expect(text, `${url} shows «${s}»`).to.contain(s);
+  // A sentence counts when it is a whole text or attribute value, not a part of some data (an asset's title).
+  const italian = italianSentences().filter((s) => text.includes(`>${s}<`) || new RegExp(`>\\s*${escape(s)}\\s*<|="${escape(s)}"`).test(text));
+  expect(italian, `${url} still shows Italian`).to.deep.equal([]);
+}
+
+describe('pages in English', () => {
+  it('login, anonymous home, bodies list, body page and 404 for a visitor', async () => {
+    const { platform } = await testContext();
+    const visitor = await inEnglish(await anonymousAgent());
+    await expectEnglish(visitor, '/login', ['Log in to CIT Hub', 'Forgot your password?', 'Demo accounts', 'Digital transition officer (RTD)']);
+    await expectEnglish(visitor, '/', ['member bodies.', "The centre's services", 'Member bodies', 'See the bodies', 'Accessibility statement']);
+    await expectEnglish(visitor, '/enti', ['Member bodies', 'Name or IPA code', 'Municipality', 'Inhabitants']);
+    const [russi] = await platform.sequelize.query<{ id: number }>(`SELECT id FROM entities WHERE ipa_code = 'c_h642'`, { type: QueryTypes.SELECT });
+    await expectEnglish(visitor, `/enti/${russi.id}`, ['Details of the body', 'IPA code', 'Digital transition officer', 'Reuse provider']);
+    await expectEnglish(visitor, '/password/dimenticata', ['Forgotten password', 'Send the link']);
+    await expectEnglish(visitor, '/accessibilita', ['Accessibility statement', 'Compliance status']);
+    await expectEnglish(visitor, '/pagina-che-non-esiste', ['Page not found', 'Error code: 404', 'Back to home'], 404);
+    // A wrong login answers in English too.
+    const token = (await visitor.get('/login')).text.match(/name="_csrf" value="([^"]+)"/)![1];
+    const wrong = await visitor.post('/login').type('form').send({ _csrf: token, email: 'nessuno@cithub.example', password: 'sbagliata-123' });
+    expect(wrong.status).to.equal(401);
+    expect(wrong.text).to.contain('Wrong email or password.');
+  });
+
+  it('home, profile and messages for a signed-in user', async () => {
+    const rtd = await inEnglish(await loginAs('rtd@russi.cithub.example'));
+    await expectEnglish(rtd, '/', ['Hello, Giulia Bertoni', 'Digital transition officer (RTD)', 'From here you can', 'Your profile']);
+    await expectEnglish(rtd, '/profilo', ['Your profile', 'Personal details and notifications', 'Change your password', 'Current password']);
+    const token = (await rtd.get('/profilo')).text.match(/name="_csrf" value="([^"]+)"/)![1];
+    const long = await rtd.post('/profilo').type('form').send({ _csrf: token, name: 'x'.repeat(121) });
+    expect(long.status).to.equal(422);
+    expect(decode(long.text)).to.contain('«Full name» can be at most 120 characters long.');
+    expect(decode(long.text)).to.contain('The form contains errors');
+  });
+
+  it('users list, invitation form and admin pages for an administrator', async () => {
+    const admin = await inEnglish(await loginAs('admin@cithub.example'));
+    await expectEnglish(admin, '/admin', ['Administration', 'Activity log', 'Outgoing mail', 'Help desk settings']);
+    await expectEnglish(admin, '/admin/utenti', ['Users', 'Name or email', 'Active', 'Invite a user']);
+    await expectEnglish(admin, '/utenti/invita', ['Invite a user', 'Send the invitation', '— None (centre operators only) —']);
+    await expectEnglish(admin, '/admin/audit', ['Activity log', 'Download CSV', 'events']);
+    await expectEnglish(admin, '/admin/posta', ['Outgoing mail']);
+    await expectEnglish(admin, '/enti/nuovo', ['New body', 'IPA code', 'Membership status', 'Role in the centre']);
+    await expectEnglish(admin, '/enti/importa', ['Import bodies from IndicePA', 'Required columns:']);
+  });
+});
