@@ -20,8 +20,7 @@ export function acceptUploads({ field, maxFiles, maxBytes }: UploadLimits): Requ
           LIMIT_FILE_SIZE: msg('common:upload.tooLarge', { mb }),
           LIMIT_FILE_COUNT: msg('common:upload.tooMany', { max: maxFiles }),
           LIMIT_UNEXPECTED_FILE: msg('common:upload.tooMany', { max: maxFiles }),
-          // Still the Italian text: the catalogue's import page recognises the refusal by it until its conversion lands.
-          LIMIT_FIELD_VALUE: 'Un campo del modulo è troppo lungo.',
+          LIMIT_FIELD_VALUE: msg('common:upload.fieldTooLong'),
         };
         // Drain what is left of the body so the answer reaches the browser.
         req.resume();
