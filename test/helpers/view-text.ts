@@ -1,17 +1,19 @@
 // A simple scan for user-facing text written straight into an EJS view instead of the locale files.
 // It blanks EJS tags and HTML tags/comments (keeping offsets, so findings carry a line number), then
 // reports what is left that contains a word of two or more letters. It also reads user-facing
-// attributes (aria-label, title, placeholder, alt, and value of buttons) and the string literals
+// attributes (aria-label, title, placeholder, alt, and the value of submit/button inputs, which is
+// their label; a <button>'s value is sent, not shown) and the string literals
 // given as label:/hint:/title:/empty:/text: inside EJS code, e.g. include('../partials/field', { f: { label: 'Titolo' } }).
 // Not a parser: a view that confuses it should be made simpler, not the scan cleverer.
 
 export type Finding = { line: number; kind: 'text' | 'attribute' | 'option'; text: string };
 
 /**
- * Not words to translate: names of products and national codes that read the same in every
- * language. Keep it tiny; anything else belongs in locales/<lang>/<ns>.json.
+ * Not words to translate: names of products, formats and Italian administrative codes that read the
+ * same in every language (RTD, RUP, CUP and CIG are the Italian law's own abbreviations, explained
+ * where they appear). Keep it tiny; anything else belongs in locales/<lang>/<ns>.json.
  */
-export const ALLOWED_TOKENS = ['CIT Hub', 'SPID', 'CSV', 'JSON', 'OCDS', 'ICS', 'RSS', 'PNRR', 'RTD', 'CUP', 'CIG', 'IPA', 'ISTAT'];
+export const ALLOWED_TOKENS = ['CIT Hub', 'SPID', 'CSV', 'JSON', 'OCDS', 'ICS', 'RSS', 'SHA-256', 'publiccode.yml', 'PNRR', 'RTD', 'RUP', 'CUP', 'CIG', 'IPA', 'ISTAT'];
 
 const WORD = /\p{L}{2,}/u;
 const KEY_SHAPE = /^[a-z][a-zA-Z0-9_-]*:[a-zA-Z0-9_.-]+$/;
@@ -42,7 +44,8 @@ export function scanView(source: string): Finding[] {
     if (tag[0].startsWith('<%#')) continue;
     for (const m of tag[0].matchAll(LITERAL_OPTION)) {
       const value = m[3];
-      if (KEY_SHAPE.test(value) || !hasWords(value)) continue;
+      // Markup put together in code ('<strong>' + name + '</strong>') is not text.
+      if (KEY_SHAPE.test(value) || !hasWords(value.replace(HTML_TAG, ' '))) continue;
       findings.push({ line: lineAt(source, tag.index + m.index), kind: 'option', text: `${m[1]}: ${m[2]}${value}${m[2]}` });
     }
   }
@@ -55,7 +58,7 @@ export function scanView(source: string): Finding[] {
       const value = m[3] ?? m[4] ?? '';
       if (hasWords(value)) findings.push({ line: lineAt(source, tag.index + m.index), kind: 'attribute', text: `${m[1]}="${value.trim()}"` });
     }
-    const isButton = /^<button\b/i.test(markup) || (/^<input\b/i.test(markup) && /\stype\s*=\s*["']?(submit|button|reset)\b/i.test(markup));
+    const isButton = /^<input\b/i.test(markup) && /\stype\s*=\s*["']?(submit|button|reset)\b/i.test(markup);
     const value = isButton ? markup.match(VALUE_ATTRIBUTE) : null;
     if (value && hasWords(value[2] ?? value[3] ?? '')) findings.push({ line: lineAt(source, tag.index + (value.index ?? 0)), kind: 'attribute', text: `value="${(value[2] ?? value[3] ?? '').trim()}"` });
   }

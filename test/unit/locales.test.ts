@@ -136,6 +136,8 @@ describe('views', () => {
       "<%- include('../partials/field', { f: { name: 'email', label: t('x:email'), type: 'email', autocomplete: 'username' } }) %>",
       "<%- include('../partials/select', { f: { name: 'kind', label: 'x:field.kind', options: [] } }) %>",
       '<input type="hidden" name="back" value="/enti">',
+      '<button type="submit" name="status" value="withdrawn"><%= t(\'x:withdraw\') %></button> <abbr title="<%= t(\'x:rup\') %>">RUP</abbr>',
+      "<p><%- t('x:intro', { name: '<strong>' + esc(name) + '</strong>' }) %></p>",
       '<!-- Commento per chi sviluppa -->',
     ].join('\n');
     expect(scanView(clean)).to.deep.equal([]);
