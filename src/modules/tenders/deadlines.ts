@@ -18,7 +18,7 @@ import { milestonesCalendar, type IcsMilestone } from './ics.js';
 import { FeedToken, Milestone } from './models.js';
 import { assertCanManage } from './policy.js';
 import { TIME_ZONE, type MilestoneKind, type Phase } from './procurement.js';
-import { loadDossier } from './service.js';
+import { loadDossier, milestoneTitle, milestoneTitleMessage } from './service.js';
 
 /** Owners are reminded this many business days before a milestone. */
 export const MILESTONE_REMINDER_BUSINESS_DAYS = 3;
@@ -123,15 +123,16 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
         { replacements: { id: c.id, now }, type: QueryTypes.SELECT, transaction },
       );
       if (!claimed) return;
+      const title = milestoneTitleMessage({ kind: c.kind as MilestoneKind, title: c.title as string });
       await platform.mail.send(
         {
           to: c.email as string,
           lang: pickLanguage(c.locale),
-          subject: msg('tenders:mail.milestoneReminder.subject', { due: formatDue(m), title: c.title as string, dossier: c.dossier_title as string }),
+          subject: msg('tenders:mail.milestoneReminder.subject', { due: formatDue(m), title, dossier: c.dossier_title as string }),
           template: 'tenders-milestone-reminder',
           data: {
             ownerName: c.owner_name,
-            title: c.title,
+            title,
             kind: c.kind as MilestoneKind,
             due: formatDue(m),
             dossierTitle: c.dossier_title,
@@ -142,7 +143,7 @@ export async function sendMilestoneReminders(platform: Platform, now = new Date(
         },
         transaction,
       );
-      await recordEvent(platform, null, c.dossier_id as number, { kind: 'milestone-reminded', summary: msg('tenders:event.milestoneReminded', { title: c.title as string, owner: c.owner_name as string }), details: { milestoneId: c.id } }, transaction);
+      await recordEvent(platform, null, c.dossier_id as number, { kind: 'milestone-reminded', summary: msg('tenders:event.milestoneReminded', { title, owner: c.owner_name as string }), details: { milestoneId: c.id } }, transaction);
       sent++;
     });
   }
@@ -159,7 +160,7 @@ function icsOf(platform: Platform, t: Translate, rows: Array<{ id: number; title
   const host = new URL(platform.config.baseUrl).hostname;
   const milestones: IcsMilestone[] = rows.map((m) => ({
     id: m.id,
-    title: `${m.title} — ${m.dossierTitle}`,
+    title: `${milestoneTitle(m, t)} — ${m.dossierTitle}`,
     date: milestoneDate(m),
     allDay: m.dueTime === null,
     description: [t(`tenders:milestoneKind.${m.kind}`), m.note].filter(Boolean).join('\n'),

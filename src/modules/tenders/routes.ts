@@ -41,6 +41,7 @@ import {
   dossierPage,
   getLot,
   getMilestone,
+  milestoneTitleMessage,
   listDossiers,
   movePhase,
   nextPhase,
@@ -342,7 +343,7 @@ export function tendersRouter(platform: Platform): Router {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(res, dossier, null), async () => {
       const m = await addMilestone(platform, actorOf(req), dossier.id, req.body);
-      flash(req, 'success', msg('tenders:flash.milestoneAdded', { title: m.title }));
+      flash(req, 'success', msg('tenders:flash.milestoneAdded', { title: milestoneTitleMessage(m) }));
       res.redirect(`/gare/${dossier.id}#scadenze`);
     });
   });
@@ -367,7 +368,7 @@ export function tendersRouter(platform: Platform): Router {
   router.post('/gare/:id/scadenze/:mid/completata', requireStaff, async (req, res) => {
     const id = idParam(req.params.id);
     const m = await setMilestoneDone(platform, actorOf(req), id, idParam(req.params.mid), req.body?.done !== '0');
-    flash(req, 'success', msg(m.doneAt ? 'tenders:flash.milestoneDone' : 'tenders:flash.milestoneReopened', { title: m.title }));
+    flash(req, 'success', msg(m.doneAt ? 'tenders:flash.milestoneDone' : 'tenders:flash.milestoneReopened', { title: milestoneTitleMessage(m) }));
     res.redirect(typeof req.body?.back === 'string' && req.body.back === 'dashboard' ? '/gare/scadenze' : `/gare/${id}#scadenze`);
   });
 

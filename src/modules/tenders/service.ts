@@ -117,6 +117,11 @@ export function milestoneTitle(m: { kind: MilestoneKind; title: string }, t: (ke
   return m.title === defaultMilestoneTitle(m.kind) ? t(`tenders:milestoneKind.${m.kind}`) : m.title;
 }
 
+/** The same as a Message, for the history, flash messages and mail. */
+export function milestoneTitleMessage(m: { kind: MilestoneKind; title: string }): Message {
+  return m.title === defaultMilestoneTitle(m.kind) ? msg(`tenders:milestoneKind.${m.kind}`) : m.title;
+}
+
 /** The key of a PNRR measure's name in common.json (`common:pnrr.1_2` for measure 1.2). */
 export const pnrrKey = (code: string): string => `common:pnrr.${code.replace(/\./g, '_')}`;
 
@@ -436,7 +441,7 @@ export async function addMilestone(platform: Platform, actor: Actor, dossierId: 
       { dossierId: d.id, kind: data.kind, title: data.title ?? defaultMilestoneTitle(data.kind), dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, doneAt: null, reminderSentAt: null },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-added', summary: msg('tenders:event.milestoneAdded', { title: m.title, due: dueMessage(dayOf(m.dueOn), m.dueTime) }), details: { milestoneId: m.id } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-added', summary: msg('tenders:event.milestoneAdded', { title: milestoneTitleMessage(m), due: dueMessage(dayOf(m.dueOn), m.dueTime) }), details: { milestoneId: m.id } }, transaction);
     return m;
   });
 }
@@ -467,7 +472,7 @@ export async function updateMilestone(platform: Platform, actor: Actor, dossierI
       { kind: data.kind, title: data.title ?? defaultMilestoneTitle(data.kind), dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, ...(moved ? { reminderSentAt: null } : {}) },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-updated', summary: moved ? msg('tenders:event.milestoneMoved', { title: m.title, was: dayOf(before.split(' ')[0]) }) : msg('tenders:event.milestoneUpdated', { title: m.title }), details: { milestoneId: m.id, before } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-updated', summary: moved ? msg('tenders:event.milestoneMoved', { title: milestoneTitleMessage(m), was: dayOf(before.split(' ')[0]) }) : msg('tenders:event.milestoneUpdated', { title: milestoneTitleMessage(m) }), details: { milestoneId: m.id, before } }, transaction);
     return m;
   });
 }
@@ -479,7 +484,7 @@ export async function setMilestoneDone(platform: Platform, actor: Actor, dossier
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
     if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     await m.update({ doneAt: done ? new Date() : null }, { transaction });
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-done', summary: msg(done ? 'tenders:event.milestoneDone' : 'tenders:event.milestoneReopened', { title: m.title }), details: { milestoneId: m.id, done } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-done', summary: msg(done ? 'tenders:event.milestoneDone' : 'tenders:event.milestoneReopened', { title: milestoneTitleMessage(m) }), details: { milestoneId: m.id, done } }, transaction);
     return m;
   });
 }
@@ -495,7 +500,7 @@ export async function deleteMilestone(platform: Platform, actor: Actor, dossierI
       throw new ConflictError('tenders:error.needsDeadlineDelete');
     }
     await m.destroy({ transaction });
-    await recordEvent(platform, actor, d.id, { kind: 'milestone-deleted', summary: msg('tenders:event.milestoneDeleted', { title: m.title, day: dayOf(m.dueOn) }), details: { milestoneId: m.id } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'milestone-deleted', summary: msg('tenders:event.milestoneDeleted', { title: milestoneTitleMessage(m), day: dayOf(m.dueOn) }), details: { milestoneId: m.id } }, transaction);
   });
 }
 

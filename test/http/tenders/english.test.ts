@@ -2,6 +2,8 @@
 // and no Italian sentence of the interface is left (the records themselves are typed in English here,
 // so any Italian left on the page comes from the interface).
 import { expect } from 'chai';
+import { User } from '../../../src/modules/accounts/models.js';
+import { sendMilestoneReminders } from '../../../src/modules/tenders/deadlines.js';
 import { Lot } from '../../../src/modules/tenders/models.js';
 import { openOrUpdateCall } from '../../../src/modules/tenders/needs.js';
 import { addLot, addMilestone, addParticipant } from '../../../src/modules/tenders/service.js';
@@ -175,5 +177,16 @@ describe('tenders: in English', () => {
     const csv = await staff.get(`/gare/${dossier.id}/fabbisogni.csv`);
     expect(csv.text.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).to.equal('Body;IPA code;Status;Answered on;Workstations (seats);Available budget (euro);Notes');
     expect(await Lot.count({ where: { dossierId: dossier.id } })).to.equal(1);
+  });
+
+  it('writes the milestone reminder in the language of its owner', async () => {
+    const { platform, inbox } = await testContext();
+    const { dossier, owner, milestone } = await englishDossier();
+    await User.update({ locale: 'en' }, { where: { id: owner.id } });
+    await sendMilestoneReminders(platform, new Date(`${addDays(milestone.dueOn, -1)}T08:00:00Z`));
+    const mail = await inbox.waitFor(owner.email, new RegExp(dossier.title));
+    expect(mail.subject).to.equal(`Deadline coming up on ${milestone.dueOn.split('-').reverse().join('/')} at 12:00: Publication — ${dossier.title}`);
+    expect(mail.text).to.contain('Hello Sam Owner,').and.to.contain('(Publication)').and.to.contain('“Needs collection” phase').and.to.contain('Open the tender:');
+    expect(mail.html).to.contain('Open the tender</a>');
   });
 });
