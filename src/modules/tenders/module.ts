@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { JobDefinition } from '../../platform/jobs.js';
+import { msg } from '../../platform/messages.js';
 import type { AppModule, HomeCard } from '../../web/module.js';
 import { overdueCount, sendMilestoneReminders } from './deadlines.js';
 import { todayInRome } from './dates.js';
@@ -21,7 +22,7 @@ export const tendersModule: AppModule = {
   // Everyone sees the menu item: staff every dossier, a body's users the dossiers of their body,
   // visitors the public ones.
   nav: [{ labelKey: 'nav.tenders', href: '/gare', order: 30 }],
-  footerLinks: [{ label: 'Gare ICT in formato OCDS', href: '/gare/ocds.json' }],
+  footerLinks: [{ label: 'tenders:openData', href: '/gare/ocds.json' }],
   jobs: (platform) =>
     [
       // Hourly: each run sends only what is due and not sent yet, so a missed run loses nothing.
@@ -34,12 +35,12 @@ export const tendersModule: AppModule = {
     if (isStaff(viewer)) {
       const [active] = await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM tender_dossiers WHERE phase NOT IN ('closed','cancelled')`, { type: QueryTypes.SELECT });
       const { overdue, upcoming } = await overdueCount(platform);
-      cards.push({ title: 'Gare ICT aggregate', text: 'Le gare in corso per i comuni aderenti: fasi, lotti, documenti, fabbisogni.', href: '/gare?phase=active', linkLabel: 'Vedi le gare in corso', icon: 'it-files', count: active.n });
+      cards.push({ title: 'tenders:title', text: 'tenders:home.activeText', href: '/gare?phase=active', linkLabel: 'tenders:home.activeLink', icon: 'it-files', count: active.n });
       cards.push({
-        title: 'Scadenze delle gare',
-        text: overdue ? `${overdue} scadenze superate e ${upcoming} nei prossimi 7 giorni.` : `${upcoming} scadenze nei prossimi 7 giorni.`,
+        title: 'tenders:deadlines',
+        text: overdue ? msg('tenders:home.deadlinesOverdue', { overdue, upcoming, days: 7 }) : msg('tenders:home.deadlinesUpcoming', { upcoming, days: 7 }),
         href: '/gare/scadenze',
-        linkLabel: 'Apri le scadenze',
+        linkLabel: 'tenders:home.deadlinesLink',
         icon: 'it-calendar',
         count: overdue + upcoming,
       });
@@ -55,13 +56,14 @@ export const tendersModule: AppModule = {
         { replacements: { entityId: viewer!.entityId, today: todayInRome() }, type: QueryTypes.SELECT },
       );
       if (r.to_answer > 0) {
-        cards.push({ title: 'Fabbisogni da comunicare', text: `Il centro chiede al tuo ente i fabbisogni per ${r.to_answer === 1 ? 'una gara' : `${r.to_answer} gare`} aggregate: rispondi entro la scadenza.`, href: '/gare?phase=needs_collection', linkLabel: 'Rispondi', icon: 'it-clock', count: r.to_answer });
+        const text = r.to_answer === 1 ? msg('tenders:home.needsTextOne') : msg('tenders:home.needsTextMany', { count: r.to_answer });
+        cards.push({ title: 'tenders:list.needsToAnswer', text, href: '/gare?phase=needs_collection', linkLabel: 'tenders:home.needsLink', icon: 'it-clock', count: r.to_answer });
       }
-      cards.push({ title: 'Le gare del tuo ente', text: 'Le gare aggregate a cui il tuo ente partecipa o è invitato, con documenti e scadenze.', href: '/gare', linkLabel: 'Vedi le gare', icon: 'it-files', count: r.dossiers });
+      cards.push({ title: 'tenders:home.ownTitle', text: 'tenders:home.ownText', href: '/gare', linkLabel: 'tenders:home.seeTenders', icon: 'it-files', count: r.dossiers });
       return cards;
     }
     const [pub] = await platform.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM tender_dossiers WHERE is_public', { type: QueryTypes.SELECT });
-    cards.push({ title: 'Gare ICT aggregate', text: 'Le procedure che il centro svolge per i comuni aderenti, con documenti pubblici e dati aperti OCDS.', href: '/gare', linkLabel: 'Vedi le gare', icon: 'it-files', count: pub.n });
+    cards.push({ title: 'tenders:title', text: 'tenders:home.publicText', href: '/gare', linkLabel: 'tenders:home.seeTenders', icon: 'it-files', count: pub.n });
     return cards;
   },
   entityPanels: async (platform, viewer, entityId) => {

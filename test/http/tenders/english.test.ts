@@ -86,6 +86,8 @@ describe('tenders: in English', () => {
     await inEnglish(staff);
 
     // Filtered on this dossier: the other dossiers of the database have Italian titles.
+    const home = await staff.get('/');
+    expect(home.text).to.contain('Tender deadlines').and.to.contain('See the tenders in progress').and.to.contain('ICT tenders as OCDS</a>');
     const list = await staff.get(`/gare?q=${encodeURIComponent(dossier.title)}`);
     expect(list.status).to.equal(200);
     expect(list.text).to.contain('<html lang="en">');
@@ -130,6 +132,8 @@ describe('tenders: in English', () => {
     expect(wrong.status).to.equal(422);
     expect(wrong.text).to.contain('Give at least one quantity or amount');
     expectEnglish(wrong.text, `POST /gare/${dossier.id}/fabbisogni/risposta`);
+    const bodyHome = await body.get('/');
+    expect(bodyHome.text).to.contain('Needs to declare').and.to.contain('The centre asks your body for its needs for an aggregated tender');
     const bodyPage = await body.get(`/gare/${dossier.id}`);
     expect(bodyPage.text).to.contain('Declare the needs');
     expectEnglish(bodyPage.text, `/gare/${dossier.id} (body)`);
