@@ -140,7 +140,8 @@ export function accountsRouter(platform: Platform): Router {
     const result = await listUsers(actor, req.query, page, entityScope);
     const basePath = scope === 'body' ? '/ente/utenti' : '/admin/utenti';
     res.status(extra.errors ? 422 : 200).render('accounts/users', {
-      scope,
+      // Not `scope`: EJS reads that name as one of its own options.
+      listScope: scope,
       basePath,
       ...result,
       roles: ROLES,
