@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { ROOT } from '../../src/platform/paths.js';
 import { testContext } from '../helpers/app.js';
-import { anonymousAgent, loginAs, type Agent } from '../helpers/http.js';
+import { createBody, createUser } from '../helpers/factories.js';
+import { anonymousAgent, loginAs, postForm, type Agent } from '../helpers/http.js';
 
 // The namespaces of these pages; other areas' cards and footer links are checked with their own pages.
 const NAMESPACES = ['accounts', 'entities', 'home', 'admin', 'common'];
@@ -67,6 +68,20 @@ describe('pages in English', () => {
     const wrong = await visitor.post('/login').type('form').send({ _csrf: token, email: 'nessuno@cithub.example', password: 'sbagliata-123' });
     expect(wrong.status).to.equal(401);
     expect(wrong.text).to.contain('Wrong email or password.');
+  });
+
+  it('sends the password-reset mail in the language it was asked in', async () => {
+    const { inbox } = await testContext();
+    const user = await createUser('member', (await createBody()).id);
+    const visitor = await inEnglish(await anonymousAgent());
+    const sent = await postForm(visitor, '/password/dimenticata', '/password/dimenticata', { email: user.email });
+    expect(sent.status).to.equal(200);
+    expect(decode(sent.text)).to.contain('Check your mailbox');
+    const mail = await inbox.waitFor(user.email, /Reset your CIT Hub password/);
+    expect(mail.html).to.contain('<html lang="en">');
+    expect(mail.text).to.contain(`Hello ${user.name},`);
+    expect(mail.text).to.contain('The link is valid for 60 minutes');
+    expect(mail.text).to.not.contain('Buongiorno');
   });
 
   it('home, profile and messages for a signed-in user', async () => {
