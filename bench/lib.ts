@@ -15,8 +15,8 @@ import { createLogger } from '../src/platform/logger.js';
 
 export type Scratch = { platform: Platform; baseUrl: string; stop: () => Promise<void> };
 
-/** A fresh embedded PostgreSQL (or a fresh database on BENCH_DATABASE_URL's server) with the app listening. */
-export async function startScratch(): Promise<Scratch> {
+/** A fresh embedded PostgreSQL (or a fresh database on BENCH_DATABASE_URL's server) with the app listening; `env` adds settings. */
+export async function startScratch(env: Record<string, string> = {}): Promise<Scratch> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cithub-bench-'));
   chmodSync(dir, 0o755);
   const log = createLogger('silent');
@@ -30,6 +30,7 @@ export async function startScratch(): Promise<Scratch> {
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const platform = await buildPlatform(config, log, db.url);
   await runSeeds(platform);

@@ -31,6 +31,7 @@ const envSchema = z.object({
   WORKERS: z.enum(['inline', 'separate']).optional(),
   MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
+  UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   TRUST_PROXY: booleanFlag.default(false),
   CENTRE_NAME: z.string().min(3).default('CIT Lecce — Centro Innovazione e Tecnologie'),
   CENTRE_EMAIL: z.string().email().default('cit@comune.lecce.it'),
@@ -52,6 +53,8 @@ export type Config = {
   demoMode: boolean;
   workers: 'inline' | 'separate';
   uploadMaxBytes: number;
+  /** Multipart uploads one process reads at once; more get a 503 with Retry-After. */
+  uploadConcurrency: number;
   mailRetryDelaySeconds: number;
   trustProxy: boolean;
   secureCookies: boolean;
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMode: e.SEED_DEMO ?? embedded,
     workers: e.WORKERS ?? (embedded ? 'inline' : 'separate'),
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    uploadConcurrency: e.UPLOAD_CONCURRENCY,
     mailRetryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,
     trustProxy: e.TRUST_PROXY,
     secureCookies: baseUrl.startsWith('https:'),

@@ -59,3 +59,43 @@ export class UnavailableError extends AppError {
     super(message);
   }
 }
+
+/**
+ * An uploaded file that is refused (too large, too many, empty, of a type not allowed). A form shows
+ * it next to its file field (`field`, or else the field of the upload the request carried) with 422.
+ */
+export class FileRejectedError extends AppError {
+  override readonly status = 422;
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+/** A request body that cannot be read at all (a broken multipart form): 400, never a 500. */
+export class BadRequestError extends AppError {
+  override readonly status = 400;
+  constructor(message = 'common:upload.malformed') {
+    super(message);
+  }
+}
+
+/** A link that existed but can no longer be used (expired, already used, withdrawn): 410. */
+export class GoneError extends AppError {
+  override readonly status = 410;
+  constructor(
+    message = 'common:gone.text',
+    readonly reason: 'expired' | 'used' | 'revoked' = 'used',
+  ) {
+    super(message);
+  }
+}
+
+/** Too many of a costly kind of request at once (uploads): 503 with a short Retry-After. */
+export class BusyError extends UnavailableError {
+  constructor(
+    message = 'common:upload.busy',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}

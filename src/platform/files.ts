@@ -1,11 +1,23 @@
-// Uploaded files: type decided from content against an allow-list, stored in PostgreSQL with their SHA-256.
-import { createHash } from 'node:crypto';
+// Uploaded files: type decided from content against an allow-list, stored in PostgreSQL with their
+// SHA-256, in the transaction of the record that points at them. A file is streamed from its
+// temporary file into the row (COPY ... FROM STDIN), so its size never shows in the process memory.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { fileTypeFromBuffer } from 'file-type';
+import { pipeline } from 'node:stream/promises';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { FileRejectedError } from './errors.js';
 import { msg } from './messages.js';
 
 export type StoredFile = { id: string; sha256: string; size: number; mime: string; originalName: string; createdAt: Date };
+
+/** A file to store: on disk (an upload, src/web/uploads.ts) or, for small generated files, a buffer. */
+export type FileSource = { originalName: string } & ({ path: string } | { buffer: Buffer });
+export type FileInput = FileSource & { uploadedBy: number | null };
 
 const ALLOWED_BINARY = new Map<string, string>([
   ['application/pdf', 'PDF'],
@@ -22,35 +34,69 @@ const ALLOWED_BINARY = new Map<string, string>([
   ['application/zip', 'ZIP'],
 ]);
 
-
 // CMS SignedData (a CAdES .p7m) in DER: the OID 1.2.840.113549.1.7.2 right after the outer SEQUENCE header.
 const SIGNED_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
 
-function isUtf8Text(buffer: Buffer): boolean {
-  if (buffer.includes(0)) return false;
+/** One pass over the content: its SHA-256, its size, and whether it is UTF-8 text without NUL bytes. */
+async function scan(content: Readable): Promise<{ sha256: string; size: number; text: boolean }> {
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let size = 0;
+  let text = true;
+  for await (const chunk of content as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+    if (!text) continue;
+    try {
+      if (chunk.includes(0)) text = false;
+      else decoder.decode(chunk, { stream: true });
+    } catch {
+      text = false;
+    }
+  }
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-    return true;
+    if (text) decoder.decode();
   } catch {
-    return false;
+    text = false;
+  }
+  return { sha256: hash.digest('hex'), size, text };
+}
+
+async function headOf(input: FileInput, bytes = 64): Promise<Buffer> {
+  if ('buffer' in input) return input.buffer.subarray(0, bytes);
+  const handle = await open(input.path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
-/** The file's real type, or null when it is not on the allow-list (whatever its name says). */
-export async function detectFileType(buffer: Buffer, originalName: string): Promise<{ mime: string; label: string } | null> {
-  if (buffer.length === 0) return null;
-  if (buffer[0] === 0x30 && buffer.subarray(0, 32).includes(SIGNED_DATA_OID)) return { mime: 'application/pkcs7-mime', label: 'P7M' };
-  const detected = await fileTypeFromBuffer(buffer);
+const contentOf = (input: FileInput): Readable => ('buffer' in input ? Readable.from([input.buffer]) : createReadStream(input.path, { highWaterMark: 256 * 1024 }));
+
+/** The real type of a file (buffer or path), or null when it is not on the allow-list, whatever its name says. */
+async function typeOf(input: FileInput, name: string, isText: boolean): Promise<{ mime: string; label: string } | null> {
+  const head = await headOf(input);
+  if (head.length === 0) return null;
+  if (head[0] === 0x30 && head.subarray(0, 32).includes(SIGNED_DATA_OID)) return { mime: 'application/pkcs7-mime', label: 'P7M' };
+  const detected = 'buffer' in input ? await fileTypeFromBuffer(input.buffer) : await fileTypeFromFile(input.path);
   if (detected) {
     const label = ALLOWED_BINARY.get(detected.mime);
     return label ? { mime: detected.mime, label } : null;
   }
   // Text has no magic number: accept it only as CSV or plain text, by name, and only when it is really text.
-  const lower = originalName.toLowerCase();
-  if ((lower.endsWith('.csv') || lower.endsWith('.txt')) && isUtf8Text(buffer)) {
+  const lower = name.toLowerCase();
+  if ((lower.endsWith('.csv') || lower.endsWith('.txt')) && isText) {
     return lower.endsWith('.csv') ? { mime: 'text/csv', label: 'CSV' } : { mime: 'text/plain', label: 'TXT' };
   }
   return null;
+}
+
+/** The file's real type, or null when it is not on the allow-list (whatever its name says). */
+export async function detectFileType(buffer: Buffer, originalName: string): Promise<{ mime: string; label: string } | null> {
+  const input: FileInput = { buffer, originalName, uploadedBy: null };
+  return typeOf(input, originalName, (await scan(contentOf(input))).text);
 }
 
 export function sha256(buffer: Buffer): string {
@@ -65,32 +111,39 @@ export function cleanFileName(name: string): string {
   return cleaned || 'file';
 }
 
-/** Its message is a Message (msg()), so it can go straight into a ValidationError. */
-export class FileRejectedError extends Error {}
+/** A value in COPY's text format. */
+const copyText = (v: string) => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 export class FileStore {
   constructor(private readonly sequelize: Sequelize) {}
 
-  /** Checks and stores a file; call it inside the transaction that stores the record pointing at it. */
-  async save(
-    input: { buffer: Buffer; originalName: string; uploadedBy: number | null },
-    transaction?: Transaction,
-  ): Promise<StoredFile> {
+  /**
+   * Checks and stores a file; call it inside the transaction that stores the record pointing at it
+   * (without one, the file is stored in a transaction of its own). Refusals are FileRejectedErrors.
+   */
+  async save(input: FileInput, transaction?: Transaction): Promise<StoredFile> {
+    if (!transaction) return this.sequelize.transaction((t) => this.save(input, t));
     const name = cleanFileName(input.originalName);
-    if (input.buffer.length === 0) throw new FileRejectedError(msg('common:file.empty', { name }));
-    const type = await detectFileType(input.buffer, name);
+    const { sha256: digest, size, text } = await scan(contentOf(input));
+    if (size === 0) throw new FileRejectedError(msg('common:file.empty', { name }));
+    const type = await typeOf(input, name, text);
     if (!type) throw new FileRejectedError(msg('common:file.typeNotAllowed', { name }));
-    const digest = sha256(input.buffer);
-    const [row] = await this.sequelize.query<{ id: string; created_at: Date }>(
-      `INSERT INTO stored_files (sha256, size, mime, original_name, content, uploaded_by)
-       VALUES (:digest, :size, :mime, :name, :content, :uploadedBy) RETURNING id, created_at`,
-      {
-        replacements: { digest, size: input.buffer.length, mime: type.mime, name, content: input.buffer, uploadedBy: input.uploadedBy },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
-    );
-    return { id: row.id, sha256: digest, size: input.buffer.length, mime: type.mime, originalName: name, createdAt: row.created_at };
+    const id = randomUUID();
+    // The row is one line of COPY text: the bytea goes last, as \\x and its hex, streamed chunk by chunk.
+    const prefix = [id, digest, String(size), copyText(type.mime), copyText(name), input.uploadedBy === null ? '\\N' : String(input.uploadedBy)].join('\t');
+    async function* row() {
+      yield Buffer.from(`${prefix}\t\\\\x`);
+      for await (const chunk of contentOf(input) as AsyncIterable<Buffer>) yield Buffer.from(chunk.toString('hex'));
+      yield Buffer.from('\n');
+    }
+    const client = (transaction as unknown as { connection: ClientBase }).connection;
+    await pipeline(Readable.from(row()), client.query(copyFrom('COPY stored_files (id, sha256, size, mime, original_name, uploaded_by, content) FROM STDIN')));
+    const [stored] = await this.sequelize.query<{ created_at: Date }>('SELECT created_at FROM stored_files WHERE id = :id', {
+      replacements: { id },
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    return { id, sha256: digest, size, mime: type.mime, originalName: name, createdAt: stored.created_at };
   }
 
   async meta(id: string): Promise<StoredFile | null> {

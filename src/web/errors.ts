@@ -1,7 +1,7 @@
 // Typed errors mapped once to pages with the right status; no stack traces reach users.
 import type { NextFunction, Request, Response } from 'express';
 import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
-import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+import { AppError, BadRequestError, BusyError, FileRejectedError, ForbiddenError, GoneError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
 import { msg } from '../platform/messages.js';
 import { messageTranslatorOf, viewerOf } from './http.js';
@@ -58,6 +58,21 @@ export function errorHandler(platform: Platform) {
       textKey = '';
       message = err.message;
       details = Object.values(err.fields);
+    } else if (err instanceof FileRejectedError) {
+      status = 422;
+      titleKey = 'form.errorsTitle';
+      textKey = '';
+      message = err.message;
+    } else if (err instanceof BadRequestError) {
+      status = 400;
+      titleKey = 'upload.malformedTitle';
+      textKey = '';
+      message = err.message;
+    } else if (err instanceof GoneError) {
+      status = 410;
+      titleKey = 'gone.title';
+      textKey = '';
+      message = err.message;
     } else if (err instanceof AppError) {
       status = err.status;
       if (status === 404) {
@@ -87,7 +102,7 @@ export function errorHandler(platform: Platform) {
     } else {
       platform.log.error({ err, path: req.originalUrl }, 'unhandled error');
     }
-    if (status === 503) res.setHeader('Retry-After', '30');
+    if (status === 503) res.setHeader('Retry-After', String(err instanceof BusyError ? err.retryAfterSeconds : 30));
     const tm = messageTranslatorOf(res);
     message = message ? tm(message) : message;
     details = details.map((d) => tm(d));

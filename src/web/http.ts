@@ -2,7 +2,7 @@
 import 'express-session';
 import type { NextFunction, Request, Response } from 'express';
 import { isAdmin, isStaff, type Actor, type Viewer } from '../platform/actor.js';
-import { ConflictError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+import { ConflictError, FileRejectedError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import { messageTranslator, pickLanguage } from '../platform/i18n.js';
 import type { Message } from '../platform/messages.js';
 
@@ -80,6 +80,10 @@ export async function formAction(
       message = err.message;
     } else if (err instanceof ConflictError) {
       fields = err.field ? { [err.field]: err.message } : { _form: err.message };
+      message = err.message;
+    } else if (err instanceof FileRejectedError) {
+      // Next to the file field of this form's upload (src/web/uploads.ts), unless the refusal names another.
+      fields = { [err.field ?? (res.locals.uploadField as string | undefined) ?? '_form']: err.message };
       message = err.message;
     }
     if (!fields) throw err;

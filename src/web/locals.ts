@@ -26,6 +26,7 @@ export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'foo
     res.locals.viewer = null;
     res.locals.centre = config.centre;
     res.locals.demoMode = config.demoMode;
+    res.locals.uploadMaxMb = Math.round(config.uploadMaxBytes / (1024 * 1024));
     res.locals.currentPath = req.path;
     res.locals.fmt = formattersFor(lang);
     res.locals.flashes = [];

@@ -1,35 +1,132 @@
-// multer with size and count limits, keeping files in memory until the service stores them in
-// the same transaction as their record. (The CSRF token of a multipart form is in its action URL.)
+// The one upload adapter. multer parses a multipart form straight into temporary files under
+// DATA_DIR/tmp/uploads (never into memory), with the size limit enforced while reading; the files
+// are removed when the response ends, whatever happened. The file store then streams them into
+// PostgreSQL in the transaction of their record. At most UPLOAD_CONCURRENCY uploads are read at once
+// in a process (more get a 503 with Retry-After).
+//
+// Refusals are typed: a file too large or too many files is a FileRejectedError, kept until the
+// handler reads the files with `uploadedFiles(req)` (inside formAction, so the form comes back with
+// 422, the message next to its file field and what the user typed); a body that is not a readable
+// multipart form is a BadRequestError (400). (The CSRF token of a multipart form is in its action URL.)
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { ValidationError } from '../platform/errors.js';
+import type { Config } from '../config.js';
+import type { Platform } from '../platform/context.js';
+import { BadRequestError, BusyError, FileRejectedError } from '../platform/errors.js';
 import { msg } from '../platform/messages.js';
 
-export type UploadLimits = { field: string; maxFiles: number; maxBytes: number };
+/** A file received with a form: on disk until the response ends. */
+export type UploadedFile = { path: string; originalName: string; size: number };
 
-export function acceptUploads({ field, maxFiles, maxBytes }: UploadLimits): RequestHandler {
+export type UploadOptions = {
+  /** The form's file field. */
+  field: string;
+  maxFiles: number;
+  /** A smaller limit for this kind of file; never more than UPLOAD_MAX_MB. */
+  maxBytes?: number;
+};
+
+const MB = 1024 * 1024;
+const FIELD_MAX_BYTES = 200_000;
+const REFUSAL = Symbol('upload refusal');
+type UploadRequest = Request & { [REFUSAL]?: FileRejectedError };
+
+/** Uploads being read in this process, per configuration (one per running app). */
+const active = new WeakMap<Config, { count: number }>();
+
+/** The largest upload allowed for a kind of file: its own limit, capped by UPLOAD_MAX_MB. */
+export function uploadLimit(config: Config, maxBytes?: number): number {
+  return Math.min(maxBytes ?? config.uploadMaxBytes, config.uploadMaxBytes);
+}
+
+export function uploadDir(config: Config): string {
+  return path.join(config.dataDir, 'tmp', 'uploads');
+}
+
+function refusal(err: multer.MulterError, field: string, maxFiles: number, maxBytes: number): FileRejectedError {
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new FileRejectedError(msg('common:upload.tooLarge', { mb: Math.max(1, Math.round(maxBytes / MB)) }), field);
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new FileRejectedError(msg('common:upload.tooMany', { max: maxFiles }), field);
+    case 'LIMIT_FIELD_VALUE':
+      return new FileRejectedError(msg('common:upload.fieldTooLong', { kb: Math.round(FIELD_MAX_BYTES / 1000) }), err.field ?? field);
+    default:
+      return new FileRejectedError(msg('common:upload.failed'), field);
+  }
+}
+
+/** busboy's complaints about the body itself ("Unexpected end of form", "Malformed part header"...) carry no code. */
+const isMalformedBody = (err: unknown) => err instanceof Error && typeof (err as { code?: unknown }).code !== 'string';
+
+export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }: UploadOptions): RequestHandler {
+  const { config } = platform;
+  const limit = uploadLimit(config, maxBytes);
+  const dir = uploadDir(config);
+  const storage = multer.diskStorage({
+    destination: (_req, _file, cb) => {
+      mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
+    },
+    filename: (_req, _file, cb) => cb(null, `${randomBytes(16).toString('hex')}.upload`),
+  });
   const parser = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: maxFiles, fields: 60, fieldSize: 200_000, parts: maxFiles + 60 },
+    storage,
+    limits: { fileSize: limit, files: maxFiles, fields: 60, fieldSize: FIELD_MAX_BYTES, parts: maxFiles + 60 },
   }).array(field, maxFiles);
-  const mb = Math.round(maxBytes / (1024 * 1024));
-  const parse: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) return next();
+    let slot = active.get(config);
+    if (!slot) active.set(config, (slot = { count: 0 }));
+    if (slot.count >= config.uploadConcurrency) {
+      // Read and drop the body so the browser gets the page, then close the connection.
+      res.setHeader('Connection', 'close');
+      req.resume();
+      return next(new BusyError());
+    }
+    slot.count++;
+    res.locals.uploadField = field;
+    // The slot and the temporary files go as soon as the answer is sent, or the client has gone.
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      slot.count--;
+      for (const f of Array.isArray(req.files) ? req.files : []) {
+        rm(f.path, { force: true }).catch((err: unknown) => platform.log.warn({ err, path: f.path }, 'temporary upload not removed'));
+      }
+    };
+    res.once('finish', end);
+    res.once('close', end);
     parser(req, res, (err?: unknown) => {
+      if (!err) return next();
       if (err instanceof multer.MulterError) {
-        const messages: Record<string, string> = {
-          LIMIT_FILE_SIZE: msg('common:upload.tooLarge', { mb }),
-          LIMIT_FILE_COUNT: msg('common:upload.tooMany', { max: maxFiles }),
-          LIMIT_UNEXPECTED_FILE: msg('common:upload.tooMany', { max: maxFiles }),
-          LIMIT_FIELD_VALUE: msg('common:upload.fieldTooLong'),
-        };
-        // Drain what is left of the body so the answer reaches the browser.
-        req.resume();
-        return next(Object.assign(new ValidationError({ [field]: messages[err.code] ?? msg('common:upload.failed') }), { uploadRejected: true }));
+        // multer has drained the rest of the body and removed what it had written.
+        (req as UploadRequest)[REFUSAL] = refusal(err, field, maxFiles, limit);
+        req.files = [];
+        return next();
+      }
+      if (isMalformedBody(err)) {
+        platform.log.info({ err: (err as Error).message, path: req.originalUrl }, 'malformed multipart body');
+        return next(new BadRequestError());
       }
       next(err);
     });
   };
-  return parse;
 }
 
-export const uploadedFiles = (req: Request): Express.Multer.File[] => (Array.isArray(req.files) ? req.files : []);
+/** The files of the request; throws its upload refusal (too large, too many) if there was one. */
+export function uploadedFiles(req: Request): UploadedFile[] {
+  const refused = (req as UploadRequest)[REFUSAL];
+  if (refused) throw refused;
+  return (Array.isArray(req.files) ? req.files : []).map((f) => ({ path: f.path, originalName: f.originalname, size: f.size }));
+}
+
+/** The content of a small upload (a publiccode.yml, a CSV to import), read whole: only for files capped well below UPLOAD_MAX_MB. */
+export function readUpload(file: UploadedFile): Promise<Buffer> {
+  return readFile(file.path);
+}

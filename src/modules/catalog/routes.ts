@@ -1,15 +1,15 @@
 // Catalogue routes: thin handlers that parse the request, call the services and render or redirect.
 import { createHash } from 'node:crypto';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { TFunction } from 'i18next';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, FileRejectedError, ValidationError } from '../../platform/errors.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, viewerOf } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
 import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
@@ -41,7 +41,6 @@ import {
   createAsset,
   deleteAsset,
   entityIpa,
-  FILE_MAX_BYTES,
   FILE_MAX_COUNT,
   formValuesFrom,
   loadAsset,
@@ -154,20 +153,6 @@ async function publicPage(
   });
 }
 
-/** The upload middleware, with its refusals (too large, too many) shown on the form instead of an error page. */
-function uploads(field: string, maxFiles: number, maxBytes: number, onError: (req: Request, res: Response, err: ValidationError) => Promise<void>): RequestHandler {
-  const parse = acceptUploads({ field, maxFiles, maxBytes });
-  return (req, res, next) => {
-    parse(req, res, (err?: unknown) => {
-      if (err instanceof ValidationError) {
-        onError(req, res, err).catch(next);
-        return;
-      }
-      next(err);
-    });
-  };
-}
-
 export function catalogRouter(platform: Platform): Router {
   const router = Router();
   const { sequelize } = platform;
@@ -255,29 +240,15 @@ export function catalogRouter(platform: Platform): Router {
   router.get('/catalogo/importa', requireLogin, async (req, res) => {
     res.render('catalog/import', { ...(await importLocals(req, res)), values: { source: 'upload', entityId: 'auto' } });
   });
-  const renderImportError = async (req: Request, res: Response, err: ValidationError) => {
-    const fields = { ...err.fields };
-    // A paste form has no file: a refusal of the upload parser there is its text being too long.
-    if (fields.file && (err as { uploadRejected?: boolean }).uploadRejected && (req.body as Record<string, unknown> | undefined)?.source === 'paste') {
-      delete fields.file;
-      fields.content = msg('catalog:import.pasteTooLong', { max: 200 });
-    }
-    const values: Record<string, unknown> = { source: 'upload', entityId: 'auto', ...(req.body as Record<string, unknown> | undefined) };
-    delete values._csrf;
-    const tm = messageTranslatorOf(res);
-    const shown = Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, tm(m)]));
-    res.status(422).render('catalog/import', { ...(await importLocals(req, res)), values, errors: shown, errorMessage: tm(err.message) });
-  };
-  router.post('/catalogo/importa', requireLogin, uploads('file', 1, IMPORT_MAX_BYTES, renderImportError), async (req, res) => {
+  const importUpload = acceptUploads(platform, { field: 'file', maxFiles: 1, maxBytes: IMPORT_MAX_BYTES });
+  router.post('/catalogo/importa', requireLogin, importUpload, async (req, res) => {
     const viewer = actorOf(req);
-    const file = uploadedFiles(req)[0] ?? null;
-    try {
-      const token = await createPendingImport(platform, viewer, await viewerBody(viewer), req.body, file ? { buffer: file.buffer, originalname: file.originalname } : null);
+    await formAction(req, res, 'catalog/import', { ...(await importLocals(req, res)), values: { source: 'upload', entityId: 'auto' } }, async () => {
+      const file = uploadedFiles(req)[0] ?? null;
+      const upload = file ? { buffer: await readUpload(file), originalname: file.originalName } : null;
+      const token = await createPendingImport(platform, viewer, await viewerBody(viewer), req.body, upload);
       res.redirect(`/catalogo/importa/${token}`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderImportError(req, res, err);
-      throw err;
-    }
+    });
   });
 
   const previewLocals = async (req: Request, res: Response) => {
@@ -415,7 +386,7 @@ export function catalogRouter(platform: Platform): Router {
     res.render('catalog/form', {
       ...(await formLocals(req, { title: tOf(res)('catalog:form.editTitle', { name: asset.name }), asset, page, action: `/catalogo/${asset.slug}/modifica` })),
       values: formValuesFrom(asset),
-      fileMaxMb: Math.round(FILE_MAX_BYTES / (1024 * 1024)),
+      fileMaxMb: Math.round(uploadLimit(platform.config) / (1024 * 1024)),
       fileMaxCount: FILE_MAX_COUNT,
     });
   });
@@ -429,7 +400,7 @@ export function catalogRouter(platform: Platform): Router {
       page,
       action: `/catalogo/${asset.slug}/modifica`,
       values: formValuesFrom(asset),
-      fileMaxMb: Math.round(FILE_MAX_BYTES / (1024 * 1024)),
+      fileMaxMb: Math.round(uploadLimit(platform.config) / (1024 * 1024)),
       fileMaxCount: FILE_MAX_COUNT,
     });
     await formAction(req, res, 'catalog/form', locals, async () => {
@@ -480,20 +451,17 @@ export function catalogRouter(platform: Platform): Router {
   });
 
   // ---- Files ----
-  const fileError = async (req: Request, res: Response, err: ValidationError) => {
-    for (const m of fieldMessages(err)) flash(req, 'danger', m);
-    res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
-  };
-  router.post('/catalogo/:slug/file', requireLogin, uploads('files', FILE_MAX_COUNT, FILE_MAX_BYTES, fileError), async (req, res) => {
-    const files = uploadedFiles(req).map((f) => ({ buffer: f.buffer, originalname: f.originalname }));
+  router.post('/catalogo/:slug/file', requireLogin, acceptUploads(platform, { field: 'files', maxFiles: FILE_MAX_COUNT }), async (req, res) => {
     try {
-      const n = await addAssetFiles(platform, actorOf(req), String(req.params.slug), req.body, files);
+      const n = await addAssetFiles(platform, actorOf(req), String(req.params.slug), req.body, uploadedFiles(req));
       flash(req, 'success', n === 1 ? msg('catalog:flash.fileUploaded') : msg('catalog:flash.filesUploaded', { count: n }));
-      res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
     } catch (err) {
-      if (err instanceof ValidationError) return fileError(req, res, err);
-      throw err;
+      // The file form is a panel of the edit page: its refusals come back there as a message.
+      if (err instanceof FileRejectedError) flash(req, 'danger', err.message);
+      else if (err instanceof ValidationError) for (const m of fieldMessages(err)) flash(req, 'danger', m);
+      else throw err;
     }
+    res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
   });
   router.post('/catalogo/:slug/file/:id/elimina', requireLogin, async (req, res) => {
     await removeAssetFile(platform, actorOf(req), String(req.params.slug), idParam(req.params.id));

@@ -4,7 +4,7 @@ import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { FileRejectedError } from '../../platform/files.js';
+import type { FileSource } from '../../platform/files.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson } from '../accounts/index.js';
@@ -591,7 +591,6 @@ export async function deleteAsset(platform: Platform, actor: Actor, slug: string
 
 // ---- Files ----
 
-export const FILE_MAX_BYTES = 20 * 1024 * 1024;
 export const FILE_MAX_COUNT = 5;
 const MAX_FILES_PER_ASSET = 40;
 
@@ -600,7 +599,7 @@ export async function addAssetFiles(
   actor: Actor,
   slug: string,
   input: unknown,
-  uploads: Array<{ buffer: Buffer; originalname: string }>,
+  uploads: FileSource[],
 ): Promise<number> {
   const asset = await loadAsset(actor, slug);
   assertCanEditAsset(actor, asset);
@@ -609,34 +608,29 @@ export async function addAssetFiles(
   if (data.role !== 'attachment' && uploads.length > 1) throw new ValidationError({ files: msg('catalog:error.oneImage') });
   const existing = await AssetFile.count({ where: { assetId: asset.id } });
   if (existing + uploads.length > MAX_FILES_PER_ASSET) throw new ValidationError({ files: msg('catalog:error.tooManyFiles', { max: MAX_FILES_PER_ASSET }) });
-  try {
-    await platform.sequelize.transaction(async (transaction) => {
-      if (data.role === 'logo') {
-        const old = await AssetFile.findAll({ where: { assetId: asset.id, role: 'logo' }, transaction });
-        for (const f of old) await f.destroy({ transaction });
+  await platform.sequelize.transaction(async (transaction) => {
+    if (data.role === 'logo') {
+      const old = await AssetFile.findAll({ where: { assetId: asset.id, role: 'logo' }, transaction });
+      for (const f of old) await f.destroy({ transaction });
+    }
+    let position = (await AssetFile.max<number, AssetFile>('position', { where: { assetId: asset.id, role: data.role }, transaction })) ?? 0;
+    for (const upload of uploads) {
+      const stored = await platform.files.save({ ...upload, uploadedBy: actor.userId }, transaction);
+      if (data.role !== 'attachment' && !stored.mime.startsWith('image/')) {
+        throw new ValidationError({ files: msg('catalog:error.notImage', { name: stored.originalName }) });
       }
-      let position = (await AssetFile.max<number, AssetFile>('position', { where: { assetId: asset.id, role: data.role }, transaction })) ?? 0;
-      for (const upload of uploads) {
-        const stored = await platform.files.save({ buffer: upload.buffer, originalName: upload.originalname, uploadedBy: actor.userId }, transaction);
-        if (data.role !== 'attachment' && !stored.mime.startsWith('image/')) {
-          throw new ValidationError({ files: msg('catalog:error.notImage', { name: stored.originalName }) });
-        }
-        await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: data.role, title: (uploads.length === 1 && data.title) || stored.originalName, position: ++position, uploadedBy: actor.userId }, { transaction });
-      }
-      await refreshCompleteness(asset, await entityIpa(asset.entityId, transaction), transaction);
-      await asset.save({ transaction });
-      await platform.audit.record(actor, {
-        action: 'catalog.file-added',
-        subjectType: 'catalog_asset',
-        subjectId: asset.id,
-        entityId: asset.entityId,
-        details: { slug: asset.slug, role: data.role, files: uploads.map((u) => u.originalname.slice(0, 120)) },
-      }, transaction);
-    });
-  } catch (err) {
-    if (err instanceof FileRejectedError) throw new ValidationError({ files: err.message });
-    throw err;
-  }
+      await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: data.role, title: (uploads.length === 1 && data.title) || stored.originalName, position: ++position, uploadedBy: actor.userId }, { transaction });
+    }
+    await refreshCompleteness(asset, await entityIpa(asset.entityId, transaction), transaction);
+    await asset.save({ transaction });
+    await platform.audit.record(actor, {
+      action: 'catalog.file-added',
+      subjectType: 'catalog_asset',
+      subjectId: asset.id,
+      entityId: asset.entityId,
+      details: { slug: asset.slug, role: data.role, files: uploads.map((u) => u.originalName.slice(0, 120)) },
+    }, transaction);
+  });
   return uploads.length;
 }
 

@@ -8,7 +8,7 @@ import { msg, type Message } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { bodyOptions, findBody } from '../entities/index.js';
 import {
   addLocalHoliday,
@@ -64,17 +64,6 @@ function flashRefusal(req: Request, err: ValidationError | ConflictError): void 
 }
 const deskAssets = { styles: ['/static/app/css/desk.css'], scripts: ['/static/app/js/desk.js'] };
 
-/** Runs the upload parser and hands back its ValidationError (too many or too large files) instead of throwing. */
-function parseUploads(req: Request, res: Response, upload: RequestHandler): Promise<ValidationError | null> {
-  return new Promise((resolve, reject) => {
-    upload(req, res, (err?: unknown) => {
-      if (err instanceof ValidationError) resolve(err);
-      else if (err) reject(err);
-      else resolve(null);
-    });
-  });
-}
-
 function safeBack(value: unknown, fallback: string): string {
   return typeof value === 'string' && /^\/richieste(\?|$)/.test(value) ? value : fallback;
 }
@@ -95,8 +84,8 @@ async function suggestionsFor(platform: Platform, body: Record<string, unknown>)
 
 export function deskRouter(platform: Platform): Router {
   const router = Router();
-  const upload = acceptUploads({ field: 'attachments', maxFiles: MAX_FILES, maxBytes: platform.config.uploadMaxBytes });
-  const uploadLimits = { maxFiles: MAX_FILES, maxMb: Math.round(platform.config.uploadMaxBytes / (1024 * 1024)) };
+  const upload = acceptUploads(platform, { field: 'attachments', maxFiles: MAX_FILES });
+  const uploadLimits = { maxFiles: MAX_FILES, maxMb: Math.round(uploadLimit(platform.config) / (1024 * 1024)) };
 
   // ---- lists ----
   router.get('/richieste', requireLogin, async (req, res) => {
@@ -145,17 +134,16 @@ export function deskRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/richieste', requireLogin, async (req, res) => {
+  // The permission is checked before the body is read.
+  const canOpen: RequestHandler = (req, _res, next) => {
+    assertCanOpenRequestFor(actorOf(req), null);
+    next();
+  };
+  router.post('/richieste', requireLogin, canOpen, upload, async (req, res) => {
     const actor = actorOf(req);
-    assertCanOpenRequestFor(actor, null);
-    const uploadError = await parseUploads(req, res, upload);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(body.asset).catch(() => null) : null;
     const locals = { ...newLocals(), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
-    if (uploadError) {
-      const { _csrf: _ignored, ...values } = body;
-      return res.status(422).render('desk/confirm', { ...locals, values, errors: uploadError.fields, errorMessage: uploadError.message });
-    }
     await formAction(req, res, 'desk/confirm', locals, async () => {
       const request = await createRequest(platform, actor, body, uploadedFiles(req));
       flash(req, 'success', msg('desk:flash.created', { id: request.id }));
@@ -203,16 +191,14 @@ export function deskRouter(platform: Platform): Router {
     res.render('desk/show', await showLocals(viewerOf(req), idParam(req.params.id)));
   });
 
-  router.post('/richieste/:id/messaggi', requireLogin, async (req, res) => {
+  const canSee: RequestHandler = async (req, _res, next) => {
+    await findVisibleRequest(actorOf(req), idParam(req.params.id));
+    next();
+  };
+  router.post('/richieste/:id/messaggi', requireLogin, canSee, upload, async (req, res) => {
     const actor = actorOf(req);
     const id = idParam(req.params.id);
-    await findVisibleRequest(actor, id);
-    const uploadError = await parseUploads(req, res, upload);
     const view = await showLocals(actor, id);
-    if (uploadError) {
-      const { _csrf: _ignored, ...values } = (req.body ?? {}) as Record<string, unknown>;
-      return res.status(422).render('desk/show', { ...view, values, errors: uploadError.fields, errorMessage: uploadError.message });
-    }
     await formAction(req, res, 'desk/show', view, async () => {
       const { message } = await postMessage(platform, actor, id, req.body, uploadedFiles(req));
       flash(req, 'success', msg(message.internal ? 'desk:flash.noteAdded' : 'desk:flash.replied'));

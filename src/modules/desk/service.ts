@@ -4,7 +4,7 @@ import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { FileRejectedError } from '../../platform/files.js';
+import type { FileSource } from '../../platform/files.js';
 import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson, type Person } from '../accounts/index.js';
@@ -32,7 +32,7 @@ export const MAX_FILES = 10;
 /** The author of the system's changes, stored as a Message so that the history names it in the reader's language. */
 export const SYSTEM_NAME = msg('desk:history.system');
 
-export type UploadedFile = { buffer: Buffer; originalname: string };
+export type UploadedFile = FileSource;
 
 /** One change in progress: its transaction, instant and author (null for the system). */
 type Change = { transaction: Transaction; at: Date; actor: Actor | null };
@@ -115,14 +115,9 @@ async function storeFiles(platform: Platform, ch: Change, requestId: number, mes
   if (files.length > MAX_FILES) throw new ValidationError({ attachments: msg('desk:error.tooManyFiles', { max: MAX_FILES }) });
   const names: string[] = [];
   for (const f of files) {
-    try {
-      const stored = await platform.files.save({ buffer: f.buffer, originalName: f.originalname, uploadedBy: ch.actor?.userId ?? null }, ch.transaction);
-      await DeskAttachment.create({ requestId, messageId, fileId: stored.id, internal, uploadedBy: ch.actor?.userId ?? null }, { transaction: ch.transaction });
-      names.push(stored.originalName);
-    } catch (err) {
-      if (err instanceof FileRejectedError) throw new ValidationError({ attachments: err.message }, err.message);
-      throw err;
-    }
+    const stored = await platform.files.save({ ...f, uploadedBy: ch.actor?.userId ?? null }, ch.transaction);
+    await DeskAttachment.create({ requestId, messageId, fileId: stored.id, internal, uploadedBy: ch.actor?.userId ?? null }, { transaction: ch.transaction });
+    names.push(stored.originalName);
   }
   return names;
 }

@@ -3,7 +3,7 @@ import type { Platform } from '../../platform/context.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, requireAdmin, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, readUpload, uploadedFiles } from '../../web/uploads.js';
 import type { Registry } from '../../web/module.js';
 import { canListBodyUsers, usersOfBody } from '../accounts/index.js';
 import { ENTITY_KINDS, MEMBERSHIP_STATUSES, type Entity } from './models.js';
@@ -55,15 +55,17 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
   router.post(
     '/enti/importa',
     requireAdmin,
-    acceptUploads({ field: 'file', maxFiles: 1, maxBytes: 20 * 1024 * 1024 }),
+    acceptUploads(platform, { field: 'file', maxFiles: 1 }),
     async (req: Request, res) => {
-      const file = uploadedFiles(req)[0] ?? null;
-      const report = await importEntitiesCsv(platform, actorOf(req), file?.buffer ?? null);
-      if (report.ok) {
-        flash(req, 'success', msg('entities:flash.imported', { created: report.created, updated: report.updated }));
-        return res.redirect('/enti?status=prospect');
-      }
-      res.status(422).render('entities/import', { ...importLocals, report, fileName: file?.originalname ?? null, errors: { file: report.fileError } });
+      await formAction(req, res, 'entities/import', importLocals, async () => {
+        const file = uploadedFiles(req)[0] ?? null;
+        const report = await importEntitiesCsv(platform, actorOf(req), file ? await readUpload(file) : null);
+        if (report.ok) {
+          flash(req, 'success', msg('entities:flash.imported', { created: report.created, updated: report.updated }));
+          return res.redirect('/enti?status=prospect');
+        }
+        res.status(422).render('entities/import', { ...importLocals, report, fileName: file?.originalName ?? null, errors: { file: report.fileError } });
+      });
     },
   );
 

@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize';
 import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { FileRejectedError } from '../../platform/files.js';
+import type { FileSource } from '../../platform/files.js';
 import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { recordEvent } from './history.js';
@@ -14,9 +14,7 @@ import type { DocumentType, DocumentVisibility } from './procurement.js';
 import { documentSchema, versionSchema } from './schemas.js';
 import { loadDossier } from './service.js';
 
-export const DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;
-
-export type UploadedFile = { buffer: Buffer; originalname: string; size: number };
+export type UploadedFile = FileSource;
 
 export type VersionView = {
   id: number;
@@ -45,12 +43,7 @@ export type DocumentView = {
 
 async function storeFile(platform: Platform, actor: Actor, file: UploadedFile | null, transaction: import('sequelize').Transaction) {
   if (!file) throw new ValidationError({ file: 'tenders:error.fileMissing' });
-  try {
-    return await platform.files.save({ buffer: file.buffer, originalName: file.originalname, uploadedBy: actor.userId }, transaction);
-  } catch (err) {
-    if (err instanceof FileRejectedError) throw new ValidationError({ file: err.message });
-    throw err;
-  }
+  return platform.files.save({ ...file, uploadedBy: actor.userId }, transaction);
 }
 
 export async function addDocument(platform: Platform, actor: Actor, dossierId: number, input: unknown, file: UploadedFile | null): Promise<TenderDocument> {

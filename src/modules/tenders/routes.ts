@@ -1,16 +1,16 @@
 // /gare: the dossiers of the aggregated ICT tenders. Handlers parse, call a service, render or redirect.
 import 'express-session';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { FileRejectedError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
-import { addDocument, addVersion, DOCUMENT_MAX_BYTES, documentPage, documentsFor, latestVisibleVersion, versionForDownload, type UploadedFile } from './documents.js';
+import { addDocument, addVersion, documentPage, documentsFor, latestVisibleVersion, versionForDownload } from './documents.js';
 import { joinMessages } from './messages.js';
 import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
@@ -27,7 +27,6 @@ import {
   type Phase,
 } from './procurement.js';
 import {
-  ADHESION_MAX_BYTES,
   addableEntities,
   addLot,
   addMilestone,
@@ -82,27 +81,8 @@ function flashWarnings(req: Request, warnings: Array<{ message: string }>): void
 
 const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
 
-/** Multer errors (too big, too many) become a ValidationError the form can show next to the file field. */
-function uploads(maxBytes: number): RequestHandler {
-  const parse = acceptUploads({ field: 'file', maxFiles: 1, maxBytes });
-  return (req: Request, res: Response, next: NextFunction) => {
-    parse(req, res, (err?: unknown) => {
-      if (err instanceof ValidationError) {
-        (req as Request & { uploadError?: ValidationError }).uploadError = err;
-        req.body ??= {};
-        return next();
-      }
-      next(err as Error | undefined);
-    });
-  };
-}
-
-function fileOf(req: Request): UploadedFile | null {
-  const uploadError = (req as Request & { uploadError?: ValidationError }).uploadError;
-  if (uploadError) throw uploadError;
-  const f = uploadedFiles(req)[0];
-  return f ? { buffer: f.buffer, originalname: f.originalname, size: f.size } : null;
-}
+/** The one file of a tenders form, or null (throws the upload's refusal, shown next to the file field). */
+const fileOf = (req: Request) => uploadedFiles(req)[0] ?? null;
 
 function dossierValues(d: Dossier | null): Record<string, unknown> {
   if (!d) return { category: 'services', procedure: 'procedura_aperta', funding: 'none', isPublic: '' };
@@ -124,6 +104,7 @@ function dossierValues(d: Dossier | null): Record<string, unknown> {
 
 export function tendersRouter(platform: Platform): Router {
   const router = Router();
+  const fileUpload = acceptUploads(platform, { field: 'file', maxFiles: 1 });
 
   // ---- List and open data ----
 
@@ -491,14 +472,15 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/partecipanti/:pid/adesione', requireLogin, uploads(ADHESION_MAX_BYTES), async (req, res) => {
+  router.post('/gare/:id/partecipanti/:pid/adesione', requireLogin, fileUpload, async (req, res) => {
     const id = idParam(req.params.id);
     try {
       await uploadAdhesion(platform, actorOf(req), id, idParam(req.params.pid), fileOf(req));
       flash(req, 'success', 'tenders:flash.adhesionUploaded');
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      flash(req, 'danger', joinMessages(Object.values(err.fields)));
+      if (err instanceof FileRejectedError) flash(req, 'danger', err.message);
+      else if (err instanceof ValidationError) flash(req, 'danger', joinMessages(Object.values(err.fields)));
+      else throw err;
     }
     res.redirect(`/gare/${id}#partecipanti`);
   });
@@ -534,7 +516,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
   });
 
-  router.post('/gare/:id/documenti', requireStaff, uploads(DOCUMENT_MAX_BYTES), async (req, res) => {
+  router.post('/gare/:id/documenti', requireStaff, fileUpload, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
     await formAction(req, res, 'tenders/document-form', await documentLocals(res, dossier), async () => {
       const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
@@ -553,7 +535,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/document', { ...locals, values: { visibility: locals.document.latest.visibility } });
   });
 
-  router.post('/gare/:id/documenti/:docId/versioni', requireStaff, uploads(DOCUMENT_MAX_BYTES), async (req, res) => {
+  router.post('/gare/:id/documenti/:docId/versioni', requireStaff, fileUpload, async (req, res) => {
     const dossierId = idParam(req.params.id);
     const documentId = idParam(req.params.docId);
     const locals = await documentPageLocals(req, dossierId, documentId);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { FileRejectedError } from '../../platform/files.js';
+import type { FileSource } from '../../platform/files.js';
 import { msg, parseMessage, type Message } from '../../platform/messages.js';
 import { translator } from '../../platform/i18n.js';
 import { parseInput } from '../../platform/validation.js';
@@ -56,7 +56,6 @@ import {
   type DossierInput,
 } from './schemas.js';
 
-export const ADHESION_MAX_BYTES = 20 * 1024 * 1024;
 
 /** "2026-03-15" → "15/03/2026", as dates read in the history. */
 const dayOf = (iso: string): string => iso.split('-').reverse().join('/');
@@ -728,7 +727,7 @@ export async function uploadAdhesion(
   actor: Actor,
   dossierId: number,
   participantId: number,
-  file: { buffer: Buffer; originalname: string } | null,
+  file: FileSource | null,
 ): Promise<Participant> {
   if (!file) throw new ValidationError({ file: 'tenders:error.adhesionFileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
@@ -738,13 +737,7 @@ export async function uploadAdhesion(
     assertCanActForBody(actor, p.entityId, 'tenders.adhesion-upload');
     assertNotFinal(dossier, 'adhesion');
     if (p.status === 'withdrawn' && !isStaff(actor)) throw new ConflictError('tenders:error.adhesionWithdrawn');
-    let stored;
-    try {
-      stored = await platform.files.save({ buffer: file.buffer, originalName: file.originalname, uploadedBy: actor.userId }, transaction);
-    } catch (err) {
-      if (err instanceof FileRejectedError) throw new ValidationError({ file: err.message });
-      throw err;
-    }
+    const stored = await platform.files.save({ ...file, uploadedBy: actor.userId }, transaction);
     const joined = p.status === 'invited' || p.status === 'interested';
     await p.update({ adhesionFileId: stored.id, adhesionUploadedAt: new Date(), adhesionUploadedBy: actor.userId, ...(joined ? { status: 'joined' as const } : {}) }, { transaction });
     const entity = await findBody(p.entityId, { transaction });

@@ -117,9 +117,9 @@ describe('tenders: documents', () => {
     const { dossier, agentA } = await dossierWithTwoBodies({ isPublic: 'on' });
     const doc = await uploadDoc(dossier.id, 'capitolato', 'Capitolato tecnico', 'staff', demoPdf('Bozza'));
     const v2buf = demoPdf('Definitivo');
-    await addVersion(platform, await staffActor(), dossier.id, doc.id, { visibility: 'participants' }, { buffer: v2buf, originalname: 'cap-v2.pdf', size: v2buf.length });
+    await addVersion(platform, await staffActor(), dossier.id, doc.id, { visibility: 'participants' }, { buffer: v2buf, originalName: 'cap-v2.pdf' });
     const v3buf = demoPdf('Rettifica');
-    await addVersion(platform, await staffActor(), dossier.id, doc.id, { visibility: 'participants' }, { buffer: v3buf, originalname: 'cap-v3.pdf', size: v3buf.length });
+    await addVersion(platform, await staffActor(), dossier.id, doc.id, { visibility: 'participants' }, { buffer: v3buf, originalName: 'cap-v3.pdf' });
     const [draft, v2, v3] = await DocumentVersion.findAll({ where: { documentId: doc.id }, order: [['version', 'ASC']] });
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/versioni/${draft.id}`)).status).to.be.oneOf([403, 404]);
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/versioni/${v2.id}`)).status).to.equal(200);

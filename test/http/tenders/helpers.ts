@@ -67,7 +67,7 @@ export async function dossierWithTwoBodies(overrides: Record<string, string> = {
 
 export async function uploadDoc(dossierId: number, type: string, title: string, visibility: string, buffer: Buffer = demoPdf(title), name = 'documento.pdf') {
   const { platform } = await testContext();
-  return addDocument(platform, await staffActor(), dossierId, { type, title, visibility }, { buffer, originalname: name, size: buffer.length });
+  return addDocument(platform, await staffActor(), dossierId, { type, title, visibility }, { buffer, originalName: name });
 }
 
 export async function openCall(dossierId: number, entityIds: number[], deadlineOn = addDays(todayInRome(), 20)) {
