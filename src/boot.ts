@@ -13,6 +13,7 @@ import { modules } from './modules/index.js';
 import { AuditLog } from './platform/audit.js';
 import type { Platform } from './platform/context.js';
 import { FileStore } from './platform/files.js';
+import { TokenStore } from './platform/tokens.js';
 import { JobQueue, type JobDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { Mailer } from './platform/mail.js';
@@ -52,7 +53,7 @@ export async function buildPlatform(
     { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log, retryDelaySeconds: config.mailRetryDelaySeconds },
     jobs,
   );
-  const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize) };
+  const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize), tokens: new TokenStore(sequelize) };
   await jobs.define(jobDefinitions(platform));
   return platform;
 }

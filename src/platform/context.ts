@@ -6,6 +6,7 @@ import type { FileStore } from './files.js';
 import type { JobQueue } from './jobs.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail.js';
+import type { TokenStore } from './tokens.js';
 
 export type Platform = {
   config: Config;
@@ -17,4 +18,5 @@ export type Platform = {
   mail: Mailer;
   audit: AuditLog;
   files: FileStore;
+  tokens: TokenStore;
 };

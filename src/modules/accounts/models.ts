@@ -18,19 +18,6 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare updatedAt: CreationOptional<Date>;
 }
 
-export type TokenKind = 'invitation' | 'password_reset';
-
-export class AccountToken extends Model<InferAttributes<AccountToken>, InferCreationAttributes<AccountToken>> {
-  declare id: CreationOptional<number>;
-  declare kind: TokenKind;
-  declare tokenHash: string;
-  declare userId: number;
-  declare expiresAt: Date;
-  declare usedAt: Date | null;
-  declare createdBy: number | null;
-  declare createdAt: CreationOptional<Date>;
-}
-
 export function initAccountModels(sequelize: Sequelize): void {
   User.init(
     {
@@ -48,19 +35,6 @@ export function initAccountModels(sequelize: Sequelize): void {
       updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'users', underscored: true },
-  );
-  AccountToken.init(
-    {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      kind: { type: DataTypes.TEXT, allowNull: false },
-      tokenHash: { type: DataTypes.TEXT, allowNull: false },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
-      expiresAt: { type: DataTypes.DATE, allowNull: false },
-      usedAt: DataTypes.DATE,
-      createdBy: DataTypes.INTEGER,
-      createdAt: DataTypes.DATE,
-    },
-    { sequelize, tableName: 'account_tokens', underscored: true, updatedAt: false },
   );
   // users.entity_id is a plain foreign key to the shared `entities` table: the body's name and the
   // rest come from the entities area's face, not from a Sequelize association across areas.

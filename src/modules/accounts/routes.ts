@@ -73,11 +73,11 @@ export function accountsRouter(platform: Platform): Router {
 
   // ---- invitations ----
   router.get('/invito/:token', async (req, res) => {
-    const { user } = await checkToken('invitation', req.params.token);
+    const { user } = await checkToken(platform, 'invitation', req.params.token);
     res.render('accounts/accept-invitation', { email: user.email, token: req.params.token, values: { name: user.name } });
   });
   router.post('/invito/:token', async (req, res) => {
-    const { user } = await checkToken('invitation', req.params.token);
+    const { user } = await checkToken(platform, 'invitation', req.params.token);
     await formAction(req, res, 'accounts/accept-invitation', { email: user.email, token: req.params.token }, async () => {
       const activated = await acceptInvitation(platform, req.params.token, req.body, req.ip ?? null);
       await new Promise<void>((resolve, reject) => req.logIn(activated, (err) => (err ? reject(err) : resolve())));
@@ -98,11 +98,11 @@ export function accountsRouter(platform: Platform): Router {
     });
   });
   router.get('/password/reimposta/:token', async (req, res) => {
-    await checkToken('password_reset', req.params.token);
+    await checkToken(platform, 'password_reset', req.params.token);
     res.render('accounts/reset', { token: req.params.token });
   });
   router.post('/password/reimposta/:token', async (req, res) => {
-    await checkToken('password_reset', req.params.token);
+    await checkToken(platform, 'password_reset', req.params.token);
     await formAction(req, res, 'accounts/reset', { token: req.params.token }, async () => {
       await resetPassword(platform, req.params.token, req.body, req.ip ?? null);
       flash(req, 'success', msg('accounts:flash.passwordReset'));

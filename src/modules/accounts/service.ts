@@ -1,7 +1,7 @@
 // Accounts: login with lockout, invitations and password resets by single-use hashed tokens, profile, user admin.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { Op, QueryTypes, type InferAttributes, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
 import type { Actor, Role } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Language } from '../../platform/i18n.js';
@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { parseInput } from '../../platform/validation.js';
 import type { Authenticator } from '../../web/auth.js';
 import { bodyNames, findBody } from '../entities/index.js';
-import { AccountToken, User, type TokenKind } from './models.js';
+import { User } from './models.js';
 import { hashPassword } from './passwords.js';
 import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, isBodyRole } from './policy.js';
 import {
@@ -29,6 +29,8 @@ export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
 export { hashPassword };
 
+/** The links sent by email: single-use tokens (src/platform/tokens.ts) of these purposes, for a user id. */
+export type TokenKind = 'invitation' | 'password_reset';
 const TOKEN_TTL_HOURS: Record<TokenKind, number> = { invitation: 24 * 7, password_reset: 1 };
 export const INVITATION_DAYS = TOKEN_TTL_HOURS.invitation / 24;
 
@@ -36,8 +38,6 @@ export const INVITATION_DAYS = TOKEN_TTL_HOURS.invitation / 24;
 // Verifying against a fixed hash when the email is unknown keeps the answer time alike (no enumeration).
 let dummyHash: Promise<string> | null = null;
 const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function actorFromUser(user: User, ip: string | null = null): Actor {
   return { userId: user.id, email: user.email, name: user.name, role: user.role, entityId: user.entityId, ip };
@@ -99,28 +99,29 @@ export async function findActiveUser(id: number): Promise<User | null> {
 }
 
 async function issueToken(kind: TokenKind, userId: number, createdBy: number | null, platform: Platform): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
-  await platform.sequelize.transaction(async (transaction) => {
-    // A new link replaces any earlier unused one of the same kind.
-    await AccountToken.update({ usedAt: new Date() }, { where: { userId, kind, usedAt: null }, transaction });
-    await AccountToken.create(
-      { kind, tokenHash: hashToken(token), userId, createdBy, usedAt: null, expiresAt: new Date(Date.now() + TOKEN_TTL_HOURS[kind] * 3600_000) },
-      { transaction },
-    );
-  });
+  // A new link replaces any earlier unused one of the same kind.
+  const { token } = await platform.sequelize.transaction((transaction) =>
+    platform.tokens.issue({ purpose: kind, subjectId: userId, ttlMs: TOKEN_TTL_HOURS[kind] * 3600_000, createdBy, replace: true }, transaction),
+  );
   return token;
 }
 
 const INVALID_LINK = msg('accounts:error.invalidLink');
 
-/** The token's record if it is of this kind, unused and not expired; otherwise a NotFoundError. */
-export async function checkToken(kind: TokenKind, token: string): Promise<{ token: AccountToken; user: User }> {
-  if (typeof token !== 'string' || token.length < 20 || token.length > 100) throw new NotFoundError(INVALID_LINK);
-  const record = await AccountToken.findOne({ where: { tokenHash: hashToken(token), kind } });
-  if (!record || record.usedAt || record.expiresAt < new Date()) throw new NotFoundError(INVALID_LINK);
-  const user = await User.findByPk(record.userId);
+/** The user behind a link still usable (unknown: 404; expired, used or replaced: 410). */
+export async function checkToken(platform: Platform, kind: TokenKind, token: string): Promise<{ user: User }> {
+  const record = await platform.tokens.check(kind, token, { invalid: INVALID_LINK });
+  const user = await User.findByPk(record.subjectId);
   if (!user || user.status === 'disabled') throw new NotFoundError(INVALID_LINK);
-  return { token: record, user };
+  return { user };
+}
+
+/** Uses the link inside the transaction of what it allows: a rollback leaves it usable. */
+async function consumeToken(platform: Platform, kind: TokenKind, token: string, transaction: Transaction): Promise<User> {
+  const record = await platform.tokens.consume(kind, token, { invalid: INVALID_LINK }, transaction);
+  const user = await User.findByPk(record.subjectId, { transaction, lock: transaction.LOCK.UPDATE });
+  if (!user || user.status === 'disabled') throw new NotFoundError(INVALID_LINK);
+  return user;
 }
 
 export async function invite(platform: Platform, actor: Actor, input: unknown): Promise<User> {
@@ -151,16 +152,15 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
 }
 
 export async function acceptInvitation(platform: Platform, token: string, input: unknown, ip: string | null): Promise<User> {
-  const { token: record, user } = await checkToken('invitation', token);
+  await checkToken(platform, 'invitation', token);
   const data = parseInput(setPasswordSchema, input);
   const passwordHash = await hashPassword(data.password);
-  await platform.sequelize.transaction(async (transaction) => {
-    const [used] = await AccountToken.update({ usedAt: new Date() }, { where: { id: record.id, usedAt: null }, transaction });
-    if (used !== 1) throw new NotFoundError(INVALID_LINK);
+  return platform.sequelize.transaction(async (transaction) => {
+    const user = await consumeToken(platform, 'invitation', token, transaction);
     await user.update({ name: data.name, passwordHash, status: 'active' }, { transaction });
     await platform.audit.record(actorFromUser(user, ip), { action: 'user.invitation-accepted', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
+    return user;
   });
-  return user;
 }
 
 /** Always answers the same way, whether or not the email belongs to someone (no enumeration). */
@@ -180,12 +180,11 @@ export async function requestPasswordReset(platform: Platform, input: unknown, i
 }
 
 export async function resetPassword(platform: Platform, token: string, input: unknown, ip: string | null): Promise<void> {
-  const { token: record, user } = await checkToken('password_reset', token);
+  await checkToken(platform, 'password_reset', token);
   const data = parseInput(resetPasswordSchema, input);
   const passwordHash = await hashPassword(data.password);
   await platform.sequelize.transaction(async (transaction) => {
-    const [used] = await AccountToken.update({ usedAt: new Date() }, { where: { id: record.id, usedAt: null }, transaction });
-    if (used !== 1) throw new NotFoundError(INVALID_LINK);
+    const user = await consumeToken(platform, 'password_reset', token, transaction);
     await user.update({ passwordHash }, { transaction });
     await platform.sequelize.query('DELETE FROM login_throttle WHERE email_key = :k', { replacements: { k: user.email.toLowerCase() }, transaction });
     await platform.audit.record(actorFromUser(user, ip), { action: 'password.reset', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);

@@ -71,7 +71,6 @@ export class DeskSurvey extends Model<InferAttributes<DeskSurvey>, InferCreation
   declare id: CreationOptional<number>;
   declare requestId: number;
   declare recipientId: number | null;
-  declare tokenHash: string;
   declare createdAt: CreationOptional<Date>;
   declare expiresAt: Date;
   declare answeredAt: CreationOptional<Date | null>;
@@ -174,7 +173,6 @@ export function initDeskModels(sequelize: Sequelize): void {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       requestId: { type: DataTypes.INTEGER, allowNull: false },
       recipientId: DataTypes.INTEGER,
-      tokenHash: { type: DataTypes.TEXT, allowNull: false },
       createdAt: DataTypes.DATE,
       expiresAt: { type: DataTypes.DATE, allowNull: false },
       answeredAt: DataTypes.DATE,

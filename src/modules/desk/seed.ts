@@ -1,7 +1,6 @@
 // Demo desk: requests of Russi, Potenza and comuni of the Provincia di Lecce across every state, with
 // threads, internal notes, an attachment, answered surveys and knowledge-base articles. Times are
 // placed in business hours relative to the day the demo is loaded, so due times look alive.
-import { randomBytes, createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Platform } from '../../platform/context.js';
 import { ensureActiveUser, findPeopleByEmails } from '../accounts/index.js';
@@ -373,7 +372,6 @@ export async function seedDesk(platform: Platform): Promise<void> {
             {
               requestId: request.id,
               recipientId: requester.id,
-              tokenHash: createHash('sha256').update(randomBytes(18)).digest('hex'),
               createdAt: request.closedAt ?? at,
               expiresAt: new Date((request.closedAt ?? at).getTime() + 30 * 86_400_000),
               answeredAt: at,

@@ -320,7 +320,7 @@ async function afterStaffMove(platform: Platform, ch: Change, request: DeskReque
   const from = request.state;
   await moveTo(ch, request, to, 'staff', action);
   if (to === 'closed') await sendSurvey(platform, ch.transaction, request);
-  if (to === 'in_progress' && (from === 'closed' || from === 'resolved')) await withdrawSurveys(request.id, ch.transaction);
+  if (to === 'in_progress' && (from === 'closed' || from === 'resolved')) await withdrawSurveys(platform, request.id, ch.transaction);
 }
 
 // ---- states, assignment, classification (staff) ----

@@ -1,12 +1,10 @@
-// Satisfaction survey: when a request closes, its requester gets a signed, single-use, expiring link
-// (no login) to rate the answer 1–5 with an optional comment; reopening the request withdraws it.
-//
-// Link token: "<surveyId>.<random>.<signature>"; the signature is an HMAC of the id and the random
-// part with the session secret (a forged link fails before any lookup), and the random part is stored
-// only as its SHA-256 (a database leak gives no usable links).
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// Satisfaction survey: when a request closes, its requester gets a single-use, expiring link (no
+// login) to rate the answer 1–5 with an optional comment; reopening the request withdraws it. The
+// link is a token of the platform's one scheme (src/platform/tokens.ts), purpose "desk_survey", for
+// the survey's id: only its hash is stored, and answering uses it in the answer's transaction.
 import { Op, type Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
+import { GoneError, NotFoundError } from '../../platform/errors.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findPerson } from '../accounts/index.js';
@@ -17,13 +15,11 @@ import { mailLanguage, mailSubject } from './notify.js';
 import { isAssignableRole } from './policy.js';
 import { surveySchema } from './schemas.js';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const sign = (secret: string, payload: string) => createHmac('sha256', secret).update(`desk-survey:${payload}`).digest('base64url');
-const TOKEN = /^(\d{1,9})\.([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})$/;
-
-export function surveyToken(secret: string, surveyId: number, random: string): string {
-  return `${surveyId}.${random}.${sign(secret, `${surveyId}.${random}`)}`;
-}
+const PURPOSE = 'desk_survey';
+// Links sent before the one token scheme read "<surveyId>.<random>.<signature>"; the stored hash is that
+// of their random part (18 random bytes), which therefore is their token.
+const LEGACY = /^\d{1,9}\.([A-Za-z0-9_-]{24})\.[A-Za-z0-9_-]{43}$/;
+const secretOf = (token: string) => LEGACY.exec(token)?.[1] ?? token;
 
 /** Creates the survey and emails the link, in the transaction that closes the request. */
 export async function sendSurvey(platform: Platform, transaction: Transaction, request: DeskRequest): Promise<void> {
@@ -31,12 +27,10 @@ export async function sendSurvey(platform: Platform, transaction: Transaction, r
   const user = await findPerson(request.requesterId, { transaction });
   if (!user || user.status !== 'active' || !user.notifyOptional || isAssignableRole(user.role)) return;
   const { settings } = await deskConfig(platform.sequelize);
-  const random = randomBytes(18).toString('base64url');
-  const survey = await DeskSurvey.create(
-    { requestId: request.id, recipientId: user.id, tokenHash: sha256(random), expiresAt: new Date(Date.now() + settings.surveyValidDays * 86_400_000) },
-    { transaction },
-  );
-  const link = `${platform.config.baseUrl}/sondaggio/${surveyToken(platform.config.sessionSecret, survey.id, random)}`;
+  const ttlMs = settings.surveyValidDays * 86_400_000;
+  const survey = await DeskSurvey.create({ requestId: request.id, recipientId: user.id, expiresAt: new Date(Date.now() + ttlMs) }, { transaction });
+  const { token } = await platform.tokens.issue({ purpose: PURPOSE, subjectId: survey.id, ttlMs }, transaction);
+  const link = `${platform.config.baseUrl}/sondaggio/${token}`;
   const entityName = await bodyName(request.entityId, { transaction });
   await platform.mail.send(
     {
@@ -57,9 +51,12 @@ export async function sendSurvey(platform: Platform, transaction: Transaction, r
   );
 }
 
-/** Reopening a request withdraws the surveys not yet answered. */
-export async function withdrawSurveys(requestId: number, transaction: Transaction): Promise<void> {
-  await DeskSurvey.update({ withdrawnAt: new Date() }, { where: { requestId, answeredAt: null, withdrawnAt: null }, transaction });
+/** Reopening a request withdraws the surveys not yet answered, and their links. */
+export async function withdrawSurveys(platform: Platform, requestId: number, transaction: Transaction): Promise<void> {
+  const open = await DeskSurvey.findAll({ attributes: ['id'], where: { requestId, answeredAt: null, withdrawnAt: null }, transaction });
+  if (!open.length) return;
+  await DeskSurvey.update({ withdrawnAt: new Date() }, { where: { id: open.map((s) => s.id) }, transaction });
+  await platform.tokens.revokeAll(PURPOSE, open.map((s) => s.id), transaction);
 }
 
 export type SurveyCheck =
@@ -77,31 +74,34 @@ function refuse(reason: keyof typeof REFUSALS): SurveyCheck {
   return { ok: false, reason, ...REFUSALS[reason] };
 }
 
-export async function checkSurveyToken(platform: Platform, token: string, transaction?: Transaction): Promise<SurveyCheck> {
-  const m = TOKEN.exec(token);
-  if (!m) return refuse('invalid');
-  const [, id, random, signature] = m;
-  const expected = Buffer.from(sign(platform.config.sessionSecret, `${id}.${random}`));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return refuse('invalid');
-  const survey = await DeskSurvey.findByPk(Number(id), { transaction, lock: transaction ? transaction.LOCK.UPDATE : undefined });
-  if (!survey) return refuse('invalid');
-  const stored = Buffer.from(survey.tokenHash);
-  const hashed = Buffer.from(sha256(random));
-  if (stored.length !== hashed.length || !timingSafeEqual(stored, hashed)) return refuse('invalid');
-  if (survey.answeredAt) return refuse('used');
-  if (survey.withdrawnAt) return refuse('withdrawn');
-  if (survey.expiresAt.getTime() <= Date.now()) return refuse('expired');
-  const request = await DeskRequest.findByPk(survey.requestId, { attributes: ['id', 'subject'], transaction });
-  if (!request) return refuse('invalid');
+const REASONS = { used: 'used', revoked: 'withdrawn', expired: 'expired' } as const;
+
+/** The survey behind a link, or why it cannot be answered; `consume` uses the link (in `transaction`). */
+async function surveyOf(platform: Platform, token: string, transaction?: Transaction, consume = false): Promise<SurveyCheck> {
+  let subjectId: number;
+  try {
+    const record = consume ? await platform.tokens.consume(PURPOSE, secretOf(token), {}, transaction) : await platform.tokens.check(PURPOSE, secretOf(token), {}, transaction);
+    subjectId = record.subjectId;
+  } catch (err) {
+    if (err instanceof NotFoundError) return refuse('invalid');
+    if (err instanceof GoneError) return refuse(REASONS[err.reason]);
+    throw err;
+  }
+  const survey = await DeskSurvey.findByPk(subjectId, { transaction, lock: transaction ? transaction.LOCK.UPDATE : undefined });
+  const request = survey ? await DeskRequest.findByPk(survey.requestId, { attributes: ['id', 'subject'], transaction }) : null;
+  if (!survey || !request) return refuse('invalid');
   return { ok: true, survey, request: { id: request.id, subject: request.subject } };
 }
 
-/** Records the answer once: the survey row is locked, so two clicks cannot both count. */
+export function checkSurveyToken(platform: Platform, token: string): Promise<SurveyCheck> {
+  return surveyOf(platform, token);
+}
+
+/** Records the answer once: the link is used in the answer's transaction, so two clicks cannot both count. */
 export async function answerSurvey(platform: Platform, token: string, input: unknown, ip: string | null): Promise<SurveyCheck> {
   const data = parseInput(surveySchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const check = await checkSurveyToken(platform, token, transaction);
+    const check = await surveyOf(platform, token, transaction, true);
     if (!check.ok) return check;
     await check.survey.update({ answeredAt: new Date(), rating: data.rating, comment: data.comment }, { transaction });
     await platform.audit.record(

@@ -1,6 +1,5 @@
 // Deadlines across dossiers: the staff dashboard, the reminder job for milestone owners and the
 // iCalendar feeds (one per dossier, and a personal one per staff member behind a secret URL).
-import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import type { ICalCalendar } from '../../platform/ics.js';
 import { pickLanguage } from '../../platform/i18n.js';
 import { msg } from '../../platform/messages.js';
 import { loadBusinessCalendar } from '../../platform/settings.js';
+import { hashSecret, newSecret } from '../../platform/tokens.js';
 import { findActiveStaff } from '../accounts/index.js';
 import { addDays, formatDue, milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
@@ -183,15 +183,13 @@ export async function dossierIcs(platform: Platform, viewer: Viewer, dossierId: 
   return { filename: `scadenze-gara-${dossier.id}.ics`, calendar };
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /** A new secret feed URL for a staff member (the previous one stops working). */
 export async function regenerateFeedToken(platform: Platform, actor: Actor): Promise<string> {
   assertCanManage(actor, 'tenders.feed');
-  const token = randomBytes(24).toString('base64url');
+  const token = newSecret();
   await platform.sequelize.transaction(async (transaction) => {
     await FeedToken.destroy({ where: { userId: actor.userId }, transaction });
-    await FeedToken.create({ userId: actor.userId, tokenHash: hashToken(token) }, { transaction });
+    await FeedToken.create({ userId: actor.userId, tokenHash: hashSecret(token) }, { transaction });
     await platform.audit.record(actor, { action: 'tenders.feed-regenerated', subjectType: 'user', subjectId: actor.userId }, transaction);
   });
   return `${platform.config.baseUrl}/gare/calendario/${token}.ics`;
@@ -209,7 +207,7 @@ export async function revokeFeedToken(platform: Platform, actor: Actor): Promise
  */
 export async function personalIcs(platform: Platform, token: string, t: Translate): Promise<ICalCalendar> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFoundError();
-  const feed = await FeedToken.findOne({ where: { tokenHash: hashToken(token) } });
+  const feed = await FeedToken.findOne({ where: { tokenHash: hashSecret(token) } });
   const user = feed ? await findActiveStaff(feed.userId) : null;
   if (!feed || !user) {
     throw new NotFoundError();

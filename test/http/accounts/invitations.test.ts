@@ -37,8 +37,8 @@ describe('invitations', () => {
 
     // The link works once.
     const again = await (await anonymousAgent()).get(path);
-    expect(again.status).to.equal(404);
-    expect(again.text).to.contain('Il link non è valido, è già stato usato o è scaduto.');
+    expect(again.status).to.equal(410);
+    expect(again.text).to.contain('Il link è già stato usato: si può usare una sola volta.');
   });
 
   it('refuses forged and expired invitation links', async () => {
@@ -55,13 +55,15 @@ describe('invitations', () => {
     await postForm(admin, '/utenti/invita', '/utenti/invita', { email, role: 'member', entityId: String(body.id) });
     const path = linkIn((await inbox.waitFor(email, /Invito/)).text, '/invito');
     await platform.sequelize.query(
-      `UPDATE account_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = (SELECT id FROM users WHERE email = :email)`,
+      `UPDATE single_use_tokens SET expires_at = now() - interval '1 minute' WHERE purpose = 'invitation' AND subject_id = (SELECT id FROM users WHERE email = :email)`,
       { replacements: { email } },
     );
-    expect((await visitor.get(path)).status).to.equal(404);
+    const expired = await visitor.get(path);
+    expect(expired.status).to.equal(410);
+    expect(expired.text).to.contain('Il link è scaduto.');
     const token = await visitor.csrf('/login');
     const post = await visitor.post(path).type('form').send({ _csrf: token, name: 'X', password: 'una-password-lunga', confirmPassword: 'una-password-lunga' });
-    expect(post.status).to.equal(404);
+    expect(post.status).to.equal(410);
     const [user] = await platform.sequelize.query<{ status: string; password_hash: string | null }>(`SELECT status, password_hash FROM users WHERE email = :email`, {
       replacements: { email },
       type: QueryTypes.SELECT,

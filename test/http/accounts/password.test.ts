@@ -22,7 +22,8 @@ describe('password reset and profile', () => {
     expect(ok.status).to.equal(302);
     await loginAs(user.email, 'nuova-password-1');
     const reused = await (await anonymousAgent()).get(path);
-    expect(reused.status).to.equal(404);
+    expect(reused.status).to.equal(410);
+    expect(reused.text).to.contain('Link non più valido');
   });
 
   it('answers the same for an unknown email and sends nothing', async () => {
@@ -48,10 +49,10 @@ describe('password reset and profile', () => {
     await postForm(visitor, '/password/dimenticata', '/password/dimenticata', { email: user.email });
     const mail = await inbox.waitFor(user.email, /Reimposta/);
     const path = new URL(mail.text.match(/https?:\/\/\S+\/password\/reimposta\/[A-Za-z0-9_-]+/)![0]).pathname;
-    await platform.sequelize.query(`UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE user_id = :id`, { replacements: { id: user.id } });
-    expect((await visitor.get(path)).status).to.equal(404);
+    await platform.sequelize.query(`UPDATE single_use_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'password_reset' AND subject_id = :id`, { replacements: { id: user.id } });
+    expect((await visitor.get(path)).status).to.equal(410);
     const token = await visitor.csrf('/login');
-    expect((await visitor.post(path).type('form').send({ _csrf: token, password: 'nuova-password-1', confirmPassword: 'nuova-password-1' })).status).to.equal(404);
+    expect((await visitor.post(path).type('form').send({ _csrf: token, password: 'nuova-password-1', confirmPassword: 'nuova-password-1' })).status).to.equal(410);
     await loginAs(user.email); // the old password still works
   });
 

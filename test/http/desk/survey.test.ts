@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DeskSurvey } from '../../../src/modules/desk/models.js';
 import { testContext } from '../../helpers/app.js';
@@ -56,16 +57,16 @@ describe('desk: satisfaction survey', () => {
     expect(get.status).to.equal(410);
   });
 
-  it('refuses a forged link: a changed signature, a changed id, garbage', async () => {
+  it('refuses a forged link: a changed or cut token, garbage, an old-style link that was never sent', async () => {
     const { path } = await closedRequestWithSurvey();
     const token = path.split('/').pop()!;
-    const [sid, random, sig] = token.split('.');
+    const flip = (c: string) => (c === 'A' ? 'B' : 'A');
     const forged = [
-      `${sid}.${random}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`,
-      `${Number(sid) + 1}.${random}.${sig}`,
-      `${sid}.${random.slice(0, -1)}${random.endsWith('A') ? 'B' : 'A'}.${sig}`,
+      `${token.slice(0, -1)}${flip(token.slice(-1))}`,
+      `${flip(token[0])}${token.slice(1)}`,
+      token.slice(0, -3),
       'qualcosa-di-inventato',
-      `${sid}.${random}`,
+      `12.${token.slice(0, 24)}.${token}`,
     ];
     const { app } = await testContext();
     for (const t of forged) {
@@ -79,7 +80,11 @@ describe('desk: satisfaction survey', () => {
 
   it('refuses an expired link', async () => {
     const { id, path } = await closedRequestWithSurvey();
-    await DeskSurvey.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { requestId: id } });
+    const { platform } = await testContext();
+    await platform.sequelize.query(
+      `UPDATE single_use_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'desk_survey' AND subject_id IN (SELECT id FROM desk_surveys WHERE request_id = :id)`,
+      { replacements: { id } },
+    );
     const res = await answer(path, { rating: '3' });
     expect(res.status).to.equal(410);
     expect(res.text).to.contain('Il link del questionario è scaduto.');
@@ -103,5 +108,20 @@ describe('desk: satisfaction survey', () => {
     expect(res.text).to.contain('Scegli un voto da 1 a 5.');
     expect(res.text).to.contain('Commento da non perdere');
     expect((await answer(path, { rating: '5' })).status).to.equal(200);
+  });
+
+  it('a link in the form sent before the one token scheme still works once', async () => {
+    const { platform } = await testContext();
+    const { id } = await closedRequestWithSurvey();
+    const survey = (await DeskSurvey.findOne({ where: { requestId: id } }))!;
+    // What the migration keeps of such a link: the hash of its random part.
+    const random = randomBytes(18).toString('base64url');
+    await platform.sequelize.query(`UPDATE single_use_tokens SET token_hash = :hash WHERE purpose = 'desk_survey' AND subject_id = :sid`, {
+      replacements: { hash: createHash('sha256').update(random).digest('hex'), sid: survey.id },
+    });
+    const legacy = `/sondaggio/${survey.id}.${random}.${'S'.repeat(43)}`;
+    expect((await answer(legacy, { rating: '3' })).status).to.equal(200);
+    expect((await DeskSurvey.findByPk(survey.id))!.rating).to.equal(3);
+    expect((await answer(legacy, { rating: '1' })).status).to.equal(410);
   });
 });
