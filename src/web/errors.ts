@@ -58,19 +58,10 @@ export function errorHandler(platform: Platform) {
       textKey = '';
       message = err.message;
       details = Object.values(err.fields);
-    } else if (err instanceof FileRejectedError) {
-      status = 422;
-      titleKey = 'form.errorsTitle';
-      textKey = '';
-      message = err.message;
-    } else if (err instanceof BadRequestError) {
-      status = 400;
-      titleKey = 'upload.malformedTitle';
-      textKey = '';
-      message = err.message;
-    } else if (err instanceof GoneError) {
-      status = 410;
-      titleKey = 'gone.title';
+    } else if (err instanceof FileRejectedError || err instanceof BadRequestError || err instanceof GoneError) {
+      // A refused file (422), a body that could not be read (400), a link no longer valid (410).
+      status = err.status;
+      titleKey = err instanceof GoneError ? 'gone.title' : err instanceof BadRequestError ? 'upload.malformedTitle' : 'form.errorsTitle';
       textKey = '';
       message = err.message;
     } else if (err instanceof AppError) {

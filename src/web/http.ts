@@ -59,6 +59,13 @@ export function idParam(value: unknown): number {
   return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : -1;
 }
 
+/** The messages of bad input (a ValidationError or a refused file), for a form that answers with flash messages; null for any other error. */
+export function refusalMessages(err: unknown): Message[] | null {
+  if (err instanceof ValidationError) return Object.values(err.fields).length ? Object.values(err.fields) : [err.message];
+  if (err instanceof FileRejectedError) return [err.message];
+  return null;
+}
+
 /**
  * Runs a form action; on bad input re-renders the form with status 422, the messages next to the
  * fields and everything the user typed kept (never a 500, never a lost form).

@@ -4,9 +4,9 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { TFunction } from 'i18next';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ConflictError, FileRejectedError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../platform/errors.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { actorOf, flash, formAction, idParam, requireLogin, viewerOf } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, refusalMessages, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
@@ -108,8 +108,6 @@ export function languageName(code: string, inLanguage?: string): string {
 }
 const common = { styles: STYLES, scripts: SCRIPTS, L: vocab, pnrrKey, safeHref, languageName };
 const tOf = (res: Response): TFunction => res.locals.t as TFunction;
-/** The Messages of a ValidationError, one per field (each is translated when the flash is shown). */
-const fieldMessages = (err: ValidationError): Message[] => (Object.values(err.fields).length ? Object.values(err.fields) : [err.message]);
 
 /**
  * Renders a public page, serving visitors who are not signed in from the short-lived page cache,
@@ -419,7 +417,7 @@ export function catalogRouter(platform: Platform): Router {
         flash(req, 'success', message);
         res.redirect(to ?? `/catalogo/${slug}`);
       } catch (err) {
-        if (err instanceof ValidationError) for (const m of fieldMessages(err)) flash(req, 'danger', m);
+        if (err instanceof ValidationError) for (const m of refusalMessages(err) ?? []) flash(req, 'danger', m);
         else if (err instanceof ConflictError) flash(req, 'danger', err.message);
         else throw err;
         res.redirect(`/catalogo/${slug}#gestione`);
@@ -457,9 +455,9 @@ export function catalogRouter(platform: Platform): Router {
       flash(req, 'success', n === 1 ? msg('catalog:flash.fileUploaded') : msg('catalog:flash.filesUploaded', { count: n }));
     } catch (err) {
       // The file form is a panel of the edit page: its refusals come back there as a message.
-      if (err instanceof FileRejectedError) flash(req, 'danger', err.message);
-      else if (err instanceof ValidationError) for (const m of fieldMessages(err)) flash(req, 'danger', m);
-      else throw err;
+      const refused = refusalMessages(err);
+      if (!refused) throw err;
+      for (const m of refused) flash(req, 'danger', m);
     }
     res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
   });

@@ -1,17 +1,8 @@
 // The calendar of a dossier's milestones: milestones mapped to the platform's calendar events.
-import { buildCalendar, type ICalCalendar } from '../../platform/ics.js';
+import { buildCalendar, type CalendarEvent, type ICalCalendar } from '../../platform/ics.js';
 
-export interface IcsMilestone {
-  id: string | number;
-  title: string;
-  /** An instant, or a calendar day as "YYYY-MM-DD" (a day is always an all-day event). */
-  date: Date | string;
-  allDay: boolean;
-  description?: string | null;
-  url?: string | null;
-  /** When the milestone last changed: clients compare it to notice an update. */
-  updatedAt?: Date | null;
-}
+/** A milestone as a calendar event: its own id instead of the UID, which is derived from it. */
+export type IcsMilestone = Omit<CalendarEvent, 'uid'> & { id: string | number };
 
 export interface IcsOptions {
   calendarName: string;

@@ -3,9 +3,9 @@ import 'express-session';
 import { Router, type Request, type Response } from 'express';
 import { isBodyUser, isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { FileRejectedError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { NotFoundError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
-import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, refusalMessages, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
@@ -478,9 +478,9 @@ export function tendersRouter(platform: Platform): Router {
       await uploadAdhesion(platform, actorOf(req), id, idParam(req.params.pid), fileOf(req));
       flash(req, 'success', 'tenders:flash.adhesionUploaded');
     } catch (err) {
-      if (err instanceof FileRejectedError) flash(req, 'danger', err.message);
-      else if (err instanceof ValidationError) flash(req, 'danger', joinMessages(Object.values(err.fields)));
-      else throw err;
+      const refused = refusalMessages(err);
+      if (!refused) throw err;
+      flash(req, 'danger', joinMessages(refused));
     }
     res.redirect(`/gare/${id}#partecipanti`);
   });
