@@ -7,7 +7,8 @@ import { adminModule } from './admin/module.js';
 import { catalogModule } from './catalog/module.js';
 import { deskModule } from './desk/module.js';
 import { entitiesModule } from './entities/module.js';
+import { fundingModule } from './funding/module.js';
 import { homeModule } from './home/module.js';
 import { tendersModule } from './tenders/module.js';
 
-export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule];
+export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule];

@@ -1,0 +1,6 @@
+// The public face of the tenders area: the only file of this area other areas import.
+// Plain values only: the pure checks and formats another area needs in its own forms (a CUP, an
+// amount in euro cents, a day in Rome), so they are written once.
+export { todayInRome, addDays } from './dates.js';
+export { formatCents, parseEuroToCents, MAX_CENTS, MONEY_ERRORS, type ParseEuroResult } from './money.js';
+export { validateCup, type CodeResult } from './procurement.js';
