@@ -13,10 +13,10 @@ import { usersOfBodies } from '../accounts/index.js';
 import { activeBodies, findBodies, findBody, type Body } from '../entities/index.js';
 import { formatDay, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
-import { formatCents, parseEuroToCents } from './money.js';
+import { parseEuroToCents } from './money.js';
 import { Dossier, Milestone, NeedsAnswer, NeedsAnswerLine, NeedsCall, NeedsInvitation, NeedsItem, Participant } from './models.js';
 import { assertCanManage, canSeeNeedsSummary } from './policy.js';
-import { joinMessages, listMessage } from './messages.js';
+import { joinMessages, listMessage, money, quantity } from './messages.js';
 import { checkMilestoneOrder, needsAnswerAllowed, TIME_ZONE } from './procurement.js';
 import { moneyError, needsCallSchema } from './schemas.js';
 import { defaultMilestoneTitle, loadDossier } from './service.js';
@@ -284,7 +284,7 @@ function parseAnswer(items: NeedsItem[], input: Record<string, unknown>) {
       }
       const n = Number(normal);
       if (n > MAX_QUANTITY) {
-        errors[key] = msg('tenders:error.quantityTooLarge', { label: item.label, max: MAX_QUANTITY.toLocaleString('it-IT') });
+        errors[key] = msg('tenders:error.quantityTooLarge', { label: item.label, max: quantity(MAX_QUANTITY) });
         continue;
       }
       values.push({ itemId: item.id, quantity: n, amountCents: null });
@@ -351,7 +351,7 @@ export async function saveAnswer(platform: Platform, actor: Actor, dossierId: nu
     const entity = await findBody(entityId, { transaction });
     const described: Message[] = values.map((v) => {
       const item = items.find((i) => i.id === v.itemId)!;
-      return msg('tenders:event.needsLine', { label: item.label, value: v.quantity !== null ? v.quantity.toLocaleString('it-IT') : formatCents(v.amountCents!) });
+      return msg('tenders:event.needsLine', { label: item.label, value: v.quantity !== null ? quantity(v.quantity) : money(v.amountCents!) });
     });
     await recordEvent(
       platform,

@@ -5,8 +5,7 @@
 // where they are shown.
 import { DateTime } from 'luxon';
 import { msg, type Message } from '../../platform/messages.js';
-import { dueMessage, listMessage } from './messages.js';
-import { formatCents } from './money.js';
+import { dueMessage, listMessage, money } from './messages.js';
 
 export const TIME_ZONE = 'Europe/Rome';
 
@@ -215,20 +214,20 @@ export function checkProcedure(input: {
 
   const t = PROCUREMENT_THRESHOLDS.byCategory[category];
   const what = msg(category === 'works' ? 'tenders:procurement.what.works' : 'tenders:procurement.what.goodsServices');
-  const shown = formatCents(value);
+  const shown = money(value);
   const warnings: ProcedureWarning[] = [];
 
   if (procedure === 'affidamento_diretto' && value >= t.directAwardBelow) {
     warnings.push({
       code: 'direct_award_over_threshold',
-      message: msg('tenders:procurement.directAwardOverThreshold', { what, limit: formatCents(t.directAwardBelow), letter: category === 'works' ? 'a' : 'b', value: shown }),
+      message: msg('tenders:procurement.directAwardOverThreshold', { what, limit: money(t.directAwardBelow), letter: category === 'works' ? 'a' : 'b', value: shown }),
     });
   }
   if (procedure === 'procedura_negoziata') {
     if (value >= t.euThreshold) {
       warnings.push({
         code: 'negotiated_over_eu_threshold',
-        message: msg('tenders:procurement.negotiatedOverEuThreshold', { what, value: shown, threshold: formatCents(t.euThreshold) }),
+        message: msg('tenders:procurement.negotiatedOverEuThreshold', { what, value: shown, threshold: money(t.euThreshold) }),
       });
     } else {
       const min = minimumOperatorsToInvite(category, value);
@@ -243,7 +242,7 @@ export function checkProcedure(input: {
   if (procedure === 'mepa' && value >= t.euThreshold) {
     warnings.push({
       code: 'mepa_over_eu_threshold',
-      message: msg('tenders:procurement.mepaOverEuThreshold', { what, value: shown, threshold: formatCents(t.euThreshold) }),
+      message: msg('tenders:procurement.mepaOverEuThreshold', { what, value: shown, threshold: money(t.euThreshold) }),
     });
   }
   // Joining a convention or framework agreement of a qualified central purchasing body is open
@@ -251,7 +250,7 @@ export function checkProcedure(input: {
   if (procedure !== 'adesione_convenzione' && value > t.qualificationAbove) {
     warnings.push({
       code: 'qualification_required',
-      message: msg('tenders:procurement.qualificationRequired', { what, limit: formatCents(t.qualificationAbove) }),
+      message: msg('tenders:procurement.qualificationRequired', { what, limit: money(t.qualificationAbove) }),
     });
   }
   return warnings;

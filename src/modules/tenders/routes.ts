@@ -11,7 +11,8 @@ import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addDocument, addVersion, documentPage, documentsFor, latestVisibleVersion, versionForDownload } from './documents.js';
-import { joinMessages } from './messages.js';
+import { joinMessages, money } from './messages.js';
+import { formatCents } from './money.js';
 import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
 import { allPackageJson, dossierPackage } from './opendata.js';
@@ -79,7 +80,8 @@ function flashWarnings(req: Request, warnings: Array<{ message: string }>): void
   if (warnings.length) flash(req, 'warning', msg('tenders:flash.checkProcedure', { warnings: joinMessages(warnings.map((w) => w.message)) }));
 }
 
-const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
+/** An amount as typed in the forms ("250.000,00"), which parseEuroToCents reads back. */
+const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : formatCents(cents).replace('€ ', ''));
 
 /** The one file of a tenders form, or null (throws the upload's refusal, shown next to the file field). */
 const fileOf = (req: Request) => uploadedFiles(req)[0] ?? null;
@@ -105,6 +107,13 @@ function dossierValues(d: Dossier | null): Record<string, unknown> {
 export function tendersRouter(platform: Platform): Router {
   const router = Router();
   const fileUpload = acceptUploads(platform, { field: 'file', maxFiles: 1 });
+
+  // Amounts on the pages read in the reader's language: amount(cents) → "€ 1.234,56" or "€1,234.56".
+  router.use('/gare', (_req, res, next) => {
+    const tm = messageTranslatorOf(res);
+    res.locals.amount = (cents: number) => tm(money(cents));
+    next();
+  });
 
   // ---- List and open data ----
 

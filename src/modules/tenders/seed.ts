@@ -22,7 +22,7 @@ import {
   TenderDocument,
   TenderEvent,
 } from './models.js';
-import { formatCents } from './money.js';
+import { money } from './messages.js';
 import type { DocumentType, DocumentVisibility } from './procurement.js';
 
 export const DEMO_CLOUD_TITLE = 'Migrazione al cloud qualificato dei servizi dei comuni del Salento';
@@ -114,7 +114,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
       await Lot.create({ dossierId: cloud.id, number: 1, title: 'Migrazione e gestione su infrastruttura cloud qualificata (IaaS/PaaS)', description: 'Assessment, migrazione e gestione per 36 mesi dei servizi installati presso i comuni.', cig: null, valueCents: 72_000_000, status: 'planned', cancelledReason: null }, { transaction }),
       await Lot.create({ dossierId: cloud.id, number: 2, title: 'Servizi applicativi in modalità SaaS qualificati ACN', description: 'Abbonamenti SaaS per protocollo, atti e tributi con migrazione dei dati storici.', cig: null, valueCents: 46_000_000, status: 'planned', cancelledReason: null }, { transaction }),
     ];
-    for (const l of cloudLots) await event(ctx, cloud.id, created, 'lot-added', msg('tenders:event.lotAdded', { number: l.number, title: l.title, value: formatCents(l.valueCents) }), '09:30');
+    for (const l of cloudLots) await event(ctx, cloud.id, created, 'lot-added', msg('tenders:event.lotAdded', { number: l.number, title: l.title, value: money(l.valueCents) }), '09:30');
     const deadline = addDays(today, 21);
     const milestones: Array<[Milestone['kind'], string, string, string | null, number]> = [
       ['needs_deadline', 'Scadenza raccolta fabbisogni', deadline, null, staff.id],
@@ -196,7 +196,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
       await Lot.create({ dossierId: web.id, number: 2, title: 'Comuni fino a 10.000 abitanti', description: null, cig: 'B8D3F1A2C5', valueCents: 7_200_000, status: 'awarded', cancelledReason: null }, { transaction }),
       await Lot.create({ dossierId: web.id, number: 3, title: 'Formazione dei redattori e accompagnamento', description: 'Nessuna offerta valida pervenuta.', cig: 'B8D3F1A2C6', valueCents: 3_000_000, status: 'deserted', cancelledReason: null }, { transaction }),
     ]) {
-      await event(ctx, web.id, addDays(today, -110), 'lot-added', msg('tenders:event.lotAddedCig', { number: lot.number, title: lot.title, value: formatCents(lot.valueCents), cig: lot.cig }), '10:00');
+      await event(ctx, web.id, addDays(today, -110), 'lot-added', msg('tenders:event.lotAddedCig', { number: lot.number, title: lot.title, value: money(lot.valueCents), cig: lot.cig }), '10:00');
     }
     const webMilestones: Array<[Milestone['kind'], string, string, string | null, Date | null]> = [
       ['needs_deadline', 'Scadenza raccolta fabbisogni', addDays(today, -130), null, at(addDays(today, -120))],
@@ -245,7 +245,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
     await document(ctx, web.id, { type: 'provvedimento_aggiudicazione', title: 'Provvedimento di aggiudicazione n. 38/2026', lotId: null, versions: [{ visibility: 'public', day: addDays(today, -20), lines: ['Aggiudicazione dei lotti 1 e 2 a Salento Digital Lab S.r.l.', 'Lotto 3 deserto.'] }] });
     await event(ctx, web.id, addDays(today, -100), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.preparation'), to: msg('tenders:phase.published') }), '12:00');
     await event(ctx, web.id, addDays(today, -69), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.published'), to: msg('tenders:phase.evaluation') }), '12:05');
-    await event(ctx, web.id, addDays(today, -20), 'award-saved', msg('tenders:event.awardSaved', { supplier: 'Salento Digital Lab S.r.l.', value: msg('tenders:event.awardValue', { value: formatCents(14_616_000) }), contract: '' }), '12:30');
+    await event(ctx, web.id, addDays(today, -20), 'award-saved', msg('tenders:event.awardSaved', { supplier: 'Salento Digital Lab S.r.l.', value: msg('tenders:event.awardValue', { value: money(14_616_000) }), contract: '' }), '12:30');
     await event(ctx, web.id, addDays(today, -20), 'phase-changed', msg('tenders:event.phaseChanged', { from: msg('tenders:phase.evaluation'), to: msg('tenders:phase.awarded') }), '12:40');
   });
 }

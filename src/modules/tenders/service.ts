@@ -14,8 +14,7 @@ import { PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { findBody } from '../entities/index.js';
 import { milestoneDate, todayInRome } from './dates.js';
 import { recordEvent } from './history.js';
-import { dueMessage, joinMessages, listMessage } from './messages.js';
-import { formatCents } from './money.js';
+import { dueMessage, joinMessages, listMessage, money } from './messages.js';
 import {
   Dossier,
   Lot,
@@ -129,7 +128,7 @@ export const vocabulary = {
   phaseFlow: PHASE_FLOW,
   pnrrMeasures: PNRR_MEASURES,
   pnrrKey,
-  formatCents,
+  money,
   milestoneTitle,
 };
 
@@ -351,7 +350,7 @@ export async function addLot(platform: Platform, actor: Actor, dossierId: number
         platform,
         actor,
         d.id,
-        { kind: 'lot-added', summary: msg(lot.cig ? 'tenders:event.lotAddedCig' : 'tenders:event.lotAdded', { number: lot.number, title: lot.title, value: formatCents(lot.valueCents), cig: lot.cig ?? undefined }), details: { lotId: lot.id } },
+        { kind: 'lot-added', summary: msg(lot.cig ? 'tenders:event.lotAddedCig' : 'tenders:event.lotAdded', { number: lot.number, title: lot.title, value: money(lot.valueCents), cig: lot.cig ?? undefined }), details: { lotId: lot.id } },
         transaction,
       );
       return lot;
@@ -390,7 +389,7 @@ export async function updateLot(platform: Platform, actor: Actor, dossierId: num
       const changes: Message[] = [];
       if (before.title !== lot.title || before.number !== lot.number) changes.push(msg('tenders:event.change.titleOrNumber'));
       if (before.cig !== lot.cig) changes.push(msg('tenders:event.change.cig', { cig: lot.cig ?? '—' }));
-      if (before.valueCents !== lot.valueCents) changes.push(msg('tenders:event.change.value', { value: formatCents(lot.valueCents) }));
+      if (before.valueCents !== lot.valueCents) changes.push(msg('tenders:event.change.value', { value: money(lot.valueCents) }));
       if (before.status !== lot.status) changes.push(msg('tenders:event.change.status', { status: msg(`tenders:lotStatus.${lot.status}`) }));
       if (changes.length) {
         await recordEvent(platform, actor, d.id, { kind: 'lot-updated', summary: msg('tenders:event.lotUpdated', { number: lot.number, changes: listMessage(changes) }), details: { lotId: lot.id, before } }, transaction);
@@ -640,7 +639,7 @@ export async function saveAward(platform: Platform, actor: Actor, dossierId: num
         kind: 'award-saved',
         summary: msg('tenders:event.awardSaved', {
           supplier: data.awardSupplierName,
-          value: data.awardValue !== null ? msg('tenders:event.awardValue', { value: formatCents(data.awardValue) }) : '',
+          value: data.awardValue !== null ? msg('tenders:event.awardValue', { value: money(data.awardValue) }) : '',
           contract: data.contractSignedOn ? msg('tenders:event.awardContract', { day: dayOf(data.contractSignedOn) }) : '',
         }),
         details: { ...data },
@@ -687,7 +686,7 @@ export async function updateParticipant(platform: Platform, actor: Actor, dossie
     await p.update({ status: data.status, shareCents: data.share, note: data.note }, { transaction });
     const changes: Message[] = [];
     if (before.status !== p.status) changes.push(msg('tenders:event.change.status', { status: msg(`tenders:participantStatus.${p.status}`) }));
-    if (before.shareCents !== p.shareCents) changes.push(p.shareCents === null ? msg('tenders:event.change.shareNone') : msg('tenders:event.change.share', { share: formatCents(p.shareCents) }));
+    if (before.shareCents !== p.shareCents) changes.push(p.shareCents === null ? msg('tenders:event.change.shareNone') : msg('tenders:event.change.share', { share: money(p.shareCents) }));
     await recordEvent(
       platform,
       actor,
@@ -842,11 +841,11 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
   const lotsTotal = activeLots.reduce((s, l) => s + l.valueCents, 0);
   const notes: Message[] = [];
   if (staff && activeLots.length && lotsTotal !== dossier.estimatedValueCents) {
-    notes.push(msg('tenders:show.lotsTotalDiffers', { lots: formatCents(lotsTotal), estimated: formatCents(dossier.estimatedValueCents) }));
+    notes.push(msg('tenders:show.lotsTotalDiffers', { lots: money(lotsTotal), estimated: money(dossier.estimatedValueCents) }));
   }
   const sharesTotal = participants.filter((p) => p.status === 'joined').reduce((s, p) => s + (p.shareCents ?? 0), 0);
   if (staff && sharesTotal > dossier.estimatedValueCents) {
-    notes.push(msg('tenders:show.sharesExceed', { shares: formatCents(sharesTotal) }));
+    notes.push(msg('tenders:show.sharesExceed', { shares: money(sharesTotal) }));
   }
   const next = staff ? nextPhase(dossier.phase) : null;
   const readiness = next ? await phaseReadiness(dossier, next, null) : null;

@@ -102,6 +102,8 @@ describe('tenders: in English', () => {
     expect(page.text).to.contain('Phases and deadlines');
     expect(page.text).to.contain('Tender created in the “Needs collection” phase.'); // the history, stored as a message
     expect(page.text).to.contain('Publication'); // a milestone left without a title reads in English
+    expect(page.text).to.contain('€250,000.00'); // amounts the British way, as the other numbers of the page
+    expect(page.text).to.not.contain('250.000,00');
     expectEnglish(page.text, `/gare/${dossier.id}`);
 
     const form = await staff.get('/gare/nuova');

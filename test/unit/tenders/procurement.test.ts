@@ -190,7 +190,7 @@ describe('tenders/procurement', () => {
       expect(tm(w?.message)).to.contain('inferiore a € 140.000,00');
       expect(tm(w?.message)).to.contain('art. 50, c. 1, lett. b');
       expect(tm(w?.message)).to.contain('€ 140.000,00');
-      expect(tmEn(w?.message)).to.contain('direct award').and.to.contain('services and supplies below € 140.000,00').and.to.contain('art. 50(1)(b)');
+      expect(tmEn(w?.message)).to.contain('direct award').and.to.contain('services and supplies below €140,000.00').and.to.contain('art. 50(1)(b)');
     });
 
     it('warns on affidamento diretto from € 150.000 for works', () => {
