@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { QueryTypes } from 'sequelize';
 import { isAdmin, isStaff } from '../../platform/actor.js';
+import { msg } from '../../platform/messages.js';
 import type { AppModule, HomeCard } from '../../web/module.js';
 import { SLA_RECOMPUTE_JOB } from './admin.js';
 import { initDeskModels } from './models.js';
@@ -31,27 +32,34 @@ export const deskModule: AppModule = {
     { name: SLA_RECOMPUTE_JOB, handler: async () => void (await recomputeOpenSla(platform)) },
   ],
   seed: seedDesk,
+  // Titles, texts and link labels are Messages (desk:home.*), translated by the home page.
   homeCards: async (platform, viewer) => {
     const cards: HomeCard[] = [];
+    const card = (name: string, href: string, icon: string, count?: number, text = msg(`desk:home.${name}.text`)): HomeCard => ({
+      title: msg(`desk:home.${name}.title`),
+      text,
+      href,
+      linkLabel: msg(`desk:home.${name}.link`),
+      icon,
+      count,
+    });
     if (viewer) {
       const counts = await deskCounts(platform, viewer);
       if (isStaff(viewer)) {
         cards.push(
-          { title: 'La mia coda', text: 'Le richieste aperte assegnate a te, in ordine di scadenza.', href: '/richieste?assignee=me', linkLabel: 'Apri la mia coda', icon: 'it-inbox', count: counts.mine },
-          { title: 'Richieste in ritardo', text: 'Richieste aperte che hanno superato la scadenza di prima risposta o di risoluzione.', href: '/richieste?overdue=1', linkLabel: 'Vedi le richieste in ritardo', icon: 'it-clock', count: counts.overdue },
-          { title: 'Da assegnare', text: 'Richieste nuove in attesa di un operatore.', href: '/richieste?state=new', linkLabel: 'Vedi le richieste nuove', icon: 'it-horn', count: counts.unassigned },
+          card('mine', '/richieste?assignee=me', 'it-inbox', counts.mine),
+          card('overdue', '/richieste?overdue=1', 'it-clock', counts.overdue),
+          card('unassigned', '/richieste?state=new', 'it-horn', counts.unassigned),
         );
       } else if (canOpenRequests(viewer)) {
         cards.push(
-          { title: 'Richieste del tuo ente', text: counts.waiting ? `Richieste aperte del tuo ente; ${counts.waiting} in attesa di una vostra risposta.` : 'Le richieste aperte del tuo ente al centro, con le risposte e le scadenze.', href: '/richieste', linkLabel: 'Vedi le richieste', icon: 'it-comment', count: counts.open },
-          { title: 'Chiedi consulenza', text: 'Un dubbio legale, strategico, sugli appalti o sul riuso? Apri una richiesta al centro.', href: '/richieste/nuova', linkLabel: 'Apri una richiesta', icon: 'it-plus-circle' },
+          card('body', '/richieste', 'it-comment', counts.open, counts.waiting ? msg('desk:home.body.textWaiting', { count: counts.waiting }) : msg('desk:home.body.text')),
+          card('ask', '/richieste/nuova', 'it-plus-circle'),
         );
       }
-      if (isAdmin(viewer)) {
-        cards.push({ title: 'Sportello e calendario', text: 'Obiettivi di servizio per categoria, chiusura automatica, supervisori e festività locali.', href: '/admin/sportello', linkLabel: 'Imposta lo sportello', icon: 'it-settings' });
-      }
+      if (isAdmin(viewer)) cards.push(card('settings', '/admin/sportello', 'it-settings'));
     }
-    cards.push({ title: 'Base di conoscenza', text: 'Risposte del centro ai dubbi più comuni dei comuni, cercabili per parola.', href: '/conoscenza', linkLabel: 'Cerca nella base di conoscenza', icon: 'it-note' });
+    cards.push(card('knowledge', '/conoscenza', 'it-note'));
     return cards;
   },
   entityPanels: async (platform, viewer, entityId) => {

@@ -5,7 +5,7 @@
 // are part of their duty.
 import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
-import { formatters } from '../../platform/format.js';
+import { formattersFor } from '../../platform/format.js';
 import { pickLanguage } from '../../platform/i18n.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { findActivePerson, findPeople, activeStaff, type Person } from '../accounts/index.js';
@@ -159,16 +159,18 @@ export async function notifySlaWarning(platform: Platform, transaction: Transact
   if (assignee && isAssignableRole(assignee.role)) recipients.set(assignee.id, assignee);
   for (const s of await supervisors(platform, transaction)) recipients.set(s.id, s);
   const name = await entityName(request, transaction);
-  const clocks = warnings.map((w) => ({
-    clock: w.clock === 'first_response' ? 'firstResponse' : 'resolution',
-    dueAt: formatters.dateTime(w.dueAt),
-    remaining: splitMinutes(w.remainingMinutes),
-  }));
   for (const user of recipients.values()) {
+    const lang = mailLanguage(user);
+    // Dates the way the recipient's language writes them.
+    const clocks = warnings.map((w) => ({
+      clock: w.clock === 'first_response' ? 'firstResponse' : 'resolution',
+      dueAt: formattersFor(lang).dateTime(w.dueAt),
+      remaining: splitMinutes(w.remainingMinutes),
+    }));
     await platform.mail.send(
       {
         to: user.email,
-        lang: mailLanguage(user),
+        lang,
         subject: mailSubject(request, msg('desk:mail.tail.slaNear')),
         template: 'desk-sla',
         data: {

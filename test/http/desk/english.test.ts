@@ -155,6 +155,18 @@ describe('desk: in English', () => {
     expect(report.map((r) => r.stato)).to.include('Waiting for the requester');
   });
 
+  it('gives the home page the desk’s cards in English', async () => {
+    const body = await member.get('/');
+    expect(body.text).to.contain(escapeHtml("Your body's requests"));
+    expect(body.text).to.contain('Ask for advice');
+    expect(body.text).to.contain('Search the knowledge base');
+    expect(body.text).to.not.contain('Chiedi consulenza');
+    const operator = await staff.get('/');
+    expect(operator.text).to.contain('My queue');
+    expect(operator.text).to.contain('Overdue requests');
+    expect(operator.text).to.not.contain('La mia coda');
+  });
+
   it('tells an operator in English why a move is refused', async () => {
     const token = await staff.csrf(`/richieste/${requestId}`);
     const moved = await staff.post(`/richieste/${requestId}/stato`).type('form').send({ _csrf: token, action: 'close' });
