@@ -5,7 +5,7 @@ import { DataCache } from '../../platform/cache.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, messageTranslatorOf, refusalMessages, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles, uploadLimit } from '../../web/uploads.js';
@@ -59,8 +59,7 @@ const langOf = (res: Response): string => String(res.locals.lang ?? 'it');
 
 /** A refused staff action: each problem becomes a flash message (they are Messages, translated when shown). */
 function flashRefusal(req: Request, err: ValidationError | ConflictError): void {
-  if (err instanceof ValidationError) for (const m of Object.values(err.fields)) flash(req, 'danger', m);
-  else flash(req, 'danger', err.message);
+  for (const m of refusalMessages(err) ?? [err.message]) flash(req, 'danger', m);
 }
 const deskAssets = { styles: ['/static/app/css/desk.css'], scripts: ['/static/app/js/desk.js'] };
 
