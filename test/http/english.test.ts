@@ -97,10 +97,10 @@ describe('pages in English', () => {
 
   it('users list, invitation form and admin pages for an administrator', async () => {
     const admin = await inEnglish(await loginAs('admin@cithub.example'));
-    await expectEnglish(admin, '/admin', ['Administration', 'Activity log', 'Outgoing mail', 'Help desk settings']);
+    await expectEnglish(admin, '/admin', ['Administration', 'Activity log', 'Outgoing mail', 'Desk settings']);
     await expectEnglish(admin, '/admin/utenti', ['Users', 'Name or email', 'Active', 'Invite a user']);
     await expectEnglish(admin, '/utenti/invita', ['Invite a user', 'Send the invitation', '— None (centre operators only) —']);
-    await expectEnglish(admin, '/admin/audit', ['Activity log', 'Download CSV', 'events']);
+    await expectEnglish(admin, '/admin/audit', ['Activity log', 'Download CSV', 'Events: ']);
     await expectEnglish(admin, '/admin/posta', ['Outgoing mail']);
     await expectEnglish(admin, '/enti/nuovo', ['New body', 'IPA code', 'Membership status', 'Role in the centre']);
     await expectEnglish(admin, '/enti/importa', ['Import bodies from IndicePA', 'Required columns:']);
