@@ -5,6 +5,7 @@ import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { FileSource } from '../../platform/files.js';
+import { pickLanguage } from '../../platform/i18n.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson } from '../accounts/index.js';
@@ -382,13 +383,17 @@ export async function updateAsset(platform: Platform, actor: Actor, body: Viewer
 
 // ---- Workflow ----
 
-async function staffRecipients(transaction?: Transaction): Promise<Array<{ email: string; name: string }>> {
+/** Who a workflow mail goes to; it is written in their language (users.locale, Italian by default). */
+type Recipient = { email: string; name: string; locale?: string | null };
+const mailLang = (to: Recipient) => pickLanguage(to.locale);
+
+async function staffRecipients(transaction?: Transaction): Promise<Recipient[]> {
   const staff = await activeStaff({ roles: ['staff'], transaction });
   return staff.length ? staff : activeStaff({ roles: ['admin'], transaction });
 }
 
 /** The cedent side of a conversation: who submitted the asset, or the body's RTD. */
-async function cedentRecipients(asset: Asset, transaction?: Transaction): Promise<Array<{ email: string; name: string }>> {
+async function cedentRecipients(asset: Asset, transaction?: Transaction): Promise<Recipient[]> {
   const ids = new Set<number>();
   if (asset.submittedBy) ids.add(asset.submittedBy);
   if (!ids.size && asset.createdBy) ids.add(asset.createdBy);
@@ -451,6 +456,7 @@ export async function notifySubmitted(platform: Platform, actor: Actor, asset: A
   for (const to of await staffRecipients(transaction)) {
     await platform.mail.send({
       to: to.email,
+      lang: mailLang(to),
       subject: msg('catalog:mail.submittedSubject', { name: asset.name }),
       template: 'catalog-submitted',
       data: { name: to.name, assetName: asset.name, bodyName: body, submitter: actor.name || actor.email, link: assetLink(platform, asset), problems: asset.warnings.length, complete: asset.complete },
@@ -463,6 +469,7 @@ export async function notifyPublished(platform: Platform, asset: Asset, comment:
   for (const to of await cedentRecipients(asset, transaction)) {
     await platform.mail.send({
       to: to.email,
+      lang: mailLang(to),
       subject: msg('catalog:mail.publishedSubject', { name: asset.name }),
       template: 'catalog-published',
       data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },
@@ -519,6 +526,7 @@ export async function returnAsset(platform: Platform, actor: Actor, slug: string
       for (const to of await cedentRecipients(asset, transaction)) {
         await platform.mail.send({
           to: to.email,
+          lang: mailLang(to),
           subject: msg('catalog:mail.returnedSubject', { name: asset.name }),
           template: 'catalog-returned',
           data: { name: to.name, assetName: asset.name, comment, reviewer: actor.name || actor.email, link: assetLink(platform, asset) },
@@ -546,6 +554,7 @@ export async function archiveAsset(platform: Platform, actor: Actor, slug: strin
       for (const to of await cedentRecipients(asset, transaction)) {
         await platform.mail.send({
           to: to.email,
+          lang: mailLang(to),
           subject: msg('catalog:mail.archivedSubject', { name: asset.name }),
           template: 'catalog-archived',
           data: { name: to.name, assetName: asset.name, comment, link: assetLink(platform, asset) },

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { anonymousAgent, loginAs, postForm, type Agent } from '../../helpers/http.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
+import { User } from '../../../src/modules/accounts/models.js';
 import { csrfOf, importAndConfirm, pasteImport, visibleText } from './helpers.js';
 
 /** Switches an agent to English the way the page header does: the /lingua link sets the `lang` cookie. */
@@ -196,5 +197,27 @@ describe('catalogue: in English', () => {
     expect(mainText(again.text)).to.contain('La licenza «GPL v3» non è un\'espressione SPDX valida');
     const cancel = await csrfOf(staff, posted.headers.location as string);
     expect((await staff.post(`${posted.headers.location as string}/annulla`).type('form').send({ _csrf: cancel })).status).to.equal(302);
+  });
+
+  it('mail goes out in each recipient’s language: English to a cedent who reads English, Italian to staff', async () => {
+    const { inbox } = await testContext();
+    const body = await createBody({ isCedent: true, name: 'Borough of Mail' });
+    const user = await createUser('rtd', body.id);
+    await User.update({ locale: 'en' }, { where: { id: user.id } });
+    const cedent = await loginAs(user.email);
+    const mailName = `Mailed ${name}`;
+    const asset = await importAndConfirm(cedent, ENGLISH_FILE(mailName, `https://github.com/example/mail-${token}`), 'submit');
+    expect(asset.status).to.equal('submitted');
+    const toStaff = await inbox.waitFor('staff@cithub.example', new RegExp(`Catalogo: «${mailName}» da rivedere`));
+    expect(toStaff.text).to.contain('per la pubblicazione nel catalogo del riuso');
+    const staff = await loginAs('staff@cithub.example');
+    const published = await postForm(staff, `/catalogo/${asset.slug}`, `/catalogo/${asset.slug}/pubblica`, { comment: 'Welcome aboard.' });
+    expect(published.status).to.equal(302);
+    const toCedent = await inbox.waitFor(user.email, new RegExp(`Catalogue: “${mailName}” is published`));
+    expect(toCedent.text).to.contain('is published in the reuse catalogue: other bodies can now find it');
+    expect(toCedent.text).to.contain('Note from the centre:');
+    expect(toCedent.text).to.contain('Welcome aboard.');
+    expect(toCedent.html).to.match(/<html lang="en">/);
+    expectNoItalian(visibleText(toCedent.html).split(mailName).join(' ').split('Borough of Mail').join(' '), 'mail');
   });
 });
