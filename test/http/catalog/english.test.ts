@@ -97,7 +97,7 @@ describe('catalogue: in English', () => {
     expect(res.status).to.equal(200);
     expect(res.text).to.match(/<html lang="en">/);
     const text = mainText(res.text);
-    for (const english of ['Reuse catalogue', 'Search by name, description or feature', 'Filter the results', 'Type', 'Category', 'Development status', 'In use by at least one body', `1 solution for “${token}”`, 'Sort by', 'Relevance', 'Not yet declared in use', 'Visitor management', 'Open data:']) {
+    for (const english of ['Reuse catalogue', 'Search by name, description or feature', 'Filter the results', 'Type', 'Category', 'Development status', 'In use by at least one body', `1 solution for «${token}»`, 'Sort by', 'Relevance', 'Not yet declared in use', 'Visitor management', 'Open data:']) {
       expect(text, english).to.contain(english);
     }
     expect(text).to.contain(name);
@@ -141,10 +141,10 @@ describe('catalogue: in English', () => {
     for (const english of [
       'The form contains errors',
       'Fill in «Name».',
-      '“Source code repository” must be a full address starting with https:// or http://.',
+      '«Source code repository» must be a full address starting with https:// or http://.',
       'The licence must be an SPDX identifier',
       '«Release date» is not a valid date',
-      'Contractors, line 1: the date “31/12/2026” is not in the YYYY-MM-DD format.',
+      'Contractors, line 1: the date «31/12/2026» is not in the YYYY-MM-DD format.',
       'What it is',
       'Licence and maintenance',
       'Create the draft',
@@ -174,10 +174,10 @@ describe('catalogue: in English', () => {
       'Line',
       'Key',
       'Problem',
-      'The licence “GPL v3” is not a valid SPDX expression',
-      'The date “03/04/2025” is ambiguous (day and month could be swapped): ignored.',
-      '“finished” is not a value the publiccode.yml standard allows for “developmentStatus” (allowed: concept, development, beta, stable, obsolete): value ignored.',
-      'The key “landingUrl” is not spelt as the standard requires: it was read as “landingURL”.',
+      'The licence «GPL v3» is not a valid SPDX expression',
+      'The date «03/04/2025» is ambiguous (day and month could be swapped): ignored.',
+      '«finished» is not a value the publiccode.yml standard allows for «developmentStatus» (allowed: concept, development, beta, stable, obsolete): value ignored.',
+      'The key «landingUrl» is not spelt as the standard requires: it was read as «landingURL».',
       'Save as a draft',
       'Cancel the import',
     ]) {
@@ -185,7 +185,7 @@ describe('catalogue: in English', () => {
     }
     // The line of each problem is in its row.
     const licenceLine = messy.split('\n').findIndex((l) => l.includes('GPL v3')) + 1;
-    expect(preview.text).to.match(new RegExp(`<td>${licenceLine}</td><td><code>legal\\.license</code></td><td>The licence “GPL v3”`));
+    expect(preview.text).to.match(new RegExp(`<td>${licenceLine}</td><td><code>legal\\.license</code></td><td>The licence «GPL v3»`));
     let ui = text;
     for (const d of [`Messy ${name}`, `Residents apply online for a parking permit and pay it with pagoPA (${token}).`]) ui = ui.split(d).join(' ');
     expectNoItalian(ui, 'import report');
@@ -213,7 +213,7 @@ describe('catalogue: in English', () => {
     const staff = await loginAs('staff@cithub.example');
     const published = await postForm(staff, `/catalogo/${asset.slug}`, `/catalogo/${asset.slug}/pubblica`, { comment: 'Welcome aboard.' });
     expect(published.status).to.equal(302);
-    const toCedent = await inbox.waitFor(user.email, new RegExp(`Catalogue: “${mailName}” is published`));
+    const toCedent = await inbox.waitFor(user.email, new RegExp(`Catalogue: «${mailName}» is published`));
     expect(toCedent.text).to.contain('is published in the reuse catalogue: other bodies can now find it');
     expect(toCedent.text).to.contain('Note from the centre:');
     expect(toCedent.text).to.contain('Welcome aboard.');

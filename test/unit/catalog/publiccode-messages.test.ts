@@ -24,9 +24,9 @@ describe('parsePubliccode: the report in the reader’s language', () => {
     }
     const licence = result.warnings.find((w) => w.path === 'legal.license')!;
     expect(italian(licence.message)).to.match(/^La licenza «GPL v3» non è un'espressione SPDX valida/);
-    expect(english(licence.message)).to.match(/^The licence “GPL v3” is not a valid SPDX expression/);
+    expect(english(licence.message)).to.match(/^The licence «GPL v3» is not a valid SPDX expression/);
     const status = result.warnings.find((w) => w.path === 'developmentStatus')!;
-    expect(english(status.message)).to.equal('“finished” is not a value the publiccode.yml standard allows for “developmentStatus” (allowed: concept, development, beta, stable, obsolete): value ignored.');
+    expect(english(status.message)).to.equal('«finished» is not a value the publiccode.yml standard allows for «developmentStatus» (allowed: concept, development, beta, stable, obsolete): value ignored.');
   });
 
   it('translates the nested phrases of a message (what was found instead of a text)', () => {
