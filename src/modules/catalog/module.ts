@@ -7,14 +7,15 @@ import { catalogRouter } from './routes.js';
 import { seedCatalog } from './seed.js';
 import { viewerBody } from './service.js';
 
+// Home cards and footer links are Messages (keys of locales/<lang>/catalog.json), translated by the pages that show them.
 export const catalogModule: AppModule = {
   name: 'catalog',
   initModels: initCatalogModels,
   router: catalogRouter,
   nav: [{ labelKey: 'nav.catalog', href: '/catalogo', order: 10 }],
   footerLinks: [
-    { label: 'Catalogo del riuso (CSV)', href: '/catalogo.csv' },
-    { label: 'Catalogo del riuso (JSON)', href: '/catalogo.json' },
+    { label: 'catalog:home.footerCsv', href: '/catalogo.csv' },
+    { label: 'catalog:home.footerJson', href: '/catalogo.json' },
   ],
   seed: seedCatalog,
   entityPanels: async (platform, viewer, entityId) => [{ view: 'catalog/entity-panel', locals: await entityCatalogPanel(platform, viewer, entityId) }],
@@ -30,48 +31,48 @@ export const catalogModule: AppModule = {
     );
     const cards: HomeCard[] = [
       {
-        title: 'Catalogo del riuso',
-        text: 'Software, modelli di documento, kit e servizi condivisi ceduti da altri enti, con chi li usa già e come ottenerli.',
+        title: 'catalog:title',
+        text: 'catalog:home.catalogText',
         href: '/catalogo',
-        linkLabel: 'Esplora il catalogo',
+        linkLabel: 'catalog:home.catalogLink',
         icon: 'it-software',
         count: counts.published,
       },
     ];
     if (isBodyUser(viewer)) {
       cards.push({
-        title: 'Soluzioni adottate dal tuo ente',
-        text: 'Dichiara quali soluzioni del catalogo il tuo ente usa o sta valutando: aiuti gli altri comuni a scegliere.',
+        title: 'catalog:home.adoptedTitle',
+        text: 'catalog:home.adoptedText',
         href: `/enti/${viewer!.entityId}#catalogo`,
-        linkLabel: 'Vedi le adozioni',
+        linkLabel: 'catalog:home.adoptedLink',
         icon: 'it-check-circle',
         count: counts.own_adopted,
       });
     }
     if (body?.isCedent) {
       cards.push({
-        title: 'Proponi una soluzione in riuso',
-        text: 'Importa il publiccode.yml di un software del tuo ente o descrivi un modello o un kit: il centro lo rivede e lo pubblica.',
+        title: 'catalog:home.proposeTitle',
+        text: 'catalog:home.proposeText',
         href: '/catalogo/gestione',
-        linkLabel: 'Gli asset del tuo ente',
+        linkLabel: 'catalog:list.ownAssets',
         icon: 'it-upload',
         count: counts.own_open,
       });
     }
     if (isStaff(viewer)) {
       cards.push({
-        title: 'Asset da revisionare',
-        text: 'Le proposte degli enti cedenti in attesa di pubblicazione o di osservazioni.',
+        title: 'catalog:home.reviewTitle',
+        text: 'catalog:home.reviewText',
         href: '/catalogo/gestione?stato=submitted',
-        linkLabel: 'Apri la revisione',
+        linkLabel: 'catalog:home.reviewLink',
         icon: 'it-files',
         count: counts.submitted,
       });
       cards.push({
-        title: 'Matrice delle adozioni',
-        text: 'Quali enti usano, valutano o hanno scartato ciascuna soluzione, con l’esportazione in CSV.',
+        title: 'catalog:matrix.title',
+        text: 'catalog:home.matrixText',
         href: '/catalogo/adozioni',
-        linkLabel: 'Apri la matrice',
+        linkLabel: 'catalog:home.matrixLink',
         icon: 'it-chart-line',
       });
     }

@@ -102,6 +102,11 @@ describe('catalogue: in English', () => {
     }
     expect(text).to.contain(name);
     expectNoItalian(text.replace(name, ''), 'list');
+    // The catalogue's links in the footer and its card on the home page are in English too.
+    expect(visibleText(res.text)).to.contain('Reuse catalogue (CSV)');
+    const home = visibleText((await visitor.get('/')).text);
+    expect(home).to.contain('Explore the catalogue');
+    expect(home).not.to.contain('Esplora il catalogo');
   });
 
   it('the asset page: facts, adoption, platforms and links in English', async () => {
