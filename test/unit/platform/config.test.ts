@@ -17,6 +17,16 @@ describe('configuration', () => {
     expect(config.secureCookies).to.equal(false);
   });
 
+  it('reads the upload limits: UPLOAD_MAX_MB and UPLOAD_CONCURRENCY, each within its range', () => {
+    const defaults = loadConfig({ DATA_DIR: tmp() });
+    expect(defaults.uploadMaxBytes).to.equal(20 * 1024 * 1024);
+    expect(defaults.uploadConcurrency).to.equal(4);
+    const set = loadConfig({ DATA_DIR: tmp(), UPLOAD_MAX_MB: '5', UPLOAD_CONCURRENCY: '12' });
+    expect(set.uploadMaxBytes).to.equal(5 * 1024 * 1024);
+    expect(set.uploadConcurrency).to.equal(12);
+    expect(() => loadConfig({ DATA_DIR: tmp(), UPLOAD_CONCURRENCY: '0' })).to.throw(ConfigError, /UPLOAD_CONCURRENCY/);
+  });
+
   it('generates a session secret once and keeps it under DATA_DIR', () => {
     const dir = tmp();
     const first = loadConfig({ DATA_DIR: dir }).sessionSecret;
