@@ -14,7 +14,9 @@ import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './platform/i18n.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
+import { requestScope } from './web/resilience.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
+import { compactError } from './platform/logger.js';
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
@@ -62,8 +64,15 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
 
   app.use(baseLocals(config, deps.registry));
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
-  const sessionPool = new pg.Pool({ connectionString: platform.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
-  sessionPool.on('error', (err) => platform.log.warn({ err }, 'session pool error'));
+  const sessionPool = new pg.Pool({
+    connectionString: platform.databaseUrl,
+    max: 5,
+    idleTimeoutMillis: 10_000,
+    // A bounded wait for a session connection too: under overload or an outage, a 503 in seconds.
+    connectionTimeoutMillis: config.dbAcquireTimeoutSeconds * 1000,
+    application_name: 'cit-hub-sessions',
+  });
+  sessionPool.on('error', (err) => platform.log.warn({ err: compactError(err) }, 'session pool error'));
   const stopSessionStore = installSessions(app, platform, sessionPool, deps.authenticator);
   app.use(sessionLocals);
   app.use(csrfProtection);
@@ -81,6 +90,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
   });
   app.post(['/login', '/password/dimenticata'], loginLimiter);
 
+  app.use(requestScope(platform));
   for (const m of deps.registry.modules) if (m.router) app.use(m.router(platform, deps.registry));
 
   app.use(notFoundHandler);

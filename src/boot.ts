@@ -17,6 +17,7 @@ import { TokenStore } from './platform/tokens.js';
 import { JobQueue, type JobDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { Mailer } from './platform/mail.js';
+import { waitForDatabase, withStartDeadline } from './platform/process.js';
 import { createRegistry } from './web/module.js';
 
 /** Every area, in the order of module.ts's list: menu, routes, jobs, demo data. */
@@ -33,8 +34,11 @@ export function initModels(sequelize: Platform['sequelize']): void {
 }
 
 export async function openDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
-  const embedded = await startEmbeddedPostgres(config.dataDir, log);
+  if (config.databaseUrl) {
+    await waitForDatabase(config.databaseUrl, config.dbStartTimeoutSeconds, log);
+    return { url: config.databaseUrl, embedded: null };
+  }
+  const embedded = await withStartDeadline(startEmbeddedPostgres(config.dataDir, log), config.dbStartTimeoutSeconds);
   log.info('embedded PostgreSQL started');
   return { url: embedded.url, embedded };
 }
@@ -45,12 +49,13 @@ export async function buildPlatform(
   databaseUrl: string,
   opts: { migrate?: boolean; pollingIntervalSeconds?: number } = {},
 ): Promise<Platform> {
-  const sequelize = createSequelize(databaseUrl, log);
+  const sequelize = createSequelize(databaseUrl, log, undefined, { acquireTimeoutMs: config.dbAcquireTimeoutSeconds * 1000 });
   initModels(sequelize);
   if (opts.migrate !== false) await migrate(sequelize, log);
   const jobs = await JobQueue.start({ databaseUrl, sequelize, log, pollingIntervalSeconds: opts.pollingIntervalSeconds });
   const mail = new Mailer(
-    { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log, retryDelaySeconds: config.mailRetryDelaySeconds },
+    { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log, retryDelaySeconds: config.mailRetryDelaySeconds,
+      sequelize, concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond },
     jobs,
   );
   const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize), tokens: new TokenStore(sequelize) };

@@ -30,6 +30,11 @@ const envSchema = z.object({
   SEED_DEMO: booleanFlag.optional(),
   WORKERS: z.enum(['inline', 'separate']).optional(),
   MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(0),
+  DB_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  DB_ACQUIRE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(5),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(15),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
   UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   TRUST_PROXY: booleanFlag.default(false),
@@ -56,6 +61,16 @@ export type Config = {
   /** Multipart uploads one process reads at once; more get a 503 with Retry-After. */
   uploadConcurrency: number;
   mailRetryDelaySeconds: number;
+  /** Messages sent at once by one worker process. */
+  mailConcurrency: number;
+  /** At most this many messages per second from one worker process (0: no limit). */
+  mailRatePerSecond: number;
+  /** A database not reachable within this time at start stops the process. */
+  dbStartTimeoutSeconds: number;
+  /** The longest wait for a pooled database connection before a 503. */
+  dbAcquireTimeoutSeconds: number;
+  /** A request not answered within this time gets a 503 and its transaction is rolled back. */
+  requestTimeoutSeconds: number;
   trustProxy: boolean;
   secureCookies: boolean;
   centre: { name: string; email: string; phone: string };
@@ -95,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     uploadConcurrency: e.UPLOAD_CONCURRENCY,
     mailRetryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,
+    mailConcurrency: e.MAIL_CONCURRENCY,
+    mailRatePerSecond: e.MAIL_RATE_PER_SECOND,
+    dbStartTimeoutSeconds: e.DB_START_TIMEOUT_SECONDS,
+    dbAcquireTimeoutSeconds: e.DB_ACQUIRE_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     trustProxy: e.TRUST_PROXY,
     secureCookies: baseUrl.startsWith('https:'),
     centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE },

