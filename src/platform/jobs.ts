@@ -48,10 +48,19 @@ class RateLimiter {
   }
 }
 
+function retryOptions(d: JobDefinition<never>) {
+  return {
+    retryLimit: d.retryLimit ?? 5,
+    retryDelay: d.retryDelaySeconds ?? 30,
+    retryBackoff: d.retryBackoff ?? true,
+    ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
+  };
+}
+
 type Loop = { name: string; wake: () => void; done: Promise<void>; active: number };
 
 export class JobQueue {
-  private readonly defined = new Set<string>();
+  private readonly definitions = new Map<string, JobDefinition<never>>();
   private readonly loops: Loop[] = [];
   private stopping = false;
 
@@ -69,7 +78,7 @@ export class JobQueue {
       max: 4,
       application_name: 'cit-hub-jobs',
       // Expired jobs (a worker killed mid-job) go back to the queue at the next maintenance: keep it short.
-      maintenanceIntervalSeconds: 15,
+      maintenanceIntervalSeconds: 10,
       connectionTimeoutMillis: 5000,
     } as PgBoss.ConstructorOptions);
     boss.on('error', (err) => opts.log.warn({ err: compactError(err) }, 'job queue error'));
@@ -77,28 +86,22 @@ export class JobQueue {
     return new JobQueue(boss, opts.sequelize, opts.log, opts.pollingIntervalSeconds ?? 2);
   }
 
-  /** Creates the queues (idempotent) and brings their options up to date; every process that sends or works calls it at start. */
+  /** Creates the queues (idempotent); every process that sends or works calls it at start. */
   async define(definitions: JobDefinition<never>[]): Promise<void> {
     for (const d of definitions) {
-      const options = {
-        name: d.name,
-        retryLimit: d.retryLimit ?? 5,
-        retryDelay: d.retryDelaySeconds ?? 30,
-        retryBackoff: d.retryBackoff ?? true,
-        ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
-      };
-      await this.boss.createQueue(d.name, options);
-      // createQueue leaves an existing queue as it was: apply changed options (a shorter expiry) too.
-      await this.boss.updateQueue(d.name, options);
-      this.defined.add(d.name);
+      await this.boss.createQueue(d.name, { name: d.name, ...retryOptions(d) });
+      this.definitions.set(d.name, d);
     }
   }
 
   /** Enqueues a job; inside `transaction` it is stored atomically with the business change. */
   async send(name: string, data: object, opts: SendOptions = {}): Promise<void> {
-    if (!this.defined.has(name)) throw new Error(`job queue ${name} is not defined`);
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`job queue ${name} is not defined`);
     const { transaction, ...jobOptions } = opts;
-    const sendOptions: PgBoss.SendOptions = { ...jobOptions };
+    // Retry and expiry travel with each job: a queue created by an older version (or another
+    // process's settings) keeps its own defaults, and these are the sender's.
+    const sendOptions: PgBoss.SendOptions = { ...retryOptions(definition), ...jobOptions };
     if (transaction) {
       sendOptions.db = {
         executeSql: async (text: string, values: unknown[]) => {
@@ -126,22 +129,18 @@ export class JobQueue {
     const batchSize = Math.max(1, d.batchSize ?? 1);
     const concurrency = Math.max(1, d.concurrency ?? 1);
     const limiter = new RateLimiter(d.ratePerSecond ?? 0);
-    let wakeUp: (() => void) | null = null;
-    const loop: Loop = {
-      name: d.name,
-      active: 0,
-      wake: () => wakeUp?.(),
-      done: Promise.resolve(),
-    };
-    const idle = (ms: number) =>
+    let signal: (() => void) | null = null;
+    const loop: Loop = { name: d.name, active: 0, wake: () => signal?.(), done: Promise.resolve() };
+    // Resolves after `ms`, or earlier when a job ends or the queue stops.
+    const pause = (ms: number) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
-        wakeUp = () => {
+        signal = () => {
           clearTimeout(timer);
           resolve();
         };
       }).finally(() => {
-        wakeUp = null;
+        signal = null;
       });
     const runOne = async (job: PgBoss.Job<object>) => {
       await limiter.take();
@@ -155,33 +154,41 @@ export class JobQueue {
       // A job done but not marked done would run again: insist while the database is away.
       await this.settle(d.name, job.id, failure);
     };
+    const running = new Set<Promise<void>>();
     const run = async () => {
+      // Fetched jobs wait here for a free slot; few of them, since a job's expiry counts from its fetch.
+      const waiting: PgBoss.Job<object>[] = [];
       while (!this.stopping) {
-        let jobs: PgBoss.Job<object>[] = [];
-        try {
-          jobs = await this.boss.fetch<object>(d.name, { batchSize });
-        } catch (err) {
-          this.log.warn({ err: compactError(err), job: d.name }, 'job fetch failed');
-        }
-        if (!jobs.length) {
-          await idle(this.pollingIntervalSeconds * 1000);
-          continue;
-        }
-        // A pool of `concurrency` runners over the batch; the next fetch waits for the whole batch.
-        let next = 0;
-        const runner = async () => {
-          while (next < jobs.length) {
-            const job = jobs[next++];
-            loop.active++;
-            try {
-              await runOne(job);
-            } finally {
-              loop.active--;
-            }
+        const room = concurrency * 2 - waiting.length - loop.active;
+        if (!waiting.length && room > 0) {
+          let jobs: PgBoss.Job<object>[] = [];
+          try {
+            jobs = await this.boss.fetch<object>(d.name, { batchSize: Math.min(batchSize, room) });
+          } catch (err) {
+            this.log.warn({ err: compactError(err), job: d.name }, 'job fetch failed');
           }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, runner));
+          waiting.push(...jobs);
+          if (!jobs.length && !loop.active) {
+            await pause(this.pollingIntervalSeconds * 1000);
+            continue;
+          }
+        }
+        // One slow job holds only its own slot: the others go on, and more are fetched as they end.
+        while (loop.active < concurrency && waiting.length && !this.stopping) {
+          const job = waiting.shift()!;
+          loop.active++;
+          const p: Promise<void> = runOne(job).finally(() => {
+            loop.active--;
+            running.delete(p);
+            signal?.();
+          });
+          running.add(p);
+        }
+        if (loop.active >= concurrency || waiting.length || loop.active) await pause(this.pollingIntervalSeconds * 1000);
       }
+      // Stopping: the jobs already fetched are run too (else they would wait for their expiry).
+      for (const job of waiting.splice(0)) running.add(runOne(job));
+      await Promise.allSettled([...running]);
     };
     loop.done = run().catch((err) => {
       // Not expected (every step above catches); a queue that stopped working must not go unnoticed.

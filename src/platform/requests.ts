@@ -17,6 +17,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Sequelize, Transaction } from 'sequelize';
 import { AppError } from './errors.js';
+import { msg } from './messages.js';
 
 export type RequestScope = {
   /** Epoch ms after which no statement may start. */
@@ -44,7 +45,7 @@ export function currentRequestScope(): RequestScope | undefined {
 /** The request's deadline passed: it was answered 503 and must stop. */
 export class RequestTimeoutError extends AppError {
   override readonly status = 503;
-  constructor(message = 'La richiesta ha impiegato troppo tempo ed è stata annullata.') {
+  constructor(message = msg('common:faults.timeoutText')) {
     super(message);
   }
 }
@@ -53,7 +54,7 @@ export class RequestTimeoutError extends AppError {
 export class DuplicateSubmissionError extends AppError {
   override readonly status = 409;
   constructor(readonly key: string) {
-    super('Questo modulo è già stato inviato.');
+    super(msg('common:faults.alreadySubmitted'));
   }
 }
 

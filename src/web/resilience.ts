@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Platform } from '../platform/context.js';
 import { compactError } from '../platform/logger.js';
+import { msg } from '../platform/messages.js';
 import { runInRequestScope, validIdempotencyKey, type RequestScope } from '../platform/requests.js';
 import { flash, localPath, viewerOf } from './http.js';
 
@@ -93,8 +94,7 @@ export async function redirectToFirstResult(platform: Platform, req: Request, re
   const viewer = viewerOf(req);
   const scope = viewer ? `user:${viewer.userId}` : `session:${req.sessionID ?? ''}`;
   const location = await firstResult(platform, key, scope).catch(() => null);
-  const t = res.locals.t as ((k: string) => string) | undefined;
-  flash(req, 'info', t ? t('faults.alreadySubmitted') : 'Questo modulo era già stato inviato: ecco il risultato.');
+  flash(req, 'info', msg('common:faults.alreadySubmitted'));
   await new Promise<void>((resolve) => req.session.save(() => resolve()));
   res.redirect(303, location ?? localPath(req.originalUrl.split('?')[0], '/'));
 }

@@ -14,6 +14,8 @@ export class TestInbox {
   private waiters: Array<() => void> = [];
   /** When true the server refuses every message (an SMTP outage). */
   refuse = false;
+  /** Messages whose data arrived and whose answer a slow server is still holding. */
+  inData = 0;
 
   push(mail: ReceivedMail): void {
     this.messages.push(mail);
@@ -25,8 +27,14 @@ export class TestInbox {
     this.wake();
   }
 
-  private wake(): void {
+  /** Wakes the waits (a message arrived, was refused, or entered a slow answer). */
+  wake(): void {
     this.waiters.splice(0).forEach((w) => w());
+  }
+
+  /** Waits until `condition()` holds, re-checked whenever the server receives something. */
+  async until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    await this.waitUntil(() => (condition() ? true : undefined), what, timeoutMs);
   }
 
   /**
@@ -72,8 +80,22 @@ export class TestInbox {
   }
 }
 
-export async function startSmtpServer(): Promise<{ url: string; inbox: TestInbox; stop: () => Promise<void> }> {
-  const inbox = new TestInbox();
+export type SmtpOptions = {
+  /** Listen on this port (to start the server again where the app expects it); a free one by default. */
+  port?: number;
+  /** Wait this long after a message's data before answering (a slow server); meanwhile `inbox.inData` counts it. */
+  dataDelayMs?: number;
+  /** Shared with an earlier server on the same port, so one inbox sees everything. */
+  inbox?: TestInbox;
+};
+
+/**
+ * A real SMTP server. A message counts as received only once the server answered it: a client that
+ * hangs up while the (slow) server has not yet replied has not had its message accepted.
+ */
+export async function startSmtpServer(opts: SmtpOptions = {}): Promise<{ url: string; port: number; inbox: TestInbox; stop: () => Promise<void> }> {
+  const inbox = opts.inbox ?? new TestInbox();
+  const closed = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -85,9 +107,19 @@ export async function startSmtpServer(): Promise<{ url: string; inbox: TestInbox
       }
       callback();
     },
-    onData(stream, _session, callback) {
+    onClose(session) {
+      closed.add(session.id);
+    },
+    onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          if (opts.dataDelayMs) {
+            inbox.inData++;
+            inbox.wake();
+            await new Promise((r) => setTimeout(r, opts.dataDelayMs));
+            inbox.inData--;
+          }
+          if (closed.has(session.id)) return callback(new Error('connection closed before the answer'));
           const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : (parsed.to?.text ?? '');
           inbox.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', parsed });
           callback();
@@ -95,7 +127,20 @@ export async function startSmtpServer(): Promise<{ url: string; inbox: TestInbox
         .catch(callback);
     },
   });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, inbox, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    inbox,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // Closing waits for open client connections (a pooled mailer keeps them): end them now.
+        for (const connection of (server as unknown as { connections?: Set<{ send: (code: number, text: string) => void; close: () => void }> }).connections ?? []) {
+          connection.send(421, 'Server shutting down');
+          connection.close();
+        }
+        server.close(() => resolve());
+      }),
+  };
 }
