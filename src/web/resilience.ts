@@ -59,10 +59,14 @@ export function requestScope(platform: Platform) {
       const key = scope.claimed;
       if (!key || res.locals.timedOut) return redirect(...args);
       const location = String(typeof args[0] === 'number' ? args[1] : args[0]);
-      platform.sequelize
+      void platform.sequelize
         .query('UPDATE idempotency_keys SET location = $1 WHERE key = $2', { bind: [location.slice(0, 2000), key] })
         .catch((err) => platform.log.warn({ err: compactError(err), key }, 'idempotency key result not recorded'))
-        .finally(() => redirect(...args));
+        .then(() => {
+          // Past the deadline meanwhile, the answer (503) has gone already.
+          if (!res.headersSent) redirect(...args);
+        })
+        .catch((err) => platform.log.warn({ err: compactError(err) }, 'redirect after a claimed idempotency key failed'));
     }) as typeof res.redirect;
 
     runInRequestScope(scope, () => {
