@@ -83,16 +83,21 @@ describe('resubmitted forms and request deadlines', () => {
     // The same platform with a one-second deadline; a lock held by the test keeps the request waiting.
     const shortDeadline = { ...platform, config: { ...platform.config, requestTimeoutSeconds: 1 } };
     const { app, close } = await createApp(shortDeadline, appDeps(shortDeadline));
-    const agent = request.agent(app);
-    const login = csrfFrom((await agent.get('/login')).text);
-    expect((await agent.post('/login').type('form').send({ _csrf: login, email: 'staff@cithub.example', password: DEMO_PASSWORD })).status).to.equal(302);
-    const token = csrfFrom((await agent.get('/gare/nuova')).text);
+    // Signed in through the shared app (argon2 under load can take longer than one second); the
+    // session lives in the database, so the short-deadline app knows it.
+    const { app: shared } = await testContext();
+    const loginPage = await request(shared).get('/login');
+    const cookie = String(loginPage.headers['set-cookie']?.[0] ?? '').split(';')[0];
+    const signedIn = await request(shared).post('/login').set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(loginPage.text), email: 'staff@cithub.example', password: DEMO_PASSWORD });
+    expect(signedIn.status).to.equal(302);
+    const session = String(signedIn.headers['set-cookie']?.[0] ?? cookie).split(';')[0];
+    const token = csrfFrom((await request(shared).get('/gare/nuova').set('Cookie', session)).text);
     const fields: Record<string, string> = { ...dossierFields(), rupUserId: String((await staffActor()).userId), _idem: randomUUID() };
     const blocker = await platform.sequelize.transaction();
     try {
       await platform.sequelize.query('LOCK TABLE idempotency_keys IN ACCESS EXCLUSIVE MODE', { transaction: blocker });
       const started = Date.now();
-      const res = await agent.post('/gare').type('form').send({ _csrf: token, ...fields });
+      const res = await request(app).post('/gare').set('Cookie', session).type('form').send({ _csrf: token, ...fields });
       console.log(`      deadline: answered ${res.status} after ${Date.now() - started} ms`);
       expect(res.status).to.equal(503);
       expect(res.headers['retry-after']).to.match(/^\d+$/);
