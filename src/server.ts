@@ -7,6 +7,7 @@ import { releaseEmbeddedExitHooks, type EmbeddedDatabase } from './db/embedded.j
 import { compactError, createLogger } from './platform/logger.js';
 import { msg } from './platform/messages.js';
 import { consoleText, installProcessHandlers, listenError, StartError } from './platform/process.js';
+import { removeStaleUploads } from './web/uploads.js';
 
 let embeddedDatabase: EmbeddedDatabase | null = null;
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   releaseEmbeddedExitHooks();
   const platform = await buildPlatform(config, log, url);
   if (config.seedDemo && (await seedOnFirstStart(platform))) log.info('demo data loaded');
+  const stale = await removeStaleUploads(config);
+  if (stale) log.warn({ files: stale }, 'temporary uploads of a process that was killed removed');
   const { app, close } = await createApp(platform, appDeps(platform));
   const server: Server = createServer(app);
   // Node's own limit (300 s) would let a stuck upload hold its socket: the app's deadline is far shorter.

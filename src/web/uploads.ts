@@ -9,7 +9,7 @@
 // 422, the message next to its file field and what the user typed); a body that is not a readable
 // multipart form is a BadRequestError (400). (The CSRF token of a multipart form is in its action URL.)
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
@@ -46,6 +46,35 @@ export function uploadDir(config: Config): string {
   return path.join(config.dataDir, 'tmp', 'uploads');
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes the temporary files left by a process that was killed while reading an upload (each file
+ * is named after the process that wrote it; other live processes may share the folder). Run at start.
+ */
+export async function removeStaleUploads(config: Config): Promise<number> {
+  const names = await readdir(uploadDir(config)).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(uploadDir(config), name);
+    const pid = Number(/^(\d+)-[0-9a-f]+\.upload$/.exec(name)?.[1]);
+    // A name without its writer's pid (an older version wrote it): only once it is surely abandoned.
+    const stale = pid ? pid !== process.pid && !alive(pid) : name.endsWith('.upload') && Date.now() - (await stat(file).then((st) => st.mtimeMs, () => Date.now())) > 3_600_000;
+    if (stale) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
 function refusal(err: multer.MulterError, field: string, maxFiles: number, maxBytes: number): FileRejectedError {
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':
@@ -71,7 +100,7 @@ export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }:
     destination: (_req, _file, cb) => {
       mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
     },
-    filename: (_req, _file, cb) => cb(null, `${randomBytes(16).toString('hex')}.upload`),
+    filename: (_req, _file, cb) => cb(null, `${process.pid}-${randomBytes(16).toString('hex')}.upload`),
   });
   const parser = multer({
     storage,

@@ -7,7 +7,7 @@
 //   (d) the web process SIGKILLed during an upload
 //   (e) a second instance on a port in use; a database unreachable at start
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -303,8 +303,12 @@ describe('surviving faults (real processes, PostgreSQL and SMTP)', function () {
       const requests = Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM desk_requests WHERE subject = $1', [subject]))[0].n);
       const orphans = await orphanFiles(url);
       const files = Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM stored_files'))[0].n);
-      figures.push(`killed after ${Math.round(sent / 1024 / 1024)} MB of 15 (${outcome}): request stored ${requests}, new stored files ${files - filesBefore}, orphans ${orphans - orphansBefore}, restart ${restart} ms`);
+      // Nor a half-written temporary file of the killed process left on disk.
+      const tmp = path.join(appDir, 'tmp', 'uploads');
+      const leftovers = existsSync(tmp) ? readdirSync(tmp).length : 0;
+      figures.push(`killed after ${Math.round(sent / 1024 / 1024)} MB of 15 (${outcome}): request stored ${requests}, new stored files ${files - filesBefore}, orphans ${orphans - orphansBefore}, temporary files left ${leftovers}, restart ${restart} ms`);
       expect(orphans).to.equal(orphansBefore);
+      expect(leftovers).to.equal(0);
       // Nothing half done: either the request with its file, or neither.
       expect(files - filesBefore).to.be.at.most(requests);
     }
