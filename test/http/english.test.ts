@@ -93,6 +93,27 @@ describe('pages in English', () => {
     expect(long.status).to.equal(422);
     expect(decode(long.text)).to.contain('«Full name» can be at most 120 characters long.');
     expect(decode(long.text)).to.contain('The form contains errors');
+    const saved = await postForm(rtd, '/profilo', '/profilo', { name: 'Giulia Bertoni' });
+    expect(saved.status).to.equal(302);
+    expect((await rtd.get('/profilo')).text).to.contain('Profile updated.');
+  });
+
+  it('a user chooses English for their emails in the profile', async () => {
+    const { platform } = await testContext();
+    const user = await createUser('rtd', (await createBody()).id);
+    const agent = await inEnglish(await loginAs(user.email));
+    const page = await agent.get('/profilo');
+    expect(page.text).to.contain('Language of your emails');
+    expect(page.text).to.match(/<option value="it" selected>\s*Italiano/);
+    expect((await postForm(agent, '/profilo', '/profilo', { name: user.name, locale: 'en' })).status).to.equal(302);
+    const [row] = await platform.sequelize.query<{ locale: string }>('SELECT locale FROM users WHERE id = :id', { replacements: { id: user.id }, type: QueryTypes.SELECT });
+    expect(row.locale).to.equal('en');
+    expect((await agent.get('/profilo')).text).to.match(/<option value="en" selected>\s*English/);
+    // A form without the field keeps the choice; a value that is not a language is refused.
+    expect((await postForm(agent, '/profilo', '/profilo', { name: user.name })).status).to.equal(302);
+    expect((await postForm(agent, '/profilo', '/profilo', { name: user.name, locale: 'fr' })).status).to.equal(422);
+    const [after] = await platform.sequelize.query<{ locale: string }>('SELECT locale FROM users WHERE id = :id', { replacements: { id: user.id }, type: QueryTypes.SELECT });
+    expect(after.locale).to.equal('en');
   });
 
   it('users list, invitation form and admin pages for an administrator', async () => {
@@ -104,5 +125,9 @@ describe('pages in English', () => {
     await expectEnglish(admin, '/admin/posta', ['Outgoing mail']);
     await expectEnglish(admin, '/enti/nuovo', ['New body', 'IPA code', 'Membership status', 'Role in the centre']);
     await expectEnglish(admin, '/enti/importa', ['Import bodies from IndicePA', 'Required columns:']);
+    const email = `invited.${Date.now()}@comune.example.it`;
+    const body = await createBody();
+    expect((await postForm(admin, '/utenti/invita', '/utenti/invita', { email, role: 'member', entityId: String(body.id) })).status).to.equal(302);
+    expect((await admin.get('/admin/utenti')).text).to.contain(`Invitation sent to ${email}. The link is valid for 7 days.`);
   });
 });

@@ -6,7 +6,7 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, localPath, requireAdmin, requireLogin } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { ROLES } from '../../platform/actor.js';
-import { pickLanguage } from '../../platform/i18n.js';
+import { LANGUAGES, pickLanguage } from '../../platform/i18n.js';
 import { bodyOptions } from '../entities/index.js';
 import {
   acceptInvitation,
@@ -113,11 +113,11 @@ export function accountsRouter(platform: Platform): Router {
   // ---- profile ----
   router.get('/profilo', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    res.render('accounts/profile', { user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } });
+    res.render('accounts/profile', { user, languages: LANGUAGES, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '', locale: user?.locale } });
   });
   router.post('/profilo', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    await formAction(req, res, 'accounts/profile', { user }, async () => {
+    await formAction(req, res, 'accounts/profile', { user, languages: LANGUAGES }, async () => {
       await updateProfile(platform, actorOf(req), req.body);
       flash(req, 'success', msg('accounts:flash.profileSaved'));
       res.redirect('/profilo');
@@ -125,7 +125,7 @@ export function accountsRouter(platform: Platform): Router {
   });
   router.post('/profilo/password', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
-    await formAction(req, res, 'accounts/profile', { user, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '' } }, async () => {
+    await formAction(req, res, 'accounts/profile', { user, languages: LANGUAGES, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '', locale: user?.locale } }, async () => {
       await changePassword(platform, actorOf(req), req.body);
       flash(req, 'success', msg('accounts:flash.passwordChanged'));
       res.redirect('/profilo');

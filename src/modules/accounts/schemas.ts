@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/actor.js';
+import { LANGUAGES } from '../../platform/i18n.js';
 import { msg } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
 
@@ -40,6 +41,8 @@ export const forgotSchema = z.object({ email: form.email('accounts:field.email')
 export const profileSchema = z.object({
   name: form.text(120, 'accounts:field.name'),
   notifyOptional: form.checkbox(),
+  /** The language of the mail the user receives (users.locale); a form without it keeps the current one. */
+  locale: z.enum(LANGUAGES).optional(),
 });
 
 export const changePasswordSchema = z

@@ -195,7 +195,7 @@ export async function updateProfile(platform: Platform, actor: Actor, input: unk
   const data = parseInput(profileSchema, input);
   const user = await User.findByPk(actor.userId);
   if (!user) throw new NotFoundError();
-  await user.update({ name: data.name, notifyOptional: data.notifyOptional });
+  await user.update({ name: data.name, notifyOptional: data.notifyOptional, ...(data.locale ? { locale: data.locale } : {}) });
   await platform.audit.record(actor, { action: 'user.profile-updated', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
   return user;
 }
