@@ -50,8 +50,11 @@ export interface BusinessCalendar {
   isBusinessDay(date: DayInput): boolean;
   /** Opening time ≤ instant < closing time on a business day. */
   isWithinBusinessHours(instant: Date): boolean;
-  /** Italian name of the holiday on that local day (national or local), or null. */
-  holidayName(date: DayInput): string | null;
+  /**
+   * Name of the holiday on that local day (national or local), or null: a national holiday is named in
+   * `lang` (Italian by default); a local one keeps the name it was given.
+   */
+  holidayName(date: DayInput, lang?: string): string | null;
   /**
    * The instant at which `minutes` of business time have elapsed from `start`;
    * a start outside business hours begins counting at the next opening.
@@ -206,13 +209,13 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
   }
 
   const holidays = config.country ? new Holidays(config.country, { languages: ['it'] }) : null;
-  // Keyed by year, then 'MM-DD': date-holidays is slow enough to be worth caching.
-  const nationalByYear = new Map<number, Map<string, string>>();
-  function nationalHolidays(year: number): Map<string, string> {
-    let byDay = nationalByYear.get(year);
+  // Keyed by language and year, then 'MM-DD': date-holidays is slow enough to be worth caching.
+  const nationalByYear = new Map<string, Map<string, string>>();
+  function nationalHolidays(year: number, lang = 'it'): Map<string, string> {
+    let byDay = nationalByYear.get(`${lang}:${year}`);
     if (byDay) return byDay;
     byDay = new Map();
-    for (const h of holidays ? holidays.getHolidays(year, 'it') : []) {
+    for (const h of holidays ? holidays.getHolidays(year, lang) : []) {
       if (h.type !== 'public') continue;
       // `date` is the local start date; rules spanning several days are expanded.
       const [y, m, d] = h.date.slice(0, 10).split('-').map(Number);
@@ -224,7 +227,7 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
         if (!byDay.has(key)) byDay.set(key, h.name);
       }
     }
-    nationalByYear.set(year, byDay);
+    nationalByYear.set(`${lang}:${year}`, byDay);
     return byDay;
   }
 
@@ -357,8 +360,11 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
       const info = dayInfo(localDayNumber(ms));
       return info.business && ms >= info.open && ms < info.close;
     },
-    holidayName(date) {
-      return dayInfo(dayNumberOfInput(date)).holiday;
+    holidayName(date, lang = 'it') {
+      const info = dayInfo(dayNumberOfInput(date));
+      if (info.holiday === null || lang === 'it') return info.holiday;
+      const { year, month, day } = civilDate(dayNumberOfInput(date));
+      return nationalHolidays(year, lang).get(`${pad2(month)}-${pad2(day)}`) ?? info.holiday;
     },
     addBusinessMinutes(start, minutes) {
       const ms = toMillis(start, 'start');

@@ -72,13 +72,13 @@ export async function removeLocalHoliday(platform: Platform, actor: Actor, date:
   return true;
 }
 
-/** Closed days (national and local holidays on working days) in the next `days` days; `weekday` is ISO (1 = Monday, named by desk:weekday.<n>). */
-export function upcomingHolidays(calendar: BusinessCalendar, from: Date, days = 366): Array<{ date: string; name: string; weekday: number }> {
+/** Closed days (national and local holidays on working days) in the next `days` days, national ones named in `lang`; `weekday` is ISO (1 = Monday, named by desk:weekday.<n>). */
+export function upcomingHolidays(calendar: BusinessCalendar, from: Date, lang = 'it', days = 366): Array<{ date: string; name: string; weekday: number }> {
   const out: Array<{ date: string; name: string; weekday: number }> = [];
   let day = DateTime.fromJSDate(from, { zone: calendar.config.timeZone }).startOf('day');
   for (let i = 0; i < days; i++, day = day.plus({ days: 1 })) {
     const iso = day.toISODate()!;
-    const name = calendar.holidayName(iso);
+    const name = calendar.holidayName(iso, lang);
     if (name) out.push({ date: iso, name, weekday: day.weekday });
   }
   return out;

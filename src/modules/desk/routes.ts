@@ -314,17 +314,18 @@ export function knowledgeRouter(platform: Platform): Router {
 export function deskAdminRouter(platform: Platform): Router {
   const router = Router();
 
-  const calendarLocals = async () => {
+  // National holidays are named in the reader's language; local ones keep the name the admin gave them.
+  const calendarLocals = async (res: Response) => {
     const [setting, { calendar }] = await Promise.all([calendarSetting(platform), deskConfig(platform.sequelize)]);
-    return { setting, upcoming: upcomingHolidays(calendar, new Date()), weekdays: WEEKDAYS, ...deskAssets };
+    return { setting, upcoming: upcomingHolidays(calendar, new Date(), String(res.locals.lang)), weekdays: WEEKDAYS, ...deskAssets };
   };
   const calendarValues = (s: Awaited<ReturnType<typeof calendarSetting>>) => ({ openingTime: s.openingTime, closingTime: s.closingTime, workingDays: s.workingDays.map(String) });
   router.get('/admin/calendario', requireAdmin, async (_req, res) => {
-    const locals = await calendarLocals();
+    const locals = await calendarLocals(res);
     res.render('desk/calendar', { ...locals, values: calendarValues(locals.setting) });
   });
   router.post('/admin/calendario', requireAdmin, async (req, res) => {
-    const locals = await calendarLocals();
+    const locals = await calendarLocals(res);
     await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
       await saveCalendarHours(platform, actorOf(req), req.body);
       flash(req, 'success', msg('desk:flash.hoursSaved'));
@@ -332,7 +333,7 @@ export function deskAdminRouter(platform: Platform): Router {
     });
   });
   router.post('/admin/calendario/festivita', requireAdmin, async (req, res) => {
-    const locals = await calendarLocals();
+    const locals = await calendarLocals(res);
     await formAction(req, res, 'desk/calendar', { ...locals, values: calendarValues(locals.setting) }, async () => {
       const h = await addLocalHoliday(platform, actorOf(req), req.body);
       flash(req, 'success', msg('desk:flash.holidayAdded', { name: h.name }));

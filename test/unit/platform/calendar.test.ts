@@ -101,6 +101,15 @@ describe('platform/calendar', () => {
       expect(cal.isBusinessDay('2024-10-04')).to.equal(true);
     });
 
+    it('names national holidays in the language asked for, local ones as they were given', () => {
+      expect(cal.holidayName('2026-12-25', 'en')).to.equal('Christmas Day');
+      expect(cal.holidayName('2026-06-02', 'en')).to.equal('Republic Day');
+      expect(cal.holidayName('2026-06-02', 'it')).to.equal('Festa della Repubblica');
+      const lecce = createBusinessCalendar({ localHolidays: [{ date: '08-26', name: "Sant'Oronzo" }] });
+      expect(lecce.holidayName('2026-08-26', 'en')).to.equal("Sant'Oronzo");
+      expect(cal.holidayName('2026-03-27', 'en')).to.equal(null);
+    });
+
     it('returns null as holiday name on ordinary days', () => {
       expect(cal.holidayName('2026-03-27')).to.equal(null);
       expect(cal.holidayName('2026-03-28')).to.equal(null); // weekends are not holidays
