@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { QueryTypes } from 'sequelize';
 import { ROOT } from '../../../src/platform/paths.js';
 import { testContext } from '../../helpers/app.js';
+import { loginAs } from '../../helpers/http.js';
 import { User } from '../../../src/modules/accounts/models.js';
 import { bodyWithUsers, freshStaff, openRequest, post, postMessage, type CsrfAgent } from './helpers.js';
 
@@ -153,6 +154,18 @@ describe('desk: in English', () => {
     const report = parse((await staff.get('/richieste/report.csv?table=stato&from=2020-01-01')).text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
     expect(Object.keys(report[0])).to.include.members(['stato', 'richieste', 'sla_rispettato_percentuale']);
     expect(report.map((r) => r.stato)).to.include('Waiting for the requester');
+  });
+
+  it('shows the admin the business calendar in English, national holidays named in English', async () => {
+    const admin = (await loginAs('admin@cithub.example')) as CsrfAgent;
+    await admin.get('/lingua?lang=en&back=/admin/calendario');
+    const res = await admin.get('/admin/calendario');
+    expect(res.status).to.equal(200);
+    // The next 366 days always hold a Christmas and a Republic Day.
+    expect(res.text).to.contain('Christmas Day');
+    expect(res.text).to.contain('Republic Day');
+    expect(res.text).to.not.contain('Natale');
+    expectEnglish(res.text, 'calendar');
   });
 
   it('gives the home page the desk’s cards in English', async () => {
