@@ -93,15 +93,18 @@ const displayNames = new Map<string, Intl.DisplayNames>();
 /**
  * The name of a language code: in `inLanguage` (the reader's language), or in the language itself
  * when `inLanguage` is omitted (the tabs of a description, each labelled in its own language).
+ * Names standing alone start with a capital; `inText` keeps the language's own casing for a name
+ * inside a sentence ("Funzionalità (inglese)", "Features (English)").
  */
-export function languageName(code: string, inLanguage?: string): string {
+export function languageName(code: string, inLanguage?: string, inText = false): string {
   const base = code.toLowerCase().split('-')[0];
   const target = inLanguage ?? base;
   try {
     let names = displayNames.get(target);
     if (!names) displayNames.set(target, (names = new Intl.DisplayNames([target], { type: 'language', fallback: 'none' })));
     const name = names.of(base);
-    return name ? name.charAt(0).toLocaleUpperCase(target) + name.slice(1) : code;
+    if (!name) return code;
+    return inText ? name : name.charAt(0).toLocaleUpperCase(target) + name.slice(1);
   } catch {
     return code; // not a language tag Intl knows
   }
