@@ -83,12 +83,23 @@ localisation:
 describe('catalogue: in English', () => {
   const name = `Parking Permits ${token}`;
   let slug = '';
+  /** The assets this suite published; archived at the end so that the public list looks as the other suites expect. */
+  const published: string[] = [];
 
   before(async () => {
     await testContext();
     const staff = await inEnglish(await loginAs('staff@cithub.example'));
     const asset = await importAndConfirm(staff, ENGLISH_FILE(name, `https://github.com/example/${token}`), 'publish');
     slug = asset.slug;
+    published.push(slug);
+  });
+
+  after(async () => {
+    const staff = await loginAs('staff@cithub.example');
+    for (const s of published) {
+      const res = await postForm(staff, `/catalogo/${s}`, `/catalogo/${s}/archivia`, { comment: '' });
+      expect(res.status, s).to.equal(302);
+    }
   });
 
   it('the list: headings, facets, counts and sort in English', async () => {
@@ -216,8 +227,9 @@ describe('catalogue: in English', () => {
     const toStaff = await inbox.waitFor('staff@cithub.example', new RegExp(`Catalogo: «${mailName}» da rivedere`));
     expect(toStaff.text).to.contain('per la pubblicazione nel catalogo del riuso');
     const staff = await loginAs('staff@cithub.example');
-    const published = await postForm(staff, `/catalogo/${asset.slug}`, `/catalogo/${asset.slug}/pubblica`, { comment: 'Welcome aboard.' });
-    expect(published.status).to.equal(302);
+    const publish = await postForm(staff, `/catalogo/${asset.slug}`, `/catalogo/${asset.slug}/pubblica`, { comment: 'Welcome aboard.' });
+    expect(publish.status).to.equal(302);
+    published.push(asset.slug);
     const toCedent = await inbox.waitFor(user.email, new RegExp(`Catalogue: «${mailName}» is published`));
     expect(toCedent.text).to.contain('is published in the reuse catalogue: other bodies can now find it');
     expect(toCedent.text).to.contain('Note from the centre:');
