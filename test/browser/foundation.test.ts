@@ -55,7 +55,7 @@ describe('foundation in a real browser', function () {
     await admin.selectOption('#f-role', 'rtd');
     await admin.selectOption('#f-entityId', String(body.id));
     await Promise.all([admin.waitForURL(`${baseUrl}/admin/utenti`), admin.click('main form button[type=submit]')]);
-    expect(await admin.textContent('main')).to.contain(`Invito inviato a ${email}`);
+    expect(await admin.textContent('main')).to.contain(`Richiesta di invito registrata per ${email}`);
     await expectAccessible(admin, 'users list');
     await admin.context().close();
 

@@ -128,6 +128,6 @@ describe('pages in English', () => {
     const email = `invited.${Date.now()}@comune.example.it`;
     const body = await createBody();
     expect((await postForm(admin, '/utenti/invita', '/utenti/invita', { email, role: 'member', entityId: String(body.id) })).status).to.equal(302);
-    expect((await admin.get('/admin/utenti')).text).to.contain(`Invitation sent to ${email}. The link is valid for 7 days.`);
+    expect((await admin.get('/admin/utenti')).text).to.contain(`Invitation request recorded for ${email}: unless the address already has an account, it will receive a link valid for 7 days.`);
   });
 });

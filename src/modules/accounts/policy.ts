@@ -24,6 +24,18 @@ export function assertCanManageUser(actor: Actor, target: { id: number; role: Ro
   throw new ForbiddenError(undefined, 'accounts.manage');
 }
 
+/**
+ * Whether an invitation may rewrite an existing account (role and body): only a pending one the inviter
+ * may manage — an admin any, staff any but an admin's, a referent only a member of their own body.
+ * An active account is never rewritten by an invitation.
+ */
+export function canReinvite(actor: Actor, target: { id: number; role: Role; entityId: number | null; status: string }): boolean {
+  if (target.status !== 'invited' || target.id === actor.userId) return false;
+  if (isAdmin(actor)) return true;
+  if (isStaff(actor)) return target.role !== 'admin';
+  return actor.role === 'referent' && actor.entityId !== null && target.entityId === actor.entityId && BODY_ROLES.includes(target.role);
+}
+
 export function assertCanChangeRole(actor: Actor, target: { id: number }): void {
   if (!isAdmin(actor)) throw new ForbiddenError(msg('accounts:error.onlyAdminChangesRoles'), 'accounts.role');
   if (target.id === actor.userId) throw new ForbiddenError(msg('accounts:error.noSelfRole'), 'accounts.role-self');

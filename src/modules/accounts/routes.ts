@@ -166,8 +166,9 @@ export function accountsRouter(platform: Platform): Router {
     const actor = actorOf(req);
     const entities = actor.role === 'referent' ? [] : await bodyOptions();
     await formAction(req, res, 'accounts/invite', { entities, roles: ROLES }, async () => {
-      const user = await invite(platform, actor, req.body);
-      flash(req, 'success', msg('accounts:flash.invited', { email: user.email, days: INVITATION_DAYS }));
+      // The same answer whether or not the email was already registered (no enumeration).
+      const { email } = await invite(platform, actor, req.body);
+      flash(req, 'success', msg('accounts:flash.invited', { email, days: INVITATION_DAYS }));
       res.redirect(actor.role === 'referent' ? '/ente/utenti' : '/admin/utenti');
     });
   });

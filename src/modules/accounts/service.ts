@@ -12,7 +12,7 @@ import type { Authenticator } from '../../web/auth.js';
 import { bodyNames, findBody } from '../entities/index.js';
 import { User } from './models.js';
 import { hashPassword } from './passwords.js';
-import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, isBodyRole } from './policy.js';
+import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, canReinvite, isBodyRole } from './policy.js';
 import {
   changePasswordSchema,
   forgotSchema,
@@ -124,7 +124,12 @@ async function consumeToken(platform: Platform, kind: TokenKind, token: string, 
   return user;
 }
 
-export async function invite(platform: Platform, actor: Actor, input: unknown): Promise<User> {
+/**
+ * Invites an email. An existing account is rewritten only when it is still pending and the inviter may
+ * manage it (`canReinvite`); otherwise nothing changes, the refusal is audited, and the caller gets the
+ * same answer as for a new email, so the form never tells whether an email is registered.
+ */
+export async function invite(platform: Platform, actor: Actor, input: unknown): Promise<{ email: string }> {
   const data = parseInput(inviteSchema, input);
   const role = data.role as Role;
   // A referent invites into their own body whatever the form says.
@@ -133,14 +138,23 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
   assertCanInvite(actor, { role, entityId: isBodyRole(role) ? entityId : null });
   const entity = await findBody(entityId);
   if (entityId && !entity) throw new ValidationError({ entityId: msg('accounts:error.bodyMissing') });
-  const existing = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), data.email) });
-  if (existing && existing.status !== 'invited') throw new ConflictError(msg('accounts:error.emailTaken'), 'email');
-  const user = await platform.sequelize.transaction(async (transaction) => {
+  const { sequelize } = platform;
+  const user = await sequelize.transaction(async (transaction) => {
+    const existing = await User.findOne({ where: sequelize.where(sequelize.fn('lower', sequelize.col('email')), data.email), transaction, lock: transaction.LOCK.UPDATE });
+    if (existing && !canReinvite(actor, existing)) {
+      await platform.audit.record(
+        actor,
+        { action: 'user.invite-refused', subjectType: 'user', subjectId: existing.id, entityId: existing.entityId, details: { email: data.email, role, status: existing.status } },
+        transaction,
+      );
+      return null;
+    }
     const u = existing ?? (await User.create({ email: data.email, role, entityId: isBodyRole(role) ? entityId : null, passwordHash: null, lastLoginAt: null }, { transaction }));
     if (existing) await existing.update({ role, entityId: isBodyRole(role) ? entityId : null }, { transaction });
     await platform.audit.record(actor, { action: 'user.invited', subjectType: 'user', subjectId: u.id, entityId: u.entityId, details: { email: u.email, role } }, transaction);
     return u;
   });
+  if (!user) return { email: data.email };
   const token = await issueToken('invitation', user.id, actor.userId, platform);
   await platform.mail.send({
     to: user.email,
@@ -148,7 +162,7 @@ export async function invite(platform: Platform, actor: Actor, input: unknown): 
     template: 'invitation',
     data: { inviterName: actor.name || actor.email, entityName: entity?.name ?? null, role, link: `${platform.config.baseUrl}/invito/${token}`, days: INVITATION_DAYS },
   });
-  return user;
+  return { email: user.email };
 }
 
 export async function acceptInvitation(platform: Platform, token: string, input: unknown, ip: string | null): Promise<User> {

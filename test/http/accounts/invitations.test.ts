@@ -104,13 +104,82 @@ describe('invitations', () => {
     expect(Number(row.n)).to.equal(2);
   });
 
-  it('keeps the input and explains a duplicate email', async () => {
+  it('answers an existing email like a new one, without telling or changing anything', async () => {
+    const { platform } = await testContext();
     const admin = await loginAs('admin@cithub.example');
-    const res = await postForm(admin, '/utenti/invita', '/utenti/invita', { email: 'utente@russi.cithub.example', role: 'member', entityId: '' });
-    expect(res.status).to.equal(422);
+    const bad = await postForm(admin, '/utenti/invita', '/utenti/invita', { email: 'utente@russi.cithub.example', role: 'member', entityId: '' });
+    expect(bad.status).to.equal(422);
+    const [before] = await platform.sequelize.query<{ role: string; entity_id: number | null; status: string }>(`SELECT role, entity_id, status FROM users WHERE email = 'utente@russi.cithub.example'`, { type: QueryTypes.SELECT });
     const dup = await postForm(admin, '/utenti/invita', '/utenti/invita', { email: 'UTENTE@russi.cithub.example', role: 'staff' });
-    expect(dup.status).to.equal(422);
-    expect(dup.text).to.contain('Esiste già un utente con questa email.');
-    expect(dup.text).to.contain('value="UTENTE@russi.cithub.example"');
+    expect(dup.status).to.equal(302);
+    const page = await admin.get(dup.headers.location);
+    expect(page.text).to.contain('Richiesta di invito registrata per utente@russi.cithub.example');
+    expect(page.text).not.to.contain('Esiste già');
+    const [after] = await platform.sequelize.query(`SELECT role, entity_id, status FROM users WHERE email = 'utente@russi.cithub.example'`, { type: QueryTypes.SELECT });
+    expect(after).to.deep.equal(before);
+  });
+
+  it('never moves a pending invitation the inviter may not manage, and records the attempt', async () => {
+    const { platform, inbox } = await testContext();
+    const potenza = await createBody();
+    const russi = await createBody();
+    const referentOfRussi = await createUser('referent', russi.id);
+    const staff = await createUser('staff', null);
+    const admin = await loginAs('admin@cithub.example');
+    const stamp = Date.now();
+    const pendingMember = `pendente.${stamp}@potenza.example.it`;
+    const pendingStaff = `operatore.${stamp}@cithub.example.it`;
+    const pendingAdmin = `amministratore.${stamp}@cithub.example.it`;
+    for (const [email, role, entityId] of [[pendingMember, 'member', String(potenza.id)], [pendingStaff, 'staff', ''], [pendingAdmin, 'admin', '']]) {
+      expect((await postForm(admin, '/utenti/invita', '/utenti/invita', { email, role, entityId })).status).to.equal(302);
+      await inbox.waitFor(email, /Invito/);
+    }
+    const rowOf = async (email: string) =>
+      (await platform.sequelize.query<{ id: number; role: string; entity_id: number | null }>(`SELECT id, role, entity_id FROM users WHERE email = :email`, { replacements: { email }, type: QueryTypes.SELECT }))[0];
+    const tokensOf = async (id: number) =>
+      (await platform.sequelize.query(`SELECT id, token_hash, revoked_at FROM single_use_tokens WHERE purpose = 'invitation' AND subject_id = :id ORDER BY id`, { replacements: { id }, type: QueryTypes.SELECT }));
+    const before = { member: await rowOf(pendingMember), staff: await rowOf(pendingStaff), admin: await rowOf(pendingAdmin) };
+    const tokensBefore = { member: await tokensOf(before.member.id), staff: await tokensOf(before.staff.id), admin: await tokensOf(before.admin.id) };
+
+    // A referent of another body "invites" the pending member of Potenza and the pending staff.
+    const referent = await loginAs(referentOfRussi.email);
+    const fresh = `nuova.${stamp}@russi.example.it`;
+    const answers: string[] = [];
+    for (const email of [pendingMember, pendingStaff, fresh]) {
+      const res = await postForm(referent, '/utenti/invita', '/utenti/invita', { email, role: 'member' });
+      expect(res.status).to.equal(302);
+      expect(res.headers.location).to.equal('/ente/utenti');
+      answers.push((await referent.get('/ente/utenti')).text.includes(`Richiesta di invito registrata per ${email}`) ? 'neutral' : 'other');
+    }
+    expect(answers).to.deep.equal(['neutral', 'neutral', 'neutral']);
+    // Staff "invites" the pending admin as a member.
+    const staffAgent = await loginAs(staff.email);
+    expect((await postForm(staffAgent, '/utenti/invita', '/utenti/invita', { email: pendingAdmin, role: 'member', entityId: String(russi.id) })).status).to.equal(302);
+
+    expect({ member: await rowOf(pendingMember), staff: await rowOf(pendingStaff), admin: await rowOf(pendingAdmin) }).to.deep.equal(before);
+    expect({ member: await tokensOf(before.member.id), staff: await tokensOf(before.staff.id), admin: await tokensOf(before.admin.id) }).to.deep.equal(tokensBefore);
+    await inbox.waitFor(fresh, /Invito/);
+    const refused = await platform.sequelize.query<{ actor_user_id: number; subject_id: number }>(
+      `SELECT actor_user_id, subject_id FROM audit_log WHERE action = 'user.invite-refused' AND actor_user_id IN (:actors) ORDER BY id`,
+      { replacements: { actors: [referentOfRussi.id, staff.id] }, type: QueryTypes.SELECT },
+    );
+    expect(refused.map((r) => [Number(r.actor_user_id), Number(r.subject_id)])).to.deep.equal([
+      [referentOfRussi.id, before.member.id],
+      [referentOfRussi.id, before.staff.id],
+      [staff.id, before.admin.id],
+    ]);
+  });
+
+  it('lets an inviter who may manage a pending invitation send it again with a new role', async () => {
+    const { platform, inbox } = await testContext();
+    const body = await createBody();
+    const referentUser = await createUser('referent', body.id);
+    const referent = await loginAs(referentUser.email);
+    const email = `ripetuto.${Date.now()}@comune.example.it`;
+    expect((await postForm(referent, '/utenti/invita', '/utenti/invita', { email, role: 'member' })).status).to.equal(302);
+    await inbox.waitFor(email, /Invito/);
+    expect((await postForm(referent, '/utenti/invita', '/utenti/invita', { email, role: 'rtd' })).status).to.equal(302);
+    const [row] = await platform.sequelize.query<{ role: string; entity_id: number }>(`SELECT role, entity_id FROM users WHERE email = :email`, { replacements: { email }, type: QueryTypes.SELECT });
+    expect(row).to.deep.equal({ role: 'rtd', entity_id: body.id });
   });
 });
