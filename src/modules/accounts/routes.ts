@@ -126,7 +126,9 @@ export function accountsRouter(platform: Platform): Router {
   router.post('/profilo/password', requireLogin, async (req, res) => {
     const user = await profileOf(actorOf(req).userId);
     await formAction(req, res, 'accounts/profile', { user, languages: LANGUAGES, values: { name: user?.name, notifyOptional: user?.notifyOptional ? 'on' : '', locale: user?.locale } }, async () => {
-      await changePassword(platform, actorOf(req), req.body);
+      const changed = await changePassword(platform, actorOf(req), req.body);
+      // Every session of the user has ended; this browser stays signed in with a new session id.
+      await new Promise<void>((resolve, reject) => req.logIn(changed, (err) => (err ? reject(err) : resolve())));
       flash(req, 'success', msg('accounts:flash.passwordChanged'));
       res.redirect('/profilo');
     });

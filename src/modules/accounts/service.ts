@@ -200,6 +200,7 @@ export async function resetPassword(platform: Platform, token: string, input: un
   await platform.sequelize.transaction(async (transaction) => {
     const user = await consumeToken(platform, 'password_reset', token, transaction);
     await user.update({ passwordHash }, { transaction });
+    await endSessionsOf(platform, user.id, transaction);
     await platform.sequelize.query('DELETE FROM login_throttle WHERE email_key = :k', { replacements: { k: user.email.toLowerCase() }, transaction });
     await platform.audit.record(actorFromUser(user, ip), { action: 'password.reset', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
   });
@@ -214,15 +215,29 @@ export async function updateProfile(platform: Platform, actor: Actor, input: unk
   return user;
 }
 
-export async function changePassword(platform: Platform, actor: Actor, input: unknown): Promise<void> {
+/** Ends every open session of a user (sessions live in the `session` table of connect-pg-simple). */
+async function endSessionsOf(platform: Platform, userId: number, transaction?: Transaction): Promise<void> {
+  await platform.sequelize.query(`DELETE FROM session WHERE (sess->'passport'->>'user')::text = :id`, { replacements: { id: String(userId) }, transaction });
+}
+
+/**
+ * Changes the viewer's password and ends every session of theirs, the current one included: the caller
+ * signs the user in again, which gives the current browser a new session id.
+ */
+export async function changePassword(platform: Platform, actor: Actor, input: unknown): Promise<User> {
   const data = parseInput(changePasswordSchema, input);
   const user = await User.findByPk(actor.userId);
   if (!user?.passwordHash) throw new NotFoundError();
   if (!(await argon2.verify(user.passwordHash, data.currentPassword).catch(() => false))) {
     throw new ValidationError({ currentPassword: msg('accounts:error.currentPasswordWrong') });
   }
-  await user.update({ passwordHash: await hashPassword(data.newPassword) });
-  await platform.audit.record(actor, { action: 'password.changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
+  const passwordHash = await hashPassword(data.newPassword);
+  await platform.sequelize.transaction(async (transaction) => {
+    await user.update({ passwordHash }, { transaction });
+    await endSessionsOf(platform, user.id, transaction);
+    await platform.audit.record(actor, { action: 'password.changed', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
+  });
+  return user;
 }
 
 export async function listUsers(actor: Actor, query: unknown, page: { perPage: number; offset: number }, scopeEntityId?: number) {
@@ -256,7 +271,7 @@ export async function setUserStatus(platform: Platform, actor: Actor, userId: nu
   await user.update({ status });
   if (status === 'disabled') {
     // End the user's open sessions at once.
-    await platform.sequelize.query(`DELETE FROM session WHERE (sess->'passport'->>'user')::text = :id`, { replacements: { id: String(user.id) } });
+    await endSessionsOf(platform, user.id);
   }
   await platform.audit.record(actor, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
   return user;

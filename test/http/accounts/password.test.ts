@@ -1,10 +1,58 @@
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
 import { anonymousAgent, loginAs, postForm } from '../../helpers/http.js';
 import { mailJobsTo } from '../../helpers/mail.js';
 
+/** The ids of the stored sessions signed in as a user. */
+async function sessionIdsOf(userId: number): Promise<string[]> {
+  const { platform } = await testContext();
+  const rows = await platform.sequelize.query<{ sid: string }>(`SELECT sid FROM session WHERE (sess->'passport'->>'user')::text = :id ORDER BY sid`, {
+    replacements: { id: String(userId) },
+    type: QueryTypes.SELECT,
+  });
+  return rows.map((r) => r.sid);
+}
+
 describe('password reset and profile', () => {
+  it('a password reset ends every session the user had open', async () => {
+    const { inbox } = await testContext();
+    const body = await createBody();
+    const user = await createUser('member', body.id);
+    const elsewhere = await loginAs(user.email);
+    expect((await elsewhere.get('/profilo')).status).to.equal(200);
+    const visitor = await anonymousAgent();
+    await postForm(visitor, '/password/dimenticata', '/password/dimenticata', { email: user.email });
+    const mail = await inbox.waitFor(user.email, /Reimposta la password/);
+    const path = new URL(mail.text.match(/https?:\/\/\S+\/password\/reimposta\/[A-Za-z0-9_-]+/)![0]).pathname;
+    const ok = await postForm(visitor, path, path, { password: 'nuova-password-9', confirmPassword: 'nuova-password-9' });
+    expect(ok.status).to.equal(302);
+    const refused = await elsewhere.get('/profilo');
+    expect(refused.status).to.equal(302);
+    expect(refused.headers.location).to.match(/^\/login/);
+  });
+
+  it('a password change ends the other sessions and keeps this one under a new id', async () => {
+    const body = await createBody();
+    const user = await createUser('member', body.id);
+    const elsewhere = await loginAs(user.email);
+    const here = await loginAs(user.email);
+    const before = await sessionIdsOf(user.id);
+    expect(before).to.have.length(2);
+    const res = await postForm(here, '/profilo', '/profilo/password', { currentPassword: 'cithub-demo', newPassword: 'nuova-password-8', confirmPassword: 'nuova-password-8' });
+    expect(res.status).to.equal(302);
+    const after = await sessionIdsOf(user.id);
+    expect(after).to.have.length(1);
+    expect(before).not.to.include(after[0]);
+    const page = await here.get('/profilo');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Password cambiata.');
+    const refused = await elsewhere.get('/profilo');
+    expect(refused.status).to.equal(302);
+    expect(refused.headers.location).to.match(/^\/login/);
+  });
+
   it('resets a password through the emailed single-use link', async () => {
     const { inbox } = await testContext();
     const body = await createBody();
