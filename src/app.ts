@@ -12,6 +12,7 @@ import { ROOT, VIEWS_DIR } from './platform/paths.js';
 import { installSessions, type Authenticator } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './platform/i18n.js';
+import { cleanInput, parseQuery } from './web/input.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
@@ -32,6 +33,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   if (config.env === 'production') app.enable('view cache');
+  app.set('query parser', parseQuery);
 
   app.use(
     pinoHttp({
@@ -64,6 +66,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
 
   app.use(baseLocals(config, deps.registry));
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
+  app.use(cleanInput);
   const sessionPool = new pg.Pool({
     connectionString: platform.databaseUrl,
     max: 5,

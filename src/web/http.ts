@@ -53,9 +53,13 @@ export function localPath(value: unknown, fallback = '/'): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
 }
 
-/** A positive integer id from a route parameter, or a 404 for anything else. */
+/**
+ * A positive integer id from a route parameter: decimal digits only (not `0x10`, `1e3`, ` 7`), within a
+ * PostgreSQL integer; -1 for anything else, which finds no record (a 404).
+ */
 export function idParam(value: unknown): number {
-  const n = Number(value);
+  if (typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) return -1;
+  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
   return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : -1;
 }
 

@@ -10,7 +10,13 @@ import { csrfToken } from './security.js';
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   const match = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
-  return match ? decodeURIComponent(match.slice(name.length + 1)) : undefined;
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match.slice(name.length + 1));
+  } catch {
+    // A value that is not valid percent-encoding (`lang=%`) counts as no choice: Italian.
+    return undefined;
+  }
 }
 
 /** Locals that need no session or database, so even the 503 page can render. */
