@@ -1,9 +1,47 @@
-import type { AppModule } from '../../web/module.js';
+import { isBodyUser, isStaff } from '../../platform/actor.js';
+import { msg } from '../../platform/messages.js';
+import type { AppModule, HomeCard } from '../../web/module.js';
+import { formatCents } from '../tenders/index.js';
 import { initFundingModels } from './models.js';
+import { canSeeBodyFunding } from './policy.js';
+import { fundingRouter } from './routes.js';
 import { seedFunding } from './seed.js';
+import { bodySummary, countOpenCalls } from './service.js';
 
 export const fundingModule: AppModule = {
   name: 'funding',
   initModels: initFundingModels,
+  router: fundingRouter,
+  // Calls are public; projects need a login (the list says so).
+  nav: [{ labelKey: 'nav.funding', href: '/finanziamenti/avvisi', order: 35 }],
   seed: seedFunding,
+  homeCards: async (platform, viewer) => {
+    const cards: HomeCard[] = [];
+    const open = await countOpenCalls(platform);
+    if (isBodyUser(viewer)) {
+      const s = await bodySummary(platform, viewer!.entityId!);
+      cards.push({
+        title: 'funding:home.bodyTitle',
+        text: msg('funding:home.bodyText', { projects: s.projects, granted: formatCents(s.grantedCents), open: s.openCalls }),
+        href: `/finanziamenti/enti/${viewer!.entityId}`,
+        linkLabel: 'funding:home.bodyLink',
+        icon: 'it-chart-line',
+        count: s.projects,
+      });
+      return cards;
+    }
+    cards.push({
+      title: 'funding:home.callsTitle',
+      text: isStaff(viewer) ? 'funding:home.callsTextStaff' : 'funding:home.callsText',
+      href: isStaff(viewer) ? '/finanziamenti/progetti' : '/finanziamenti/avvisi?state=open',
+      linkLabel: isStaff(viewer) ? 'funding:home.projectsLink' : 'funding:home.callsLink',
+      icon: 'it-chart-line',
+      count: open,
+    });
+    return cards;
+  },
+  entityPanels: async (platform, viewer, entityId) => {
+    if (!canSeeBodyFunding(viewer, entityId)) return [];
+    return [{ view: 'funding/entity-panel', locals: { fundingSummary: await bodySummary(platform, entityId), fundingEntityId: entityId, formatCents } }];
+  },
 };

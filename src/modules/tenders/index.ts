@@ -4,3 +4,4 @@
 export { todayInRome, addDays } from './dates.js';
 export { formatCents, parseEuroToCents, MAX_CENTS, MONEY_ERRORS, type ParseEuroResult } from './money.js';
 export { validateCup, type CodeResult } from './procurement.js';
+export { euro, optionalEuro } from './schemas.js';

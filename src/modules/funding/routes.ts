@@ -1,0 +1,217 @@
+// /finanziamenti: calls (avvisi), projects (candidature) and a body's funding. Handlers parse,
+// call a service, render or redirect.
+import { Router, type Request, type Response } from 'express';
+import { isStaff } from '../../platform/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { ForbiddenError } from '../../platform/errors.js';
+import { msg } from '../../platform/messages.js';
+import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
+import { paginate, parsePage } from '../../web/pagination.js';
+import { bodyOptions } from '../entities/index.js';
+import { canEditBodyFunding, canManageCalls, canRecordApplications, canSeeBodyFunding } from './policy.js';
+import { BAND_ROWS } from './schemas.js';
+import {
+  bodyFunding,
+  callOptions,
+  callPage,
+  createCall,
+  createProject,
+  getCall,
+  listCalls,
+  listProjects,
+  projectForEdit,
+  projectPage,
+  updateCall,
+  updateProject,
+  vocabulary,
+  type CallView,
+  type ProjectView,
+} from './service.js';
+import { DATE_ORDER, RULE_KEYS } from './stages.js';
+
+const base = { ...vocabulary, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
+type Translate = (key: string, params?: Record<string, unknown>) => string;
+const tOf = (res: Response): Translate => res.locals.t as Translate;
+const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
+
+function callValues(c: CallView | null): Record<string, unknown> {
+  if (!c) return { source: 'regional', amountRule: 'percent', eligibleKinds: ['comune', 'unione'], bandUpTo: [], bandAmount: [] };
+  const values: Record<string, unknown> = {
+    source: c.source,
+    measure: c.measure ?? '',
+    title: c.title,
+    eligibleKinds: c.eligibleKinds,
+    opensOn: c.opensOn ?? '',
+    closesOn: c.closesOn ?? '',
+    budget: centsInput(c.budgetCents),
+    amountRule: c.amountRule,
+    amountFixed: centsInput(c.amountFixedCents),
+    amountPercent: c.amountPercent === null ? '' : String(c.amountPercent).replace('.', ','),
+    amountCap: centsInput(c.amountCapCents),
+    bandUpTo: c.amountBands.map((b) => (b.upTo === null ? '' : String(b.upTo))),
+    bandAmount: c.amountBands.map((b) => centsInput(b.cents)),
+    firstCome: c.firstCome ? 'on' : '',
+    url: c.url ?? '',
+  };
+  for (const k of RULE_KEYS) values[k] = String(c.rules[k]);
+  return values;
+}
+
+function projectValues(p: ProjectView | null, query: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!p) return { state: 'preparing', callId: typeof query.avviso === 'string' ? query.avviso : '', entityId: typeof query.ente === 'string' ? query.ente : '' };
+  const values: Record<string, unknown> = {
+    entityId: String(p.entityId),
+    callId: String(p.callId),
+    title: p.title ?? '',
+    amount: centsInput(p.amountCents),
+    state: p.state,
+    cup: p.cup ?? '',
+    decree: p.decree ?? '',
+    protocol: p.protocol ?? '',
+  };
+  for (const f of DATE_ORDER) values[f] = (p as unknown as Record<string, string | null>)[f] ?? '';
+  return values;
+}
+
+export function fundingRouter(platform: Platform): Router {
+  const router = Router();
+
+  router.get('/finanziamenti', (_req, res) => res.redirect('/finanziamenti/avvisi'));
+
+  // ---- Calls ----
+
+  router.get('/finanziamenti/avvisi', async (req, res) => {
+    const page = parsePage(req.query as Record<string, unknown>);
+    const result = await listCalls(platform, req.query as Record<string, unknown>, page);
+    res.render('funding/calls', {
+      ...base,
+      title: tOf(res)('funding:calls.title'),
+      ...result,
+      canManage: canManageCalls(viewerOf(req)),
+      pagination: paginate(result.total, page, '/finanziamenti/avvisi', req.query as Record<string, unknown>),
+    });
+  });
+
+  const callForm = async (req: Request, res: Response, call: CallView | null, values = callValues(call)) => ({
+    ...base,
+    title: call ? tOf(res)('funding:callForm.editTitle') : tOf(res)('funding:callForm.newTitle'),
+    call,
+    values,
+    bandRows: BAND_ROWS,
+    ruleKeys: RULE_KEYS,
+    action: call ? `/finanziamenti/avvisi/${call.id}` : '/finanziamenti/avvisi',
+  });
+
+  router.get('/finanziamenti/avvisi/nuovo', requireStaff, async (req, res) => {
+    res.render('funding/call-form', await callForm(req, res, null));
+  });
+
+  router.post('/finanziamenti/avvisi', requireStaff, async (req, res) => {
+    await formAction(req, res, 'funding/call-form', await callForm(req, res, null, {}), async () => {
+      const call = await createCall(platform, actorOf(req), req.body);
+      flash(req, 'success', msg('funding:flash.callCreated', { title: call.title }));
+      res.redirect(`/finanziamenti/avvisi/${call.id}`);
+    });
+  });
+
+  router.get('/finanziamenti/avvisi/:id', async (req, res) => {
+    const viewer = viewerOf(req);
+    const page = await callPage(platform, viewer, idParam(req.params.id));
+    res.render('funding/call', {
+      ...base,
+      title: page.call.title,
+      ...page,
+      canManage: canManageCalls(viewer),
+      canApply: !!page.own && canEditBodyFunding(viewer, page.own.id) && !page.own.projectId && page.call.eligibleKinds.includes(page.own.kind),
+      canRecord: isStaff(viewer),
+    });
+  });
+
+  router.get('/finanziamenti/avvisi/:id/modifica', requireStaff, async (req, res) => {
+    const call = await getCall(idParam(req.params.id));
+    res.render('funding/call-form', await callForm(req, res, call));
+  });
+
+  router.post('/finanziamenti/avvisi/:id', requireStaff, async (req, res) => {
+    const call = await getCall(idParam(req.params.id));
+    await formAction(req, res, 'funding/call-form', await callForm(req, res, call, {}), async () => {
+      await updateCall(platform, actorOf(req), call.id, req.body);
+      flash(req, 'success', msg('funding:flash.callSaved'));
+      res.redirect(`/finanziamenti/avvisi/${call.id}`);
+    });
+  });
+
+  // ---- Projects ----
+
+  router.get('/finanziamenti/progetti', requireLogin, async (req, res) => {
+    const viewer = viewerOf(req);
+    const page = parsePage(req.query as Record<string, unknown>);
+    const result = await listProjects(platform, viewer, req.query as Record<string, unknown>, page);
+    res.render('funding/projects', {
+      ...base,
+      title: tOf(res)('funding:projects.title'),
+      ...result,
+      bodies: result.staff ? await bodyOptions() : [],
+      canRecord: canRecordApplications(viewer),
+      pagination: paginate(result.total, page, '/finanziamenti/progetti', req.query as Record<string, unknown>),
+    });
+  });
+
+  const projectForm = async (req: Request, res: Response, project: ProjectView | null, values: Record<string, unknown>) => {
+    const actor = actorOf(req);
+    return {
+      ...base,
+      title: project ? tOf(res)('funding:projectForm.editTitle') : tOf(res)('funding:projectForm.newTitle'),
+      project,
+      values,
+      calls: await callOptions(platform),
+      bodies: isStaff(actor) && !project ? await bodyOptions() : [],
+      dateFields: DATE_ORDER,
+      action: project ? `/finanziamenti/progetti/${project.id}` : '/finanziamenti/progetti',
+    };
+  };
+
+  router.get('/finanziamenti/progetti/nuovo', requireLogin, async (req, res) => {
+    const actor = actorOf(req);
+    if (!canRecordApplications(actor)) throw new ForbiddenError('funding:error.rtdOnly', 'funding.projects.new');
+    res.render('funding/project-form', await projectForm(req, res, null, projectValues(null, req.query as Record<string, unknown>)));
+  });
+
+  router.post('/finanziamenti/progetti', requireLogin, async (req, res) => {
+    await formAction(req, res, 'funding/project-form', await projectForm(req, res, null, {}), async () => {
+      const project = await createProject(platform, actorOf(req), req.body);
+      flash(req, 'success', msg('funding:flash.projectCreated'));
+      res.redirect(`/finanziamenti/progetti/${project.id}`);
+    });
+  });
+
+  router.get('/finanziamenti/progetti/:id', requireLogin, async (req, res) => {
+    const viewer = viewerOf(req);
+    const project = await projectPage(platform, viewer, idParam(req.params.id));
+    res.render('funding/project', { ...base, title: project.title || project.callTitle, project, canEdit: canEditBodyFunding(viewer, project.entityId) });
+  });
+
+  router.get('/finanziamenti/progetti/:id/modifica', requireLogin, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    res.render('funding/project-form', await projectForm(req, res, project, projectValues(project)));
+  });
+
+  router.post('/finanziamenti/progetti/:id', requireLogin, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'funding/project-form', await projectForm(req, res, project, {}), async () => {
+      await updateProject(platform, actorOf(req), project.id, req.body);
+      flash(req, 'success', msg('funding:flash.projectSaved'));
+      res.redirect(`/finanziamenti/progetti/${project.id}`);
+    });
+  });
+
+  // ---- A body's funding ----
+
+  router.get('/finanziamenti/enti/:id', requireLogin, async (req, res) => {
+    const viewer = viewerOf(req);
+    const data = await bodyFunding(platform, viewer, idParam(req.params.id));
+    res.render('funding/body', { ...base, title: tOf(res)('funding:body.title', { name: data.body.name }), ...data, canEdit: canEditBodyFunding(viewer, data.body.id), canSee: canSeeBodyFunding(viewer, data.body.id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,133 @@
+// zod schemas of the funding forms. Labels and messages are keys of locales/<lang>/funding.json.
+import { z } from 'zod';
+import { IPA_KINDS, PNRR_MEASURES } from '../../platform/vocabulary.js';
+import { form } from '../../platform/validation.js';
+import { msg, type Message } from '../../platform/messages.js';
+import { euro, optionalEuro, validateCup } from '../tenders/index.js';
+import { AMOUNT_RULES, CALL_SOURCES, DATE_ORDER, PROJECT_STATES, RULE_KEYS, dateOrderErrors, type AmountBand } from './stages.js';
+
+const label = (name: string): Message => msg(`funding:field.${name}`);
+const choice = <T extends readonly [string, ...string[]]>(values: T, message: Message) => z.enum(values, { error: message });
+const requiredDate = (name: string) =>
+  form.optionalDate(label(name)).transform((v, ctx) => {
+    if (!v) {
+      ctx.addIssue({ code: 'custom', message: msg('common:validation.required', { label: label(name) }) });
+      return z.NEVER;
+    }
+    return v;
+  });
+const days = (name: string) => form.optionalInt(0, 3650, label(name));
+const list = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+const id = (message: Message) => z.string({ error: message }).trim().regex(/^[1-9][0-9]{0,9}$/, message).transform(Number);
+
+export const BAND_ROWS = 3;
+
+export const callSchema = z
+  .object({
+    source: choice(CALL_SOURCES, 'funding:error.chooseSource'),
+    measure: z.string().trim().optional().transform((v) => (v ? v : null)),
+    title: form.text(300, label('title')),
+    eligibleKinds: list,
+    opensOn: requiredDate('opensOn'),
+    closesOn: requiredDate('closesOn'),
+    budget: optionalEuro(label('budget')),
+    amountRule: choice(AMOUNT_RULES, 'funding:error.chooseRule'),
+    amountFixed: optionalEuro(label('amountFixed')),
+    amountPercent: z.string().trim().optional(),
+    amountCap: optionalEuro(label('amountCap')),
+    bandUpTo: list,
+    bandAmount: list,
+    firstCome: form.checkbox(),
+    url: z
+      .string()
+      .trim()
+      .max(500, msg('common:validation.tooLong', { label: label('url'), max: 500 }))
+      .optional()
+      .transform((v) => (v ? v : null))
+      .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), 'funding:error.url'),
+    ...Object.fromEntries(RULE_KEYS.filter((k) => k !== 'maintenanceYears').map((k) => [k, days(k)])),
+    maintenanceYears: form.optionalInt(0, 30, label('maintenanceYears')),
+  })
+  .transform((d, ctx) => {
+    const issue = (path: string, message: Message) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const kinds = d.eligibleKinds.filter((k) => (IPA_KINDS as readonly string[]).includes(k));
+    if (!kinds.length) issue('eligibleKinds', 'funding:error.chooseKinds');
+    if (d.measure !== null && !PNRR_MEASURES.some((m) => m.code === d.measure)) issue('measure', 'funding:error.chooseMeasure');
+    if (d.source === 'pnrr' && d.measure === null) issue('measure', 'funding:error.measureRequired');
+    if (d.opensOn && d.closesOn && d.closesOn < d.opensOn) issue('closesOn', 'funding:error.closesBeforeOpens');
+    let percent: number | null = null;
+    const bands: AmountBand[] = [];
+    if (d.amountRule === 'fixed' && d.amountFixed === null) issue('amountFixed', msg('common:validation.required', { label: label('amountFixed') }));
+    if (d.amountRule === 'percent') {
+      const p = Number((d.amountPercent ?? '').replace(',', '.'));
+      if (!d.amountPercent || !Number.isFinite(p) || p <= 0 || p > 100 || !/^\d{1,3}([.,]\d{1,2})?$/.test(d.amountPercent)) issue('amountPercent', 'funding:error.percent');
+      else percent = p;
+    }
+    if (d.amountRule === 'population_band') {
+      for (let i = 0; i < BAND_ROWS; i++) {
+        const upTo = (d.bandUpTo[i] ?? '').trim().replace(/\./g, '');
+        const amount = (d.bandAmount[i] ?? '').trim();
+        if (!upTo && !amount) continue;
+        const cents = euro(label('bandAmount')).safeParse(amount);
+        if (!cents.success) {
+          issue(`bandAmount.${i}`, cents.error.issues[0].message);
+          continue;
+        }
+        if (upTo && !/^\d{1,9}$/.test(upTo)) {
+          issue(`bandUpTo.${i}`, 'funding:error.bandUpTo');
+          continue;
+        }
+        bands.push({ upTo: upTo ? Number(upTo) : null, cents: cents.data });
+      }
+      if (!bands.length) issue('bandAmount.0', 'funding:error.bandsRequired');
+      const bounds = bands.map((b) => b.upTo ?? Infinity);
+      if (bounds.some((b, i) => i > 0 && b <= bounds[i - 1])) issue('bandUpTo.1', 'funding:error.bandOrder');
+    }
+    const rules = Object.fromEntries(RULE_KEYS.map((k) => [k, (d as Record<string, unknown>)[k]]).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+    return {
+      source: d.source,
+      measure: d.measure,
+      title: d.title,
+      eligibleKinds: kinds,
+      opensOn: d.opensOn,
+      closesOn: d.closesOn,
+      budgetCents: d.budget,
+      amountRule: d.amountRule,
+      amountFixedCents: d.amountRule === 'fixed' ? d.amountFixed : null,
+      amountPercent: d.amountRule === 'percent' ? percent : null,
+      amountCapCents: d.amountRule === 'percent' ? d.amountCap : null,
+      amountBands: d.amountRule === 'population_band' ? bands : [],
+      firstCome: d.firstCome,
+      url: d.url,
+      rules,
+    };
+  });
+export type CallInput = z.output<typeof callSchema>;
+
+const optionalDate = (name: string) => form.optionalDate(label(name));
+
+export const projectSchema = z
+  .object({
+    entityId: id('funding:error.chooseBody'),
+    callId: id('funding:error.chooseCall'),
+    title: form.optionalText(300, label('projectTitle')),
+    amount: euro(label('amount')),
+    state: choice(PROJECT_STATES, 'funding:error.chooseState'),
+    cup: z.string().optional(),
+    decree: form.optionalText(200, label('decree')),
+    protocol: form.optionalText(50, label('protocol')),
+    ...Object.fromEntries(DATE_ORDER.map((f) => [f, optionalDate(f)])),
+  })
+  .transform((d, ctx) => {
+    const raw = (d.cup ?? '').trim();
+    let cup: string | null = null;
+    if (raw) {
+      const r = validateCup(raw);
+      if (!r.ok) ctx.addIssue({ code: 'custom', path: ['cup'], message: r.error });
+      else cup = r.value;
+    } else if (d.state === 'paid') ctx.addIssue({ code: 'custom', path: ['cup'], message: 'funding:error.cupRequired' });
+    const dates = Object.fromEntries(DATE_ORDER.map((f) => [f, (d as Record<string, unknown>)[f] as string | null]));
+    for (const [field, message] of Object.entries(dateOrderErrors(dates))) ctx.addIssue({ code: 'custom', path: [field], message });
+    return { ...d, cup, ...(dates as Record<(typeof DATE_ORDER)[number], string | null>) };
+  });
+export type ProjectInput = z.output<typeof projectSchema>;
