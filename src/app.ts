@@ -17,7 +17,7 @@ import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
-import { compactError } from './platform/logger.js';
+import { compactError, redactUrl } from './platform/logger.js';
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
@@ -44,6 +44,13 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
         return id;
       },
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') },
+      // Headers with secrets are redacted by the logger (REDACTED_PATHS); the URL loses the tokens of links.
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (typeof req.url === 'string') req.url = redactUrl(req.url);
+          return req;
+        },
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );

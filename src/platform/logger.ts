@@ -2,8 +2,35 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { app: 'cit-hub' }, timestamp: pino.stdTimeFunctions.isoTime });
+/**
+ * What a log line never carries: session cookies, CSRF tokens, passwords, the tokens of emailed links,
+ * Authorization headers (anyone who reads the logs could otherwise take over a session or an account).
+ * Paths as pino's `redact` reads them; `*` is one level (req.headers, res.headers, a logged body).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  'headers["set-cookie"]',
+  ...['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf', 'token', 'sid'].flatMap((field) => [field, `*.${field}`, `req.body.${field}`, `req.query.${field}`]),
+];
+
+// The secret part of a URL: the token of an emailed link, a token or CSRF value in the query.
+const LINK_TOKEN = /(\/(?:invito|password\/reimposta|sondaggio)\/)[^/?#]+/g;
+const SECRET_QUERY = /([?&](?:_csrf|token|password)=)[^&#]*/gi;
+
+/** A URL fit for a log line: tokens of links and secret query values replaced by [Redacted]. */
+export function redactUrl(url: string): string {
+  return url.replace(LINK_TOKEN, '$1[Redacted]').replace(SECRET_QUERY, '$1[Redacted]');
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = { level, base: { app: 'cit-hub' }, timestamp: pino.stdTimeFunctions.isoTime, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
