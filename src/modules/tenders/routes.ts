@@ -80,13 +80,20 @@ function flashWarnings(req: Request, warnings: Array<{ message: string }>): void
   if (warnings.length) flash(req, 'warning', msg('tenders:flash.checkProcedure', { warnings: joinMessages(warnings.map((w) => w.message)) }));
 }
 
-/** An amount as typed in the forms ("250.000,00"), which parseEuroToCents reads back. */
-const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : formatCents(cents).replace('€ ', ''));
+/**
+ * An amount as typed in the forms, the reader's way ("250.000,00" in Italian, "250,000.00" in English,
+ * as the pages print amounts), which parseEuroToCents reads back either way.
+ */
+const centsInput = (cents: number | null | undefined, lang: unknown) => {
+  if (cents === null || cents === undefined) return '';
+  const italian = formatCents(cents).replace('€ ', '');
+  return lang === 'en' ? italian.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.')) : italian;
+};
 
 /** The one file of a tenders form, or null (throws the upload's refusal, shown next to the file field). */
 const fileOf = (req: Request) => uploadedFiles(req)[0] ?? null;
 
-function dossierValues(d: Dossier | null): Record<string, unknown> {
+function dossierValues(d: Dossier | null, lang: unknown = 'it'): Record<string, unknown> {
   if (!d) return { category: 'services', procedure: 'procedura_aperta', funding: 'none', isPublic: '' };
   return {
     title: d.title,
@@ -94,7 +101,7 @@ function dossierValues(d: Dossier | null): Record<string, unknown> {
     category: d.category,
     cpv: d.cpv ?? '',
     procedure: d.procedure,
-    estimatedValue: centsInput(d.estimatedValueCents),
+    estimatedValue: centsInput(d.estimatedValueCents, lang),
     rupUserId: String(d.rupUserId),
     funding: d.funding,
     pnrrMeasure: d.pnrrMeasure ?? '',
@@ -222,7 +229,7 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/modifica', requireStaff, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    res.render('tenders/form', { ...(await formLocals(res, dossier)), values: dossierValues(dossier) });
+    res.render('tenders/form', { ...(await formLocals(res, dossier)), values: dossierValues(dossier, res.locals.lang) });
   });
 
   router.post('/gare/:id', requireStaff, async (req, res) => {
@@ -283,7 +290,7 @@ export function tendersRouter(platform: Platform): Router {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     res.render('tenders/lot-form', {
       ...lotLocals(res, dossier, lot),
-      values: { number: String(lot.number), title: lot.title, description: lot.description ?? '', cig: lot.cig ?? '', value: centsInput(lot.valueCents), status: lot.status },
+      values: { number: String(lot.number), title: lot.title, description: lot.description ?? '', cig: lot.cig ?? '', value: centsInput(lot.valueCents, res.locals.lang), status: lot.status },
     });
   });
 
@@ -417,9 +424,9 @@ export function tendersRouter(platform: Platform): Router {
       values: {
         awardSupplierName: dossier.awardSupplierName ?? '',
         awardSupplierFiscalCode: dossier.awardSupplierFiscalCode ?? '',
-        awardValue: centsInput(dossier.awardValueCents),
+        awardValue: centsInput(dossier.awardValueCents, res.locals.lang),
         awardDate: dossier.awardDate ?? '',
-        contractValue: centsInput(dossier.contractValueCents),
+        contractValue: centsInput(dossier.contractValueCents, res.locals.lang),
         contractSignedOn: dossier.contractSignedOn ?? '',
       },
     });
@@ -469,7 +476,7 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/partecipanti/:pid/modifica', requireStaff, async (req, res) => {
     const { dossier, p } = await participantFor(req);
-    res.render('tenders/participant-form', { ...(await participantLocals(res, dossier, p)), values: { status: p.status, share: centsInput(p.shareCents), note: p.note ?? '' } });
+    res.render('tenders/participant-form', { ...(await participantLocals(res, dossier, p)), values: { status: p.status, share: centsInput(p.shareCents, res.locals.lang), note: p.note ?? '' } });
   });
 
   router.post('/gare/:id/partecipanti/:pid', requireStaff, async (req, res) => {
@@ -580,7 +587,7 @@ export function tendersRouter(platform: Platform): Router {
     if (locals.own) {
       for (const item of locals.items) {
         const v = locals.own.values.get(item.id);
-        if (v) values[`q_${item.id}`] = item.measure === 'amount' ? centsInput(v.amountCents) : v.quantity === null ? '' : String(v.quantity);
+        if (v) values[`q_${item.id}`] = item.measure === 'amount' ? centsInput(v.amountCents, res.locals.lang) : v.quantity === null ? '' : String(v.quantity);
       }
       values.notes = locals.own.answer?.notes ?? '';
     }

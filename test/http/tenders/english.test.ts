@@ -192,6 +192,19 @@ describe('tenders: in English', () => {
     expect(await Lot.count({ where: { dossierId: dossier.id } })).to.equal(1);
   });
 
+  it('fills the amounts of its forms the English way, as its pages print them, and reads them back', async () => {
+    const { dossier, owner, lot } = await englishDossier();
+    const staff = await loginAs(owner.email);
+    await inEnglish(staff);
+    const form = await staff.get(`/gare/${dossier.id}/lotti/${lot.id}/modifica`);
+    expect(form.text).to.match(/name="value"[^>]*\s+value="250,000\.00"/);
+    const saved = await postForm(staff, `/gare/${dossier.id}/lotti/${lot.id}/modifica`, `/gare/${dossier.id}/lotti/${lot.id}`, { number: '1', title: 'Hosting', description: '', cig: '', value: '250,000.00', status: 'planned' });
+    expect(saved.status).to.equal(302);
+    expect((await Lot.findByPk(lot.id))!.valueCents).to.equal(25_000_000);
+    const italian = await loginAs(owner.email);
+    expect((await italian.get(`/gare/${dossier.id}/lotti/${lot.id}/modifica`)).text).to.match(/name="value"[^>]*\s+value="250\.000,00"/);
+  });
+
   it('writes the milestone reminder in the language of its owner', async () => {
     const { platform, inbox } = await testContext();
     const { dossier, owner, milestone } = await englishDossier();
