@@ -10,7 +10,14 @@ export class AppError extends Error {
 
 export class NotFoundError extends AppError {
   override readonly status = 404;
-  constructor(message = 'common:errors.notFound') {
+  /**
+   * `refused`: the record exists but belongs to someone the viewer may not see. It answers like a
+   * missing one (no existence oracle) and is still audited as a permission refusal, under that action.
+   */
+  constructor(
+    message = 'common:errors.notFound',
+    readonly refused?: string,
+  ) {
     super(message);
   }
 }

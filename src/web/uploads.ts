@@ -16,6 +16,7 @@ import multer from 'multer';
 import type { Config } from '../config.js';
 import type { Platform } from '../platform/context.js';
 import { BadRequestError, BusyError, FileRejectedError } from '../platform/errors.js';
+import { withoutControlCharacters } from './input.js';
 import { msg } from '../platform/messages.js';
 
 /** A file received with a form: on disk until the response ends. */
@@ -132,6 +133,8 @@ export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }:
     res.once('finish', end);
     res.once('close', end);
     parser(req, res, (err?: unknown) => {
+      // The text fields of a multipart form lose control characters like those of any other form.
+      if (req.body && typeof req.body === 'object') req.body = withoutControlCharacters(req.body);
       if (!err) return next();
       if (err instanceof multer.MulterError) {
         // multer has drained the rest of the body and removed what it had written.

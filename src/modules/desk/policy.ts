@@ -26,7 +26,8 @@ export const canSeeRequest = (viewer: Viewer, request: { entityId: number }): bo
 
 export function assertCanSeeRequest(viewer: Viewer, request: { entityId: number } | null): void {
   if (!request) throw new NotFoundError(msg('desk:error.requestNotFound'));
-  if (!canSeeRequest(viewer, request)) throw new ForbiddenError(msg('desk:error.requestOtherBody'), 'desk.request-other-body');
+  // Another body's request answers like a missing one: a 404 tells nobody that it exists.
+  if (!canSeeRequest(viewer, request)) throw new NotFoundError(msg('desk:error.requestNotFound'), 'desk.request-other-body');
 }
 
 /** Public replies: the body's users and staff. */

@@ -21,16 +21,22 @@ describe('desk: tenancy between bodies', () => {
   });
 
   const refused = (status: number) => expect([403, 404]).to.include(status);
+  // Another body's records answer like missing ones (404), so an id tells nobody that they exist.
+  const hidden = (status: number) => expect(status).to.equal(404);
 
-  it('GET /richieste/:id of another body: refused, without the data', async () => {
+  it('GET /richieste/:id of another body: a 404 like a missing request, without the data, audited', async () => {
+    const audited = `SELECT count(*) AS n FROM audit_log WHERE action = 'permission.denied' AND details->>'reason' = 'desk.request-other-body' AND details->>'path' = :path`;
+    const before = await count(audited, { path: `/richieste/${requestId}` });
     const res = await intruder.get(`/richieste/${requestId}`);
-    refused(res.status);
+    hidden(res.status);
     expect(res.text).to.not.contain(secret);
+    expect(res.text).to.equal((await intruder.get('/richieste/2147483000')).text.replace(/2147483000/g, String(requestId)));
+    expect(await count(audited, { path: `/richieste/${requestId}` })).to.equal(before + 1);
   });
 
   it('GET an attachment of another body’s request: refused', async () => {
     const res = await intruder.get(`/richieste/${requestId}/allegati/${attachmentId}`);
-    refused(res.status);
+    hidden(res.status);
     expect(res.headers['content-disposition']).to.equal(undefined);
   });
 
@@ -44,7 +50,7 @@ describe('desk: tenancy between bodies', () => {
   it('POST a reply to another body’s request: refused, nothing saved', async () => {
     const before = await count('SELECT count(*) AS n FROM desk_messages WHERE request_id = :requestId', { requestId });
     const res = await postMessage(intruder, requestId, { body: 'Messaggio intruso' });
-    refused(res.status);
+    hidden(res.status);
     expect(await count('SELECT count(*) AS n FROM desk_messages WHERE request_id = :requestId', { requestId })).to.equal(before);
   });
 

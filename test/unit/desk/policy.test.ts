@@ -23,7 +23,7 @@ describe('desk/policy', () => {
     expect(canSeeRequest(actor('staff', null), { entityId: 8 })).to.equal(true);
     expect(canSeeRequest(null, { entityId: 8 })).to.equal(false);
     expect(() => assertCanSeeRequest(actor('member', 7), null)).to.throw(NotFoundError);
-    expect(() => assertCanSeeRequest(actor('member', 7), { entityId: 8 })).to.throw(ForbiddenError);
+    expect(() => assertCanSeeRequest(actor('member', 7), { entityId: 8 })).to.throw(NotFoundError);
   });
 
   it('keeps internal notes and drafts for staff', () => {
