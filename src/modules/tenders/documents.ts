@@ -3,7 +3,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { FileSource } from '../../platform/files.js';
 import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
@@ -166,7 +166,7 @@ export async function documentPage(platform: Platform, viewer: Viewer, dossierId
   const [doc] = await documentsFor(platform, viewer, dossierId, loaded.access, documentId);
   if (!doc) {
     if (await TenderDocument.findOne({ where: { id: documentId, dossierId } })) {
-      throw new ForbiddenError('tenders:error.documentForbidden', 'tenders.document-view');
+      throw new NotFoundError('tenders:error.documentNotFound', 'tenders.document-view');
     }
     throw new NotFoundError('tenders:error.documentNotFound');
   }
@@ -174,14 +174,14 @@ export async function documentPage(platform: Platform, viewer: Viewer, dossierId
   return { ...loaded, document: doc, lots };
 }
 
-/** The stored file of a version, or 404/403: a guessed URL never yields a version the viewer may not see. */
+/** The stored file of a version, or 404 (missing or not for this viewer, alike): a guessed URL never yields a version the viewer may not see. */
 export async function versionForDownload(viewer: Viewer, dossierId: number, documentId: number, versionId: number): Promise<DocumentVersion> {
   const { access } = await loadDossier(viewer, dossierId);
   const doc = await TenderDocument.findOne({ where: { id: documentId, dossierId } });
   const version = doc ? await DocumentVersion.findOne({ where: { id: versionId, documentId: doc.id } }) : null;
   if (!doc || !version) throw new NotFoundError('tenders:error.documentNotFound');
   if (!canSeeVersion(viewer, access, version.visibility)) {
-    throw new ForbiddenError('tenders:error.versionForbidden', 'tenders.document-download');
+    throw new NotFoundError('tenders:error.documentNotFound', 'tenders.document-download');
   }
   return version;
 }
@@ -195,6 +195,6 @@ export async function latestVisibleVersion(viewer: Viewer, dossierId: number, do
   const version = visibilities.length
     ? await DocumentVersion.findOne({ where: { documentId: doc.id, visibility: visibilities }, order: [['version', 'DESC']] })
     : null;
-  if (!version) throw new ForbiddenError('tenders:error.downloadForbidden', 'tenders.document-download');
+  if (!version) throw new NotFoundError('tenders:error.documentNotFound', 'tenders.document-download');
   return version;
 }

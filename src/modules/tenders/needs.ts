@@ -251,7 +251,8 @@ export async function needsPage(platform: Platform, viewer: Viewer, dossierId: n
   const entityId = isStaff(viewer) ? forEntityId : isBodyUser(viewer) ? viewer!.entityId : null;
   if (!isStaff(viewer)) {
     const invited = entityId !== null && (await NeedsInvitation.count({ where: { callId: call.id, entityId } })) > 0;
-    if (!invited) throw new ForbiddenError('tenders:error.notInvited', 'tenders.needs-view');
+    // A body not invited finds no call (404), as if there were none.
+    if (!invited) throw new NotFoundError('tenders:error.noNeedsCall', 'tenders.needs-view');
   }
   let own: { answer: NeedsAnswer | null; values: Map<number, { quantity: number | null; amountCents: number | null }> } | null = null;
   let entity: Body | null = null;
@@ -329,7 +330,7 @@ export async function saveAnswer(platform: Platform, actor: Actor, dossierId: nu
     const invitation = await NeedsInvitation.findOne({ where: { callId: call.id, entityId }, transaction });
     if (!invitation) {
       if (isStaff(actor)) throw new ValidationError({ entityId: 'tenders:error.chosenEntityNotInvited' });
-      throw new ForbiddenError('tenders:error.notInvited', 'tenders.needs-answer');
+      throw new NotFoundError('tenders:error.noNeedsCall', 'tenders.needs-answer');
     }
     if (!callIsOpen(call, dossier, now)) {
       throw new ConflictError(msg('tenders:error.needsClosed', { deadline: formatDay(call.deadlineOn) }));

@@ -97,15 +97,15 @@ describe('tenders: documents', () => {
     const page = await agentA.get(`/gare/${dossier.id}`);
     expect(page.text).to.contain('Chiarimenti per gli enti');
     expect(page.text).to.not.contain('Verbale riservato');
-    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}/versioni/${v.id}`)).status).to.be.oneOf([403, 404]);
-    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}/scarica`)).status).to.be.oneOf([403, 404]);
-    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}`)).status).to.be.oneOf([403, 404]);
+    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}/versioni/${v.id}`)).status).to.equal(404);
+    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}/scarica`)).status).to.equal(404);
+    expect((await agentA.get(`/gare/${dossier.id}/documenti/${secret.id}`)).status).to.equal(404);
     // The same version id under another dossier or document is not found either.
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${v.id}`)).status).to.equal(404);
     // Visitors see neither staff nor participant documents of a public dossier.
     const { app } = await testContext();
     const sharedV = (await DocumentVersion.findOne({ where: { documentId: shared.id } }))!;
-    expect((await request(app).get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${sharedV.id}`)).status).to.be.oneOf([403, 404]);
+    expect((await request(app).get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${sharedV.id}`)).status).to.equal(404);
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${sharedV.id}`)).status).to.equal(200);
     const { platform } = await testContext();
     const [refusals] = await platform.sequelize.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'permission.denied' AND details->>'path' LIKE :p`, { replacements: { p: `/gare/${dossier.id}/documenti/${secret.id}/%` } });
@@ -121,7 +121,7 @@ describe('tenders: documents', () => {
     const v3buf = demoPdf('Rettifica');
     await addVersion(platform, await staffActor(), dossier.id, doc.id, { visibility: 'participants' }, { buffer: v3buf, originalName: 'cap-v3.pdf' });
     const [draft, v2, v3] = await DocumentVersion.findAll({ where: { documentId: doc.id }, order: [['version', 'ASC']] });
-    expect((await agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/versioni/${draft.id}`)).status).to.be.oneOf([403, 404]);
+    expect((await agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/versioni/${draft.id}`)).status).to.equal(404);
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/versioni/${v2.id}`)).status).to.equal(200);
     const latest = await asBuffer(agentA.get(`/gare/${dossier.id}/documenti/${doc.id}/scarica`));
     expect(sha(binary(latest))).to.equal(sha(v3buf));
@@ -138,7 +138,7 @@ describe('tenders: documents', () => {
     const v = (await DocumentVersion.findOne({ where: { documentId: shared.id } }))!;
     expect((await agentA.get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${v.id}`)).status).to.equal(200);
     await Participant.update({ status: 'withdrawn' }, { where: { dossierId: dossier.id, entityId: bodyA.id } });
-    expect((await agentA.get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${v.id}`)).status).to.equal(403);
+    expect((await agentA.get(`/gare/${dossier.id}/documenti/${shared.id}/versioni/${v.id}`)).status).to.equal(404);
   });
 
   it('each body uploads and downloads only its own signed adhesion', async () => {

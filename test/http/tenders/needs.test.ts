@@ -77,6 +77,18 @@ describe('tenders: needs collection', () => {
     expect((await agent.get(`/gare/${d.id}/fabbisogni`)).text).to.contain('value="14"'); // nothing half-saved
   });
 
+  it('a body not invited to the call of a public dossier finds no call (404, as if there were none)', async () => {
+    const d = await makeDossier({ isPublic: 'on' });
+    const invited = await createBody();
+    await openCall(d.id, [invited.id]);
+    const call = (await NeedsCall.findOne({ where: { dossierId: d.id } }))!;
+    const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC']] });
+    const stranger = await loginAs((await createUser('rtd', (await createBody()).id)).email);
+    expect((await stranger.get(`/gare/${d.id}`)).status).to.equal(200);
+    expect((await stranger.get(`/gare/${d.id}/fabbisogni`)).status).to.equal(404);
+    expect((await postForm(stranger, `/gare/${d.id}`, `/gare/${d.id}/fabbisogni/risposta`, { [`q_${items[0].id}`]: '1' })).status).to.equal(404);
+  });
+
   it('refuses a needs answer after the deadline', async () => {
     const { d, rtdA, call, items } = await invitedDossier();
     await call.update({ deadlineOn: addDays(todayInRome(), -1) });
@@ -102,8 +114,9 @@ describe('tenders: needs collection', () => {
     // A body that was not invited cannot answer or read the call.
     const stranger = await createUser('rtd', (await createBody()).id);
     const other = await loginAs(stranger.email);
-    expect((await other.get(`/gare/${d.id}/fabbisogni`)).status).to.be.oneOf([403, 404]);
-    expect((await postForm(other, '/gare', `/gare/${d.id}/fabbisogni/risposta`, { [`q_${items[0].id}`]: '1' })).status).to.be.oneOf([403, 404]);
+    // Both answer like a dossier without a call (404): nothing tells that one exists.
+    expect((await other.get(`/gare/${d.id}/fabbisogni`)).status).to.equal(404);
+    expect((await postForm(other, '/gare', `/gare/${d.id}/fabbisogni/risposta`, { [`q_${items[0].id}`]: '1' })).status).to.equal(404);
   });
 
   it('a body never sees another body’s answer; staff see the demand per item and per body, who has not answered, and the CSV', async () => {
