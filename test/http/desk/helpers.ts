@@ -54,9 +54,9 @@ export function requestFields(overrides: Record<string, string> = {}): Record<st
   };
 }
 
-/** POSTs the final step of the new-request form (multipart, CSRF token in the URL). */
-export async function postRequest(agent: CsrfAgent, fields: Record<string, string>, files: Array<{ buffer: Buffer; name: string }> = []) {
-  const token = await agent.csrf('/richieste');
+/** POSTs the final step of the new-request form (multipart, CSRF token in the URL); `csrfToken` sends the form of a page already read. */
+export async function postRequest(agent: CsrfAgent, fields: Record<string, string>, files: Array<{ buffer: Buffer; name: string }> = [], csrfToken?: string) {
+  const token = csrfToken ?? (await agent.csrf('/richieste'));
   let req = agent.post(`/richieste?_csrf=${encodeURIComponent(token)}`);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const f of files) req = req.attach('attachments', f.buffer, f.name);
