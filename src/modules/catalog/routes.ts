@@ -347,8 +347,9 @@ export function catalogRouter(platform: Platform): Router {
     const langs = Object.keys(page.pc.descriptions);
     const wanted = typeof req.query.lingua === 'string' ? req.query.lingua : null;
     const ordered = [...langs].sort((a, b) => (a === 'it' ? -1 : b === 'it' ? 1 : a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
-    // The description shown first: the one asked for, else Italian, English, the others.
-    const descLang = wanted && langs.includes(wanted) ? wanted : ordered[0] ?? null;
+    // The description shown first: the one asked for, else the reader's language, else Italian, English, the others.
+    const uiLang = String(res.locals.lang);
+    const descLang = wanted && langs.includes(wanted) ? wanted : langs.includes(uiLang) ? uiLang : ordered[0] ?? null;
     const body = viewer && !isStaff(viewer) && viewer.entityId ? viewer.entityId : null;
     return {
       ...common,
@@ -356,7 +357,7 @@ export function catalogRouter(platform: Platform): Router {
       title: page.asset.name,
       descLang,
       langs: ordered,
-      uiLang: String(res.locals.lang),
+      uiLang,
       bodyUser: body !== null,
       values: page.ownAdoption
         ? { status: page.ownAdoption.status, since: page.ownAdoption.since, note: page.ownAdoption.note ?? '' }

@@ -71,6 +71,17 @@ describe('catalogue: the asset page', () => {
     expect((await get('/catalogo/prenota-uffici?lingua=xx')).status).to.equal(200);
   });
 
+  it('shows a reader who chose English the English description first, and marks an Italian lead as Italian', async () => {
+    const { app } = await testContext();
+    const english = await request(app).get('/catalogo/prenota-uffici').set('Cookie', 'lang=en');
+    expect(english.text).to.match(/<div class="catalog-lang-pane" data-lang="en" lang="en">/);
+    expect(english.text).to.match(/<div class="catalog-lang-pane" data-lang="it" lang="it" hidden>/);
+    expect(english.text).to.match(/<p class="lead">[^<]+</);
+    const asked = await request(app).get('/catalogo/prenota-uffici?lingua=it').set('Cookie', 'lang=en');
+    expect(asked.text).to.match(/<div class="catalog-lang-pane" data-lang="it" lang="it">/);
+    expect(asked.text).to.match(/<p class="lead" lang="it">/);
+  });
+
   it('shows a signed-in member the support button and the adoption form, and their own note', async () => {
     const agent = await loginAs('rtd@potenza.cithub.example');
     const res = await agent.get('/catalogo/prenota-uffici');
