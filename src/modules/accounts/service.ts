@@ -63,9 +63,12 @@ export async function authenticate(platform: Platform, input: unknown, ip: strin
   if (!user || !passwordOk || user.status !== 'active') {
     const [row] = await sequelize.query<{ failures: number }>(
       `INSERT INTO login_throttle (email_key, failures, updated_at) VALUES (:emailKey, 1, now())
-       ON CONFLICT (email_key) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = now()
+       ON CONFLICT (email_key) DO UPDATE SET
+         -- Failures decay: the count starts again once the last one is older than the lockout window.
+         failures = CASE WHEN login_throttle.updated_at < now() - make_interval(mins => :minutes) THEN 1 ELSE login_throttle.failures + 1 END,
+         updated_at = now()
        RETURNING failures`,
-      { replacements: { emailKey }, type: QueryTypes.SELECT },
+      { replacements: { emailKey, minutes: LOCKOUT_MINUTES }, type: QueryTypes.SELECT },
     );
     if (row.failures >= LOCKOUT_THRESHOLD) {
       await sequelize.query(
