@@ -8,6 +8,7 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { bodyOptions } from '../entities/index.js';
+import { money } from '../tenders/index.js';
 import { canEditBodyFunding, canManageCalls, canRecordApplications, canSeeBodyFunding } from './policy.js';
 import { BAND_ROWS } from './schemas.js';
 import {
@@ -29,7 +30,8 @@ import {
 } from './service.js';
 import { DATE_ORDER, RULE_KEYS } from './stages.js';
 
-const base = { ...vocabulary, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
+const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
+const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 const tOf = (res: Response): Translate => res.locals.t as Translate;
 const centsInput = (cents: number | null | undefined) => (cents === null || cents === undefined ? '' : vocabulary.formatCents(cents).replace('€ ', ''));
@@ -75,6 +77,12 @@ function projectValues(p: ProjectView | null, query: Record<string, unknown> = {
 
 export function fundingRouter(platform: Platform): Router {
   const router = Router();
+  // Amounts on these pages read the reader's way ("€ 9.506,14", "€9,506.14"), like the tenders' do.
+  router.use('/finanziamenti', (_req, res, next) => {
+    const tm = res.locals.tm as (m: string) => string;
+    res.locals.formatCents = (cents: number) => tm(money(cents));
+    next();
+  });
 
   router.get('/finanziamenti', (_req, res) => res.redirect('/finanziamenti/avvisi'));
 

@@ -3,5 +3,6 @@
 // amount in euro cents, a day in Rome), so they are written once.
 export { todayInRome, addDays } from './dates.js';
 export { formatCents, parseEuroToCents, MAX_CENTS, MONEY_ERRORS, type ParseEuroResult } from './money.js';
+export { money } from './messages.js';
 export { validateCup, type CodeResult } from './procurement.js';
 export { euro, optionalEuro } from './schemas.js';

@@ -158,5 +158,10 @@ describe('funding: pages and forms', () => {
     const res = await agent.get('/finanziamenti/avvisi?state=open');
     expect(res.text).to.contain('Calls for funding');
     expect(res.text).to.contain('Open');
+    // Budgets read the English way, like the tenders' amounts, not "€ 2.000.000,00".
+    expect(res.text).to.match(/€\d{1,3}(,\d{3})+\.\d{2}/);
+    expect(res.text).to.not.match(/€ \d{1,3}(\.\d{3})+,\d{2}/);
+    const italian = await (await anonymousAgent()).get('/finanziamenti/avvisi?state=open');
+    expect(italian.text).to.match(/€ \d{1,3}(\.\d{3})+,\d{2}/);
   });
 });
