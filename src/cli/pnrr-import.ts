@@ -6,16 +6,9 @@
 // Exit code: 0 when every file was read (refused rows are reported, not fatal), 1 when a file was
 // refused whole (a missing column, not an open-data file), 2 on a usage error.
 import { existsSync } from 'node:fs';
-import { initModels, openDatabase } from '../boot.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { migrate } from '../db/migrate.js';
-import { createSequelize } from '../db/sequelize.js';
 import { importOpenData, reportLines } from '../modules/funding/index.js';
-import { AuditLog } from '../platform/audit.js';
-import type { Platform } from '../platform/context.js';
-import { FileStore } from '../platform/files.js';
 import { messageTranslator, translator } from '../platform/i18n.js';
-import { createLogger } from '../platform/logger.js';
+import { withImportPlatform } from './import-platform.js';
 
 async function main(argv: string[]): Promise<number> {
   const t = translator('it');
@@ -29,31 +22,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(t('funding:cli.missingFiles', { files: missing.join(', ') }));
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const { url, embedded } = await openDatabase(config, log);
-  const sequelize = createSequelize(url, log, 3);
-  try {
-    initModels(sequelize);
-    await migrate(sequelize, log);
-    // The command needs no job queue or mail: an import notifies nobody.
-    const platform = { config, log, sequelize, databaseUrl: url, audit: new AuditLog(sequelize), files: new FileStore(sequelize) } as unknown as Platform;
+  return withImportPlatform(async (platform) => {
     const report = await importOpenData(platform, files);
     for (const line of reportLines(report, messageTranslator('it'))) console.log(line);
     return report.files.every((f) => f.ok) ? 0 : 1;
-  } finally {
-    await sequelize.close();
-    await embedded?.stop();
-  }
+  });
 }
 
 main(process.argv.slice(2))
