@@ -1,18 +1,9 @@
 // Sequelize models of the funding area. Amounts are integer cents in bigint columns: pg returns them
 // as strings, so each one has a getter that gives back a number.
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelAttributeColumnOptions, type Sequelize } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { centsColumn } from '../../platform/columns.js';
 import type { AmountBand, AmountRule, CallSource, ProjectState } from './stages.js';
 
-function cents(name: string, allowNull = true): ModelAttributeColumnOptions {
-  return {
-    type: DataTypes.BIGINT,
-    allowNull,
-    get(this: Model) {
-      const v = this.getDataValue(name) as string | number | null;
-      return v === null || v === undefined ? null : Number(v);
-    },
-  };
-}
 
 export class FundingCall extends Model<InferAttributes<FundingCall>, InferCreationAttributes<FundingCall>> {
   declare id: CreationOptional<number>;
@@ -79,9 +70,9 @@ export function initFundingModels(sequelize: Sequelize): void {
       eligibleText: { type: DataTypes.TEXT, allowNull: true },
       opensOn: date(false),
       closesOn: date(false),
-      budgetCents: cents('budgetCents'),
+      budgetCents: centsColumn('budgetCents'),
       amountRule: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'none' },
-      amountFixedCents: cents('amountFixedCents'),
+      amountFixedCents: centsColumn('amountFixedCents'),
       amountPercent: {
         type: DataTypes.DECIMAL(5, 2),
         allowNull: true,
@@ -90,7 +81,7 @@ export function initFundingModels(sequelize: Sequelize): void {
           return v === null || v === undefined ? null : Number(v);
         },
       },
-      amountCapCents: cents('amountCapCents'),
+      amountCapCents: centsColumn('amountCapCents'),
       amountBands: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       firstCome: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       url: { type: DataTypes.TEXT, allowNull: true },
@@ -108,7 +99,7 @@ export function initFundingModels(sequelize: Sequelize): void {
       entityId: { type: DataTypes.INTEGER, allowNull: false },
       callId: { type: DataTypes.INTEGER, allowNull: false },
       title: { type: DataTypes.TEXT, allowNull: true },
-      amountCents: cents('amountCents', false),
+      amountCents: centsColumn('amountCents', false),
       state: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'preparing' },
       stateOn: date(),
       cup: { type: DataTypes.TEXT, allowNull: true },

@@ -1,6 +1,7 @@
 // Sequelize models of the tenders area. Amounts are integer cents in bigint columns: pg returns
 // them as strings, so each one has a getter that gives back a number (≤ € 10 miliardi is exact).
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelAttributeColumnOptions, type Sequelize } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { centsColumn } from '../../platform/columns.js';
 import type { Category, DocumentType, DocumentVisibility, LotStatus, MilestoneKind, ParticipantStatus, Phase, Procedure } from './procurement.js';
 
 export const FUNDINGS = ['none', 'pnrr', 'other'] as const;
@@ -10,16 +11,6 @@ export type Funding = (typeof FUNDINGS)[number];
 export const NEEDS_MEASURES = ['quantity', 'amount'] as const;
 export type NeedsMeasure = (typeof NEEDS_MEASURES)[number];
 
-function cents(name: string, allowNull = true): ModelAttributeColumnOptions {
-  return {
-    type: DataTypes.BIGINT,
-    allowNull,
-    get(this: Model) {
-      const v = this.getDataValue(name) as string | number | null;
-      return v === null || v === undefined ? null : Number(v);
-    },
-  };
-}
 
 export class Dossier extends Model<InferAttributes<Dossier>, InferCreationAttributes<Dossier>> {
   declare id: CreationOptional<number>;
@@ -195,7 +186,7 @@ export function initTenderModels(sequelize: Sequelize): void {
       category: { type: DataTypes.TEXT, allowNull: false },
       cpv: DataTypes.TEXT,
       procedure: { type: DataTypes.TEXT, allowNull: false },
-      estimatedValueCents: cents('estimatedValueCents', false),
+      estimatedValueCents: centsColumn('estimatedValueCents', false),
       rupUserId: { type: DataTypes.INTEGER, allowNull: false },
       funding: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'none' },
       pnrrMeasure: DataTypes.TEXT,
@@ -207,9 +198,9 @@ export function initTenderModels(sequelize: Sequelize): void {
       cancelledReason: DataTypes.TEXT,
       awardSupplierName: DataTypes.TEXT,
       awardSupplierFiscalCode: DataTypes.TEXT,
-      awardValueCents: cents('awardValueCents'),
+      awardValueCents: centsColumn('awardValueCents'),
       awardDate: DataTypes.DATEONLY,
-      contractValueCents: cents('contractValueCents'),
+      contractValueCents: centsColumn('contractValueCents'),
       contractSignedOn: DataTypes.DATEONLY,
       createdBy: DataTypes.INTEGER,
       ...timestamps,
@@ -224,7 +215,7 @@ export function initTenderModels(sequelize: Sequelize): void {
       title: { type: DataTypes.TEXT, allowNull: false },
       description: DataTypes.TEXT,
       cig: DataTypes.TEXT,
-      valueCents: cents('valueCents', false),
+      valueCents: centsColumn('valueCents', false),
       status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'planned' },
       cancelledReason: DataTypes.TEXT,
       ...timestamps,
@@ -237,7 +228,7 @@ export function initTenderModels(sequelize: Sequelize): void {
       dossierId: { type: DataTypes.INTEGER, allowNull: false },
       entityId: { type: DataTypes.INTEGER, allowNull: false },
       status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'invited' },
-      shareCents: cents('shareCents'),
+      shareCents: centsColumn('shareCents'),
       adhesionFileId: DataTypes.UUID,
       adhesionUploadedAt: DataTypes.DATE,
       adhesionUploadedBy: DataTypes.INTEGER,
@@ -343,8 +334,8 @@ export function initTenderModels(sequelize: Sequelize): void {
     {
       answerId: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true },
       itemId: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true },
-      quantity: cents('quantity'),
-      amountCents: cents('amountCents'),
+      quantity: centsColumn('quantity'),
+      amountCents: centsColumn('amountCents'),
     },
     { ...opts('tender_needs_answer_lines'), timestamps: false },
   );
