@@ -78,7 +78,7 @@ export class JobQueue {
       max: 4,
       application_name: 'cit-hub-jobs',
       // Expired jobs (a worker killed mid-job) go back to the queue at the next maintenance: keep it short.
-      maintenanceIntervalSeconds: 10,
+      maintenanceIntervalSeconds: 5,
       connectionTimeoutMillis: 5000,
     } as PgBoss.ConstructorOptions);
     boss.on('error', (err) => opts.log.warn({ err: compactError(err) }, 'job queue error'));

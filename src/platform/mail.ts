@@ -35,8 +35,12 @@ export type MailRequest = {
   data: Record<string, unknown>;
 };
 
-/** An SMTP send takes seconds: a mail job still active after this is given to another worker. */
-export const MAIL_EXPIRE_SECONDS = 30;
+/**
+ * An SMTP send takes seconds (the transport's timeouts below end a stuck one within about 20 s, and a fetched job waits at most one such send for its slot): a mail job
+ * still active after this belongs to a worker that died, and is given to another one. Short, because
+ * the mail of a killed worker waits this long plus one maintenance interval before it goes out.
+ */
+export const MAIL_EXPIRE_SECONDS = 25;
 
 export type MailerOptions = {
   from: string;
@@ -90,9 +94,9 @@ export class Mailer {
           pool: true,
           maxConnections: this.opts.concurrency ?? 8,
           maxMessages: 500,
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 15_000,
+          connectionTimeout: 5_000,
+          greetingTimeout: 5_000,
+          socketTimeout: 10_000,
         } as Parameters<typeof nodemailer.createTransport>[0])
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     return this.transporter;
