@@ -1,6 +1,8 @@
 // Demo data: the real PA digitale 2026 open data, so the demo comuni (Russi, Potenza, Lecce and the
 // Salento comuni) show their real funded projects on first start. The whole shared file when it sits
-// beside the repository (../shared/data/padigitale2026), else the excerpt shipped in seed-data/.
+// beside the repository (../shared/data/padigitale2026), else the excerpt shipped in seed-data/. The
+// test run always loads the excerpt (the demo bodies' rows, unchanged): the whole file takes seconds
+// at every start and the tests that need it import it themselves.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Platform } from '../../platform/context.js';
@@ -23,7 +25,7 @@ export function openDataFiles(dir: string): string[] {
 }
 
 export async function seedFunding(platform: Platform): Promise<void> {
-  const shared = openDataFiles(SHARED_OPEN_DATA_DIR);
+  const shared = platform.config.env === 'test' ? [] : openDataFiles(SHARED_OPEN_DATA_DIR);
   const files = shared.length ? shared : openDataFiles(EXCERPT_DIR);
   const report = await importOpenData(platform, files);
   // A regional call entered by hand, open on a fresh instance (dates relative to the day of loading):
