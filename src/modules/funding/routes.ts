@@ -29,6 +29,9 @@ import {
   type ProjectView,
 } from './service.js';
 import { DATE_ORDER, RULE_KEYS } from './stages.js';
+import { addIndicator, callImpact, impactCsvRows, IMPACT_CSV_COLUMNS, projectIndicators, reportForm, reportValue, reviewValue, valueForReview } from './indicators.js';
+import { PERIOD_KINDS } from './periods.js';
+import { sendCsv } from '../../web/responders.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -129,6 +132,7 @@ export function fundingRouter(platform: Platform): Router {
       ...base,
       title: page.call.title,
       ...page,
+      impact: await callImpact(platform, page.call.id),
       canManage: canManageCalls(viewer),
       canApply: !!page.own && canEditBodyFunding(viewer, page.own.id) && !page.own.projectId && page.call.eligibleKinds.includes(page.own.kind),
       canRecord: isStaff(viewer),
@@ -147,6 +151,28 @@ export function fundingRouter(platform: Platform): Router {
       flash(req, 'success', msg('funding:flash.callSaved'));
       res.redirect(`/finanziamenti/avvisi/${call.id}`);
     });
+  });
+
+  // ---- Impact indicators of a call ----
+
+  const indicatorForm = async (call: CallView, res: Response) => ({ ...base, title: tOf(res)('funding:indicatorForm.title'), call, values: { period: 'quarter' }, PERIOD_KINDS });
+
+  router.get('/finanziamenti/avvisi/:id/indicatori/nuovo', requireStaff, async (req, res) => {
+    res.render('funding/indicator-form', await indicatorForm(await getCall(idParam(req.params.id)), res));
+  });
+
+  router.post('/finanziamenti/avvisi/:id/indicatori', requireStaff, async (req, res) => {
+    const call = await getCall(idParam(req.params.id));
+    await formAction(req, res, 'funding/indicator-form', await indicatorForm(call, res), async () => {
+      const indicator = await addIndicator(platform, actorOf(req), call.id, req.body);
+      flash(req, 'success', msg('funding:flash.indicatorCreated', { name: indicator.name }));
+      res.redirect(`/finanziamenti/avvisi/${call.id}#impatto`);
+    });
+  });
+
+  router.get('/finanziamenti/avvisi/:id/indicatori.csv', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    await sendCsv(platform, res, { filename: `indicatori-avviso-${id}.csv`, columns: IMPACT_CSV_COLUMNS, rows: impactCsvRows(platform, viewerOf(req), id) });
   });
 
   // ---- Projects ----
@@ -196,7 +222,59 @@ export function fundingRouter(platform: Platform): Router {
   router.get('/finanziamenti/progetti/:id', requireLogin, async (req, res) => {
     const viewer = viewerOf(req);
     const project = await projectPage(platform, viewer, idParam(req.params.id));
-    res.render('funding/project', { ...base, title: project.title || project.callTitle, project, canEdit: canEditBodyFunding(viewer, project.entityId) });
+    res.render('funding/project', {
+      ...base,
+      title: project.title || project.callTitle,
+      project,
+      canEdit: canEditBodyFunding(viewer, project.entityId),
+      staff: isStaff(viewer),
+      impact: await projectIndicators(platform, viewer, project.id),
+    });
+  });
+
+  // ---- A project's indicator values ----
+
+  const valueForm = async (req: Request, res: Response, project: ProjectView, values: Record<string, unknown>) => ({
+    ...base,
+    title: tOf(res)('funding:valueForm.title'),
+    project,
+    values,
+    ...(await reportForm(platform, actorOf(req), project.id)),
+  });
+
+  router.get('/finanziamenti/progetti/:id/indicatori/nuovo', requireLogin, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    const q = req.query as Record<string, unknown>;
+    res.render('funding/value-form', await valueForm(req, res, project, { indicatorId: typeof q.indicatore === 'string' ? q.indicatore : '', period: typeof q.periodo === 'string' ? q.periodo : '' }));
+  });
+
+  router.post('/finanziamenti/progetti/:id/indicatori', requireLogin, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'funding/value-form', await valueForm(req, res, project, {}), async () => {
+      await reportValue(platform, actorOf(req), project.id, req.body);
+      flash(req, 'success', msg('funding:flash.valueReported'));
+      res.redirect(`/finanziamenti/progetti/${project.id}#indicatori`);
+    });
+  });
+
+  const reviewPage = async (req: Request, res: Response) => {
+    const viewer = viewerOf(req);
+    const project = await projectPage(platform, viewer, idParam(req.params.id));
+    const data = await valueForReview(platform, viewer, project.id, idParam(req.params.valueId));
+    return { ...base, title: tOf(res)('funding:review.title'), project, ...data, staff: isStaff(viewer), values: {} };
+  };
+
+  router.get('/finanziamenti/progetti/:id/indicatori/:valueId', requireLogin, async (req, res) => {
+    res.render('funding/value-review', await reviewPage(req, res));
+  });
+
+  router.post('/finanziamenti/progetti/:id/indicatori/:valueId', requireStaff, async (req, res) => {
+    const locals = await reviewPage(req, res);
+    await formAction(req, res, 'funding/value-review', locals, async () => {
+      const state = await reviewValue(platform, actorOf(req), locals.project.id, locals.value.id, req.body);
+      flash(req, 'success', msg(state === 'validated' ? 'funding:flash.valueValidated' : 'funding:flash.valueReturned'));
+      res.redirect(`/finanziamenti/progetti/${locals.project.id}#indicatori`);
+    });
   });
 
   router.get('/finanziamenti/progetti/:id/modifica', requireLogin, async (req, res) => {

@@ -4,6 +4,7 @@ import { IPA_KINDS, PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { form } from '../../platform/validation.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { euro, optionalEuro, validateCup } from '../tenders/index.js';
+import { PERIOD_KINDS } from './periods.js';
 import { AMOUNT_RULES, CALL_SOURCES, DATE_ORDER, PROJECT_STATES, RULE_KEYS, dateOrderErrors, type AmountBand } from './stages.js';
 
 const label = (name: string): Message => msg(`funding:field.${name}`);
@@ -131,3 +132,54 @@ export const projectSchema = z
     return { ...d, cup, ...(dates as Record<(typeof DATE_ORDER)[number], string | null>) };
   });
 export type ProjectInput = z.output<typeof projectSchema>;
+
+// ---- Impact indicators ----
+
+export const indicatorSchema = z.object({
+  name: form.text(200, label('indicatorName')),
+  unit: form.optionalText(40, label('indicatorUnit')),
+  period: choice(PERIOD_KINDS, 'funding:error.choosePeriodKind'),
+});
+
+/** A figure as people type it: 12, 12,5, 1.234,50, 1,234.50, at most two decimals. */
+export function parseFigure(text: string): number | null {
+  let v = text.replace(/\s/g, '');
+  if (!v) return null;
+  const comma = v.lastIndexOf(',');
+  const dot = v.lastIndexOf('.');
+  if (comma >= 0 && dot >= 0) v = comma > dot ? v.replace(/\./g, '').replace(',', '.') : v.replace(/,/g, '');
+  else if (comma >= 0) v = /^[1-9]\d{0,2}(,\d{3})+$/.test(v) ? v.replace(/,/g, '') : v.replace(',', '.');
+  else if (/^[1-9]\d{0,2}(\.\d{3})+$/.test(v)) v = v.replace(/\./g, '');
+  if (!/^\d{1,13}(\.\d{1,2})?$/.test(v)) return null;
+  const n = Number(v);
+  return n <= 1_000_000_000_000 ? n : null;
+}
+
+export const indicatorValueSchema = z.object({
+  indicatorId: id('funding:error.chooseIndicator'),
+  period: z.string({ error: 'funding:error.choosePeriod' }).trim().min(1, 'funding:error.choosePeriod'),
+  value: z
+    .string({ error: msg('common:validation.required', { label: label('indicatorValue') }) })
+    .trim()
+    .min(1, msg('common:validation.required', { label: label('indicatorValue') }))
+    .transform((v, ctx) => {
+      const n = parseFigure(v);
+      if (n === null) {
+        ctx.addIssue({ code: 'custom', message: 'funding:error.figure' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  evidence: form.text(2000, label('evidence')),
+});
+
+export const REVIEW_DECISIONS = ['validate', 'return'] as const;
+
+export const reviewSchema = z
+  .object({
+    decision: choice(REVIEW_DECISIONS, 'funding:error.chooseDecision'),
+    note: form.optionalText(1000, label('reviewNote')),
+  })
+  .superRefine((d, ctx) => {
+    if (d.decision === 'return' && !d.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'funding:error.returnNote' });
+  });
