@@ -6,6 +6,7 @@
 //   (c) a separate worker SIGKILLed while it is delivering to a slow SMTP server
 //   (d) the web process SIGKILLed during an upload
 //   (e) a second instance on a port in use; a database unreachable at start
+//   (f) the first start killed while it loads the demo data: the next start loads all of it again
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -333,5 +334,33 @@ describe('surviving faults (real processes, PostgreSQL and SMTP)', function () {
     console.log(`      (e) database unreachable at start: exit ${noDb.code}: «${dbLine}»`);
     expect(noDb.code).to.equal(1);
     expect(dbLine).to.match(/^CIT Hub non si è avviato: il database \(127\.0\.0\.1:\d+\) non risponde entro 2 s \(DB_START_TIMEOUT_SECONDS\)/);
+  });
+
+  it('(f) the first start killed half-way through the demo data: the next start loads it whole, once', async function () {
+    this.timeout(300_000);
+    const fresh = `faults_seed_${Date.now().toString(36)}`;
+    await query(url, `CREATE DATABASE ${fresh}`);
+    const freshUrl = Object.assign(new URL(url), { pathname: `/${fresh}` }).toString();
+    // Tables filled only by the demo data (the checks above never write them), compared with the
+    // suite's database, whose first start loaded the demo data without interruption.
+    const demoTables = ['entities', 'users', 'catalog_assets', 'catalog_adoptions', 'kb_articles', 'tender_dossiers', 'tender_lots', 'funding_calls', 'funding_projects'];
+    const counts = async (u: string) => Object.fromEntries(await Promise.all(demoTables.map(async (t) => [t, Number((await query<{ n: string }>(u, `SELECT count(*) AS n FROM ${t}`))[0].n)] as const)));
+    const port = await freePort();
+    const first = start('src/server.ts', env(port, { DATABASE_URL: freshUrl, LOG_LEVEL: 'info' }));
+    // Killed once the bodies, people and catalogue are in and the tenders are being loaded.
+    expect(await printed(first, '"module":"tenders","msg":"loading demo data"'), first.output().slice(-3000)).to.equal(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const half = await counts(freshUrl);
+    const second = start('src/server.ts', env(port, { DATABASE_URL: freshUrl }));
+    expect(await printed(second, 'CIT Hub è pronto'), second.output().slice(-3000)).to.equal(true);
+    const whole = await counts(freshUrl);
+    const expected = await counts(url);
+    console.log(`      (f) killed during the demo data: ${JSON.stringify(half)} before the restart; after it ${JSON.stringify(whole)}`);
+    expect(half.entities, 'the kill came after the bodies were loaded').to.be.above(0);
+    expect(whole).to.deep.equal(expected);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).to.equal(0);
+    await query(url, `DROP DATABASE ${fresh} WITH (FORCE)`);
   });
 });

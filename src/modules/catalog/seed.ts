@@ -2,8 +2,9 @@
 // imported from publiccode.yml files (seed-data/), document templates, toolkits and shared
 // services — and the adoptions declared by the demo comuni.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Platform } from '../../platform/context.js';
+import { ROOT } from '../../platform/paths.js';
 import { findPersonByEmail } from '../accounts/index.js';
 import { findBodyByIpa } from '../entities/index.js';
 import { recountAdoptions } from './adoption.js';
@@ -15,8 +16,9 @@ import { recordEvent, refreshCompleteness } from './service.js';
 
 export const SEED_FILES = ['albo-pretorio.yml', 'prenota-uffici.yml', 'russi-segnala.yml', 'tema-sito-comunale.yml', 'pagamenti-pagopa.yml'];
 
+/** Read from the source tree (the compiled build in dist/ has no copy of these files). */
 export function seedFile(name: string): Buffer {
-  return readFileSync(fileURLToPath(new URL(`./seed-data/${name}`, import.meta.url)));
+  return readFileSync(path.join(ROOT, 'src', 'modules', 'catalog', 'seed-data', name));
 }
 
 /** A one-page PDF with the given lines (ASCII), so the demo attachments are real files. */
