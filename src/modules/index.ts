@@ -9,6 +9,7 @@ import { deskModule } from './desk/module.js';
 import { entitiesModule } from './entities/module.js';
 import { fundingModule } from './funding/module.js';
 import { homeModule } from './home/module.js';
+import { newsModule } from './news/module.js';
 import { tendersModule } from './tenders/module.js';
 
-export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule];
+export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, newsModule];

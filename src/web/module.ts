@@ -22,6 +22,9 @@ export type HomeCard = { title: string; text: string; href: string; linkLabel: s
 /** A section an area adds to a body's page (/enti/:id): an EJS view of the area and its locals. */
 export type EntityPanel = { view: string; locals: Record<string, unknown> };
 
+/** A section an area adds to the home page below the cards (the latest news): an EJS view and its locals. */
+export type HomeSection = EntityPanel;
+
 export type AppModule = {
   name: string;
   initModels?: (sequelize: Sequelize) => void;
@@ -37,6 +40,8 @@ export type AppModule = {
   homeCards?: (platform: Platform, viewer: Viewer) => Promise<HomeCard[]>;
   /** Sections this area adds to a body's page (/enti/:id). */
   entityPanels?: (platform: Platform, viewer: Viewer, entityId: number) => Promise<EntityPanel[]>;
+  /** Sections this area adds to the home page. */
+  homeSections?: (platform: Platform, viewer: Viewer) => Promise<HomeSection[]>;
 };
 
 /** The areas as a whole, built once by the composition root and handed to whoever needs to ask all of them. */
@@ -47,6 +52,7 @@ export type Registry = {
   readonly footerLinks: ReadonlyArray<{ label: string; href: string }>;
   homeCards(platform: Platform, viewer: Viewer): Promise<HomeCard[]>;
   entityPanels(platform: Platform, viewer: Viewer, entityId: number): Promise<EntityPanel[]>;
+  homeSections(platform: Platform, viewer: Viewer): Promise<HomeSection[]>;
 };
 
 export function createRegistry(modules: readonly AppModule[]): Registry {
@@ -56,5 +62,6 @@ export function createRegistry(modules: readonly AppModule[]): Registry {
     footerLinks: modules.flatMap((m) => m.footerLinks ?? []),
     homeCards: async (platform, viewer) => (await Promise.all(modules.map((m) => m.homeCards?.(platform, viewer) ?? Promise.resolve([])))).flat(),
     entityPanels: async (platform, viewer, entityId) => (await Promise.all(modules.map((m) => m.entityPanels?.(platform, viewer, entityId) ?? Promise.resolve([])))).flat(),
+    homeSections: async (platform, viewer) => (await Promise.all(modules.map((m) => m.homeSections?.(platform, viewer) ?? Promise.resolve([])))).flat(),
   };
 }

@@ -10,10 +10,10 @@ function homeRouter(platform: Platform, registry: Registry): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const viewer = viewerOf(req);
-    const cards = await registry.homeCards(platform, viewer);
+    const [cards, sections] = await Promise.all([registry.homeCards(platform, viewer), registry.homeSections(platform, viewer)]);
     const entity = await findBody(viewer?.entityId);
     const memberCount = await countActiveBodies();
-    res.render('home/index', { cards, entity, memberCount, staff: isStaff(viewer) });
+    res.render('home/index', { cards, sections, entity, memberCount, staff: isStaff(viewer) });
   });
   router.get('/accessibilita', (_req, res) => {
     res.render('home/accessibility');
