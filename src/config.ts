@@ -41,6 +41,7 @@ const envSchema = z.object({
   CENTRE_NAME: z.string().min(3).default('CIT Lecce — Centro Innovazione e Tecnologie'),
   CENTRE_EMAIL: z.string().email().default('cit@comune.lecce.it'),
   CENTRE_PHONE: z.string().default('+39 0832 682111'),
+  VIEW_RELOAD: booleanFlag.default(false),
   OCDS_OCID_PREFIX: z.string().regex(/^ocds-[a-z0-9]{6}$/, 'deve avere la forma ocds-xxxxxx').default('ocds-cithub'),
 });
 
@@ -72,6 +73,8 @@ export type Config = {
   /** A request not answered within this time gets a 503 and its transaction is rolled back. */
   requestTimeoutSeconds: number;
   trustProxy: boolean;
+  /** Templates read again from disk at every render (`npm run dev`); otherwise compiled once. */
+  viewReload: boolean;
   secureCookies: boolean;
   centre: { name: string; email: string; phone: string };
   ocdsOcidPrefix: string;
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbAcquireTimeoutSeconds: e.DB_ACQUIRE_TIMEOUT_SECONDS,
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     trustProxy: e.TRUST_PROXY,
+    viewReload: e.VIEW_RELOAD,
     secureCookies: baseUrl.startsWith('https:'),
     centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE },
     ocdsOcidPrefix: e.OCDS_OCID_PREFIX,

@@ -10,6 +10,7 @@ import type { Platform } from '../platform/context.js';
 import { msg } from '../platform/messages.js';
 
 const LOCKED_MESSAGE = msg('accounts:login.locked');
+const SESSION_MAX_AGE_MS = 8 * 3600_000;
 export const INVALID_LOGIN = msg('accounts:login.invalid');
 
 /**
@@ -26,7 +27,8 @@ export type Authenticator<U extends { id: number }> = {
 /** Returns a function that stops the store's pruning timer. */
 export function installSessions<U extends { id: number }>(app: Express, platform: Platform, pool: pg.Pool, auth: Authenticator<U>): () => void {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15 });
+  // No UPDATE of the session row on every page view: the expiry moves at most once a minute (below).
+  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15, disableTouch: true });
   app.use(
     session({
       name: 'cithub.sid',
@@ -34,10 +36,22 @@ export function installSessions<U extends { id: number }>(app: Express, platform
       secret: platform.config.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: 8 * 3600_000 },
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: SESSION_MAX_AGE_MS },
     }),
   );
+  // A session in use stays alive (8 hours from the last activity, to the minute): its expiry and
+  // cookie are renewed when the last renewal is over a minute old, not on every request.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const s = req.session as (typeof req.session & { renewedAt?: number }) | undefined;
+    // A session with nothing in it yet is a new visitor's: left alone, so that it is never stored.
+    const stored = !!s && Object.keys(s).some((k) => k !== 'cookie');
+    if (s && stored && Date.now() - (s.renewedAt ?? 0) > 60_000) {
+      s.renewedAt = Date.now();
+      s.touch();
+    }
+    next();
+  });
 
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, _email, _password, done) => {

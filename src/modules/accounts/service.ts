@@ -96,8 +96,9 @@ export async function profileOf(userId: number): Promise<(Omit<InferAttributes<U
   return { ...account, entity: body ? { id: body.id, name: body.name } : null };
 }
 
+/** The signed-in person of a session, loaded on every request: without the password hash. */
 export async function findActiveUser(id: number): Promise<User | null> {
-  const user = await User.findByPk(id);
+  const user = await User.findByPk(id, { attributes: { exclude: ['passwordHash'] } });
   return user && user.status === 'active' ? user : null;
 }
 

@@ -1,0 +1,60 @@
+// Sessions cost the database nothing they do not need: a visitor without a cookie gets no session
+// row, and a signed-in person's row is written when the expiry moves (at most once a minute), not
+// on every page view.
+import { expect } from 'chai';
+import request from 'supertest';
+import { testContext } from '../helpers/app.js';
+import { anonymousAgent, DEMO_PASSWORD } from '../helpers/http.js';
+
+type Row = { sid: string; expire: Date; sess: { renewedAt?: number } };
+
+describe('sessions', () => {
+  const rowOf = async (sid: string): Promise<Row | undefined> => {
+    const { platform } = await testContext();
+    const [rows] = await platform.sequelize.query('SELECT sid, expire, sess FROM session WHERE sid = $1', { bind: [sid] });
+    return (rows as Row[])[0];
+  };
+  const sidOf = (cookie: string) => /cithub\.sid=s:([^.;]+)/.exec(decodeURIComponent(cookie))![1];
+
+  it('gives an anonymous visitor of public pages no cookie and stores no session', async () => {
+    const { app, platform } = await testContext();
+    const [[before]] = await platform.sequelize.query('SELECT count(*)::int AS n FROM session');
+    for (const page of ['/', '/catalogo', '/enti']) {
+      const res = await request(app).get(page);
+      expect(res.status, page).to.equal(200);
+      expect(res.headers['set-cookie'], page).to.equal(undefined);
+    }
+    const [[after]] = await platform.sequelize.query('SELECT count(*)::int AS n FROM session');
+    expect((after as { n: number }).n).to.equal((before as { n: number }).n);
+  });
+
+  it('writes a signed-in session when its expiry moves, at most once a minute, and keeps it alive', async () => {
+    const agent = await anonymousAgent();
+    const token = await agent.csrf('/login');
+    const login = await agent.post('/login').type('form').send({ _csrf: token, email: 'utente@russi.cithub.example', password: DEMO_PASSWORD });
+    expect(login.status).to.equal(302);
+    const sid = sidOf(String(login.headers['set-cookie']));
+    const first = await agent.get('/profilo');
+    expect(first.status).to.equal(200);
+    const start = await rowOf(sid);
+    expect(start, 'the session row').to.not.equal(undefined);
+
+    // Page views within the minute: no new cookie, the row as it was.
+    const again = await agent.get('/richieste');
+    expect(again.status).to.equal(200);
+    expect(again.headers['set-cookie']).to.equal(undefined);
+    expect((await rowOf(sid))!.expire.getTime()).to.equal(start!.expire.getTime());
+
+    // As if the last renewal were two minutes old: the next view moves the expiry and renews the cookie.
+    const { platform } = await testContext();
+    const older = Date.now() - 120_000;
+    await platform.sequelize.query(`UPDATE session SET sess = jsonb_set(sess::jsonb, '{renewedAt}', to_jsonb($2::bigint))::json, expire = expire - interval '2 minutes' WHERE sid = $1`, { bind: [sid, older] });
+    const aged = (await rowOf(sid))!;
+    const renewed = await agent.get('/profilo');
+    expect(renewed.status).to.equal(200);
+    expect(String(renewed.headers['set-cookie'])).to.contain('cithub.sid=');
+    const row = (await rowOf(sid))!;
+    expect(row.expire.getTime()).to.be.above(aged.expire.getTime());
+    expect(row.sess.renewedAt).to.be.above(older);
+  });
+});
