@@ -4,6 +4,7 @@
 import type { AppModule } from '../web/module.js';
 import { accountsModule } from './accounts/module.js';
 import { adminModule } from './admin/module.js';
+import { coachingModule } from './coaching/module.js';
 import { catalogModule } from './catalog/module.js';
 import { deskModule } from './desk/module.js';
 import { entitiesModule } from './entities/module.js';
@@ -12,4 +13,4 @@ import { homeModule } from './home/module.js';
 import { newsModule } from './news/module.js';
 import { tendersModule } from './tenders/module.js';
 
-export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, newsModule];
+export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, coachingModule, newsModule];

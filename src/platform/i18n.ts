@@ -72,7 +72,8 @@ export function messageTranslator(lang: Language): MessageTranslator {
     if (message == null || message === '') return '';
     if (!KEY_SHAPE.test(message)) return message;
     const { key, params } = parseMessage(message);
-    if (!i18next.exists(key, { lng: lang })) return message;
+    // A plural key exists only as key_one/key_other: ask with the count the Message carries.
+    if (!i18next.exists(key, { lng: lang, ...(typeof params.count === 'number' ? { count: params.count } : {}) })) return message;
     const values: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(params)) values[name] = typeof value === 'string' ? tm(value) : value;
     return t(key, values) as string;

@@ -1,4 +1,4 @@
-// One responder per kind of answer that is not a page: a stored file, a CSV export, an ICS calendar.
+// One responder per kind of answer that is not a page: a stored file, a CSV export, an ICS calendar, a PDF.
 // Every area answers these through here, so the headers, the streaming and the failure handling are
 // the same everywhere (DESIGN.md §6, "One way for each edge task").
 import { Readable } from 'node:stream';
@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import type { ICalCalendar } from 'ical-generator';
+import PDFDocument from 'pdfkit';
 import { NotFoundError } from '../platform/errors.js';
 import type { StoredFile } from '../platform/files.js';
 import type { Platform } from '../platform/context.js';
@@ -154,4 +155,33 @@ export function icsResponse(res: Response, calendar: ICalCalendar, options: IcsO
   res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(calendar.toString());
+}
+
+// ---- PDF ----
+
+export type PdfDocument = InstanceType<typeof PDFDocument>;
+
+export type PdfOptions = {
+  filename: string;
+  /** The document's title (its metadata, what a reader shows in the window's title bar). */
+  title: string;
+  author?: string;
+  /** Shown inline (a reader opens it) or offered as a download. */
+  disposition?: 'inline' | 'attachment';
+};
+
+/**
+ * A PDF made with pdfkit (real text, A4, 50 pt margins), streamed as it is written. `build` writes the
+ * pages with the document's API (text, moveDown, addPage…); the standard fonts cover Italian text
+ * (accents, «», €). A failure while building, before the first byte, is an error page.
+ */
+export async function sendPdf(platform: Platform, res: Response, options: PdfOptions, build: (doc: PdfDocument) => void): Promise<void> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: options.title, Author: options.author ?? 'CIT Hub' }, displayTitle: true, lang: 'it-IT', pdfVersion: '1.7' });
+  build(doc);
+  res.setHeader('Content-Disposition', contentDisposition(options.filename, options.disposition ?? 'attachment'));
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  doc.end();
+  await streamInto(res, doc as unknown as Readable, platform.log, { file: options.filename });
 }

@@ -3,3 +3,4 @@
 // area too (it pre-fills assessments from the same rows).
 export { importOpenData, reportLines, type FileReport, type ImportReport, type Problem } from './opendata.js';
 export { openDataFiles, SHARED_OPEN_DATA_DIR } from './seed.js';
+export { fundedApplicationsOf, type FundedApplication } from './applications.js';
