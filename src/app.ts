@@ -3,8 +3,7 @@
 // root (src/boot.ts): this file imports no area.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { type Express, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import express, { type Express } from 'express';
 import pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform/context.js';
@@ -88,18 +87,8 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
   app.use(sessionLocals);
   app.use(csrfProtection);
 
-  // Brute force across many accounts from one address; per-account lockout lives in the accounts service.
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 50,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req: Request, res: Response) => {
-      res.status(429).render('errors/error', { status: 429, titleKey: 'errors.403title', textKey: '', message: (res.locals.tm as (m: string) => string)('common:errors.tooManyAttempts'), details: [] });
-    },
-  });
-  app.post(['/login', '/password/dimenticata'], loginLimiter);
+  // The login and password-reset limits are counted by the accounts area in the store shared by all
+  // processes (platform.limits), per account, per account and address, and per address.
 
   app.use(requestScope(platform));
   for (const m of deps.registry.modules) if (m.router) app.use(m.router(platform, deps.registry));

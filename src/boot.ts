@@ -15,6 +15,7 @@ import { AuditLog } from './platform/audit.js';
 import type { Platform } from './platform/context.js';
 import { FileStore } from './platform/files.js';
 import { TokenStore } from './platform/tokens.js';
+import { RateLimits } from './platform/limits.js';
 import { JobQueue, type JobDefinition } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { Mailer } from './platform/mail.js';
@@ -59,7 +60,7 @@ export async function buildPlatform(
       sequelize, concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond },
     jobs,
   );
-  const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize), tokens: new TokenStore(sequelize) };
+  const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize), tokens: new TokenStore(sequelize), limits: new RateLimits(sequelize) };
   await jobs.define(jobDefinitions(platform));
   return platform;
 }

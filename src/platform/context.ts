@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { AuditLog } from './audit.js';
 import type { FileStore } from './files.js';
 import type { JobQueue } from './jobs.js';
+import type { RateLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail.js';
 import type { TokenStore } from './tokens.js';
@@ -19,4 +20,6 @@ export type Platform = {
   audit: AuditLog;
   files: FileStore;
   tokens: TokenStore;
+  /** Attempt counters shared by all processes (login, password reset). */
+  limits: RateLimits;
 };

@@ -97,6 +97,17 @@ export class GoneError extends AppError {
   }
 }
 
+/** Too many attempts of one kind from one address or for one account (login, password reset): 429. */
+export class TooManyRequestsError extends AppError {
+  override readonly status = 429;
+  constructor(
+    message = 'common:errors.tooManyAttempts',
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(message);
+  }
+}
+
 /** Too many of a costly kind of request at once (uploads): 503 with a short Retry-After. */
 export class BusyError extends UnavailableError {
   constructor(

@@ -11,6 +11,7 @@ import { msg } from '../platform/messages.js';
 
 const LOCKED_MESSAGE = msg('accounts:login.locked');
 const SESSION_MAX_AGE_MS = 8 * 3600_000;
+const THROTTLED_MESSAGE = msg('common:errors.tooManyAttempts');
 export const INVALID_LOGIN = msg('accounts:login.invalid');
 
 /**
@@ -18,7 +19,8 @@ export const INVALID_LOGIN = msg('accounts:login.invalid');
  * root (src/boot.ts), so the web edge never imports an area. `U` is what the session keeps (by its id).
  */
 export type Authenticator<U extends { id: number }> = {
-  authenticate(input: unknown, ip: string | null): Promise<{ ok: true; user: U } | { ok: false; reason: 'invalid' | 'locked' }>;
+  /** `throttled`: too many failures from this address (the answer is a 429); `locked`: this account is locked here. */
+  authenticate(input: unknown, ip: string | null): Promise<{ ok: true; user: U } | { ok: false; reason: 'invalid' | 'locked' | 'throttled' }>;
   /** The user of a session, or null when the account is no longer active. */
   findActiveUser(id: number): Promise<U | null>;
   actorOf(user: U, ip: string | null): Actor;
@@ -56,7 +58,11 @@ export function installSessions<U extends { id: number }>(app: Express, platform
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, _email, _password, done) => {
       auth.authenticate(req.body, req.ip ?? null)
-        .then((result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.reason === 'locked' ? LOCKED_MESSAGE : INVALID_LOGIN })))
+        .then((result) => {
+          if (result.ok) return done(null, result.user);
+          if (result.reason === 'throttled') return done(null, false, { message: THROTTLED_MESSAGE, status: 429 } as { message: string });
+          done(null, false, { message: result.reason === 'locked' ? LOCKED_MESSAGE : INVALID_LOGIN });
+        })
         .catch(done);
     }),
   );

@@ -1,7 +1,7 @@
 // Typed errors mapped once to pages with the right status; no stack traces reach users.
 import type { NextFunction, Request, Response } from 'express';
 import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
-import { AppError, BadRequestError, BusyError, FileRejectedError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.js';
+import { AppError, BadRequestError, BusyError, TooManyRequestsError, FileRejectedError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Platform } from '../platform/context.js';
 import { isDatabaseDown as isConnectionLoss } from '../platform/faults.js';
 import { compactError } from '../platform/logger.js';
@@ -83,7 +83,11 @@ export function errorHandler(platform: Platform) {
           .record(viewerOf(req), { action: 'permission.denied', details: { method: req.method, path: req.originalUrl.slice(0, 300), reason: err.refused }, ip: req.ip ?? null })
           .catch((auditErr) => platform.log.error({ err: auditErr }, 'audit of a refusal failed'));
       }
-      if (status === 404) {
+      if (err instanceof TooManyRequestsError) {
+        titleKey = 'errors.429title';
+        textKey = '';
+        res.setHeader('Retry-After', String(Math.max(1, err.retryAfterSeconds)));
+      } else if (status === 404) {
         titleKey = 'errors.404title';
         textKey = 'errors.404text';
       } else if (status === 503) {

@@ -35,6 +35,9 @@ async function start(): Promise<TestContext> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'true',
     MAIL_RETRY_DELAY_SECONDS: '1',
+    // As behind the reverse proxy of a deployment: a test that needs an address of its own (the login
+    // and reset limits count per address) sends X-Forwarded-For; the others come from 127.0.0.1.
+    TRUST_PROXY: 'true',
   });
   const log = createLogger(config.logLevel);
   const platform = await buildPlatform(config, log, databaseUrl, { pollingIntervalSeconds: 0.5 });

@@ -11,7 +11,8 @@ import { testDatabaseUrl } from './db.js';
 
 export type SecondInstance = { baseUrl: string; stop: () => Promise<void> };
 
-export async function startSecondInstance(): Promise<SecondInstance> {
+/** `env` adds to or overrides the second process's environment (e.g. TRUST_PROXY). */
+export async function startSecondInstance(env: Record<string, string> = {}): Promise<SecondInstance> {
   await testContext(); // the schema and the demo data are in place before the second process starts
   const databaseUrl = await testDatabaseUrl();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cithub-second-'));
@@ -29,6 +30,7 @@ export async function startSecondInstance(): Promise<SecondInstance> {
       SEED_DEMO: 'false',
       WORKERS: 'separate',
       NODE_ENV: 'test',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

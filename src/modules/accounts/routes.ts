@@ -17,7 +17,8 @@ import {
   INVITATION_DAYS,
   listUsers,
   profileOf,
-  requestPasswordReset,
+  acceptPasswordResetRequest,
+  sendPasswordReset,
   resetPassword,
   setUserStatus,
   updateProfile,
@@ -46,11 +47,11 @@ export function accountsRouter(platform: Platform): Router {
   });
 
   router.post('/login', (req: Request, res: Response, next: NextFunction) => {
-    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string; status?: number }) => {
       if (err) return next(err);
       if (!user) {
         const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
-        return res.status(401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? msg('accounts:login.invalid'), errors: { _form: info?.message ?? '' } });
+        return res.status(info?.status === 429 ? 429 : 401).render('accounts/login', { ...loginLocals(req), values: { email }, errorMessage: info?.message ?? msg('accounts:login.invalid'), errors: { _form: info?.message ?? '' } });
       }
       const returnTo = localPath(req.session.returnTo);
       // req.logIn regenerates the session (a new session id at login).
@@ -92,8 +93,13 @@ export function accountsRouter(platform: Platform): Router {
   });
   router.post('/password/dimenticata', async (req, res) => {
     await formAction(req, res, 'accounts/forgot', {}, async () => {
+      const request = await acceptPasswordResetRequest(platform, req.body, req.ip ?? null);
+      // The link is made and mailed once the answer has gone, so known and unknown emails answer alike.
       // The mail speaks the language the person asked in.
-      await requestPasswordReset(platform, req.body, req.ip ?? null, pickLanguage(res.locals.lang));
+      const lang = pickLanguage(res.locals.lang);
+      res.once('finish', () => {
+        sendPasswordReset(platform, request, lang).catch((err: unknown) => platform.log.error({ err }, 'password reset mail not queued'));
+      });
       res.render('accounts/forgot-sent');
     });
   });

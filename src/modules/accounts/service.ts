@@ -1,13 +1,14 @@
 // Accounts: login with lockout, invitations and password resets by single-use hashed tokens, profile, user admin.
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { Op, QueryTypes, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, type InferAttributes, type Transaction, type WhereOptions } from 'sequelize';
 import type { Actor, Role } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Language } from '../../platform/i18n.js';
 import { msg } from '../../platform/messages.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/validation.js';
+import type { LimitRule } from '../../platform/limits.js';
 import type { Authenticator } from '../../web/auth.js';
 import { bodyNames, findBody } from '../entities/index.js';
 import { User } from './models.js';
@@ -25,8 +26,33 @@ import {
   userFilterSchema,
 } from './schemas.js';
 
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_MINUTES = 15;
+/**
+ * The login limits, counted in the store shared by every process (src/platform/limits.ts). Wrong
+ * passwords are counted per account and address (a guesser locks out only itself, not the owner at
+ * another address nor a colleague behind the same town-hall address), per account from anywhere (a
+ * guess spread over many addresses) and per address for any account. The address limit alone never
+ * refuses a right password: past it, each wrong one answers "too many attempts" and locks that
+ * account for that address at once.
+ */
+export const LOGIN_LIMITS = {
+  accountAddress: { limit: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  account: { limit: 50, windowSeconds: 60 * 60, blockSeconds: 15 * 60 },
+  address: { limit: 100, windowSeconds: 15 * 60 },
+} as const satisfies Record<string, LimitRule>;
+
+/** The password-reset form: requests per address, and per email whether or not it is registered. */
+export const RESET_LIMITS = {
+  address: { limit: 10, windowSeconds: 15 * 60 },
+  email: { limit: 5, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, LimitRule>;
+
+const addressOf = (ip: string | null) => ip ?? 'unknown';
+export const loginKeys = (emailKey: string, ip: string | null) => ({
+  accountAddress: `login:account-address:${emailKey}|${addressOf(ip)}`,
+  account: `login:account:${emailKey}`,
+  address: `login:address:${addressOf(ip)}`,
+});
+export const resetKeys = (email: string, ip: string | null) => ({ address: `reset:address:${addressOf(ip)}`, email: `reset:email:${email}` });
 export { hashPassword };
 
 /** The links sent by email: single-use tokens (src/platform/tokens.ts) of these purposes, for a user id. */
@@ -43,44 +69,40 @@ export function actorFromUser(user: User, ip: string | null = null): Actor {
   return { userId: user.id, email: user.email, name: user.name, role: user.role, entityId: user.entityId, ip };
 }
 
-export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'throttled' };
 
 export async function authenticate(platform: Platform, input: unknown, ip: string | null): Promise<LoginResult> {
   const { email, password } = parseInput(loginSchema, input);
   const emailKey = email.trim().toLowerCase();
-  const { sequelize, audit } = platform;
-  const [throttle] = await sequelize.query<{ failures: number; locked_until: Date | null }>(
-    'SELECT failures, locked_until FROM login_throttle WHERE email_key = :emailKey',
-    { replacements: { emailKey }, type: QueryTypes.SELECT },
-  );
-  if (throttle?.locked_until && throttle.locked_until > new Date()) {
-    await audit.record(null, { action: 'login.refused-locked', email: emailKey, ip });
+  const { sequelize, audit, limits } = platform;
+  const keys = loginKeys(emailKey, ip);
+  const [pair, account] = await Promise.all([limits.peek(keys.accountAddress, LOGIN_LIMITS.accountAddress), limits.peek(keys.account, LOGIN_LIMITS.account)]);
+  if (pair.blockedUntil || account.blockedUntil) {
+    await audit.record(null, { action: 'login.refused-locked', email: emailKey, ip, details: { scope: pair.blockedUntil ? 'account-address' : 'account' } });
     return { ok: false, reason: 'locked' };
   }
   const user = emailKey ? await User.findOne({ where: sequelize.where(sequelize.fn('lower', sequelize.col('email')), emailKey) }) : null;
   const hash = user?.passwordHash ?? (await getDummyHash());
   const passwordOk = await argon2.verify(hash, password).catch(() => false);
   if (!user || !passwordOk || user.status !== 'active') {
-    const [row] = await sequelize.query<{ failures: number }>(
-      `INSERT INTO login_throttle (email_key, failures, updated_at) VALUES (:emailKey, 1, now())
-       ON CONFLICT (email_key) DO UPDATE SET
-         -- Failures decay: the count starts again once the last one is older than the lockout window.
-         failures = CASE WHEN login_throttle.updated_at < now() - make_interval(mins => :minutes) THEN 1 ELSE login_throttle.failures + 1 END,
-         updated_at = now()
-       RETURNING failures`,
-      { replacements: { emailKey, minutes: LOCKOUT_MINUTES }, type: QueryTypes.SELECT },
-    );
-    if (row.failures >= LOCKOUT_THRESHOLD) {
-      await sequelize.query(
-        `UPDATE login_throttle SET failures = 0, locked_until = now() + make_interval(mins => :minutes) WHERE email_key = :emailKey`,
-        { replacements: { emailKey, minutes: LOCKOUT_MINUTES } },
-      );
-      await audit.record(null, { action: 'login.locked', email: emailKey, ip, details: { minutes: LOCKOUT_MINUTES } });
-    }
+    const address = await limits.hit(keys.address, LOGIN_LIMITS.address);
+    const overAddress = address.hits > LOGIN_LIMITS.address.limit;
+    const [pairNow, accountNow] = await Promise.all([
+      overAddress ? limits.block(keys.accountAddress, LOGIN_LIMITS.accountAddress, LOGIN_LIMITS.accountAddress.blockSeconds) : limits.hit(keys.accountAddress, LOGIN_LIMITS.accountAddress),
+      limits.hit(keys.account, LOGIN_LIMITS.account),
+    ]);
     await audit.record(null, { action: 'login.failed', email: emailKey, ip, subjectType: 'user', subjectId: user?.id ?? null });
+    if (overAddress) {
+      await audit.record(null, { action: 'login.throttled', email: emailKey, ip, details: { addressFailures: address.hits } });
+      return { ok: false, reason: 'throttled' };
+    }
+    if (pairNow.blockedUntil || accountNow.blockedUntil) {
+      const scope = pairNow.blockedUntil ? 'account-address' : 'account';
+      await audit.record(null, { action: 'login.locked', email: emailKey, ip, details: { minutes: LOGIN_LIMITS.accountAddress.blockSeconds / 60, scope } });
+    }
     return { ok: false, reason: 'invalid' };
   }
-  await sequelize.query('DELETE FROM login_throttle WHERE email_key = :emailKey', { replacements: { emailKey } });
+  await limits.clear(keys.accountAddress);
   user.lastLoginAt = new Date();
   await user.save();
   await audit.record(actorFromUser(user, ip), { action: 'login.success', subjectType: 'user', subjectId: user.id, entityId: user.entityId });
@@ -181,19 +203,50 @@ export async function acceptInvitation(platform: Platform, token: string, input:
   });
 }
 
-/** Always answers the same way, whether or not the email belongs to someone (no enumeration). */
-export async function requestPasswordReset(platform: Platform, input: unknown, ip: string | null, lang?: Language): Promise<void> {
+/**
+ * The reset form, first half: validates the email and counts the request against the form's limits
+ * (per address and per email, in the store shared by all processes), the same for any email. Returns
+ * what `sendPasswordReset` needs; the answer goes out before that runs, so no timing tells whether
+ * the email is registered.
+ */
+export async function acceptPasswordResetRequest(platform: Platform, input: unknown, ip: string | null): Promise<{ email: string; ip: string | null }> {
   const { email } = parseInput(forgotSchema, input);
+  const keys = resetKeys(email, ip);
+  const address = await platform.limits.hit(keys.address, RESET_LIMITS.address);
+  const byEmail = address.hits > RESET_LIMITS.address.limit ? null : await platform.limits.hit(keys.email, RESET_LIMITS.email);
+  if (!byEmail || byEmail.hits > RESET_LIMITS.email.limit) {
+    await platform.audit.record(null, { action: 'password.reset-throttled', email, ip, details: { scope: byEmail ? 'email' : 'address' } });
+    throw new TooManyRequestsError(msg('accounts:forgot.tooMany'), Math.max(address.retryAfterSeconds, byEmail?.retryAfterSeconds ?? 0));
+  }
+  return { email, ip };
+}
+
+/**
+ * The reset form, second half (after the answer): a link to an active account's owner, in the
+ * language they asked in; nothing for an unknown, invited or disabled email. Audited either way.
+ */
+export async function sendPasswordReset(platform: Platform, request: { email: string; ip: string | null }, lang?: Language): Promise<void> {
+  const { email, ip } = request;
   const user = await User.findOne({ where: platform.sequelize.where(platform.sequelize.fn('lower', platform.sequelize.col('email')), email) });
-  await platform.audit.record(null, { action: 'password.reset-requested', email, ip, subjectType: 'user', subjectId: user?.id ?? null });
-  if (!user || user.status !== 'active') return;
-  const token = await issueToken('password_reset', user.id, null, platform);
-  await platform.mail.send({
-    to: user.email,
-    subject: msg('accounts:mail.resetSubject'),
-    lang,
-    template: 'password-reset',
-    data: { name: user.name, link: `${platform.config.baseUrl}/password/reimposta/${token}`, minutes: TOKEN_TTL_HOURS.password_reset * 60 },
+  const active = user && user.status === 'active' ? user : null;
+  await platform.sequelize.transaction(async (transaction) => {
+    if (active) {
+      const { token } = await platform.tokens.issue(
+        { purpose: 'password_reset', subjectId: active.id, ttlMs: TOKEN_TTL_HOURS.password_reset * 3600_000, createdBy: null, replace: true },
+        transaction,
+      );
+      await platform.mail.send(
+        {
+          to: active.email,
+          subject: msg('accounts:mail.resetSubject'),
+          lang,
+          template: 'password-reset',
+          data: { name: active.name, link: `${platform.config.baseUrl}/password/reimposta/${token}`, minutes: TOKEN_TTL_HOURS.password_reset * 60 },
+        },
+        transaction,
+      );
+    }
+    await platform.audit.record(null, { action: 'password.reset-requested', email, ip, subjectType: 'user', subjectId: user?.id ?? null, details: { sent: Boolean(active) } }, transaction);
   });
 }
 
@@ -205,7 +258,10 @@ export async function resetPassword(platform: Platform, token: string, input: un
     const user = await consumeToken(platform, 'password_reset', token, transaction);
     await user.update({ passwordHash }, { transaction });
     await endSessionsOf(platform, user.id, transaction);
-    await platform.sequelize.query('DELETE FROM login_throttle WHERE email_key = :k', { replacements: { k: user.email.toLowerCase() }, transaction });
+    // The link proved the owner: the login locks of the account end with it.
+    const keys = loginKeys(user.email.toLowerCase(), null);
+    await platform.limits.clear(keys.account, transaction);
+    await platform.limits.clearPrefix(keys.accountAddress.slice(0, keys.accountAddress.lastIndexOf('|') + 1), transaction);
     await platform.audit.record(actorFromUser(user, ip), { action: 'password.reset', subjectType: 'user', subjectId: user.id, entityId: user.entityId }, transaction);
   });
 }
