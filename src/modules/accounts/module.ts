@@ -8,4 +8,6 @@ export const accountsModule: AppModule = {
   initModels: initAccountModels,
   router: accountsRouter,
   seed: seedAccounts,
+  // The login and reset counters of a day ago say nothing any more.
+  jobs: (platform) => [{ name: 'accounts.prune-limits', cron: '17 * * * *', handler: async () => void (await platform.limits.prune()) }],
 };
