@@ -89,7 +89,7 @@ function entryKey(version: string, key: string): string {
 }
 
 /** Versions only grow, so their sum changes with every committed write to any of the tables. */
-function versionOf(tables: readonly string[]): (sequelize: Sequelize) => Promise<string> {
+export function versionOf(tables: readonly string[]): (sequelize: Sequelize) => Promise<string> {
   const list = [...tables];
   return async (sequelize) => {
     const [row] = await sequelize.query<{ v: string | null; n: number }>(

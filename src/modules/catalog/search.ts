@@ -1,9 +1,9 @@
 // The public catalogue search: the filter from the query string, one statement for the page of
-// results and one (cached) statement for every facet's counts, computed from indexed columns.
+// results, and every facet's counts from the in-process index of facet-index.ts.
 import type { TFunction } from 'i18next';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { msg, type Message } from '../../platform/messages.js';
-import { facetCache } from './cache.js';
+import { FacetIndex } from './facet-index.js';
 import { ASSET_KINDS, type AssetKind } from './models.js';
 import { SORT_KEYS, type SortKey } from './schemas.js';
 import { DEVELOPMENT_STATUSES, ITALIAN_PLATFORMS, PLATFORMS, PNRR_MEASURES, PUBLICCODE_CATEGORIES, PUBLICCODE_SCOPES } from './vocabulary.js';
@@ -184,56 +184,14 @@ export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset:
   );
 }
 
-/**
- * Counts for every facet in one statement: each facet is counted with all the other filters
- * applied (so choosing a value never hides its siblings), plus the total of the results.
- */
-export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  return (await facetCache.fetch(sequelize, JSON.stringify([f.q, f.selected, f.inUse]), () => computeFacetCounts(sequelize, f))) as FacetCounts;
-}
+/** Facet counts in the process (facet-index.ts): each facet counted with the other filters applied. */
+const facetIndex = new FacetIndex(
+  FACETS.map((f) => ({ param: f.param, column: f.column, array: f.array })),
+  `a.search @@ ${TSQUERY}`,
+);
 
-async function computeFacetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  const all = conditions(f);
-  const flags: string[] = [];
-  const replacements: Record<string, unknown> = { ...all.replacements, q: f.q ?? '' };
-  // One boolean per active filter, computed once per row in the base set.
-  const active = FACETS.filter((facet) => f.selected[facet.param]).map((facet) => facet.param);
-  if (f.inUse) active.push('in_uso');
-  for (const param of active) {
-    const facet = FACETS.find((x) => x.param === param);
-    flags.push(`(${facet ? facet.condition : 'a.in_use_count > 0'}) AS m_${param}`);
-  }
-  const others = (except: string | null) => {
-    const list = active.filter((p) => p !== except).map((p) => `m_${p}`);
-    return list.length ? `WHERE ${list.join(' AND ')}` : '';
-  };
-  const parts: string[] = [`SELECT 'total' AS facet, NULL AS value, NULL AS label, count(*)::int AS n FROM base ${others(null)}`];
-  parts.push(`SELECT 'in_uso', 'true', NULL, count(*)::int FROM base ${others('in_uso') ? `${others('in_uso')} AND` : 'WHERE'} in_use`);
-  for (const facet of FACETS) {
-    const w = others(facet.param);
-    if (facet.param === 'ente') {
-      parts.push(`SELECT 'ente', lower(e.ipa_code), e.name, count(*)::int FROM base b JOIN entities e ON e.id = b.entity_id ${w} GROUP BY e.ipa_code, e.name`);
-    } else if (facet.array) {
-      parts.push(`SELECT '${facet.param}', v, NULL, count(*)::int FROM (SELECT unnest(${facet.column}) AS v FROM base ${w}) AS x GROUP BY v`);
-    } else {
-      parts.push(`SELECT '${facet.param}', ${facet.column}, NULL, count(*)::int FROM base ${w ? `${w} AND` : 'WHERE'} ${facet.column} IS NOT NULL GROUP BY ${facet.column}`);
-    }
-  }
-  const sql = `WITH base AS MATERIALIZED (
-      SELECT a.kind, a.categories, a.scopes, a.italian_platforms, a.pnrr_measures, a.development_status, a.license, a.platforms,
-             a.entity_id, a.in_use_count > 0 AS in_use${flags.length ? `, ${flags.join(', ')}` : ''}
-        FROM catalog_assets a
-       WHERE a.status = 'published'${f.q ? ` AND a.search @@ ${TSQUERY}` : ''}
-    )
-    ${parts.join('\n    UNION ALL ')}`;
-  const rows = await sequelize.query<{ facet: string; value: string | null; label: string | null; n: number }>(sql, { replacements, type: QueryTypes.SELECT });
-  const counts: FacetCounts = { total: 0, inUse: 0, values: {} };
-  for (const r of rows) {
-    if (r.facet === 'total') counts.total = r.n;
-    else if (r.facet === 'in_uso') counts.inUse = r.n;
-    else if (r.value !== null) (counts.values[r.facet] ??= []).push({ value: r.value, label: r.label, count: r.n });
-  }
-  return counts;
+export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
+  return facetIndex.counts(sequelize, f);
 }
 
 /** The label of a facet value in the reader's language; values outside a vocabulary are shown as they are. */

@@ -1,0 +1,198 @@
+// Facet counts of the public catalogue, counted in the process instead of by PostgreSQL: one bitset
+// (a bit per published asset) for every facet value, built from one statement and rebuilt when the
+// catalogue's tables change (their cache_versions version, read on every use: DESIGN.md §6, so every
+// process sees a committed change at its next request). A search's matching assets come from
+// PostgreSQL's full-text index as ids, remembered per query for the same version. Counting a facet
+// is then a few thousand word-wide ANDs and popcounts: about a millisecond at 50,000 assets, where
+// the statement that grouped every matching row by every facet value took half a second.
+import { LRUCache } from 'lru-cache';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { versionOf } from '../../platform/cache.js';
+import { CATALOG_TABLES } from './cache.js';
+
+/** The facets as the index sees them: their parameter, the column they read, whether it is an array. */
+export type IndexedFacet = { param: string; column: string; array: boolean };
+
+export type IndexCounts = { total: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
+
+type Bits = Uint32Array;
+
+type Snapshot = {
+  version: string;
+  /** Asset ids in ascending order; an asset's bit is its position here. */
+  ids: Int32Array;
+  words: number;
+  all: Bits;
+  inUse: Bits;
+  /** param → value → bitset. */
+  values: Map<string, Map<string, Bits>>;
+  /** Names of the cedent bodies, by lower-case IPA code (the `ente` facet shows names). */
+  labels: Map<string, string>;
+  /** Matching assets per full-text query, for this version only. */
+  matches: LRUCache<string, Bits>;
+};
+
+const popcount = (x: number): number => {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+};
+
+function and(a: Bits, b: Bits): Bits {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] & b[i];
+  return out;
+}
+
+function or(a: Bits, b: Bits): Bits {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] | b[i];
+  return out;
+}
+
+function countAnd(a: Bits, b: Bits): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) n += popcount(a[i] & b[i]);
+  return n;
+}
+
+function count(a: Bits): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) n += popcount(a[i]);
+  return n;
+}
+
+/** Position of `id` in the ascending `ids`, or -1. */
+function positionOf(ids: Int32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] === id) return mid;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+type Row = Record<string, unknown> & { id: number; in_use: boolean; ente_name: string | null };
+
+export class FacetIndex {
+  private current: Snapshot | null = null;
+  private building: Promise<Snapshot> | null = null;
+  private readonly version = versionOf(CATALOG_TABLES);
+
+  constructor(
+    private readonly facets: readonly IndexedFacet[],
+    /** The condition of a published asset matching the full-text query :q (on the row `a`). */
+    private readonly matchCondition: string,
+  ) {}
+
+  /** The snapshot of the database's current version, built once however many ask at once. */
+  private async snapshot(sequelize: Sequelize): Promise<Snapshot> {
+    const version = await this.version(sequelize);
+    if (this.current?.version === version) return this.current;
+    if (!this.building) {
+      this.building = this.build(sequelize, version).finally(() => {
+        this.building = null;
+      });
+    }
+    const built = await this.building;
+    // A build that started before a newer commit serves this request (it read committed data), and
+    // the next request, seeing the newer version, builds again.
+    if (!this.current || Number(built.version) >= Number(this.current.version)) this.current = built;
+    return built;
+  }
+
+  private async build(sequelize: Sequelize, version: string): Promise<Snapshot> {
+    const columns = this.facets.filter((f) => f.param !== 'ente').map((f) => `a.${f.column} AS "${f.param}"`);
+    const rows = await sequelize.query<Row>(
+      `SELECT a.id, ${columns.join(', ')}, lower(e.ipa_code) AS ente, e.name AS ente_name, a.in_use_count > 0 AS in_use
+         FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+        WHERE a.status = 'published'
+        ORDER BY a.id`,
+      { type: QueryTypes.SELECT },
+    );
+    const words = Math.max(1, Math.ceil(rows.length / 32));
+    const ids = new Int32Array(rows.length);
+    const all = new Uint32Array(words);
+    const inUse = new Uint32Array(words);
+    const values = new Map<string, Map<string, Bits>>(this.facets.map((f) => [f.param, new Map()]));
+    const labels = new Map<string, string>();
+    rows.forEach((row, i) => {
+      ids[i] = row.id;
+      const word = i >>> 5;
+      const bit = 1 << (i & 31);
+      all[word] |= bit;
+      if (row.in_use) inUse[word] |= bit;
+      for (const f of this.facets) {
+        const raw = row[f.param];
+        const list = f.array ? ((raw as string[] | null) ?? []) : raw === null || raw === undefined ? [] : [String(raw)];
+        const byValue = values.get(f.param)!;
+        for (const v of list) {
+          let bits = byValue.get(v);
+          if (!bits) byValue.set(v, (bits = new Uint32Array(words)));
+          bits[word] |= bit;
+        }
+      }
+      if (row.ente && row.ente_name) labels.set(String(row.ente), row.ente_name);
+    });
+    return { version, ids, words, all, inUse, values, labels, matches: new LRUCache<string, Bits>({ max: 500 }) };
+  }
+
+  /** The assets matching a full-text query, as a bitset of the snapshot. */
+  private async matching(sequelize: Sequelize, s: Snapshot, q: string): Promise<Bits> {
+    const known = s.matches.get(q);
+    if (known) return known;
+    const rows = await sequelize.query<{ id: number }>(`SELECT a.id FROM catalog_assets a WHERE a.status = 'published' AND ${this.matchCondition}`, {
+      replacements: { q },
+      type: QueryTypes.SELECT,
+    });
+    const bits = new Uint32Array(s.words);
+    for (const { id } of rows) {
+      // An asset published after this snapshot was built is counted from the next version on.
+      const at = positionOf(s.ids, id);
+      if (at >= 0) bits[at >>> 5] |= 1 << (at & 31);
+    }
+    s.matches.set(q, bits);
+    return bits;
+  }
+
+  /**
+   * Counts for every facet, each with all the other filters applied (so choosing a value never
+   * hides its siblings), the total of the results and of those in use.
+   */
+  async counts(sequelize: Sequelize, filter: { q: string | null; selected: Record<string, string[]>; inUse: boolean }): Promise<IndexCounts> {
+    const s = await this.snapshot(sequelize);
+    const base = filter.q ? await this.matching(sequelize, s, filter.q) : s.all;
+    // One bitset per active filter: OR within a facet, and across facets they are ANDed below.
+    const active = new Map<string, Bits>();
+    for (const f of this.facets) {
+      const chosen = filter.selected[f.param];
+      if (!chosen?.length) continue;
+      let bits: Bits = new Uint32Array(s.words);
+      for (const v of chosen) {
+        const b = s.values.get(f.param)!.get(v);
+        if (b) bits = or(bits, b);
+      }
+      active.set(f.param, bits);
+    }
+    if (filter.inUse) active.set('in_uso', s.inUse);
+    const without = (except: string | null): Bits => {
+      let bits = base;
+      for (const [param, b] of active) if (param !== except) bits = and(bits, b);
+      return bits;
+    };
+    const counts: IndexCounts = { total: count(without(null)), inUse: countAnd(without('in_uso'), s.inUse), values: {} };
+    for (const f of this.facets) {
+      const scope = without(f.param);
+      const out: IndexCounts['values'][string] = [];
+      for (const [value, bits] of s.values.get(f.param)!) {
+        const n = countAnd(scope, bits);
+        if (n > 0) out.push({ value, label: f.param === 'ente' ? (s.labels.get(value) ?? null) : null, count: n });
+      }
+      if (out.length) counts.values[f.param] = out;
+    }
+    return counts;
+  }
+}
