@@ -8,7 +8,7 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { bodyOptions } from '../entities/index.js';
-import { money } from '../tenders/index.js';
+import { money, todayInRome } from '../tenders/index.js';
 import { canEditBodyFunding, canManageCalls, canRecordApplications, canSeeBodyFunding } from './policy.js';
 import { BAND_ROWS } from './schemas.js';
 import {
@@ -31,7 +31,10 @@ import {
 import { DATE_ORDER, RULE_KEYS } from './stages.js';
 import { addIndicator, callImpact, impactCsvRows, IMPACT_CSV_COLUMNS, projectIndicators, reportForm, reportValue, reviewValue, valueForReview } from './indicators.js';
 import { PERIOD_KINDS } from './periods.js';
-import { sendCsv } from '../../web/responders.js';
+import { sendCsv, sendStoredFile } from '../../web/responders.js';
+import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { addEvidence, addEvidenceVersion, closeSampleCheck, evidenceDocument, evidenceFile, openSampleCheck, projectEvidence, sampleChecks, SAMPLE_CHECK_WORKING_DAYS } from './evidence.js';
+import { EVIDENCE_TYPES } from './schemas.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -229,7 +232,77 @@ export function fundingRouter(platform: Platform): Router {
       canEdit: canEditBodyFunding(viewer, project.entityId),
       staff: isStaff(viewer),
       impact: await projectIndicators(platform, viewer, project.id),
+      evidence: await projectEvidence(platform, viewer, project.id),
+      checks: await sampleChecks(platform, viewer, project.id),
     });
+  });
+
+  // ---- A project's evidence and sample checks ----
+
+  const fileUpload = acceptUploads(platform, { field: 'file', maxFiles: 1 });
+  const fileOf = (req: Request) => uploadedFiles(req)[0] ?? null;
+  const evidenceForm = (res: Response, project: ProjectView, values: Record<string, unknown>) => ({ ...base, title: tOf(res)('funding:evidence.newTitle'), project, values, EVIDENCE_TYPES });
+
+  router.get('/finanziamenti/progetti/:id/evidenze/nuova', requireLogin, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    res.render('funding/evidence-form', evidenceForm(res, project, { type: typeof req.query.tipo === 'string' ? req.query.tipo : '' }));
+  });
+
+  router.post('/finanziamenti/progetti/:id/evidenze', requireLogin, fileUpload, async (req, res) => {
+    const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
+    await formAction(req, res, 'funding/evidence-form', evidenceForm(res, project, {}), async () => {
+      await addEvidence(platform, actorOf(req), project.id, req.body, fileOf(req));
+      flash(req, 'success', msg('funding:flash.evidenceAdded'));
+      res.redirect(`/finanziamenti/progetti/${project.id}#evidenze`);
+    });
+  });
+
+  const evidencePage = async (req: Request) => {
+    const viewer = viewerOf(req);
+    const project = await projectPage(platform, viewer, idParam(req.params.id));
+    const document = await evidenceDocument(platform, viewer, project.id, idParam(req.params.docId));
+    return { ...base, title: document.title, project, document, canEdit: canEditBodyFunding(viewer, project.entityId), values: {} };
+  };
+
+  router.get('/finanziamenti/progetti/:id/evidenze/:docId', requireLogin, async (req, res) => {
+    res.render('funding/evidence', await evidencePage(req));
+  });
+
+  router.post('/finanziamenti/progetti/:id/evidenze/:docId/versioni', requireLogin, fileUpload, async (req, res) => {
+    const locals = await evidencePage(req);
+    await formAction(req, res, 'funding/evidence', locals, async () => {
+      const version = await addEvidenceVersion(platform, actorOf(req), locals.project.id, locals.document.id, req.body, fileOf(req));
+      flash(req, 'success', msg('funding:flash.versionAdded', { version }));
+      res.redirect(`/finanziamenti/progetti/${locals.project.id}/evidenze/${locals.document.id}`);
+    });
+  });
+
+  router.get('/finanziamenti/progetti/:id/evidenze/:docId/versioni/:vid', requireLogin, async (req, res) => {
+    const f = await evidenceFile(platform, viewerOf(req), idParam(req.params.id), idParam(req.params.docId), idParam(req.params.vid));
+    await sendStoredFile(platform, res, f.fileId, { name: f.originalName });
+  });
+
+  const checkForm = (res: Response, project: ProjectView, values: Record<string, unknown>) => ({ ...base, title: tOf(res)('funding:check.newTitle'), project, values, EVIDENCE_TYPES, workingDays: SAMPLE_CHECK_WORKING_DAYS });
+
+  router.get('/finanziamenti/progetti/:id/controlli/nuovo', requireStaff, async (req, res) => {
+    const project = await projectPage(platform, viewerOf(req), idParam(req.params.id));
+    res.render('funding/check-form', checkForm(res, project, { requestedOn: todayInRome(), checklist: ['determina', 'contratto', 'cre', 'screenshot'] }));
+  });
+
+  router.post('/finanziamenti/progetti/:id/controlli', requireStaff, async (req, res) => {
+    const project = await projectPage(platform, viewerOf(req), idParam(req.params.id));
+    await formAction(req, res, 'funding/check-form', checkForm(res, project, {}), async () => {
+      await openSampleCheck(platform, actorOf(req), project.id, req.body);
+      flash(req, 'success', msg('funding:flash.checkOpened'));
+      res.redirect(`/finanziamenti/progetti/${project.id}#controlli`);
+    });
+  });
+
+  router.post('/finanziamenti/progetti/:id/controlli/:checkId/chiudi', requireStaff, async (req, res) => {
+    const id = idParam(req.params.id);
+    await closeSampleCheck(platform, actorOf(req), id, idParam(req.params.checkId));
+    flash(req, 'success', msg('funding:flash.checkClosed'));
+    res.redirect(`/finanziamenti/progetti/${id}#controlli`);
   });
 
   // ---- A project's indicator values ----

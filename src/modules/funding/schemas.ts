@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IPA_KINDS, PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { form } from '../../platform/validation.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { euro, optionalEuro, validateCup } from '../tenders/index.js';
+import { euro, optionalEuro, todayInRome, validateCup } from '../tenders/index.js';
 import { PERIOD_KINDS } from './periods.js';
 import { AMOUNT_RULES, CALL_SOURCES, DATE_ORDER, PROJECT_STATES, RULE_KEYS, dateOrderErrors, type AmountBand } from './stages.js';
 
@@ -182,4 +182,30 @@ export const reviewSchema = z
   })
   .superRefine((d, ctx) => {
     if (d.decision === 'return' && !d.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'funding:error.returnNote' });
+  });
+
+// ---- Evidence and sample checks ----
+
+export const EVIDENCE_TYPES = ['determina', 'contratto', 'cre', 'screenshot', 'validator_report', 'pec_receipt', 'asseverazione', 'other'] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+export const evidenceSchema = z.object({
+  type: choice(EVIDENCE_TYPES, 'funding:error.chooseEvidenceType'),
+  title: form.text(300, label('documentTitle')),
+  note: form.optionalText(1000, label('documentNote')),
+});
+
+export const evidenceVersionSchema = z.object({ note: form.optionalText(1000, label('documentNote')) });
+
+export const sampleCheckSchema = z
+  .object({
+    requestedOn: requiredDate('requestedOn'),
+    checklist: list,
+    note: form.optionalText(1000, label('checkNote')),
+  })
+  .transform((d, ctx) => {
+    const checklist = [...new Set(d.checklist.filter((k) => (EVIDENCE_TYPES as readonly string[]).includes(k)))] as EvidenceType[];
+    if (!checklist.length) ctx.addIssue({ code: 'custom', path: ['checklist'], message: 'funding:error.checklistRequired' });
+    if (d.requestedOn && d.requestedOn > todayInRome()) ctx.addIssue({ code: 'custom', path: ['requestedOn'], message: 'funding:error.requestedInFuture' });
+    return { ...d, checklist };
   });
