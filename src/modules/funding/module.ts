@@ -5,6 +5,7 @@ import { formatCents } from '../tenders/index.js';
 import { initFundingModels } from './models.js';
 import { canSeeBodyFunding } from './policy.js';
 import { fundingRouter } from './routes.js';
+import { DEADLINE_REMINDER_JOB, sendDeadlineReminders } from './reminders.js';
 import { seedFunding } from './seed.js';
 import { bodySummary, countOpenCalls } from './service.js';
 
@@ -15,6 +16,8 @@ export const fundingModule: AppModule = {
   // Calls are public; projects need a login (the list says so).
   nav: [{ labelKey: 'nav.funding', href: '/finanziamenti/avvisi', order: 35 }],
   seed: seedFunding,
+  // Every morning: reminders of the stages that entered the warning or the danger threshold.
+  jobs: (platform) => [{ name: DEADLINE_REMINDER_JOB, cron: '17 7 * * *', handler: async () => void (await sendDeadlineReminders(platform)) }],
   homeCards: async (platform, viewer) => {
     const cards: HomeCard[] = [];
     const open = await countOpenCalls(platform);

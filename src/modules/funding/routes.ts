@@ -35,6 +35,7 @@ import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { addEvidence, addEvidenceVersion, closeSampleCheck, evidenceDocument, evidenceFile, openSampleCheck, projectEvidence, sampleChecks, SAMPLE_CHECK_WORKING_DAYS } from './evidence.js';
 import { EVIDENCE_TYPES } from './schemas.js';
+import { coachOf, coachOptions, setCoach } from './reminders.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -369,7 +370,29 @@ export function fundingRouter(platform: Platform): Router {
   router.get('/finanziamenti/enti/:id', requireLogin, async (req, res) => {
     const viewer = viewerOf(req);
     const data = await bodyFunding(platform, viewer, idParam(req.params.id));
-    res.render('funding/body', { ...base, title: tOf(res)('funding:body.title', { name: data.body.name }), ...data, canEdit: canEditBodyFunding(viewer, data.body.id), canSee: canSeeBodyFunding(viewer, data.body.id) });
+    const staff = isStaff(viewer);
+    const coachId = await coachOf(platform, data.body.id);
+    res.render('funding/body', {
+      ...base,
+      title: tOf(res)('funding:body.title', { name: data.body.name }),
+      ...data,
+      canEdit: canEditBodyFunding(viewer, data.body.id),
+      canSee: canSeeBodyFunding(viewer, data.body.id),
+      staff,
+      coaches: staff ? await coachOptions() : [],
+      values: { coachId: coachId ? String(coachId) : '' },
+    });
+  });
+
+  router.post('/finanziamenti/enti/:id/referente', requireStaff, async (req, res) => {
+    const viewer = viewerOf(req);
+    const data = await bodyFunding(platform, viewer, idParam(req.params.id));
+    const locals = { ...base, title: tOf(res)('funding:body.title', { name: data.body.name }), ...data, canEdit: true, canSee: true, staff: true, coaches: await coachOptions(), values: {} };
+    await formAction(req, res, 'funding/body', locals, async () => {
+      await setCoach(platform, actorOf(req), data.body.id, req.body);
+      flash(req, 'success', msg('funding:flash.coachSaved'));
+      res.redirect(`/finanziamenti/enti/${data.body.id}#referente`);
+    });
   });
 
   return router;

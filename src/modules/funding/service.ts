@@ -547,3 +547,10 @@ export async function countOpenCalls(platform: Platform): Promise<number> {
   const [r] = await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM funding_calls c WHERE ${STATE_SQL} = 'open'`, { replacements: { today: todayInRome() }, type: QueryTypes.SELECT });
   return r.n;
 }
+
+/** Projects as views, chosen by a WHERE clause of this area's own code (the reminders and the radar). */
+export async function projectViewsWhere(platform: Platform, where: string, replacements: Record<string, unknown>, today = todayInRome()): Promise<ProjectView[]> {
+  const rows = await platform.sequelize.query<ProjectSqlRow>(`${PROJECT_SELECT} WHERE ${where} ORDER BY p.id`, { replacements, type: QueryTypes.SELECT });
+  const t = await thresholds(platform);
+  return rows.map((r) => projectView(r, today, t));
+}
