@@ -111,6 +111,9 @@ export function deskRouter(platform: Platform): Router {
   router.get('/richieste/nuova', requireLogin, async (req, res) => {
     assertCanOpenRequestFor(actorOf(req), null);
     const values: Record<string, unknown> = { priority: 'normal' };
+    // Another page may open the form on a category and a subject (e.g. a tender dossier asking for an aggregated procedure).
+    if (typeof req.query.categoria === 'string' && (REQUEST_CATEGORIES as readonly string[]).includes(req.query.categoria)) values.category = req.query.categoria;
+    if (typeof req.query.oggetto === 'string' && req.query.oggetto.trim()) values.subject = req.query.oggetto.trim().slice(0, 200);
     let asset = null;
     let assetError: string | null = null;
     if (typeof req.query.asset === 'string' && req.query.asset) {

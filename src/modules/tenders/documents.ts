@@ -9,7 +9,7 @@ import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { recordEvent } from './history.js';
 import { DocumentVersion, Lot, TenderDocument } from './models.js';
-import { assertCanManage, canSeeVersion, visibleVisibilities, type DossierAccess } from './policy.js';
+import { assertCanEditDossier, canSeeVersion, visibleVisibilities, type DossierAccess } from './policy.js';
 import type { DocumentType, DocumentVisibility } from './procurement.js';
 import { documentSchema, versionSchema } from './schemas.js';
 import { loadDossier } from './service.js';
@@ -47,11 +47,11 @@ async function storeFile(platform: Platform, actor: Actor, file: UploadedFile | 
 }
 
 export async function addDocument(platform: Platform, actor: Actor, dossierId: number, input: unknown, file: UploadedFile | null): Promise<TenderDocument> {
-  assertCanManage(actor, 'tenders.document-add');
   const data = parseInput(documentSchema, input);
   if (!file) throw new ValidationError({ file: 'tenders:error.fileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
-    const { dossier } = await loadDossier(actor, dossierId, transaction);
+    const { dossier, access } = await loadDossier(actor, dossierId, transaction);
+    assertCanEditDossier(actor, access, 'tenders.document-add');
     if (data.lotId !== null && !(await Lot.findOne({ where: { id: data.lotId, dossierId: dossier.id }, transaction }))) {
       throw new ValidationError({ lotId: 'tenders:error.lotNotInDossier' });
     }
@@ -77,11 +77,11 @@ export async function addDocument(platform: Platform, actor: Actor, dossierId: n
 }
 
 export async function addVersion(platform: Platform, actor: Actor, dossierId: number, documentId: number, input: unknown, file: UploadedFile | null): Promise<DocumentVersion> {
-  assertCanManage(actor, 'tenders.document-version');
   const data = parseInput(versionSchema, input);
   if (!file) throw new ValidationError({ file: 'tenders:error.versionFileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
-    const { dossier } = await loadDossier(actor, dossierId, transaction);
+    const { dossier, access } = await loadDossier(actor, dossierId, transaction);
+    assertCanEditDossier(actor, access, 'tenders.document-version');
     const doc = await TenderDocument.findOne({ where: { id: documentId, dossierId: dossier.id }, transaction, lock: transaction.LOCK.UPDATE });
     if (!doc) throw new NotFoundError('tenders:error.documentNotFound');
     const stored = await storeFile(platform, actor, file, transaction);

@@ -36,6 +36,8 @@ export class Dossier extends Model<InferAttributes<Dossier>, InferCreationAttrib
   declare contractValueCents: number | null;
   declare contractSignedOn: string | null;
   declare createdBy: number | null;
+  /** The body that runs its own procedure (stazione appaltante); null for an aggregated dossier of the centre. */
+  declare contractingEntityId: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -168,6 +170,18 @@ export class TenderEvent extends Model<InferAttributes<TenderEvent>, InferCreati
   declare details: CreationOptional<Record<string, unknown>>;
 }
 
+/** The centre's comment on a document or a phase of a comune's own dossier (written and edited by staff only). */
+export class TenderComment extends Model<InferAttributes<TenderComment>, InferCreationAttributes<TenderComment>> {
+  declare id: CreationOptional<number>;
+  declare dossierId: number;
+  declare documentId: number | null;
+  declare phase: Phase | null;
+  declare body: string;
+  declare authorUserId: number | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
 export class FeedToken extends Model<InferAttributes<FeedToken>, InferCreationAttributes<FeedToken>> {
   declare userId: number;
   declare tokenHash: string;
@@ -203,6 +217,7 @@ export function initTenderModels(sequelize: Sequelize): void {
       contractValueCents: centsColumn('contractValueCents'),
       contractSignedOn: DataTypes.DATEONLY,
       createdBy: DataTypes.INTEGER,
+      contractingEntityId: DataTypes.INTEGER,
       ...timestamps,
     },
     opts('tender_dossiers'),
@@ -351,6 +366,18 @@ export function initTenderModels(sequelize: Sequelize): void {
       details: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
     },
     { ...opts('tender_events'), timestamps: false },
+  );
+  TenderComment.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      dossierId: { type: DataTypes.INTEGER, allowNull: false },
+      documentId: DataTypes.INTEGER,
+      phase: DataTypes.TEXT,
+      body: { type: DataTypes.TEXT, allowNull: false },
+      authorUserId: DataTypes.INTEGER,
+      ...timestamps,
+    },
+    opts('tender_comments'),
   );
   FeedToken.init(
     {

@@ -7,10 +7,10 @@ import { overdueCount, sendMilestoneReminders } from './deadlines.js';
 import { todayInRome } from './dates.js';
 import { initTenderModels } from './models.js';
 import { sendNeedsReminders } from './needs.js';
-import { canSeeParticipation } from './policy.js';
+import { canCreateOwnDossier, canSeeParticipation } from './policy.js';
 import { tendersRouter } from './routes.js';
 import { seedTenders } from './seed.js';
-import { participationsOfEntity } from './service.js';
+import { ownDossiersOfEntity, participationsOfEntity } from './service.js';
 
 export const NEEDS_REMINDER_JOB = 'tenders.needs-reminders';
 export const MILESTONE_REMINDER_JOB = 'tenders.milestone-reminders';
@@ -68,7 +68,7 @@ export const tendersModule: AppModule = {
   },
   entityPanels: async (platform, viewer, entityId) => {
     if (!canSeeParticipation(viewer, entityId)) return [];
-    const rows = await participationsOfEntity(platform, entityId);
-    return [{ view: 'tenders/entity-panel', locals: { tenderRows: rows } }];
+    const [rows, ownRows] = await Promise.all([participationsOfEntity(platform, entityId), ownDossiersOfEntity(platform, entityId)]);
+    return [{ view: 'tenders/entity-panel', locals: { tenderRows: rows, ownRows, tenderEntityId: entityId, canCreateOwn: canCreateOwnDossier(viewer, entityId) } }];
   },
 };

@@ -19,7 +19,7 @@ import { assertCanManage, canSeeNeedsSummary } from './policy.js';
 import { joinMessages, listMessage, money, quantity } from './messages.js';
 import { checkMilestoneOrder, needsAnswerAllowed, TIME_ZONE } from './procurement.js';
 import { moneyError, needsCallSchema } from './schemas.js';
-import { defaultMilestoneTitle, loadDossier } from './service.js';
+import { assertAggregated, defaultMilestoneTitle, loadDossier } from './service.js';
 import { milestoneDate } from './dates.js';
 
 /** Reminders go out this many business days before the deadline. */
@@ -51,6 +51,7 @@ export async function callForm(platform: Platform, actor: Actor, dossierId: numb
   assertCanManage(actor, 'tenders.needs-call');
   const dossier = await Dossier.findByPk(dossierId);
   if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
+  assertAggregated(dossier);
   const call = await NeedsCall.findOne({ where: { dossierId } });
   const items = call ? await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] }) : [];
   const invited = call ? (await NeedsInvitation.findAll({ attributes: ['entityId'], where: { callId: call.id }, raw: true })).map((i) => i.entityId) : [];
@@ -382,6 +383,7 @@ export async function needsCsvRows(platform: Platform, actor: Actor, dossierId: 
   assertCanManage(actor, 'tenders.needs-csv');
   const dossier = await Dossier.findByPk(dossierId);
   if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
+  assertAggregated(dossier);
   const call = await NeedsCall.findOne({ where: { dossierId } });
   if (!call) throw new NotFoundError('tenders:error.noNeedsCall');
   const items = await NeedsItem.findAll({ where: { callId: call.id }, order: [['position', 'ASC'], ['id', 'ASC']] });

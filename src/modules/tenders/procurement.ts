@@ -307,9 +307,11 @@ export function requiredDocumentsForPhase(targetPhase: Phase, procedure?: Proced
   const required: DocumentType[] = [];
   for (const phase of PHASE_FLOW.slice(0, upTo + 1)) {
     for (const type of REQUIRED_DOCUMENTS_BY_PHASE[phase]) {
+      // The decisione di contrarre of an affidamento diretto already names the contractor (art. 17
+      // c. 2): it is the award too, so no separate provvedimento is asked for.
       const waived =
-        phase === 'published' && procedure !== undefined && NO_CALL_FOR_BIDS.includes(procedure) &&
-        type !== 'determina_a_contrarre';
+        (phase === 'published' && procedure !== undefined && NO_CALL_FOR_BIDS.includes(procedure) && type !== 'determina_a_contrarre') ||
+        (phase === 'awarded' && procedure === 'affidamento_diretto' && type === 'provvedimento_aggiudicazione');
       if (!waived && !required.includes(type)) required.push(type);
     }
   }
@@ -456,4 +458,82 @@ export function needsAnswerAllowed(deadline: DateInput | null | undefined, now: 
   const { at, isDay } = readDate(deadline);
   const end = isDay ? at.endOf('day') : at;
   return now.getTime() <= end.toMillis();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The guided procedure of a comune's own dossier
+
+/** The procedure D.Lgs. 36/2023 allows by value (art. 50): the simplest one the band admits. */
+export function proposedProcedure(category: Category, valueCents: number): Procedure {
+  const band = thresholdBand(category, valueCents);
+  return band === 'direct_award' ? 'affidamento_diretto' : band === 'negotiated' ? 'procedura_negoziata' : 'procedura_aperta';
+}
+
+/** Art. 62: above this a body without qualification may not run the procedure alone. */
+export function ownLimit(category: Category): number {
+  return PROCUREMENT_THRESHOLDS.byCategory[category].qualificationAbove;
+}
+
+export type GuideDocument = { type: DocumentType; present: boolean; note: Message | null };
+export type GuideStep = { phase: Phase; documents: GuideDocument[]; deadlines: Message[]; missing: DocumentType[] };
+export type ProcedureGuide = {
+  proposed: Procedure;
+  reason: Message;
+  /** The chosen procedure differs from the proposed one. */
+  differs: boolean;
+  /** Over the art. 62 limit: the comune must not proceed alone. */
+  mustNotProceedAlone: boolean;
+  limit: number;
+  steps: GuideStep[];
+};
+
+/** Months within which the procedure must end from the decisione di contrarre (art. 17 c. 3 and allegato I.3). */
+const MAX_MONTHS: Partial<Record<Procedure, number>> = { affidamento_diretto: 3, procedura_negoziata: 4, procedura_aperta: 9 };
+
+/**
+ * What a comune's own dossier needs, phase by phase, for the chosen procedure: the documents in
+ * order (with what the law asks them to contain), the legal deadlines, and what is still missing.
+ * Pure: the page passes the document types already in the dossier.
+ */
+export function procedureGuide(input: { category: Category; procedure: Procedure; valueCents: number; presentDocumentTypes: readonly DocumentType[] }): ProcedureGuide {
+  const { category, procedure, valueCents } = input;
+  const proposed = proposedProcedure(category, valueCents);
+  const t = PROCUREMENT_THRESHOLDS.byCategory[category];
+  const what = msg(category === 'works' ? 'tenders:procurement.what.works' : 'tenders:procurement.what.goodsServices');
+  const reason =
+    proposed === 'affidamento_diretto'
+      ? msg('tenders:guide.reason.direct', { what, limit: money(t.directAwardBelow), letter: category === 'works' ? 'a' : 'b' })
+      : proposed === 'procedura_negoziata'
+        ? msg('tenders:guide.reason.negotiated', { what, from: money(t.directAwardBelow), to: money(t.euThreshold) })
+        : msg('tenders:guide.reason.open', { what, threshold: money(t.euThreshold) });
+  const limit = ownLimit(category);
+  const mustNotProceedAlone = procedure !== 'adesione_convenzione' && valueCents > limit;
+  const min = minimumOperatorsToInvite(category, valueCents);
+  const noteFor = (type: DocumentType): Message | null => {
+    if (type === 'determina_a_contrarre') return msg(procedure === 'affidamento_diretto' ? 'tenders:guide.note.determinaDirect' : 'tenders:guide.note.determina');
+    if (type === 'bando_lettera_invito' && procedure === 'procedura_negoziata') {
+      return min ? msg('tenders:guide.note.inviteOperators', { operators: min.operators, letter: min.letter }) : msg('tenders:guide.note.invite');
+    }
+    if (type === 'contratto') return msg(procedure === 'affidamento_diretto' || procedure === 'procedura_negoziata' ? 'tenders:guide.note.contractLetters' : 'tenders:guide.note.contract');
+    return null;
+  };
+  const steps: GuideStep[] = [];
+  let before: readonly DocumentType[] = [];
+  for (const phase of PHASE_FLOW) {
+    if (phase === 'needs_collection') continue;
+    const all = requiredDocumentsForPhase(phase, procedure);
+    const added = all.filter((x) => !before.includes(x));
+    before = all;
+    const deadlines: Message[] = [];
+    if (phase === 'published' && MAX_MONTHS[procedure]) deadlines.push(msg('tenders:guide.deadline.conclude', { months: MAX_MONTHS[procedure] }));
+    if (phase === 'published' && procedure === 'procedura_aperta') deadlines.push(msg('tenders:guide.deadline.openOffers'));
+    if (phase === 'contract') {
+      deadlines.push(msg('tenders:guide.deadline.contract'));
+      if (valueCents < t.euThreshold) deadlines.push(msg('tenders:guide.deadline.noStandstill'));
+    }
+    if (added.length === 0 && deadlines.length === 0) continue;
+    const documents = added.map((type) => ({ type, present: input.presentDocumentTypes.includes(type), note: noteFor(type) }));
+    steps.push({ phase, documents, deadlines, missing: all.filter((x) => !input.presentDocumentTypes.includes(x)) });
+  }
+  return { proposed, reason, differs: proposed !== procedure && procedure !== 'adesione_convenzione' && procedure !== 'mepa', mustNotProceedAlone, limit, steps };
 }

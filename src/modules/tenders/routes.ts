@@ -10,6 +10,8 @@ import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
+import { addComment, commentForEdit, commentsOf, updateComment } from './comments.js';
+import { canEditDossier, canWriteComments } from './policy.js';
 import { addDocument, addVersion, documentPage, documentsFor, latestVisibleVersion, versionForDownload } from './documents.js';
 import { joinMessages, money } from './messages.js';
 import { formatCents } from './money.js';
@@ -46,13 +48,17 @@ import {
   movePhase,
   nextPhase,
   participantsOf,
+  peopleOptions,
+  contractingBodyOf,
+  dossierForComment,
+  guideForInput,
+  newDossierBody,
   phaseReadiness,
   procedureWarnings,
   procedureWarningsForInput,
   saveAward,
   setMilestoneDone,
   setOwnParticipation,
-  staffOptions,
   updateDossier,
   updateLot,
   updateMilestone,
@@ -155,11 +161,12 @@ export function tendersRouter(platform: Platform): Router {
 
   // ---- Create ----
 
-  const formLocals = async (res: Response, dossier: Dossier | null, extra: Record<string, unknown> = {}) => ({
+  const formLocals = async (res: Response, dossier: Dossier | null, extra: Record<string, unknown> & { body?: { id: number; name: string } | null } = {}) => ({
     ...base,
-    title: dossier ? tOf(res)('tenders:form.editTitle', { title: dossier.title }) : tOf(res)('tenders:newDossier'),
+    title: dossier ? tOf(res)('tenders:form.editTitle', { title: dossier.title }) : extra.body ? tOf(res)('tenders:form.newOwnTitle', { name: extra.body.name }) : tOf(res)('tenders:newDossier'),
     dossier,
-    staff: await staffOptions(),
+    body: null,
+    staff: await peopleOptions(dossier ? (dossier.contractingEntityId ?? null) : (extra.body?.id ?? null), 'rup'),
     categories: CATEGORIES,
     procedures: PROCEDURES,
     fundings: FUNDINGS,
@@ -168,12 +175,16 @@ export function tendersRouter(platform: Platform): Router {
     ...extra,
   });
 
-  router.get('/gare/nuova', requireStaff, async (req, res) => {
-    res.render('tenders/form', { ...(await formLocals(res, null)), values: { ...dossierValues(null), rupUserId: String(actorOf(req).userId) } });
+  router.get('/gare/nuova', requireLogin, async (req, res) => {
+    const body = await newDossierBody(actorOf(req), req.query.ente);
+    const actor = actorOf(req);
+    const values = { ...dossierValues(null), ...(body ? { procedure: 'affidamento_diretto', contractingEntityId: String(body.id) } : {}), rupUserId: !body || actor.entityId === body.id ? String(actor.userId) : '' };
+    res.render('tenders/form', { ...(await formLocals(res, null, { body })), values });
   });
 
-  router.post('/gare', requireStaff, async (req, res) => {
-    const locals = await formLocals(res, null, { warnings: procedureWarningsForInput(req.body) });
+  router.post('/gare', requireLogin, async (req, res) => {
+    const body = await newDossierBody(actorOf(req), req.body?.contractingEntityId ?? null);
+    const locals = await formLocals(res, null, { body, warnings: procedureWarningsForInput(req.body), guide: body ? guideForInput(req.body) : null });
     if (req.body?.check) {
       res.render('tenders/form', { ...locals, values: req.body, checked: true });
       return;
@@ -187,7 +198,7 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   /** For the form's script: the procedure warnings for the values typed so far. */
-  router.get('/gare/verifica-procedura', requireStaff, (req, res) => {
+  router.get('/gare/verifica-procedura', requireLogin, (req, res) => {
     const tm = messageTranslatorOf(res);
     res.json({ heading: tOf(res)('tenders:warnings.title'), warnings: procedureWarningsForInput(req.query).map((w) => tm(w.message)) });
   });
@@ -223,19 +234,20 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id', async (req, res) => {
     const viewer = viewerOf(req);
     const data = await dossierPage(platform, viewer, idParam(req.params.id));
-    const documents = await documentsFor(platform, viewer, data.dossier.id, data.access);
-    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, isBodyUser: isBodyUser(viewer) });
+    const [documents, comments] = await Promise.all([documentsFor(platform, viewer, data.dossier.id, data.access), commentsOf(platform, viewer, data.dossier.id, data.access)]);
+    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, comments, isBodyUser: isBodyUser(viewer) });
   });
 
-  router.get('/gare/:id/modifica', requireStaff, async (req, res) => {
+  router.get('/gare/:id/modifica', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
-    res.render('tenders/form', { ...(await formLocals(res, dossier)), values: dossierValues(dossier, res.locals.lang) });
+    const values = dossierValues(dossier, res.locals.lang);
+    res.render('tenders/form', { ...(await formLocals(res, dossier, { body: await contractingBodyOf(dossier), guide: dossier.contractingEntityId ? guideForInput(values) : null })), values });
   });
 
-  router.post('/gare/:id', requireStaff, async (req, res) => {
+  router.post('/gare/:id', requireLogin, async (req, res) => {
     const id = idParam(req.params.id);
     const dossier = await dossierForEdit(actorOf(req), id);
-    const locals = await formLocals(res, dossier, { warnings: procedureWarningsForInput(req.body) });
+    const locals = await formLocals(res, dossier, { body: await contractingBodyOf(dossier), warnings: procedureWarningsForInput(req.body), guide: dossier.contractingEntityId ? guideForInput(req.body) : null });
     if (req.body?.check) {
       res.render('tenders/form', { ...locals, values: req.body, checked: true });
       return;
@@ -271,13 +283,13 @@ export function tendersRouter(platform: Platform): Router {
     action: lot ? `/gare/${dossier.id}/lotti/${lot.id}` : `/gare/${dossier.id}/lotti`,
   });
 
-  router.get('/gare/:id/lotti/nuovo', requireStaff, async (req, res) => {
+  router.get('/gare/:id/lotti/nuovo', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     const next = ((await Lot.max('number', { where: { dossierId: dossier.id } })) as number | null) ?? 0;
     res.render('tenders/lot-form', { ...lotLocals(res, dossier, null), values: { number: String(next + 1), status: '' } });
   });
 
-  router.post('/gare/:id/lotti', requireStaff, async (req, res) => {
+  router.post('/gare/:id/lotti', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     await formAction(req, res, 'tenders/lot-form', lotLocals(res, dossier, null), async () => {
       const lot = await addLot(platform, actorOf(req), dossier.id, req.body);
@@ -286,7 +298,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.get('/gare/:id/lotti/:lotId/modifica', requireStaff, async (req, res) => {
+  router.get('/gare/:id/lotti/:lotId/modifica', requireLogin, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     res.render('tenders/lot-form', {
       ...lotLocals(res, dossier, lot),
@@ -294,7 +306,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/lotti/:lotId', requireStaff, async (req, res) => {
+  router.post('/gare/:id/lotti/:lotId', requireLogin, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     await formAction(req, res, 'tenders/lot-form', lotLocals(res, dossier, lot), async () => {
       await updateLot(platform, actorOf(req), dossier.id, lot.id, req.body);
@@ -305,12 +317,12 @@ export function tendersRouter(platform: Platform): Router {
 
   const cancelLotLocals = (res: Response, dossier: Dossier, lot: { id: number; number: number; title: string }) => ({ ...base, title: tOf(res)('tenders:lot.cancelTitle', { number: lot.number }), dossier, lot });
 
-  router.get('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
+  router.get('/gare/:id/lotti/:lotId/annulla', requireLogin, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     res.render('tenders/lot-cancel', { ...cancelLotLocals(res, dossier, lot), values: {} });
   });
 
-  router.post('/gare/:id/lotti/:lotId/annulla', requireStaff, async (req, res) => {
+  router.post('/gare/:id/lotti/:lotId/annulla', requireLogin, async (req, res) => {
     const { dossier, lot } = await getLot(actorOf(req), idParam(req.params.id), idParam(req.params.lotId));
     await formAction(req, res, 'tenders/lot-cancel', cancelLotLocals(res, dossier, lot), async () => {
       await cancelLot(platform, actorOf(req), dossier.id, lot.id, req.body);
@@ -327,16 +339,16 @@ export function tendersRouter(platform: Platform): Router {
     dossier,
     milestone,
     kinds: MILESTONE_KINDS,
-    staff: await staffOptions(),
+    staff: await peopleOptions(dossier.contractingEntityId ?? null, 'owner'),
     action: milestone ? `/gare/${dossier.id}/scadenze/${milestone.id}` : `/gare/${dossier.id}/scadenze`,
   });
 
-  router.get('/gare/:id/scadenze/nuova', requireStaff, async (req, res) => {
+  router.get('/gare/:id/scadenze/nuova', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     res.render('tenders/milestone-form', { ...(await milestoneLocals(res, dossier, null)), values: { ownerUserId: String(dossier.rupUserId), kind: 'other' } });
   });
 
-  router.post('/gare/:id/scadenze', requireStaff, async (req, res) => {
+  router.post('/gare/:id/scadenze', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(res, dossier, null), async () => {
       const m = await addMilestone(platform, actorOf(req), dossier.id, req.body);
@@ -345,7 +357,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.get('/gare/:id/scadenze/:mid/modifica', requireStaff, async (req, res) => {
+  router.get('/gare/:id/scadenze/:mid/modifica', requireLogin, async (req, res) => {
     const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
     res.render('tenders/milestone-form', {
       ...(await milestoneLocals(res, dossier, milestone)),
@@ -353,7 +365,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/scadenze/:mid', requireStaff, async (req, res) => {
+  router.post('/gare/:id/scadenze/:mid', requireLogin, async (req, res) => {
     const { dossier, milestone } = await getMilestone(actorOf(req), idParam(req.params.id), idParam(req.params.mid));
     await formAction(req, res, 'tenders/milestone-form', await milestoneLocals(res, dossier, milestone), async () => {
       await updateMilestone(platform, actorOf(req), dossier.id, milestone.id, req.body);
@@ -362,14 +374,14 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/scadenze/:mid/completata', requireStaff, async (req, res) => {
+  router.post('/gare/:id/scadenze/:mid/completata', requireLogin, async (req, res) => {
     const id = idParam(req.params.id);
     const m = await setMilestoneDone(platform, actorOf(req), id, idParam(req.params.mid), req.body?.done !== '0');
     flash(req, 'success', msg(m.doneAt ? 'tenders:flash.milestoneDone' : 'tenders:flash.milestoneReopened', { title: milestoneTitleMessage(m) }));
     res.redirect(typeof req.body?.back === 'string' && req.body.back === 'dashboard' ? '/gare/scadenze' : `/gare/${id}#scadenze`);
   });
 
-  router.post('/gare/:id/scadenze/:mid/elimina', requireStaff, async (req, res) => {
+  router.post('/gare/:id/scadenze/:mid/elimina', requireLogin, async (req, res) => {
     const id = idParam(req.params.id);
     try {
       await deleteMilestone(platform, actorOf(req), id, idParam(req.params.mid));
@@ -391,7 +403,7 @@ export function tendersRouter(platform: Platform): Router {
     readiness: await phaseReadiness(dossier, to, 'motivo'),
   });
 
-  router.get('/gare/:id/fase', requireStaff, async (req, res) => {
+  router.get('/gare/:id/fase', requireLogin, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.phase');
     const next = nextPhase(dossier.phase);
     const to = isPhase(req.query.to) ? req.query.to : next;
@@ -403,7 +415,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/phase', { ...(await phaseLocals(res, dossier, to)), values: { to } });
   });
 
-  router.post('/gare/:id/fase', requireStaff, async (req, res) => {
+  router.post('/gare/:id/fase', requireLogin, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.phase');
     const to: Phase = isPhase(req.body?.to) ? req.body.to : (nextPhase(dossier.phase) ?? 'cancelled');
     await formAction(req, res, 'tenders/phase', await phaseLocals(res, dossier, to), async () => {
@@ -417,7 +429,7 @@ export function tendersRouter(platform: Platform): Router {
 
   const awardLocals = (res: Response, dossier: Dossier) => ({ ...base, title: tOf(res)('tenders:award.title'), dossier });
 
-  router.get('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
+  router.get('/gare/:id/aggiudicazione', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     res.render('tenders/award', {
       ...awardLocals(res, dossier),
@@ -432,7 +444,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/aggiudicazione', requireStaff, async (req, res) => {
+  router.post('/gare/:id/aggiudicazione', requireLogin, async (req, res) => {
     const dossier = await dossierForEdit(actorOf(req), idParam(req.params.id));
     await formAction(req, res, 'tenders/award', awardLocals(res, dossier), async () => {
       await saveAward(platform, actorOf(req), dossier.id, req.body);
@@ -527,12 +539,12 @@ export function tendersRouter(platform: Platform): Router {
     };
   };
 
-  router.get('/gare/:id/documenti/nuovo', requireStaff, async (req, res) => {
+  router.get('/gare/:id/documenti/nuovo', requireLogin, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
     res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
   });
 
-  router.post('/gare/:id/documenti', requireStaff, fileUpload, async (req, res) => {
+  router.post('/gare/:id/documenti', requireLogin, fileUpload, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
     await formAction(req, res, 'tenders/document-form', await documentLocals(res, dossier), async () => {
       const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
@@ -542,8 +554,10 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   const documentPageLocals = async (req: Request, dossierId: number, documentId: number) => {
-    const data = await documentPage(platform, viewerOf(req), dossierId, documentId);
-    return { ...base, title: data.document.title, ...data, visibilities: DOCUMENT_VISIBILITIES, staffView: isStaff(viewerOf(req)) };
+    const viewer = viewerOf(req);
+    const data = await documentPage(platform, viewer, dossierId, documentId);
+    const comments = (await commentsOf(platform, viewer, dossierId, data.access)).filter((c) => c.documentId === documentId);
+    return { ...base, title: data.document.title, ...data, comments, canComment: canWriteComments(viewer) && data.dossier.contractingEntityId !== null, visibilities: DOCUMENT_VISIBILITIES, staffView: canEditDossier(viewer, data.access) };
   };
 
   router.get('/gare/:id/documenti/:docId', async (req, res) => {
@@ -551,7 +565,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/document', { ...locals, values: { visibility: locals.document.latest.visibility } });
   });
 
-  router.post('/gare/:id/documenti/:docId/versioni', requireStaff, fileUpload, async (req, res) => {
+  router.post('/gare/:id/documenti/:docId/versioni', requireLogin, fileUpload, async (req, res) => {
     const dossierId = idParam(req.params.id);
     const documentId = idParam(req.params.docId);
     const locals = await documentPageLocals(req, dossierId, documentId);
@@ -570,6 +584,42 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id/documenti/:docId/versioni/:vid', async (req, res) => {
     const v = await versionForDownload(viewerOf(req), idParam(req.params.id), idParam(req.params.docId), idParam(req.params.vid));
     await sendStoredFile(platform, res, v.fileId, { name: v.originalName });
+  });
+
+  // ---- The centre's comments (own dossiers) ----
+
+  const commentLocals = (res: Response, dossier: Dossier, comment: { id: number } | null, target: { documentId?: string; phase?: string }) => ({
+    ...base,
+    title: tOf(res)(comment ? 'tenders:comment.editTitle' : 'tenders:comment.newTitle'),
+    dossier,
+    comment,
+    target,
+    action: comment ? `/gare/${dossier.id}/commenti/${comment.id}` : `/gare/${dossier.id}/commenti`,
+  });
+
+  router.post('/gare/:id/commenti', requireLogin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const dossier = await dossierForComment(actorOf(req), id);
+    const target = { documentId: typeof req.body?.documentId === 'string' ? req.body.documentId : '', phase: typeof req.body?.phase === 'string' ? req.body.phase : '' };
+    await formAction(req, res, 'tenders/comment-form', commentLocals(res, dossier, null, target), async () => {
+      const c = await addComment(platform, actorOf(req), id, req.body);
+      flash(req, 'success', 'tenders:flash.commentAdded');
+      res.redirect(c.documentId ? `/gare/${id}/documenti/${c.documentId}#commenti` : `/gare/${id}#commenti-${c.phase}`);
+    });
+  });
+
+  router.get('/gare/:id/commenti/:cid/modifica', requireLogin, async (req, res) => {
+    const { dossier, comment } = await commentForEdit(actorOf(req), idParam(req.params.id), idParam(req.params.cid));
+    res.render('tenders/comment-form', { ...commentLocals(res, dossier, comment, {}), values: { body: comment.body } });
+  });
+
+  router.post('/gare/:id/commenti/:cid', requireLogin, async (req, res) => {
+    const { dossier, comment } = await commentForEdit(actorOf(req), idParam(req.params.id), idParam(req.params.cid));
+    await formAction(req, res, 'tenders/comment-form', commentLocals(res, dossier, comment, {}), async () => {
+      const c = await updateComment(platform, actorOf(req), dossier.id, comment.id, req.body);
+      flash(req, 'success', 'tenders:flash.commentUpdated');
+      res.redirect(c.documentId ? `/gare/${dossier.id}/documenti/${c.documentId}#commenti` : `/gare/${dossier.id}#commenti-${c.phase}`);
+    });
   });
 
   // ---- Needs collection ----

@@ -274,3 +274,18 @@ export const needsCallSchema = z
     return { deadlineOn: d.deadlineOn, instructions: d.instructions, invite: d.invite, entityIds, items };
   });
 export type NeedsCallInput = z.output<typeof needsCallSchema>;
+
+/** The centre's comment on a document or a phase of a comune's own dossier. */
+export const commentSchema = z
+  .object({
+    body: form.text(4000, 'tenders:field.comment'),
+    documentId: optionalId('tenders:error.documentNotFound'),
+    phase: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .refine((v) => v === null || (PHASES as readonly string[]).includes(v), 'tenders:error.choosePhase'),
+  })
+  .refine((d) => (d.documentId === null) !== (d.phase === null), { path: ['body'], message: 'tenders:error.commentTarget' });
+
+export const commentEditSchema = z.object({ body: form.text(4000, 'tenders:field.comment') });

@@ -4,12 +4,12 @@ import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { FileSource } from '../../platform/files.js';
 import { msg, parseMessage, type Message } from '../../platform/messages.js';
 import { translator } from '../../platform/i18n.js';
 import { parseInput } from '../../platform/validation.js';
-import { activeStaff, findActiveStaff, findPeople, findPerson } from '../accounts/index.js';
+import { activeStaff, findActivePerson, findActiveStaff, findPeople, findPerson, usersOfBody } from '../accounts/index.js';
 import { PNRR_MEASURES } from '../../platform/vocabulary.js';
 import { findBody } from '../entities/index.js';
 import { milestoneDate, todayInRome } from './dates.js';
@@ -25,9 +25,24 @@ import {
   TenderEvent,
   type Funding,
 } from './models.js';
-import { assertCanActForBody, assertCanManage, assertCanSeeDossier, canSeeAllParticipants, type DossierAccess } from './policy.js';
 import {
+  assertCanActForBody,
+  assertCanEditDossier,
+  assertCanManage,
+  assertCanSeeDossier,
+  canCreateOwnDossier,
+  canEditDossier,
+  canSeeAllParticipants,
+  canSeeComments,
+  canSeeHistory,
+  type DossierAccess,
+} from './policy.js';
+import {
+  CATEGORIES,
   FINAL_PHASES,
+  PROCEDURES,
+  procedureGuide,
+  type ProcedureGuide,
   PHASE_ERROR_DOCUMENTS,
   PHASE_ERROR_REASON,
   PHASE_FLOW,
@@ -72,7 +87,7 @@ export async function accessFor(viewer: Viewer, dossier: Dossier, transaction?: 
     isBodyUser(viewer) && viewer!.entityId !== null
       ? await Participant.findOne({ where: { dossierId: dossier.id, entityId: viewer!.entityId }, transaction })
       : null;
-  return { access: { isPublic: dossier.isPublic, participantStatus: participant?.status ?? null }, participant };
+  return { access: { isPublic: dossier.isPublic, participantStatus: participant?.status ?? null, contractingEntityId: dossier.contractingEntityId ?? null }, participant };
 }
 
 /** The dossier if the viewer may see it; a 404 otherwise (also for ids that do not exist). */
@@ -84,12 +99,21 @@ export async function loadDossier(viewer: Viewer, id: number, transaction?: Tran
   return { dossier, access, participant };
 }
 
-/** For staff actions: 403 for others (before any lookup), 404 when the dossier does not exist. */
-async function loadForStaff(actor: Actor, id: number, action: string, transaction?: Transaction): Promise<Dossier> {
-  assertCanManage(actor, action);
+/**
+ * For changes: staff on every dossier, the comune's users on their own dossiers. 404 when the
+ * dossier does not exist or the actor may not see it, 403 when they see it but may not change it.
+ */
+async function loadForEdit(actor: Actor, id: number, action: string, transaction?: Transaction): Promise<Dossier> {
   const dossier = await Dossier.findByPk(id, { transaction, lock: transaction ? transaction.LOCK.UPDATE : undefined });
   if (!dossier) throw new NotFoundError('tenders:error.dossierNotFound');
+  const { access } = await accessFor(actor, dossier, transaction);
+  assertCanEditDossier(actor, access, action);
   return dossier;
+}
+
+/** Needs collection and other participants belong to aggregated dossiers only. */
+export function assertAggregated(dossier: Dossier): void {
+  if (dossier.contractingEntityId !== null && dossier.contractingEntityId !== undefined) throw new ConflictError('tenders:error.ownNoParticipants');
 }
 
 /** `what` names the part that can no longer change, a key of tenders:final (e.g. 'lots'). */
@@ -144,6 +168,28 @@ async function assertStaffUser(userId: number, field: string, message: Message, 
   }
 }
 
+/**
+ * The RUP of an aggregated dossier is one of the centre's staff; the RUP of a comune's own dossier
+ * is an active user of that comune (the comune signs). A milestone's owner may also be staff there.
+ */
+async function assertEligiblePerson(contractingEntityId: number | null, userId: number, role: 'rup' | 'owner', transaction?: Transaction): Promise<void> {
+  const field = role === 'rup' ? 'rupUserId' : 'ownerUserId';
+  if (contractingEntityId === null) {
+    return assertStaffUser(userId, field, role === 'rup' ? 'tenders:error.rupNotStaff' : 'tenders:error.ownerNotStaff', transaction);
+  }
+  const person = await findActivePerson(userId, { transaction });
+  const ofBody = person !== null && person.entityId === contractingEntityId;
+  const staff = role === 'owner' && (await findActiveStaff(userId, { transaction })) !== null;
+  if (!ofBody && !staff) throw new ValidationError({ [field]: role === 'rup' ? 'tenders:error.rupNotOfBody' : 'tenders:error.ownerNotOfBody' });
+}
+
+/** The people a dossier's forms offer: staff for an aggregated dossier; the comune's users (and, as owners, staff) for an own one. */
+export async function peopleOptions(contractingEntityId: number | null, role: 'rup' | 'owner'): Promise<StaffOption[]> {
+  if (contractingEntityId === null) return staffOptions();
+  const ofBody = (await usersOfBody(contractingEntityId, { activeOnly: true, bodyRolesOnly: true })).map((u) => ({ id: u.id, name: u.name, email: u.email }));
+  return role === 'owner' ? [...ofBody, ...(await staffOptions())] : ofBody;
+}
+
 // ---------------------------------------------------------------------------------------------
 // List
 
@@ -151,6 +197,8 @@ const listFilterSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   phase: z.enum([...PHASES, 'active']).optional().catch(undefined),
   category: z.enum(['goods', 'services', 'works']).optional().catch(undefined),
+  /** The list's two tabs: the centre's aggregated dossiers, or the comuni's own procedures. */
+  tipo: z.enum(['aggregate', 'comuni']).catch('aggregate').default('aggregate'),
 });
 export type ListFilter = z.output<typeof listFilterSchema>;
 
@@ -168,6 +216,8 @@ export type DossierRow = {
   nextDue: string | null;
   myStatus: string | null;
   needsToAnswer: boolean;
+  /** The comune that runs its own procedure; null for an aggregated dossier. */
+  contractingName: string | null;
 };
 
 export async function listDossiers(platform: Platform, viewer: Viewer, query: unknown, page: { perPage: number; offset: number }) {
@@ -175,8 +225,14 @@ export async function listDossiers(platform: Platform, viewer: Viewer, query: un
   const clauses: string[] = [];
   const replacements: Record<string, unknown> = { entityId: viewer?.entityId ?? -1, limit: page.perPage, offset: page.offset };
   if (!isStaff(viewer)) {
-    clauses.push(isBodyUser(viewer) ? '(d.is_public OR EXISTS (SELECT 1 FROM tender_participants p WHERE p.dossier_id = d.id AND p.entity_id = :entityId))' : 'd.is_public');
+    clauses.push(
+      isBodyUser(viewer)
+        ? '(d.is_public OR d.contracting_entity_id = :entityId OR EXISTS (SELECT 1 FROM tender_participants p WHERE p.dossier_id = d.id AND p.entity_id = :entityId))'
+        : 'd.is_public',
+    );
   }
+  // The counts of both tabs share every other filter.
+  const tabClause = filter.tipo === 'comuni' ? 'd.contracting_entity_id IS NOT NULL' : 'd.contracting_entity_id IS NULL';
   if (filter.q) {
     clauses.push(`(lower(d.title) LIKE :q OR d.cup = upper(:raw) OR EXISTS (SELECT 1 FROM tender_lots l WHERE l.dossier_id = d.id AND l.cig = upper(:raw)))`);
     replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -191,11 +247,13 @@ export async function listDossiers(platform: Platform, viewer: Viewer, query: un
     clauses.push('d.category = :category');
     replacements.category = filter.category;
   }
-  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-  const [count] = await platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM tender_dossiers d ${where}`, {
-    replacements,
-    type: QueryTypes.SELECT,
-  });
+  const both = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const where = `WHERE ${[...clauses, tabClause].join(' AND ')}`;
+  const [count] = await platform.sequelize.query<{ aggregated: string; own: string }>(
+    `SELECT count(*) FILTER (WHERE d.contracting_entity_id IS NULL) AS aggregated, count(*) FILTER (WHERE d.contracting_entity_id IS NOT NULL) AS own
+       FROM tender_dossiers d ${both}`,
+    { replacements, type: QueryTypes.SELECT },
+  );
   const rows = await platform.sequelize.query<Record<string, unknown>>(
     `SELECT d.id, d.title, d.category, d.procedure, d.phase, d.estimated_value_cents::text AS value, d.is_public, d.updated_at,
        (SELECT count(*) FROM tender_lots l WHERE l.dossier_id = d.id AND l.status <> 'cancelled')::int AS lots,
@@ -204,8 +262,9 @@ export async function listDossiers(platform: Platform, viewer: Viewer, query: un
        (SELECT p.status FROM tender_participants p WHERE p.dossier_id = d.id AND p.entity_id = :entityId) AS my_status,
        EXISTS (SELECT 1 FROM tender_needs_calls c JOIN tender_needs_invitations i ON i.call_id = c.id AND i.entity_id = :entityId
                WHERE c.dossier_id = d.id AND c.closed_at IS NULL AND d.phase = 'needs_collection' AND c.deadline_on >= :today
-                 AND NOT EXISTS (SELECT 1 FROM tender_needs_answers a WHERE a.call_id = c.id AND a.entity_id = :entityId)) AS needs_to_answer
-     FROM tender_dossiers d ${where}
+                 AND NOT EXISTS (SELECT 1 FROM tender_needs_answers a WHERE a.call_id = c.id AND a.entity_id = :entityId)) AS needs_to_answer,
+       ce.name AS contracting_name
+     FROM tender_dossiers d LEFT JOIN entities ce ON ce.id = d.contracting_entity_id ${where}
      ORDER BY d.updated_at DESC, d.id DESC LIMIT :limit OFFSET :offset`,
     { replacements: { ...replacements, today: todayInRome() }, type: QueryTypes.SELECT },
   );
@@ -223,8 +282,10 @@ export async function listDossiers(platform: Platform, viewer: Viewer, query: un
     nextDue: (r.next_due as string | null) ?? null,
     myStatus: (r.my_status as string | null) ?? null,
     needsToAnswer: Boolean(r.needs_to_answer) && isBodyUser(viewer),
+    contractingName: (r.contracting_name as string | null) ?? null,
   }));
-  return { dossiers, total: Number(count.n), filter };
+  const counts = { aggregate: Number(count.aggregated), comuni: Number(count.own) };
+  return { dossiers, total: counts[filter.tipo], counts, filter };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,15 +327,35 @@ function dossierFields(data: DossierInput) {
 /** The changed fields, for the history: tenders:changedField.<name>. */
 const changedFields = (names: readonly string[]): Message => listMessage(names.map((k) => msg(`tenders:changedField.${k}`)));
 
+/** The body a new dossier is for, as sent by the form: null for an aggregated dossier, -1 for an unreadable id. */
+function contractingEntityOf(input: unknown): number | null {
+  const raw = (input as Record<string, unknown> | null)?.contractingEntityId;
+  if (raw === undefined || raw === null || raw === '') return null;
+  return typeof raw === 'string' && /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : -1;
+}
+
+/**
+ * A new dossier. Without a contracting body it is an aggregated dossier of the centre (staff only),
+ * starting with the needs collection; with one it is that comune's own procedure (staff, or the
+ * comune's RTD or referent), starting in preparation, with a RUP of that comune.
+ */
 export async function createDossier(platform: Platform, actor: Actor, input: unknown): Promise<{ dossier: Dossier; warnings: ProcedureWarning[] }> {
-  assertCanManage(actor, 'tenders.create');
+  const own = contractingEntityOf(input);
+  if (own === null) assertCanManage(actor, 'tenders.create');
+  else if (!canCreateOwnDossier(actor, own)) throw new ForbiddenError('tenders:error.ownBodyOnly', 'tenders.create-own');
   const data = parseInput(dossierSchema, input);
-  await assertStaffUser(data.rupUserId, 'rupUserId', 'tenders:error.rupNotStaff');
+  if (own !== null) {
+    const body = await findBody(own);
+    if (!body) throw new NotFoundError('tenders:error.entityMissing');
+    if (body.membershipStatus !== 'active') throw new ValidationError({ _form: msg('tenders:error.entityNotActive', { name: body.name }) });
+  }
+  await assertEligiblePerson(own, data.rupUserId, 'rup');
   const dossier = await platform.sequelize.transaction(async (transaction) => {
     const d = await Dossier.create(
       {
         ...dossierFields(data),
-        phase: 'needs_collection',
+        phase: own === null ? 'needs_collection' : 'preparation',
+        contractingEntityId: own,
         cancelledReason: null,
         awardSupplierName: null,
         awardSupplierFiscalCode: null,
@@ -286,19 +367,18 @@ export async function createDossier(platform: Platform, actor: Actor, input: unk
       },
       { transaction },
     );
-    await recordEvent(platform, actor, d.id, { kind: 'dossier-created', summary: msg('tenders:event.dossierCreated', { phase: msg(`tenders:phase.${d.phase}`) }), details: { title: d.title } }, transaction);
+    await recordEvent(platform, actor, d.id, { kind: 'dossier-created', summary: msg('tenders:event.dossierCreated', { phase: msg(`tenders:phase.${d.phase}`) }), details: { title: d.title }, entityId: own }, transaction);
     return d;
   });
   return { dossier, warnings: procedureWarnings(dossier) };
 }
 
 export async function updateDossier(platform: Platform, actor: Actor, id: number, input: unknown): Promise<{ dossier: Dossier; warnings: ProcedureWarning[] }> {
-  assertCanManage(actor, 'tenders.update');
   const data = parseInput(dossierSchema, input);
-  await assertStaffUser(data.rupUserId, 'rupUserId', 'tenders:error.rupNotStaff');
   const dossier = await platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, id, 'tenders.update', transaction);
+    const d = await loadForEdit(actor, id, 'tenders.update', transaction);
     assertNotFinal(d, 'dossier');
+    await assertEligiblePerson(d.contractingEntityId ?? null, data.rupUserId, 'rup', transaction);
     const fields = dossierFields(data);
     const changed = (Object.keys(fields) as Array<keyof typeof fields>).filter((k) => String(d.get(k) ?? '') !== String(fields[k] ?? ''));
     if (d.phase !== 'needs_collection' && d.phase !== 'preparation' && !fields.isPublic) {
@@ -332,11 +412,10 @@ function lotConflict(err: unknown): never {
 }
 
 export async function addLot(platform: Platform, actor: Actor, dossierId: number, input: unknown): Promise<Lot> {
-  assertCanManage(actor, 'tenders.lot-add');
   const data = parseInput(lotSchema, input);
   try {
     return await platform.sequelize.transaction(async (transaction) => {
-      const d = await loadForStaff(actor, dossierId, 'tenders.lot-add', transaction);
+      const d = await loadForEdit(actor, dossierId, 'tenders.lot-add', transaction);
       assertNotFinal(d, 'lots');
       if (phaseIndex(d.phase) >= phaseIndex('published') && !data.cig) {
         throw new ValidationError({ cig: 'tenders:error.newLotCig' });
@@ -361,18 +440,17 @@ export async function addLot(platform: Platform, actor: Actor, dossierId: number
 }
 
 export async function getLot(actor: Actor, dossierId: number, lotId: number): Promise<{ dossier: Dossier; lot: Lot }> {
-  const dossier = await loadForStaff(actor, dossierId, 'tenders.lot-update');
+  const dossier = await loadForEdit(actor, dossierId, 'tenders.lot-update');
   const lot = await Lot.findOne({ where: { id: lotId, dossierId } });
   if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
   return { dossier, lot };
 }
 
 export async function updateLot(platform: Platform, actor: Actor, dossierId: number, lotId: number, input: unknown): Promise<Lot> {
-  assertCanManage(actor, 'tenders.lot-update');
   const data = parseInput(lotSchema, input);
   try {
     return await platform.sequelize.transaction(async (transaction) => {
-      const d = await loadForStaff(actor, dossierId, 'tenders.lot-update', transaction);
+      const d = await loadForEdit(actor, dossierId, 'tenders.lot-update', transaction);
       assertNotFinal(d, 'lots');
       const lot = await Lot.findOne({ where: { id: lotId, dossierId }, transaction });
       if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
@@ -402,10 +480,9 @@ export async function updateLot(platform: Platform, actor: Actor, dossierId: num
 }
 
 export async function cancelLot(platform: Platform, actor: Actor, dossierId: number, lotId: number, input: unknown): Promise<Lot> {
-  assertCanManage(actor, 'tenders.lot-cancel');
   const { reason } = parseInput(reasonSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.lot-cancel', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.lot-cancel', transaction);
     assertNotFinal(d, 'lots');
     const lot = await Lot.findOne({ where: { id: lotId, dossierId }, transaction });
     if (!lot) throw new NotFoundError('tenders:error.lotNotFound');
@@ -428,12 +505,11 @@ async function checkOrder(dossierId: number, candidate: { id: number | null; kin
 }
 
 export async function addMilestone(platform: Platform, actor: Actor, dossierId: number, input: unknown): Promise<Milestone> {
-  assertCanManage(actor, 'tenders.milestone-add');
   const data = parseInput(milestoneSchema, input);
-  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'tenders:error.ownerNotStaff');
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.milestone-add', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.milestone-add', transaction);
     assertNotFinal(d, 'milestones');
+    await assertEligiblePerson(d.contractingEntityId ?? null, data.ownerUserId, 'owner', transaction);
     await checkOrder(d.id, { id: null, kind: data.kind, dueOn: data.dueOn, dueTime: data.dueTime }, transaction);
     const m = await Milestone.create(
       { dossierId: d.id, kind: data.kind, title: data.title ?? defaultMilestoneTitle(data.kind), dueOn: data.dueOn, dueTime: data.dueTime, ownerUserId: data.ownerUserId, note: data.note, doneAt: null, reminderSentAt: null },
@@ -445,19 +521,18 @@ export async function addMilestone(platform: Platform, actor: Actor, dossierId: 
 }
 
 export async function getMilestone(actor: Actor, dossierId: number, milestoneId: number): Promise<{ dossier: Dossier; milestone: Milestone }> {
-  const dossier = await loadForStaff(actor, dossierId, 'tenders.milestone-update');
+  const dossier = await loadForEdit(actor, dossierId, 'tenders.milestone-update');
   const milestone = await Milestone.findOne({ where: { id: milestoneId, dossierId } });
   if (!milestone) throw new NotFoundError('tenders:error.milestoneNotFound');
   return { dossier, milestone };
 }
 
 export async function updateMilestone(platform: Platform, actor: Actor, dossierId: number, milestoneId: number, input: unknown): Promise<Milestone> {
-  assertCanManage(actor, 'tenders.milestone-update');
   const data = parseInput(milestoneSchema, input);
-  await assertStaffUser(data.ownerUserId, 'ownerUserId', 'tenders:error.ownerNotStaff');
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.milestone-update', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.milestone-update', transaction);
     assertNotFinal(d, 'milestones');
+    await assertEligiblePerson(d.contractingEntityId ?? null, data.ownerUserId, 'owner', transaction);
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
     if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     if (m.kind === 'needs_deadline' && data.kind === 'needs_deadline' && (await NeedsCall.count({ where: { dossierId }, transaction })) > 0 && (m.dueOn !== data.dueOn)) {
@@ -476,9 +551,8 @@ export async function updateMilestone(platform: Platform, actor: Actor, dossierI
 }
 
 export async function setMilestoneDone(platform: Platform, actor: Actor, dossierId: number, milestoneId: number, done: boolean): Promise<Milestone> {
-  assertCanManage(actor, 'tenders.milestone-done');
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.milestone-done', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.milestone-done', transaction);
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
     if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
     await m.update({ doneAt: done ? new Date() : null }, { transaction });
@@ -488,9 +562,8 @@ export async function setMilestoneDone(platform: Platform, actor: Actor, dossier
 }
 
 export async function deleteMilestone(platform: Platform, actor: Actor, dossierId: number, milestoneId: number): Promise<void> {
-  assertCanManage(actor, 'tenders.milestone-delete');
   await platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.milestone-delete', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.milestone-delete', transaction);
     assertNotFinal(d, 'milestones');
     const m = await Milestone.findOne({ where: { id: milestoneId, dossierId }, transaction });
     if (!m) throw new NotFoundError('tenders:error.milestoneNotFound');
@@ -562,10 +635,9 @@ export function nextPhase(phase: Phase): Phase | null {
 }
 
 export async function movePhase(platform: Platform, actor: Actor, dossierId: number, input: unknown): Promise<Dossier> {
-  assertCanManage(actor, 'tenders.phase');
   const data = parseInput(phaseMoveSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.phase', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.phase', transaction);
     const readiness = await phaseReadiness(d, data.to, data.reason, transaction);
     if (!readiness.ok) {
       const fields: Record<string, Message> = { _form: joinMessages(readiness.errors) };
@@ -609,10 +681,9 @@ export async function movePhase(platform: Platform, actor: Actor, dossierId: num
 // Award and contract
 
 export async function saveAward(platform: Platform, actor: Actor, dossierId: number, input: unknown): Promise<Dossier> {
-  assertCanManage(actor, 'tenders.award');
   const data = parseInput(awardSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.award', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.award', transaction);
     assertNotFinal(d, 'award');
     if (phaseIndex(d.phase) < phaseIndex('evaluation')) {
       throw new ConflictError(msg('tenders:error.awardTooEarly', { phase: msg('tenders:phase.evaluation') }));
@@ -657,7 +728,8 @@ export async function addParticipant(platform: Platform, actor: Actor, dossierId
   assertCanManage(actor, 'tenders.participant-add');
   const data = parseInput(participantAddSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.participant-add', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.participant-add', transaction);
+    assertAggregated(d);
     assertNotFinal(d, 'participants');
     const entity = await findBody(data.entityId, { transaction });
     if (!entity) throw new ValidationError({ entityId: 'tenders:error.entityMissing' });
@@ -677,7 +749,7 @@ export async function updateParticipant(platform: Platform, actor: Actor, dossie
   assertCanManage(actor, 'tenders.participant-update');
   const data = parseInput(participantUpdateSchema, input);
   return platform.sequelize.transaction(async (transaction) => {
-    const d = await loadForStaff(actor, dossierId, 'tenders.participant-update', transaction);
+    const d = await loadForEdit(actor, dossierId, 'tenders.participant-update', transaction);
     assertNotFinal(d, 'participants');
     const p = await Participant.findOne({ where: { id: participantId, dossierId: d.id }, transaction });
     if (!p) throw new NotFoundError('tenders:error.participantNotFound');
@@ -813,6 +885,9 @@ export type MilestoneView = Milestone & { ownerName?: string };
 export async function dossierPage(platform: Platform, viewer: Viewer, id: number) {
   const { dossier, access, participant } = await loadDossier(viewer, id);
   const staff = canSeeAllParticipants(viewer);
+  const canEdit = canEditDossier(viewer, access);
+  const history = canSeeHistory(viewer, access);
+  const contractingBody = dossier.contractingEntityId ? await findBody(dossier.contractingEntityId) : null;
   const [rup, lots, milestones, call] = await Promise.all([
     findPerson(dossier.rupUserId),
     Lot.findAll({ where: { dossierId: id }, order: [['number', 'ASC']] }),
@@ -824,7 +899,7 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
   const ownerName = new Map(owners.map((u) => [u.id, u.name || u.email]));
   const participants = staff ? await participantsOf(platform, id) : participant ? await participantsOf(platform, id, participant.entityId) : [];
   const joined = await joinedBodies(platform, id);
-  const events = staff ? await TenderEvent.findAll({ where: { dossierId: id }, order: [['at', 'DESC'], ['id', 'DESC']], limit: 200 }) : [];
+  const events = history ? await TenderEvent.findAll({ where: { dossierId: id }, order: [['at', 'DESC'], ['id', 'DESC']], limit: 200 }) : [];
   let needs: { deadlineOn: string; closed: boolean; invited: number; answered: number; ownInvited: boolean; ownAnswered: boolean } | null = null;
   if (call) {
     const [counts] = await platform.sequelize.query<{ invited: number; answered: number; own_invited: boolean; own_answered: boolean }>(
@@ -840,14 +915,14 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
   const activeLots = lots.filter((l) => l.status !== 'cancelled');
   const lotsTotal = activeLots.reduce((s, l) => s + l.valueCents, 0);
   const notes: Message[] = [];
-  if (staff && activeLots.length && lotsTotal !== dossier.estimatedValueCents) {
+  if (canEdit && activeLots.length && lotsTotal !== dossier.estimatedValueCents) {
     notes.push(msg('tenders:show.lotsTotalDiffers', { lots: money(lotsTotal), estimated: money(dossier.estimatedValueCents) }));
   }
   const sharesTotal = participants.filter((p) => p.status === 'joined').reduce((s, p) => s + (p.shareCents ?? 0), 0);
   if (staff && sharesTotal > dossier.estimatedValueCents) {
     notes.push(msg('tenders:show.sharesExceed', { shares: money(sharesTotal) }));
   }
-  const next = staff ? nextPhase(dossier.phase) : null;
+  const next = canEdit ? nextPhase(dossier.phase) : null;
   const readiness = next ? await phaseReadiness(dossier, next, null) : null;
   const pnrr = dossier.pnrrMeasure ? PNRR_MEASURES.find((m) => m.code === dossier.pnrrMeasure) ?? null : null;
   return {
@@ -868,6 +943,11 @@ export async function dossierPage(platform: Platform, viewer: Viewer, id: number
     readiness,
     pnrr,
     staff,
+    canEdit,
+    history,
+    contractingBody: contractingBody ? { id: contractingBody.id, name: contractingBody.name } : null,
+    canSeeComments: canSeeComments(viewer, access),
+    guide: canEdit ? await guideFor(dossier) : null,
   };
 }
 
@@ -881,13 +961,13 @@ export async function addableEntities(platform: Platform, dossierId: number): Pr
 }
 
 export async function dossierForEdit(actor: Actor, id: number): Promise<Dossier> {
-  const d = await loadForStaff(actor, id, 'tenders.update');
+  const d = await loadForEdit(actor, id, 'tenders.update');
   assertNotFinal(d, 'dossier');
   return d;
 }
 
 export async function dossierForStaff(actor: Actor, id: number, action: string): Promise<Dossier> {
-  return loadForStaff(actor, id, action);
+  return loadForEdit(actor, id, action);
 }
 
 /** For the entity page: the tender participations of a body, for staff and its own users. */
@@ -899,3 +979,68 @@ export async function participationsOfEntity(platform: Platform, entityId: numbe
   );
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A comune's own dossiers
+
+/** The comune a new own dossier is for (staff name it with ?ente=; an RTD or referent opens one for their body), or null for an aggregated one. */
+export async function newDossierBody(actor: Actor, ente: unknown): Promise<{ id: number; name: string } | null> {
+  const wanted = typeof ente === 'string' && ente !== '' ? ente : null;
+  if (wanted === null) {
+    if (isStaff(actor)) return null;
+    if (actor.entityId === null || !canCreateOwnDossier(actor, actor.entityId)) throw new ForbiddenError('tenders:error.ownBodyOnly', 'tenders.create-own');
+    const own = await findBody(actor.entityId);
+    if (!own) throw new NotFoundError('tenders:error.entityMissing');
+    return { id: own.id, name: own.name };
+  }
+  if (!/^[1-9][0-9]{0,9}$/.test(wanted)) throw new NotFoundError('tenders:error.entityMissing');
+  const id = Number(wanted);
+  if (!canCreateOwnDossier(actor, id)) throw new ForbiddenError('tenders:error.ownBodyOnly', 'tenders.create-own');
+  const body = await findBody(id);
+  if (!body) throw new NotFoundError('tenders:error.entityMissing');
+  return { id: body.id, name: body.name };
+}
+
+export async function contractingBodyOf(dossier: Dossier): Promise<{ id: number; name: string } | null> {
+  if (!dossier.contractingEntityId) return null;
+  const body = await findBody(dossier.contractingEntityId);
+  return body ? { id: body.id, name: body.name } : null;
+}
+
+/** The dossier for a comment form (the comment service checks who may write). */
+export async function dossierForComment(viewer: Viewer, id: number): Promise<Dossier> {
+  return (await loadDossier(viewer, id)).dossier;
+}
+
+/** The guide for a form as typed, or null when the value or the category is not usable yet. */
+export function guideForInput(input: unknown): ProcedureGuide | null {
+  const parsed = z
+    .object({ category: z.enum(CATEGORIES), procedure: z.enum(PROCEDURES), estimatedValue: z.string() })
+    .safeParse(input);
+  if (!parsed.success) return null;
+  const cents = euro('tenders:field.estimatedValue').safeParse(parsed.data.estimatedValue);
+  if (!cents.success) return null;
+  return procedureGuide({ category: parsed.data.category, procedure: parsed.data.procedure, valueCents: cents.data, presentDocumentTypes: [] });
+}
+
+/** The guide of a saved own dossier, with the documents it already has. */
+export async function guideFor(dossier: Dossier): Promise<ProcedureGuide | null> {
+  if (!dossier.contractingEntityId) return null;
+  const present = await presentDocumentTypes(dossier.id);
+  return procedureGuide({ category: dossier.category, procedure: dossier.procedure, valueCents: dossier.estimatedValueCents, presentDocumentTypes: present });
+}
+
+export type OwnDossierRow = { id: number; title: string; phase: Phase; procedure: string; estimatedValueCents: number; nextDue: string | null; nextTitle: string | null; nextKind: MilestoneKind | null };
+
+/** For the body's page: the comune's own dossiers with their next open deadline (staff and the comune's users). */
+export async function ownDossiersOfEntity(platform: Platform, entityId: number): Promise<OwnDossierRow[]> {
+  const rows = await platform.sequelize.query<{ id: number; title: string; phase: Phase; procedure: string; value: string; next_due: string | null; next_title: string | null; next_kind: MilestoneKind | null }>(
+    `SELECT d.id, d.title, d.phase, d.procedure, d.estimated_value_cents::text AS value, m.due_on::text AS next_due, m.title AS next_title, m.kind AS next_kind
+       FROM tender_dossiers d
+       LEFT JOIN LATERAL (SELECT due_on, title, kind FROM tender_milestones WHERE dossier_id = d.id AND done_at IS NULL ORDER BY due_on, due_time NULLS FIRST, id LIMIT 1) m ON true
+      WHERE d.contracting_entity_id = :entityId
+      ORDER BY (d.phase IN ('closed','cancelled')), m.due_on NULLS LAST, d.updated_at DESC LIMIT 50`,
+    { replacements: { entityId }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ id: r.id, title: r.title, phase: r.phase, procedure: r.procedure, estimatedValueCents: Number(r.value), nextDue: r.next_due, nextTitle: r.next_title, nextKind: r.next_kind }));
+}
