@@ -1,7 +1,7 @@
 // OCDS 1.1 releases for the open-data export of tender dossiers. The input is a plain, already
 // public view of a dossier: this module adds nothing from elsewhere, and it still drops any
 // document not marked public, so an export cannot leak a staff-only file by a caller's slip.
-import { DateTime } from 'luxon';
+import { createHash } from 'node:crypto';
 import { translator } from '../../platform/i18n.js';
 import { centsToAmount } from './money.js';
 import {
@@ -47,6 +47,8 @@ export interface PublicDocument {
   format?: string | null;
   /** Anything but "public" is dropped: the filter fails closed if the caller forgets one. */
   visibility: DocumentVisibility;
+  /** The lot the document is about (an award document then sits with that lot's award); none for the whole tender. */
+  lotId?: string | number | null;
 }
 
 export interface PublicMilestone {
@@ -84,9 +86,9 @@ export interface PublicDossier {
   cup?: string | null;
   /** CPV code, e.g. "48000000-8". */
   cpv?: string | null;
-  /** The lead body (ente capofila) that runs the procedure. */
+  /** The body that runs the procedure: the lead body (ente capofila) of an aggregated tender, or the comune of its own procedure. */
   procuringEntity: PublicBody;
-  /** The adhering bodies that joined the aggregated tender. */
+  /** The adhering bodies that joined the aggregated tender (none for a comune's own procedure: it buys for itself). */
   buyers: PublicBody[];
   lots: PublicLot[];
   documents: PublicDocument[];
@@ -106,7 +108,6 @@ export interface ReleaseOptions {
   publisherName?: string;
   /** Base of the public site, to make document links absolute. */
   baseUrl: string;
-  now?: Date;
 }
 
 export interface ReleasePackageOptions {
@@ -191,7 +192,9 @@ export interface OcdsRelease {
     status: string;
     date?: string;
     value?: OcdsValue;
-    suppliers: OrgRef[];
+    suppliers?: OrgRef[];
+    /** The lots this award is for (lots extension). */
+    relatedLots?: string[];
     documents?: OcdsDocument[];
   }>;
   contracts?: Array<{
@@ -390,6 +393,7 @@ const MILESTONE_MET_AT: Record<MilestoneKind, Phase | null> = {
   other: null,
 };
 
+/** A milestone's status as of the release's own date (never the time of the export, so a release does not change by itself). */
 function milestoneStatus(m: PublicMilestone, phase: Phase, now: Date): 'scheduled' | 'met' | undefined {
   const metAt = MILESTONE_MET_AT[m.kind];
   if (metAt && phase !== 'cancelled' && phaseIndex(phase) >= phaseIndex(metAt)) return 'met';
@@ -416,11 +420,15 @@ export function ocidFor(dossierId: string | number, ocidPrefix: string): string 
   return `${ocidPrefix.replace(/-+$/, '')}-${dossierId}`;
 }
 
+/**
+ * The release of a dossier's current state. Its date is the dossier's last change (every change
+ * moves updated_at, history.ts) and its id is the ocid plus a digest of everything else in it: the
+ * same state always gives the same release, byte for byte, and each change gives exactly one new one.
+ */
 export function buildRelease(dossier: PublicDossier, opts: ReleaseOptions): OcdsRelease {
-  const now = opts.now ?? new Date();
   const ocid = ocidFor(dossier.id, opts.ocidPrefix);
   const date = isoInstant(dossier.updatedAt);
-  const stamp = DateTime.fromISO(date, { setZone: true }).toUTC().toFormat("yyyyLLdd'T'HHmmss'Z'");
+  const now = new Date(Date.parse(date));
   const tag = dossier.phase === 'closed' && !(dossier.award && dossier.contract) ? 'implementation' : PHASE_TO_TAG[dossier.phase];
 
   // Parties: the lead body runs the procedure (procuringEntity) and is a buyer too; each adhering
@@ -467,7 +475,7 @@ export function buildRelease(dossier: PublicDossier, opts: ReleaseOptions): Ocds
   const leadRef: OrgRef = { id: bodyId(lead), name: lead.name };
   const release: OcdsRelease = {
     ocid,
-    id: `${ocid}-${dossier.phase}-${stamp}`,
+    id: '',
     date,
     tag: [tag],
     initiationType: 'tender',
@@ -557,37 +565,61 @@ export function buildRelease(dossier: PublicDossier, opts: ReleaseOptions): Ocds
   }
   if (tenderDocs.length > 0) tender.documents = tenderDocs;
 
-  if (award) {
-    const id = supplierId(award);
-    const fiscalCode = compact(award.supplierFiscalCode)?.toUpperCase();
-    addParty(id, award.supplierName, fiscalCode ? { scheme: FISCAL_CODE_SCHEME, id: fiscalCode } : null, 'supplier');
-    release.parties = [...parties.values()];
-    const awardOut: NonNullable<OcdsRelease['awards']>[number] = {
-      id: `${dossier.id}-award`,
-      title: `Aggiudicazione: ${dossier.title}`,
-      status: dossier.phase === 'cancelled' ? 'cancelled' : phaseIndex(dossier.phase) >= phaseIndex('awarded') ? 'active' : 'pending',
-      suppliers: [{ id, name: award.supplierName }],
-    };
-    if (award.date) awardOut.date = isoInstant(award.date);
-    const v = value(award.valueCents);
-    if (v) awardOut.value = v;
-    if (awardDocs.length > 0) awardOut.documents = awardDocs.map((d) => toOcdsDocument(d, opts.baseUrl));
-    release.awards = [awardOut];
-
-    if (contract) {
-      const contractOut: NonNullable<OcdsRelease['contracts']>[number] = {
-        id: `${dossier.id}-contract`,
-        awardID: awardOut.id,
-        title: `Contratto: ${dossier.title}`,
-        status: contractStatus(dossier.phase, Boolean(contract.dateSigned)),
-      };
-      const cv = value(contract.valueCents);
-      if (cv) contractOut.value = cv;
-      if (contract.dateSigned) contractOut.dateSigned = isoInstant(contract.dateSigned);
-      if (contractDocs.length > 0) contractOut.documents = contractDocs.map((d) => toOcdsDocument(d, opts.baseUrl));
-      release.contracts = [contractOut];
+  if (award || dossier.lots.some((l) => l.status === 'deserted')) {
+    const awards: NonNullable<OcdsRelease['awards']> = [];
+    const contracts: NonNullable<OcdsRelease['contracts']> = [];
+    const reachedAward = dossier.phase !== 'cancelled' && phaseIndex(dossier.phase) >= phaseIndex('awarded');
+    const awardStatus = dossier.phase === 'cancelled' ? 'cancelled' : reachedAward ? 'active' : 'pending';
+    let supplier: OrgRef | null = null;
+    if (award) {
+      supplier = { id: supplierId(award), name: award.supplierName };
+      const fiscalCode = compact(award.supplierFiscalCode)?.toUpperCase();
+      addParty(supplier.id, award.supplierName, fiscalCode ? { scheme: FISCAL_CODE_SCHEME, id: fiscalCode } : null, 'supplier');
+      release.parties = [...parties.values()];
     }
+    const docsFor = (list: PublicDocument[], lotId: string | number | null) =>
+      list.filter((d) => d.lotId === undefined || d.lotId === null || lotId === null || String(d.lotId) === String(lotId)).map((d) => toOcdsDocument(d, opts.baseUrl));
+    const awardedLots = dossier.lots.filter((l) => l.status === 'awarded');
+    // One award per lot (lots are awarded separately; a lot can fail on its own), or one for a dossier without lots.
+    const targets: Array<{ lot: PublicLot | null }> = dossier.lots.length === 0 ? [{ lot: null }] : dossier.lots.filter((l) => l.status === 'awarded' || l.status === 'deserted').map((lot) => ({ lot }));
+    for (const { lot } of targets) {
+      const suffix = lot ? `-lot-${lot.id}` : '';
+      const title = lot ? lot.title : dossier.title;
+      if (lot && lot.status === 'deserted') {
+        // No valid offer for this lot: the award was not made, whatever happened to the others.
+        awards.push({ id: `${dossier.id}-award${suffix}`, title: `Lotto non aggiudicato: ${title}`, status: 'unsuccessful', relatedLots: [`lot-${lot.id}`] });
+        continue;
+      }
+      if (!award || !supplier) continue;
+      const awardOut: NonNullable<OcdsRelease['awards']>[number] = { id: `${dossier.id}-award${suffix}`, title: `Aggiudicazione: ${title}`, status: awardStatus, suppliers: [supplier] };
+      if (lot) awardOut.relatedLots = [`lot-${lot.id}`];
+      if (award.date) awardOut.date = isoInstant(award.date);
+      // The award's amount is known per lot only when one lot is awarded (or the dossier has none).
+      const v = !lot || awardedLots.length === 1 ? value(award.valueCents) : undefined;
+      if (v) awardOut.value = v;
+      const ad = docsFor(awardDocs, lot ? lot.id : null);
+      if (ad.length > 0) awardOut.documents = ad;
+      awards.push(awardOut);
+      if (contract) {
+        const contractOut: NonNullable<OcdsRelease['contracts']>[number] = {
+          id: `${dossier.id}-contract${suffix}`,
+          awardID: awardOut.id,
+          title: `Contratto: ${title}`,
+          status: contractStatus(dossier.phase, Boolean(contract.dateSigned)),
+        };
+        const cv = !lot || awardedLots.length === 1 ? value(contract.valueCents) : undefined;
+        if (cv) contractOut.value = cv;
+        if (contract.dateSigned) contractOut.dateSigned = isoInstant(contract.dateSigned);
+        const cd = docsFor(contractDocs, lot ? lot.id : null);
+        if (cd.length > 0) contractOut.documents = cd;
+        contracts.push(contractOut);
+      }
+    }
+    if (awards.length > 0) release.awards = awards;
+    if (contracts.length > 0) release.contracts = contracts;
   }
+  const { id: _id, ...content } = release;
+  release.id = `${ocid}-${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)}`;
   return release;
 }
 

@@ -17,7 +17,7 @@ async function publicDossiers(platform: Platform, dossiers: Dossier[]): Promise<
   if (dossiers.length === 0) return [];
   const ids = dossiers.map((d) => d.id);
   const q = <T extends object>(sql: string) => platform.sequelize.query<T>(sql, { replacements: { ids }, type: QueryTypes.SELECT });
-  const [lots, buyers, docs, milestones, lead] = await Promise.all([
+  const [lots, buyers, docs, milestones, lead, contracting] = await Promise.all([
     q<{ id: number; dossier_id: number; number: number; title: string; description: string | null; cig: string | null; value: string; status: LotStatus }>(
       'SELECT id, dossier_id, number, title, description, cig, value_cents::text AS value, status FROM tender_lots WHERE dossier_id IN (:ids) ORDER BY dossier_id, number',
     ),
@@ -26,8 +26,8 @@ async function publicDossiers(platform: Platform, dossiers: Dossier[]): Promise<
         WHERE p.dossier_id IN (:ids) AND p.status = 'joined' ORDER BY e.name`,
     ),
     // The latest public version of each document: older public versions stay downloadable from the page.
-    q<{ dossier_id: number; document_id: number; version_id: number; type: DocumentType; title: string; mime: string; uploaded_at: Date }>(
-      `SELECT DISTINCT ON (d.id) d.dossier_id, d.id AS document_id, v.id AS version_id, d.type, d.title, v.mime, v.uploaded_at
+    q<{ dossier_id: number; document_id: number; version_id: number; lot_id: number | null; type: DocumentType; title: string; mime: string; uploaded_at: Date }>(
+      `SELECT DISTINCT ON (d.id) d.dossier_id, d.id AS document_id, v.id AS version_id, d.lot_id, d.type, d.title, v.mime, v.uploaded_at
          FROM tender_documents d JOIN tender_document_versions v ON v.document_id = d.id AND v.visibility = 'public'
         WHERE d.dossier_id IN (:ids) ORDER BY d.id, v.version DESC`,
     ),
@@ -35,9 +35,14 @@ async function publicDossiers(platform: Platform, dossiers: Dossier[]): Promise<
       'SELECT id, dossier_id, kind, title, due_on::text, due_time FROM tender_milestones WHERE dossier_id IN (:ids) ORDER BY due_on, id',
     ),
     leadBody(),
+    // A comune's own procedure: the comune is its buyer and procuring entity.
+    q<{ dossier_id: number; ipa_code: string; name: string }>(
+      'SELECT d.id AS dossier_id, e.ipa_code, e.name FROM tender_dossiers d JOIN entities e ON e.id = d.contracting_entity_id WHERE d.id IN (:ids)',
+    ),
   ]);
   const procuringEntity = lead ? { ipaCode: lead.ipaCode, name: lead.name } : { ipaCode: 'cithub', name: platform.config.centre.name };
   return dossiers.map((d) => {
+    const own = contracting.find((c) => c.dossier_id === d.id);
     const reached = (p: Parameters<typeof phaseIndex>[0]) => d.phase !== 'cancelled' && phaseIndex(d.phase) >= phaseIndex(p);
     return {
       id: d.id,
@@ -51,12 +56,12 @@ async function publicDossiers(platform: Platform, dossiers: Dossier[]): Promise<
       cancelledReason: d.cancelledReason,
       cup: d.cup,
       cpv: d.cpv,
-      procuringEntity,
-      buyers: buyers.filter((b) => b.dossier_id === d.id).map((b) => ({ ipaCode: b.ipa_code, name: b.name })),
+      procuringEntity: own ? { ipaCode: own.ipa_code, name: own.name } : procuringEntity,
+      buyers: own ? [] : buyers.filter((b) => b.dossier_id === d.id).map((b) => ({ ipaCode: b.ipa_code, name: b.name })),
       lots: lots.filter((l) => l.dossier_id === d.id).map((l) => ({ id: l.id, title: `Lotto ${l.number}: ${l.title}`, description: l.description, cig: l.cig, valueCents: Number(l.value), status: l.status })),
       documents: docs
         .filter((x) => x.dossier_id === d.id)
-        .map((x) => ({ id: x.document_id, type: x.type, title: x.title, url: `/gare/${d.id}/documenti/${x.document_id}/versioni/${x.version_id}`, datePublished: x.uploaded_at, format: x.mime, visibility: 'public' as const })),
+        .map((x) => ({ id: x.document_id, type: x.type, title: x.title, url: `/gare/${d.id}/documenti/${x.document_id}/versioni/${x.version_id}`, datePublished: x.uploaded_at, format: x.mime, visibility: 'public' as const, lotId: x.lot_id })),
       milestones: milestones.filter((m) => m.dossier_id === d.id).map((m) => ({ id: m.id, kind: m.kind, title: m.title, date: milestoneDate({ dueOn: m.due_on, dueTime: m.due_time }) })),
       award: d.awardSupplierName && (reached('awarded') || (d.phase === 'cancelled' && d.awardDate))
         ? { supplierName: d.awardSupplierName, supplierFiscalCode: d.awardSupplierFiscalCode, valueCents: d.awardValueCents, date: d.awardDate }

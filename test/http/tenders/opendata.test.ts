@@ -183,6 +183,11 @@ describe('tenders: calendars and open data', () => {
     const w = (await request(app).get(`/gare/${web.id}/ocds.json`)).body as OcdsPackage;
     expect(w.releases[0].tag).to.deep.equal(['award']);
     expect(w.releases[0].tender.lots!.map((l) => l.status)).to.deep.equal(['complete', 'complete', 'unsuccessful']);
+    // One award per awarded lot, and the lot that failed is unsuccessful on its own.
+    const awards = (w.releases[0] as unknown as { awards: Array<{ status: string; relatedLots: string[]; suppliers?: unknown[] }> }).awards;
+    const lotIds = w.releases[0].tender.lots!.map((l) => (l as unknown as { id: string }).id);
+    expect(awards.map((a) => [a.relatedLots, a.status])).to.deep.equal([[[lotIds[0]], 'active'], [[lotIds[1]], 'active'], [[lotIds[2]], 'unsuccessful']]);
+    expect(awards[2]).to.not.have.property('suppliers');
     expect(JSON.stringify(w)).to.not.contain('Verbale riservato');
     expect(JSON.stringify(w)).to.not.contain("Lettera d'invito");
     const c = await request(app).get(`/gare/${cloud.id}/ocds.json`);
@@ -193,4 +198,28 @@ describe('tenders: calendars and open data', () => {
       expect(validateReleasePackage(c.body).errors).to.deep.equal([]);
     }
   });
+
+  it('gives the same release for the same state: two exports with no change in between are byte-identical but for publishedDate', async () => {
+    const { app } = await testContext();
+    const dossier = await makeDossier({ procedure: 'procedura_negoziata', estimatedValue: '190.000', isPublic: 'on' });
+    await lot(dossier.id, 1, uniqueCig(), '190.000');
+    const strip = (text: string) => text.replace(/"publishedDate":"[^"]*"/, '"publishedDate":""');
+    const first = await request(app).get('/gare/ocds.json');
+    const second = await request(app).get('/gare/ocds.json');
+    expect(strip(second.text)).to.equal(strip(first.text));
+    const one = await request(app).get(`/gare/${dossier.id}/ocds.json`);
+    const again = await request(app).get(`/gare/${dossier.id}/ocds.json`);
+    expect(strip(again.text)).to.equal(strip(one.text));
+    type Release = { id: string; ocid: string; date: string };
+    const before = (one.body as { releases: Release[] }).releases[0];
+    // A change gives exactly one new release, dated by that change.
+    await milestone(dossier.id, 'other', addDays(todayInRome(), 15));
+    const after = ((await request(app).get(`/gare/${dossier.id}/ocds.json`)).body as { releases: Release[] }).releases[0];
+    expect(after.id).to.not.equal(before.id);
+    expect(after.id.startsWith(`${before.ocid}-`)).to.equal(true);
+    expect(Date.parse(after.date)).to.be.at.least(Date.parse(before.date));
+    const twice = ((await request(app).get(`/gare/${dossier.id}/ocds.json`)).body as { releases: Release[] }).releases[0];
+    expect(twice.id).to.equal(after.id);
+  });
 });
+

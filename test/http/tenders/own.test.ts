@@ -1,12 +1,14 @@
 // A comune's own procedures: the comune is the contracting body, its RUP signs, the centre supports
 // and comments. Creation, editing, comments, the guided procedure, the lists and tenancy.
+import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import request from 'supertest';
 import { DocumentVersion, Dossier, Lot, Milestone, TenderComment, TenderDocument } from '../../../src/modules/tenders/models.js';
+import { DEFAULT_SCHEMAS_DIR, validateReleasePackage } from '../../../scripts/check-ocds.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
 import { csrfFrom, loginAs } from '../../helpers/http.js';
-import { addDays, demoPdf, dossierFields, staffActor, todayInRome, uniqueCig } from './helpers.js';
+import { addDays, demoP7m, demoPdf, dossierFields, staffActor, todayInRome, uniqueCig } from './helpers.js';
 
 type Agent = Awaited<ReturnType<typeof loginAs>>;
 
@@ -182,6 +184,31 @@ describe('tenders: a comune’s own dossiers', () => {
     expect(panel.text).to.contain(dossier.title);
     expect(panel.text).to.contain('Verifica dei requisiti');
     expect(panel.text).to.contain(due.split('-').reverse().join('/'));
+  });
+
+  it('runs to the contract: the comune’s RTD moves the phases; the open data name the comune buyer and procuring entity', async () => {
+    const { dossier, agent, body } = await ownDossier();
+    const id = dossier.id;
+    expect((await post(agent, `/gare/${id}/lotti/nuovo`, `/gare/${id}/lotti`, { number: '1', title: 'Servizio unico', value: '39.000', cig: uniqueCig() })).status).to.equal(302);
+    expect((await uploadAs(agent, id, { type: 'determina_a_contrarre', title: 'Determina a contrarre e di affidamento', visibility: 'public' }, demoP7m(demoPdf('Determina firmata')), 'determina.pdf.p7m')).status).to.equal(302);
+    for (const to of ['published', 'evaluation']) expect((await post(agent, `/gare/${id}/fase?to=${to}`, `/gare/${id}/fase`, { to })).status, to).to.equal(302);
+    expect((await post(agent, `/gare/${id}/aggiudicazione`, `/gare/${id}/aggiudicazione`, { awardSupplierName: 'Web Romagna S.r.l.', awardSupplierFiscalCode: '01234567890', awardValue: '38.900', awardDate: todayInRome(), contractSignedOn: todayInRome() })).status).to.equal(302);
+    expect((await post(agent, `/gare/${id}/fase?to=awarded`, `/gare/${id}/fase`, { to: 'awarded' })).status).to.equal(302);
+    const refused = await post(agent, `/gare/${id}/fase?to=contract`, `/gare/${id}/fase`, { to: 'contract' });
+    expect(refused.status).to.equal(422);
+    expect(refused.text).to.contain('Contratto');
+    expect((await uploadAs(agent, id, { type: 'contratto', title: 'Lettera contratto', visibility: 'public' }, demoPdf('Contratto'), 'contratto.pdf')).status).to.equal(302);
+    expect((await post(agent, `/gare/${id}/fase?to=contract`, `/gare/${id}/fase`, { to: 'contract' })).status).to.equal(302);
+    expect((await Dossier.findByPk(id))!.phase).to.equal('contract');
+    const { app } = await testContext();
+    const pkg = (await request(app).get(`/gare/${id}/ocds.json`)).body as { releases: Array<{ buyer: { id: string }; tender: { procuringEntity: { id: string } }; parties: Array<{ roles: string[]; name: string }>; awards: Array<{ relatedLots: string[]; status: string }>; contracts: unknown[] }> };
+    const r = pkg.releases[0];
+    expect(r.buyer.id).to.equal(`IT-IPA-${body.ipaCode}`);
+    expect(r.tender.procuringEntity.id).to.equal(`IT-IPA-${body.ipaCode}`);
+    expect(r.parties.filter((p) => p.roles.includes('buyer')).map((p) => p.name)).to.deep.equal([body.name]);
+    expect(r.awards.map((a) => a.status)).to.deep.equal(['active']);
+    expect(r.contracts).to.have.length(1);
+    if (existsSync(DEFAULT_SCHEMAS_DIR)) expect(validateReleasePackage(pkg).errors).to.deep.equal([]);
   });
 
   it('tenancy: another comune gets 404 on every route of a comune’s dossier, and changes nothing', async () => {

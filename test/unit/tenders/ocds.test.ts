@@ -193,8 +193,47 @@ describe('tenders/ocds', () => {
       });
       expect(release('closed').contracts?.[0].status).to.equal('terminated');
       const noCode = release('awarded', (d) => { d.award = { supplierName: 'Rete Civica Società Cooperativa' }; });
-      expect(noCode.awards?.[0].suppliers[0].id).to.equal('supplier-rete-civica-societa-cooperativa');
+      expect(noCode.awards?.[0].suppliers?.[0].id).to.equal('supplier-rete-civica-societa-cooperativa');
       expect(noCode.parties.find((p) => p.roles.includes('supplier'))).to.not.have.property('identifier');
+    });
+
+    it('gives one award and one contract per lot, with relatedLots; a failed lot is unsuccessful on its own', () => {
+      const awarded = release('contract');
+      expect(awarded.awards?.map((a) => [a.id, a.status, a.relatedLots])).to.deep.equal([
+        ['42-award-lot-1', 'active', ['lot-1']],
+        ['42-award-lot-2', 'unsuccessful', ['lot-2']],
+      ]);
+      expect(awarded.awards?.[1]).to.not.have.property('suppliers');
+      expect(awarded.contracts?.map((c) => [c.id, c.awardID])).to.deep.equal([['42-contract-lot-1', '42-award-lot-1']]);
+      // Two lots awarded: each has its own award and contract; the single amount is not split between them.
+      const both = release('contract', (d) => { d.lots = d.lots.map((l) => ({ ...l, status: 'awarded' as const })); });
+      expect(both.awards?.map((a) => a.relatedLots)).to.deep.equal([['lot-1'], ['lot-2']]);
+      expect(both.contracts).to.have.length(2);
+      expect(both.awards?.[0]).to.not.have.property('value');
+      // A lot-specific award document sits with that lot's award only.
+      const withDocs = release('awarded', (d) => {
+        d.lots = d.lots.map((l) => ({ ...l, status: 'awarded' as const }));
+        d.documents = [{ id: 'a2', type: 'provvedimento_aggiudicazione', title: 'Aggiudicazione lotto 2', url: '/d/a2', visibility: 'public', lotId: 2 }];
+      });
+      expect(withDocs.awards?.map((a) => (a.documents ?? []).map((x) => x.id))).to.deep.equal([[], ['a2']]);
+    });
+
+    it('names the comune buyer and procuring entity of its own procedure', () => {
+      const r = release('awarded', (d) => { d.procuringEntity = { ipaCode: 'c_h642', name: 'Comune di Russi' }; d.buyers = []; });
+      expect(r.buyer).to.deep.equal({ id: 'IT-IPA-c_h642', name: 'Comune di Russi' });
+      expect(r.tender.procuringEntity).to.deep.equal({ id: 'IT-IPA-c_h642', name: 'Comune di Russi' });
+      expect(r.parties.filter((p) => p.roles.includes('buyer')).map((p) => p.name)).to.deep.equal(['Comune di Russi']);
+    });
+
+    it('derives the release id and date from the state: the same state gives the same release, a change a new one', () => {
+      const a = release('published');
+      const b = release('published');
+      expect(JSON.stringify(a)).to.equal(JSON.stringify(b));
+      expect(a.id).to.match(/^ocds-cit000-42-[0-9a-f]{16}$/);
+      expect(a.date).to.equal('2026-01-31T16:45:12.345Z');
+      const changed = release('published', (d) => { d.title = `${d.title} (rettifica)`; d.updatedAt = new Date('2026-02-01T09:00:00Z'); });
+      expect(changed.id).to.not.equal(a.id);
+      expect(changed.date).to.equal('2026-02-01T09:00:00Z');
     });
 
     it('explains a cancellation with its reason', () => {
@@ -213,8 +252,8 @@ describe('tenders/ocds', () => {
       expect(byId.m3).to.deep.include({ dueDate: '2026-03-05T11:00:00Z', type: 'engagement', status: 'scheduled' });
       expect(byId.m5.description).to.contain('60 giorni');
       expect(r.tender.tenderPeriod).to.deep.equal({ startDate: '2026-02-02T00:00:00+01:00', endDate: '2026-03-05T11:00:00Z' });
-      // Past due but not recorded as reached: the status is unknown and left out.
-      const late = buildRelease(sampleDossier('published'), { ...SAMPLE_RELEASE_OPTIONS, now: new Date('2026-03-06T00:00:00Z') });
+      // Past due, as of the release's own date, but not recorded as reached: the status is unknown and left out.
+      const late = release('published', (d) => { d.updatedAt = new Date('2026-03-06T00:00:00Z'); });
       expect(late.tender.milestones?.find((m) => m.id === 'm3')).to.not.have.property('status');
     });
 
