@@ -3,9 +3,10 @@ import { QueryTypes } from 'sequelize';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
 import { loginAs } from '../../helpers/http.js';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { saveAnswers, startAssessment, submitAssessment } from '../../../src/modules/coaching/assessments.js';
 import { importOpenData } from '../../../src/modules/funding/index.js';
 
 export async function bodyWithPeople(population = 12_000) {
@@ -42,3 +43,35 @@ export async function questionIds(assessmentId: number): Promise<Array<{ questio
 }
 
 export const idFrom = (location: string | undefined, pattern: RegExp): number => Number(pattern.exec(location ?? '')?.[1]);
+
+/** A body of the population band with a submitted assessment, made through the services as its RTD would. */
+export async function peerWithAssessment(population: number, answerOf: (code: string) => 'yes' | 'partly' | 'no' | 'na') {
+  const { platform } = await testContext();
+  const body = await createBody({ population });
+  const rtd = await createUser('rtd', body.id);
+  const actor = { userId: rtd.id, email: rtd.email, name: rtd.name, role: 'rtd' as const, entityId: body.id, ip: null };
+  const id = await startAssessment(platform, actor, body.id, {});
+  const qs = await questionIds(id);
+  await saveAnswers(platform, actor, body.id, id, Object.fromEntries(qs.flatMap((q) => [[`answer_${q.question_id}`, answerOf(q.code)], [`confirm_${q.question_id}`, 'on']])));
+  await submitAssessment(platform, actor, body.id, id);
+  return { body, id };
+}
+
+/** The real rows of one body from the shared PA digitale 2026 files (avvisi.csv whole, its applications only), in a folder of their own. */
+export function sharedRowsOf(ipaCode: string, sharedDir: string): string[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'coaching-shared-'));
+  const files: string[] = [];
+  for (const name of readdirSync(sharedDir)) {
+    const full = path.join(sharedDir, name);
+    if (name === 'avvisi.csv') {
+      writeFileSync(path.join(dir, name), readFileSync(full));
+      files.push(path.join(dir, name));
+    } else if (/^candidature_.*finanziate.*\.csv$/.test(name)) {
+      const lines = readFileSync(full, 'utf8').split('\n');
+      const mine = lines.filter((l, i) => i === 0 || l.toLowerCase().startsWith(`${ipaCode.toLowerCase()},`));
+      writeFileSync(path.join(dir, name), mine.join('\n') + '\n');
+      files.push(path.join(dir, name));
+    }
+  }
+  return files;
+}
