@@ -12,5 +12,6 @@ import { fundingModule } from './funding/module.js';
 import { homeModule } from './home/module.js';
 import { newsModule } from './news/module.js';
 import { tendersModule } from './tenders/module.js';
+import { trainingModule } from './training/module.js';
 
-export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, coachingModule, newsModule];
+export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, coachingModule, newsModule, trainingModule];

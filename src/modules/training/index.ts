@@ -1,0 +1,4 @@
+// The public face of the training area: the only file of this area other areas import.
+// A training need of another area (a working group's action, a coaching goal) links to the calendar
+// filtered by competence, or to a cycle.
+export { trainingLink } from './links.js';
