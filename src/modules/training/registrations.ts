@@ -89,6 +89,29 @@ export async function waitingPosition(platform: Platform, registrationId: number
   return row?.position ? Number(row.position) : null;
 }
 
+// ---- A few at a time per session, in this process ----
+
+// The row lock is what keeps concurrent registrations (of this process or another) from overbooking;
+// this gate keeps a rush of requests in one process from holding every pooled connection while they
+// wait on that lock: past a few per session they wait here, without a connection, and go in turn.
+const PER_SESSION = 3;
+const gates = new Map<number, { running: number; waiting: Array<() => void> }>();
+
+export async function gated<T>(sessionId: number, work: () => Promise<T>): Promise<T> {
+  const gate = gates.get(sessionId) ?? { running: 0, waiting: [] };
+  gates.set(sessionId, gate);
+  if (gate.running >= PER_SESSION) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+  gate.running++;
+  try {
+    return await work();
+  } finally {
+    gate.running--;
+    const next = gate.waiting.shift();
+    if (next) next();
+    else if (!gate.running) gates.delete(sessionId);
+  }
+}
+
 // ---- Mail ----
 
 type MailKind = 'confirmed' | 'waiting' | 'offered' | 'cancelled' | 'offerExpired' | 'sessionCancelled' | 'citizenConfirm';
@@ -226,7 +249,7 @@ async function targetPerson(actor: Actor, input: unknown): Promise<number> {
 /** Registers oneself or a colleague to one session. */
 export async function registerToSession(platform: Platform, actor: Actor, sessionId: number, input: unknown = {}): Promise<RegistrationResult> {
   const personId = await targetPerson(actor, input);
-  return platform.sequelize.transaction((transaction) => registerPerson(platform, actor, sessionId, personId, transaction));
+  return gated(sessionId, () => platform.sequelize.transaction((transaction) => registerPerson(platform, actor, sessionId, personId, transaction)));
 }
 
 /** Registers oneself or a colleague to every upcoming session of a cycle not registered yet, at once. */
