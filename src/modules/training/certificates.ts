@@ -188,7 +188,6 @@ export async function revokeCertificate(platform: Platform, actor: Actor, id: nu
   });
 }
 
-const hoursText = (n: number) => formatters.number(n);
 
 /** The QR code of a certificate's verification page (PNG). */
 export function certificateQr(platform: Platform, cert: Pick<Certificate, 'code'>): Promise<Buffer> {
