@@ -25,7 +25,7 @@ export function attendanceVerdict(status: string | null, minutes: number | null,
     const share = Math.round((minutes / durationMinutes) * 100);
     return { passes, why: msg(passes ? 'training:verdict.minutesYes' : 'training:verdict.minutesNo', { minutes, duration: durationMinutes, share, percent, need }) };
   }
-  return { passes, why: msg(passes ? 'training:verdict.markedYes' : `training:verdict.marked.${status}`) };
+  return { passes, why: msg(`training:verdict.marked.${status}`) };
 }
 
 async function registerOf(platform: Platform, viewer: Viewer, sessionId: number) {

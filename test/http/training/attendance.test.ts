@@ -58,6 +58,10 @@ async function upload(agent: Awaited<ReturnType<typeof loginAs>>, sessionId: num
   return agent.post(`/formazione/sessioni/${sessionId}/presenze/importa?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), 'partecipanti.csv');
 }
 
+let staffLogin: Promise<Awaited<ReturnType<typeof loginAs>>> | null = null;
+/** One staff session for the file (logins of one account are rate-limited). */
+const staffAgent = () => (staffLogin ??= loginAs('staff@cithub.example'));
+
 describe('training: attendance, certificates and the hours ledger', () => {
   before(async function () {
     this.timeout(300_000);
@@ -78,7 +82,7 @@ describe('training: attendance, certificates and the hours ledger', () => {
       `${w.short.name},${w.short.email},${d} 10:00:00,${d} 10:40:00,40`,
       `Ospite,ospite@example.org,${d} 10:00:00,${d} 11:00:00,60`,
     ].join('\n');
-    const staff = await loginAs('staff@cithub.example');
+    const staff = await staffAgent();
     const res = await upload(staff, w.session.id, csv);
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('Importate le presenze di 3 persone.');
@@ -156,7 +160,7 @@ describe('training: attendance, certificates and the hours ledger', () => {
     this.timeout(120_000);
     const w = await heldWebinar();
     const d = w.start.toFormat('yyyy-MM-dd');
-    const staff = await loginAs('staff@cithub.example');
+    const staff = await staffAgent();
     const cases: Array<[string, Buffer | string, string]> = [
       ['missing columns', 'Nome,Email\nA,a@example.org\n', 'Nel file mancano le colonne: join time, leave time.'],
       ['reversed times', `Email,Join time,Leave time\n${w.full.email},${d} 11:00,${d} 10:00\n`, 'Riga 2: l’uscita è prima dell’ingresso.'],
@@ -177,7 +181,7 @@ describe('training: attendance, certificates and the hours ledger', () => {
   it('the register by hand: statuses and notes saved, a forged status refused next to the person', async function () {
     this.timeout(120_000);
     const w = await heldWebinar();
-    const staff = await loginAs('staff@cithub.example');
+    const staff = await staffAgent();
     const page = await staff.get(`/formazione/sessioni/${w.session.id}/presenze`);
     const ids = [...page.text.matchAll(/name="status_(\d+)" value="present"/g)].map((m) => m[1]);
     expect(ids).to.have.length(4);
