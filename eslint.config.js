@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['public/js/**/*.js'],
+    files: ['public/js/**/*.js', 'test/helpers/page-guards.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

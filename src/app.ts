@@ -2,12 +2,12 @@
 // so tests import it and drive it with supertest. The areas come in `deps`, built by the composition
 // root (src/boot.ts): this file imports no area.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import express, { type Express } from 'express';
 import pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform/context.js';
-import { ROOT, VIEWS_DIR } from './platform/paths.js';
+import { VIEWS_DIR } from './platform/paths.js';
+import { installStaticAssets } from './web/assets.js';
 import { installSessions, type Authenticator } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './platform/i18n.js';
@@ -16,7 +16,7 @@ import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
 import { csrfProtection, installSecurityHeaders } from './web/security.js';
-import { compactError, redactUrl } from './platform/logger.js';
+import { compactError, isDatabaseShutdown, redactUrl } from './platform/logger.js';
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
@@ -55,9 +55,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
     }),
   );
   installSecurityHeaders(app, config.secureCookies);
-  const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, index: false as const };
-  app.use('/static/bi', express.static(path.join(ROOT, 'node_modules', 'bootstrap-italia', 'dist'), staticOptions));
-  app.use('/static/app', express.static(path.join(ROOT, 'public'), staticOptions));
+  installStaticAssets(app, { production: config.env === 'production' });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -82,7 +80,10 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
     connectionTimeoutMillis: config.dbAcquireTimeoutSeconds * 1000,
     application_name: 'cit-hub-sessions',
   });
-  sessionPool.on('error', (err) => platform.log.warn({ err: compactError(err) }, 'session pool error'));
+  sessionPool.on('error', (err) => {
+    if (isDatabaseShutdown(err)) platform.log.info({ code: (err as { code?: string }).code }, 'session pool: the database is shutting down');
+    else platform.log.warn({ err: compactError(err) }, 'session pool error');
+  });
   const stopSessionStore = installSessions(app, platform, sessionPool, deps.authenticator);
   app.use(sessionLocals);
   app.use(csrfProtection);

@@ -1,7 +1,39 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   'use strict';
-  // Move focus to the error summary of a form that came back with errors.
+  // A table wider than the screen scrolls inside itself (app.css): keyboard users can scroll it too.
+  Array.prototype.forEach.call(document.querySelectorAll('main table'), function (table) {
+    if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute('tabindex')) table.setAttribute('tabindex', '0');
+  });
+  // A form that came back with errors: focus its summary, so it is seen and read out.
   var summary = document.getElementById('error-summary');
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    return;
+  }
+  // A confirmation after a form (post/redirect/get): seen and read out. A status region present at
+  // load is not announced by itself, so it gets the focus. When the redirect points at an anchor (the
+  // reply just sent), the confirmation moves next to it, where the reader is looking, instead of
+  // staying at the top of the page out of sight.
+  var flash = document.querySelector('[data-flash]');
+  if (!flash) return;
+  var target;
+  try {
+    target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  } catch {
+    target = null; // not valid percent-encoding: no anchor
+  }
+  if (target && target.parentNode && !target.contains(flash) && target !== document.getElementById('main-container')) target.parentNode.insertBefore(flash, target);
+  var show = function () {
+    var r = flash.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) flash.scrollIntoView({ block: 'start' });
+    var active = document.activeElement;
+    if (!active || active === document.body || active === flash) flash.focus({ preventScroll: true });
+  };
+  show();
+  // The browser scrolls to the anchor until the page has loaded: show the confirmation again after that.
+  window.addEventListener('load', function () {
+    show();
+    window.requestAnimationFrame(show);
+  });
 })();

@@ -8,7 +8,7 @@
 // pg-boss 11 and 12 await completions themselves but need Node 22; the supported floor is 20.19.
 import PgBoss from 'pg-boss';
 import type { Sequelize, Transaction } from 'sequelize';
-import { compactError, type Logger } from './logger.js';
+import { compactError, isDatabaseShutdown, type Logger } from './logger.js';
 
 export type JobInfo = { id: string; name: string };
 
@@ -81,7 +81,10 @@ export class JobQueue {
       maintenanceIntervalSeconds: 5,
       connectionTimeoutMillis: 5000,
     } as PgBoss.ConstructorOptions);
-    boss.on('error', (err) => opts.log.warn({ err: compactError(err) }, 'job queue error'));
+    boss.on('error', (err) => {
+      if (isDatabaseShutdown(err)) opts.log.info({ code: (err as { code?: string }).code }, 'job queue: the database is shutting down');
+      else opts.log.warn({ err: compactError(err) }, 'job queue error');
+    });
     await boss.start();
     return new JobQueue(boss, opts.sequelize, opts.log, opts.pollingIntervalSeconds ?? 2);
   }

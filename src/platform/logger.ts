@@ -37,6 +37,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
  * An error reduced to what a log line needs (name, message, code, the first frames of the stack):
  * driver errors carry their connection or client object, kilobytes on every line of an outage.
  */
+/**
+ * PostgreSQL closing its connections because it is shutting down (57P01 admin_shutdown, 57P02
+ * crash_shutdown, 57P03 cannot_connect_now): expected when the embedded server stops with the app
+ * (Ctrl-C reaches both), so it is logged as one line, not as an error with its stack.
+ */
+export function isDatabaseShutdown(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '57P01' || code === '57P02' || code === '57P03';
+}
+
 export function compactError(err: unknown): { name?: string; message: string; code?: string; cause?: string; stack?: string } {
   if (!(err instanceof Error) && (typeof err !== 'object' || err === null)) return { message: String(err) };
   const e = err as { name?: string; message?: string; code?: unknown; parent?: { message?: string; code?: unknown }; original?: { code?: unknown }; stack?: string; cause?: unknown };

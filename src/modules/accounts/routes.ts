@@ -24,6 +24,8 @@ import {
   updateProfile,
 } from './service.js';
 import { DEMO_PASSWORD } from './seed.js';
+import { loginFormSchema } from './schemas.js';
+import { parseInput } from '../../platform/validation.js';
 
 const DEMO_ACCOUNTS = [
   { email: 'admin@cithub.example', role: 'admin', body: 'CIT (Comune di Lecce)' },
@@ -31,6 +33,7 @@ const DEMO_ACCOUNTS = [
   { email: 'rtd@russi.cithub.example', role: 'rtd', body: 'Comune di Russi' },
   { email: 'utente@russi.cithub.example', role: 'member', body: 'Comune di Russi' },
   { email: 'rtd@potenza.cithub.example', role: 'rtd', body: 'Comune di Potenza' },
+  { email: 'rtd@otranto.cithub.example', role: 'rtd', body: 'Comune di Otranto' },
 ];
 
 export function accountsRouter(platform: Platform): Router {
@@ -46,7 +49,15 @@ export function accountsRouter(platform: Platform): Router {
     res.render('accounts/login', loginLocals(req));
   });
 
-  router.post('/login', (req: Request, res: Response, next: NextFunction) => {
+  router.post('/login', async (req: Request, res: Response, next: NextFunction) => {
+    // An empty or oversized field is told next to it, in the reader's language, with the email kept
+    // (passport alone would answer "Missing credentials").
+    let filled = false;
+    await formAction(req, res, 'accounts/login', loginLocals(req), async () => {
+      parseInput(loginFormSchema, req.body);
+      filled = true;
+    });
+    if (!filled) return;
     passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string; status?: number }) => {
       if (err) return next(err);
       if (!user) {

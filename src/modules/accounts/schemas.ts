@@ -14,6 +14,12 @@ export const loginSchema = z.object({
   password: z.string().max(200, msg('accounts:error.passwordTooLong')).default(''),
 });
 
+/** The login form as typed: both fields filled in, not longer than an account's (the messages go next to the fields). */
+export const loginFormSchema = z.object({
+  email: form.text(254, msg('accounts:login.email')),
+  password: form.text(200, msg('accounts:login.password')),
+});
+
 export const inviteSchema = z.object({
   email: form.email('accounts:field.email'),
   role: z.enum(ROLES, { error: msg('accounts:error.roleInvalid') }),

@@ -109,7 +109,18 @@ export function languageName(code: string, inLanguage?: string, inText = false):
     return code; // not a language tag Intl knows
   }
 }
-const common = { styles: STYLES, scripts: SCRIPTS, L: vocab, pnrrKey, safeHref, languageName };
+/**
+ * The BCP 47 tag of a publiccode.yml description key, for a lang attribute: files often use the
+ * three-letter ISO 639-2 code ("ita"), which HTML wants as "it". Null for a key that is no language.
+ */
+export function langTag(code: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(code)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+const common = { styles: STYLES, scripts: SCRIPTS, L: vocab, pnrrKey, safeHref, languageName, langTag };
 const tOf = (res: Response): TFunction => res.locals.t as TFunction;
 
 /**

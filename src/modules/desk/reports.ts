@@ -70,12 +70,19 @@ function where(filter: ReportFilter): { sql: string; replacements: Record<string
   return { sql: `WHERE ${clauses.join(' AND ')}`, replacements };
 }
 
+/**
+ * An open request whose clock runs (not waiting for the requester) and whose deadline has passed
+ * has already missed its SLA: it counts as measured and not met, or the rate would read 100 % while
+ * requests are late. Resolved requests count with their recorded outcome.
+ */
+const OPEN_OVERDUE = `(r.state IN ('new','assigned','in_progress') AND (r.resolution_due_at < now() OR (r.first_response_at IS NULL AND r.first_response_due_at < now())))`;
+
 const METRICS = `count(*)::int AS total,
   (count(*) FILTER (WHERE r.state IN ('new','assigned','in_progress','waiting')))::int AS open,
   (count(*) FILTER (WHERE r.state IN ('resolved','closed')))::int AS done,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.first_response_minutes) AS median_first,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.resolution_minutes) AS median_resolution,
-  (count(*) FILTER (WHERE r.resolution_met IS NOT NULL))::int AS sla_n,
+  (count(*) FILTER (WHERE r.resolution_met IS NOT NULL OR ${OPEN_OVERDUE}))::int AS sla_n,
   (count(*) FILTER (WHERE r.resolution_met AND r.first_response_met IS NOT FALSE))::int AS sla_met,
   avg(s.rating)::float AS satisfaction,
   count(s.rating)::int AS surveys`;

@@ -128,7 +128,7 @@ export async function seedTenders(platform: Platform): Promise<void> {
     }
     await event(ctx, cloud.id, created, 'milestone-added', msg('tenders:event.timetableAdded', { count: 5 }), '09:45');
 
-    const call = await NeedsCall.create({ dossierId: cloud.id, deadlineOn: deadline, instructions: 'Indicate i servizi che intendete migrare, gli utenti interni che li usano, lo spazio documentale da conservare e la quota del finanziamento PNRR 1.2 che destinate alla gara. Per dubbi scrivete a cit@comune.lecce.it.', openedBy: staff.id, openedAt: at(addDays(today, -10)), closedAt: null }, { transaction });
+    const call = await NeedsCall.create({ dossierId: cloud.id, deadlineOn: deadline, instructions: 'Indica i servizi che il tuo ente intende migrare, gli utenti interni che li usano, lo spazio documentale da conservare e la quota del finanziamento PNRR 1.2 che destina alla gara. Per dubbi scrivi a cit@comune.lecce.it.', openedBy: staff.id, openedAt: at(addDays(today, -10)), closedAt: null }, { transaction });
     const items = [
       await NeedsItem.create({ callId: call.id, position: 1, label: 'Servizi applicativi da migrare', unit: 'servizi', measure: 'quantity', description: 'Es. protocollo, anagrafe, tributi, atti, sito.' }, { transaction }),
       await NeedsItem.create({ callId: call.id, position: 2, label: 'Utenti interni dei servizi', unit: 'utenti', measure: 'quantity', description: null }, { transaction }),

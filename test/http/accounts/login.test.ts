@@ -91,4 +91,25 @@ describe('login and logout', () => {
     );
     expect(rows.map((r) => r.action)).to.deep.equal(['login.failed', 'login.success']);
   });
+
+  it('an empty form is told next to each field in Italian, never passport\'s "Missing credentials"', async () => {
+    const { res } = await tryLogin('', '');
+    expect(res.status).to.equal(422);
+    expect(res.text).not.to.contain('Missing credentials');
+    expect(res.text).to.match(/id="f-email-error"[^>]*>Compila il campo «Email»/);
+    expect(res.text).to.match(/id="f-password-error"[^>]*>Compila il campo «Password»/);
+    const { res: onlyEmail } = await tryLogin('utente@russi.cithub.example', '');
+    expect(onlyEmail.status).to.equal(422);
+    expect(onlyEmail.text).to.contain('value="utente@russi.cithub.example"');
+    expect(onlyEmail.text).to.match(/id="f-password-error"/);
+    expect(onlyEmail.text).not.to.match(/id="f-email-error"/);
+  });
+
+  it('an email of 5,000 characters keeps the form, with the limit next to the field', async () => {
+    const long = `${'a'.repeat(4990)}@comune.it`;
+    const { res } = await tryLogin(long, 'qualcosa');
+    expect(res.status).to.equal(422);
+    expect(res.text).to.match(/id="f-email-error"[^>]*>Il campo «Email» può avere al massimo 254 caratteri/);
+    expect(res.text).to.contain(`value="${long}"`);
+  });
 });

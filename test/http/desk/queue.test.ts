@@ -144,6 +144,17 @@ describe('desk: staff queue, CSV and reports', () => {
       expect(byBody.find((r) => r.ente === bodyName)?.richieste).to.equal('3');
     });
 
+    it('counts an open request past its deadline as a missed SLA, not only the resolved ones', async () => {
+      const row = await requestRow(old);
+      expect(row.state).to.equal('assigned');
+      expect(row.resolutionDueAt!.getTime()).to.be.below(Date.now());
+      const byBody = parse((await s1.agent.get('/richieste/report.csv?table=ente')).text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
+      const mine = byBody.find((r) => r.ente === bodyName)!;
+      // Three open requests, none resolved: the late one is measured and missed, the two new ones are still in time.
+      expect(mine.richieste_con_sla_misurato).to.equal('1');
+      expect(mine.sla_rispettato_percentuale).to.equal('0');
+    });
+
     it('computes medians in business hours and the satisfaction average from the demo data', async () => {
       const res = await s1.agent.get('/richieste/report.csv?table=categoria&from=2020-01-01');
       const rows = parse(res.text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
