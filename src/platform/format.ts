@@ -8,7 +8,8 @@ function build(lang: Language) {
   const locale = LOCALES[lang];
   const dateFormat = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Rome' });
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Rome' });
-  const numberFormat = new Intl.NumberFormat(locale);
+  // Always grouped: Intl's it-IT leaves four-digit numbers bare (6103 next to 52.518 in one column).
+  const numberFormat = new Intl.NumberFormat(locale, { useGrouping: true });
   const decimal = lang === 'it' ? ',' : '.';
   return {
     date: (d: Date | string | null | undefined) => (d ? dateFormat.format(typeof d === 'string' ? new Date(`${d.slice(0, 10)}T12:00:00Z`) : d) : ''),
@@ -19,6 +20,16 @@ function build(lang: Language) {
 }
 
 export type Formatters = ReturnType<typeof build>;
+
+const romeHour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Rome' });
+
+/** The part of the day in Europe/Rome, for a greeting: morning until 13, afternoon until 18, then evening. */
+export function partOfDay(at: Date = new Date()): 'morning' | 'afternoon' | 'evening' {
+  const hour = Number(romeHour.format(at));
+  if (hour >= 5 && hour < 13) return 'morning';
+  if (hour >= 13 && hour < 18) return 'afternoon';
+  return 'evening';
+}
 
 const byLanguage: Record<Language, Formatters> = { it: build('it'), en: build('en') };
 

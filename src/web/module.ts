@@ -17,7 +17,8 @@ export type NavItem = {
 };
 
 /** title, text and linkLabel are Messages (a key such as 'home:card.bodiesTitle', or msg()), translated by the home page. */
-export type HomeCard = { title: string; text: string; href: string; linkLabel: string; icon?: string; count?: number };
+/** A card of the home page. `count` is shown large and read after the title; `countLabel` (a Message) words it ("10 soluzioni pubblicate"). */
+export type HomeCard = { title: string; text: string; href: string; linkLabel: string; icon?: string; count?: number; countLabel?: string };
 
 /** A section an area adds to a body's page (/enti/:id): an EJS view of the area and its locals. */
 export type EntityPanel = { view: string; locals: Record<string, unknown> };

@@ -26,24 +26,36 @@
   const problems = [];
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.') : '');
   const at = `at ${width} px`;
+  const hiddenCache = new Map();
   const hidden = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const cs = getComputedStyle(e);
-      if (cs.display === 'none' || cs.visibility === 'hidden' || e.classList.contains('visually-hidden') || (e.classList.contains('visually-hidden-focusable') && !e.matches(':focus-within'))) return true;
-    }
-    return false;
+    if (!el) return false;
+    if (hiddenCache.has(el)) return hiddenCache.get(el);
+    const cs = getComputedStyle(el);
+    const own = cs.display === 'none' || cs.visibility === 'hidden' || el.classList.contains('visually-hidden') || (el.classList.contains('visually-hidden-focusable') && !el.matches(':focus-within'));
+    const result = own || hidden(el.parentElement);
+    hiddenCache.set(el, result);
+    return result;
   };
   // 1. No horizontal overflow.
   const docWidth = document.documentElement.scrollWidth;
   if (docWidth > window.innerWidth) {
+    // What runs out: an element, or a text (a long word), that no scrolling box around it keeps in.
+    const scrolls = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
     const wide = Array.from(document.body.querySelectorAll('*')).filter((e) => {
       const r = e.getBoundingClientRect();
-      if (r.right <= window.innerWidth + 1) return false;
-      // Inside a scrolling box it scrolls with it, unless it is positioned out of the box's reach.
-      const pos = getComputedStyle(e).position;
-      if (pos !== 'absolute' && pos !== 'fixed') for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false;
+      if (r.right <= window.innerWidth + 1 || getComputedStyle(e).position === 'fixed' || scrolls(e)) return false;
       return !Array.from(e.children).some((c) => c.getBoundingClientRect().right > window.innerWidth + 1);
     });
+    const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = texts.nextNode(); n && !wide.length; n = texts.nextNode()) {
+      if (!n.data.trim() || !n.parentElement || scrolls(n.parentElement)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      if (Array.from(range.getClientRects()).some((r) => r.right > window.innerWidth + 1)) wide.push(n.parentElement);
+    }
     const el = wide[0] ?? document.body;
     problems.push({ what: `${at} the page is ${docWidth} px wide, wider than the viewport: ${describe(el)} runs out of it`, selector: describe(el), html: el.outerHTML.slice(0, 200) });
   }

@@ -8,6 +8,7 @@ import { ROOT } from '../../src/platform/paths.js';
 import { testContext } from '../helpers/app.js';
 import { createBody, createUser } from '../helpers/factories.js';
 import { anonymousAgent, loginAs, postForm, type Agent } from '../helpers/http.js';
+import { partOfDay } from '../../src/platform/format.js';
 
 // The namespaces of these pages; other areas' cards and footer links are checked with their own pages.
 const NAMESPACES = ['accounts', 'entities', 'home', 'admin', 'common'];
@@ -86,7 +87,8 @@ describe('pages in English', () => {
 
   it('home, profile and messages for a signed-in user', async () => {
     const rtd = await inEnglish(await loginAs('rtd@russi.cithub.example'));
-    await expectEnglish(rtd, '/', ['Hello, Giulia Bertoni', 'Digital transition officer (RTD)', 'From here you can', 'Your profile']);
+    const greeting = { morning: 'Good morning', afternoon: 'Good afternoon', evening: 'Good evening' }[partOfDay()];
+    await expectEnglish(rtd, '/', [`${greeting}, Giulia Bertoni`, 'Digital transition officer (RTD)', 'From here you can', 'Your profile']);
     await expectEnglish(rtd, '/profilo', ['Your profile', 'Personal details and notifications', 'Change your password', 'Current password']);
     const token = (await rtd.get('/profilo')).text.match(/name="_csrf" value="([^"]+)"/)![1];
     const long = await rtd.post('/profilo').type('form').send({ _csrf: token, name: 'x'.repeat(121) });

@@ -5,6 +5,7 @@ import { localPath, viewerOf } from '../../web/http.js';
 import { pickLanguage } from '../../platform/i18n.js';
 import type { AppModule, HomeCard, Registry } from '../../web/module.js';
 import { countActiveBodies, findBody } from '../entities/index.js';
+import { partOfDay } from '../../platform/format.js';
 
 function homeRouter(platform: Platform, registry: Registry): Router {
   const router = Router();
@@ -13,7 +14,7 @@ function homeRouter(platform: Platform, registry: Registry): Router {
     const [cards, sections] = await Promise.all([registry.homeCards(platform, viewer), registry.homeSections(platform, viewer)]);
     const entity = await findBody(viewer?.entityId);
     const memberCount = await countActiveBodies();
-    res.render('home/index', { cards, sections, entity, memberCount, staff: isStaff(viewer) });
+    res.render('home/index', { cards, sections, entity, memberCount, staff: isStaff(viewer), greeting: partOfDay() });
   });
   router.get('/accessibilita', (_req, res) => {
     res.render('home/accessibility');

@@ -75,7 +75,7 @@ describe('catalogue: the import command', function () {
     const res = await run([copy]);
     expect(res.code).to.equal(0);
     expect(res.stdout).to.contain(`${copy}: imported ${await cleanSlug()} (0 warnings)`);
-    expect(res.stdout).to.contain('1 aggiornamenti di asset esistenti');
+    expect(res.stdout).to.contain('1 aggiornamenti di soluzioni esistenti');
     expect(await Asset.count({ where: { urlKey: 'git.example.org/comune-prova/protocollo-semplice' } })).to.equal(1);
     expect((await Asset.findOne({ where: { slug: await cleanSlug() } }))!.softwareVersion).to.equal('1.2.0');
   });
@@ -90,7 +90,7 @@ describe('catalogue: the import command', function () {
     expect(lines[3]).to.match(/ftp-url\.yml: rejected: L'indirizzo del repository \(chiave «url»\) deve essere un indirizzo http o https/);
     expect(lines[4]).to.equal(`${path.join(tmp, 'manca.yml')}: rejected: file non trovato`);
     expect(lines[5]).to.equal(`${f('complete.yml')}: imported ${await cleanSlug()} (0 warnings)`);
-    expect(lines.at(-1)).to.equal('6 file: 1 importati (1 pubblicati, 0 bozze, 1 aggiornamenti di asset esistenti), 5 rifiutati.');
+    expect(lines.at(-1)).to.equal('6 file: 1 importati (1 pubblicati, 0 bozze, 1 aggiornamenti di soluzioni esistenti), 5 rifiutati.');
   });
 
   it('--dry-run prints the same report and changes nothing', async () => {

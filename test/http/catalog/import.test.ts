@@ -31,7 +31,7 @@ describe('catalogue: import of publiccode.yml', () => {
     expect(preview.text).to.match(/<td>14<\/td><td><code>legal\.license<\/code><\/td><td>La licenza «GPL v3» non è un&#39;espressione SPDX valida/);
     expect(page).to.contain('sarà salvato come bozza');
     // The file says Russi, but a cedent imports for its own body only.
-    expect(page).to.contain(`l’asset sarà attribuito a ${body.name}`);
+    expect(page).to.contain(`la soluzione sarà attribuita a ${body.name}`);
     expect(preview.text).not.to.contain('value="publish"');
     const token = await csrfOf(agent, res.headers.location as string);
     const done = await agent.post(res.headers.location as string).type('form').send({ _csrf: token, action: 'draft', kind: 'software' });
@@ -82,7 +82,7 @@ describe('catalogue: import of publiccode.yml', () => {
     const token = await csrfOf(agent, res.headers.location as string);
     const forced = await agent.post(res.headers.location as string).type('form').send({ _csrf: token, action: 'publish' });
     expect(forced.status).to.equal(422);
-    expect(visibleText(forced.text)).to.contain('Solo il centro pubblica gli asset');
+    expect(visibleText(forced.text)).to.contain('Solo il centro pubblica le soluzioni');
     expect(await Asset.count({ where: { name: text.match(/^name: (.+)$/m)![1] } })).to.equal(0);
     const asset = await importAndConfirm(agent, text, 'submit');
     expect(asset.status).to.equal('submitted');
@@ -189,7 +189,7 @@ describe('catalogue: import of publiccode.yml', () => {
       const { agent } = await bodyUser('member', { isCedent: false });
       const page = await agent.get('/catalogo/importa');
       expect(page.status).to.equal(403);
-      expect(visibleText(page.text)).to.contain('Solo gli enti cedenti possono proporre asset al catalogo');
+      expect(visibleText(page.text)).to.contain('Solo gli enti cedenti possono proporre soluzioni al catalogo');
       const token = await csrfOf(agent, '/catalogo');
       const assets = await assetCount();
       const post = await agent.post(`/catalogo/importa?_csrf=${encodeURIComponent(token)}`).field('source', 'paste').field('content', uniqueFixture('complete.yml').text);
