@@ -263,7 +263,7 @@ export function knowledgeRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     const page = parsePage(req.query as Record<string, unknown>, 10);
     const result = await listArticles(platform, viewer, req.query, page);
-    res.render('desk/kb-list', { ...kbLocals, ...result, pagination: paginate(result.total, page, '/conoscenza', req.query as Record<string, unknown>) });
+    res.render('desk/kb-list', { ...kbLocals, canOpen: canOpenRequests(viewerOf(req)), ...result, pagination: paginate(result.total, page, '/conoscenza', req.query as Record<string, unknown>) });
   });
 
   router.get('/conoscenza/suggerimenti.json', async (req, res) => {
@@ -291,7 +291,7 @@ export function knowledgeRouter(platform: Platform): Router {
 
   router.get('/conoscenza/:slug', async (req, res) => {
     const { article, bodyName, related } = await getArticle(viewerOf(req), req.params.slug);
-    res.render('desk/kb-show', { title: article.title, ...kbLocals, article, bodyName, related });
+    res.render('desk/kb-show', { title: article.title, ...kbLocals, canOpen: canOpenRequests(viewerOf(req)), article, bodyName, related });
   });
 
   const editLocals = async (req: Request) => {
