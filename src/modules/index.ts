@@ -9,9 +9,10 @@ import { catalogModule } from './catalog/module.js';
 import { deskModule } from './desk/module.js';
 import { entitiesModule } from './entities/module.js';
 import { fundingModule } from './funding/module.js';
+import { groupsModule } from './groups/module.js';
 import { homeModule } from './home/module.js';
 import { newsModule } from './news/module.js';
 import { tendersModule } from './tenders/module.js';
 import { trainingModule } from './training/module.js';
 
-export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, coachingModule, newsModule, trainingModule];
+export const modules: AppModule[] = [homeModule, entitiesModule, accountsModule, adminModule, catalogModule, deskModule, tendersModule, fundingModule, coachingModule, groupsModule, newsModule, trainingModule];

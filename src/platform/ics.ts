@@ -1,7 +1,7 @@
 // The one iCalendar builder (over ical-generator): a calendar and its events, right about days and
 // instants in a time zone. Areas map their own records to CalendarEvents; the web layer answers
 // with icsResponse (src/web/responders.ts).
-import ical, { type ICalCalendar } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
 import { DateTime } from 'luxon';
 
 export type { ICalCalendar };
@@ -17,6 +17,15 @@ export interface CalendarEvent {
   url?: string | null;
   /** When the record last changed: clients compare it to notice an update. */
   updatedAt?: Date | null;
+  /** The end of a timed event (an instant after `date`). */
+  end?: Date | null;
+  location?: string | null;
+  /** An invitation's organiser and attendees (with their answer so far). */
+  organizer?: { name: string; email: string } | null;
+  attendees?: ReadonlyArray<{ name: string; email: string; answer?: 'accepted' | 'declined' | null }>;
+  /** Revision of an invitation: raise it at every change, so clients replace the earlier copy. */
+  sequence?: number;
+  status?: 'confirmed' | 'cancelled' | null;
 }
 
 export interface CalendarOptions {
@@ -26,6 +35,8 @@ export interface CalendarOptions {
   timeZone: string;
   /** DTSTAMP of the events without updatedAt; defaults to the current time. */
   now?: Date;
+  /** iTIP method: REQUEST for an invitation sent by mail, CANCEL for its withdrawal; none for a feed. */
+  method?: 'REQUEST' | 'CANCEL' | 'PUBLISH';
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,6 +49,7 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 export function buildCalendar(events: readonly CalendarEvent[], opts: CalendarOptions): ICalCalendar {
   if (!DateTime.local().setZone(opts.timeZone).isValid) throw new RangeError(`Unknown time zone: ${opts.timeZone}`);
   const calendar = ical({ name: opts.name, prodId: opts.prodId });
+  if (opts.method) calendar.method(ICalCalendarMethod[opts.method]);
   calendar.x('X-WR-TIMEZONE', opts.timeZone);
   const stamp = opts.now ?? new Date();
   for (const e of events) {
@@ -52,6 +64,15 @@ export function buildCalendar(events: readonly CalendarEvent[], opts: CalendarOp
     if (e.updatedAt) event.lastModified(e.updatedAt);
     if (e.description) event.description(e.description);
     if (e.url) event.url(e.url);
+    if (e.end && !allDay) event.end(instantOf(e.end));
+    if (e.location) event.location(e.location);
+    if (e.organizer) event.organizer({ name: e.organizer.name, email: e.organizer.email });
+    for (const a of e.attendees ?? []) {
+      const status = a.answer === 'accepted' ? ICalAttendeeStatus.ACCEPTED : a.answer === 'declined' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.NEEDSACTION;
+      event.createAttendee({ name: a.name, email: a.email, role: ICalAttendeeRole.REQ, status, rsvp: !a.answer });
+    }
+    if (e.sequence !== undefined) event.sequence(e.sequence);
+    if (e.status) event.status(e.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED);
   }
   return calendar;
 }

@@ -21,7 +21,9 @@ import { VIEWS_DIR } from './paths.js';
 export const MAIL_QUEUE = 'mail.send';
 const viewsDir = path.join(VIEWS_DIR, 'mail');
 
-export type MailMessage = { to: string; subject: string; html: string; text: string };
+/** A small file sent with a message (an ICS invitation): text content, carried in the job itself. */
+export type MailAttachment = { filename: string; contentType: string; content: string };
+export type MailMessage = { to: string; subject: string; html: string; text: string; attachments?: MailAttachment[] };
 export type OutboxEntry = MailMessage & { id: string; date: string; from: string };
 
 export type MailRequest = {
@@ -33,6 +35,7 @@ export type MailRequest = {
   /** Name of the templates views/mail/<template>.ejs (HTML) and <template>.txt.ejs (text). */
   template: string;
   data: Record<string, unknown>;
+  attachments?: MailAttachment[];
 };
 
 /**
@@ -76,7 +79,9 @@ export class Mailer {
     const body = await ejs.renderFile(path.join(viewsDir, `${req.template}.ejs`), data, { async: false });
     const html = await ejs.renderFile(path.join(viewsDir, '_layout.ejs'), { ...data, body });
     const text = await ejs.renderFile(path.join(viewsDir, `${req.template}.txt.ejs`), data);
-    return { to: req.to, subject, html, text: `${text.trim()}\n\n-- \n${this.opts.centreName}\n${this.opts.baseUrl}\n` };
+    const message: MailMessage = { to: req.to, subject, html, text: `${text.trim()}\n\n-- \n${this.opts.centreName}\n${this.opts.baseUrl}\n` };
+    if (req.attachments?.length) message.attachments = req.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content }));
+    return message;
   }
 
   /** Renders now and enqueues; pass the transaction of the business change so both commit together. */
