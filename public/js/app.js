@@ -23,10 +23,15 @@
   } catch {
     target = null; // not valid percent-encoding: no anchor
   }
-  if (target && target.parentNode && !target.contains(flash) && target !== document.getElementById('main-container')) target.parentNode.insertBefore(flash, target);
+  // Inside the target, first: the browser's own scroll to the anchor then brings the confirmation too.
+  if (target && !target.contains(flash) && target !== document.getElementById('main-container')) target.insertBefore(flash, target.firstChild);
   var show = function () {
     var r = flash.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight) flash.scrollIntoView({ block: 'start' });
+    if (r.top < 0 || r.bottom > window.innerHeight) {
+      // A jump, not Bootstrap Italia's smooth scrolling (scroll-behavior), which a reader and the
+      // page's own later scrolls would interrupt half-way.
+      window.scrollTo({ top: Math.max(0, window.scrollY + r.top - 16), behavior: 'instant' });
+    }
     var active = document.activeElement;
     if (!active || active === document.body || active === flash) flash.focus({ preventScroll: true });
   };
