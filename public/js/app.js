@@ -23,8 +23,15 @@
   } catch {
     target = null; // not valid percent-encoding: no anchor
   }
-  // Inside the target, first: the browser's own scroll to the anchor then brings the confirmation too.
-  if (target && !target.contains(flash) && target !== document.getElementById('main-container')) target.insertBefore(flash, target.firstChild);
+  // Where the browser's own scroll to the anchor brings it into view too: first inside a section
+  // (or any block), just after a heading (and after the row that holds the heading, if any).
+  if (target && !target.contains(flash) && target !== document.getElementById('main-container')) {
+    if (/^(SECTION|ARTICLE|ASIDE|DIV|FORM|FIELDSET)$/.test(target.tagName)) target.insertBefore(flash, target.firstChild);
+    else {
+      var after = target.parentNode && target.parentNode.classList && target.parentNode.classList.contains('d-flex') ? target.parentNode : target;
+      if (after.parentNode) after.parentNode.insertBefore(flash, after.nextSibling);
+    }
+  }
   var show = function () {
     var r = flash.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) {
@@ -33,7 +40,8 @@
       window.scrollTo({ top: Math.max(0, window.scrollY + r.top - 16), behavior: 'instant' });
     }
     var active = document.activeElement;
-    if (!active || active === document.body || active === flash) flash.focus({ preventScroll: true });
+    // Unless the reader is already typing somewhere, the confirmation takes the focus (and is read out).
+    if (!active || !/^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) flash.focus({ preventScroll: true });
   };
   show();
   // The browser scrolls to the anchor until the page has loaded: show the confirmation again after that.

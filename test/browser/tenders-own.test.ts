@@ -42,7 +42,7 @@ describe('a comune’s own procedure in a real browser', function () {
     await rtd.selectOption('#f-category', 'services');
     await rtd.selectOption('#f-procedure', 'affidamento_diretto');
     await rtd.fill('#f-estimatedValue', '39.000');
-    await submit(rtd, 'main form button[type=submit]:not([name="check"])');
+    await submit(rtd, 'main form button.btn-primary[type=submit]');
     expect(await rtd.textContent('main')).to.contain(title);
     const dossier = (await Dossier.findOne({ where: { title } }))!;
     expect(dossier.contractingEntityId).to.equal(russi.id);

@@ -8,7 +8,9 @@
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
   const alerts = Array.from(document.querySelectorAll('main .alert[data-flash], main .error-summary'));
   const problems = [];
-  for (const el of alerts) {
+  // The message the page gave the focus to (an error summary over an older confirmation) is the one read first.
+  const focusedFirst = alerts.filter((el) => el === document.activeElement || el.contains(document.activeElement));
+  for (const el of focusedFirst.length ? focusedFirst : alerts) {
     const r = el.getBoundingClientRect();
     const html = el.outerHTML.slice(0, 200);
     const role = el.getAttribute('role');
