@@ -39,6 +39,15 @@ export function meetingInvitation(platform: Platform, data: { meeting: Meeting; 
   return buildCalendar([event], { name: data.group.name, prodId: PROD_ID, timeZone: 'Europe/Rome', method: 'REQUEST' });
 }
 
+/** The withdrawal of an invitation when the sitting is cancelled: same UID, the raised SEQUENCE, STATUS:CANCELLED. */
+export function meetingCancellation(platform: Platform, data: { meeting: Meeting; group: Group; items: readonly Item[] }, to: Person): ICalCalendar {
+  const event = eventOf(platform, data.meeting, data.group, data.items);
+  event.status = 'cancelled';
+  event.organizer = { name: platform.config.centre.name, email: platform.config.centre.email };
+  event.attendees = [{ name: to.name, email: to.email, answer: to.answer === 'yes' ? 'accepted' : to.answer === 'no' ? 'declined' : null }];
+  return buildCalendar([event], { name: data.group.name, prodId: PROD_ID, timeZone: 'Europe/Rome', method: 'CANCEL' });
+}
+
 /** One meeting's .ics (to add it to a calendar by hand). */
 export function meetingCalendar(platform: Platform, meeting: Meeting, group: Group, items: readonly Item[]): ICalCalendar {
   return buildCalendar([eventOf(platform, meeting, group, items)], { name: group.name, prodId: PROD_ID, timeZone: 'Europe/Rome' });

@@ -249,6 +249,7 @@ export function groupsRouter(platform: Platform): Router {
 
   step('convoca', async (actor, id) => msg('groups:flash.convened', { n: await svc.conveneMeeting(platform, actor, id) }));
   step('avvia', async (actor, id) => (await svc.startMeeting(platform, actor, id), 'groups:flash.started'));
+  step('annulla', async (actor, id) => msg('groups:flash.cancelled', { n: await svc.cancelMeeting(platform, actor, id) }));
   step('chiudi', async (actor, id) => (await svc.closeMeeting(platform, actor, id), 'groups:flash.closed'));
   step('verbale/invia', async (actor, id) => msg('groups:flash.circulated', { n: await svc.circulateMinutes(platform, actor, id) }), '#verbale');
   step('promemoria-assenti', async (actor, id) => msg('groups:flash.reminded', { n: await svc.remindAbsentBodies(platform, actor, id) }));

@@ -11,7 +11,7 @@ import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findPersonByEmail } from '../accounts/index.js';
 import { findBodies } from '../entities/index.js';
-import { meetingInvitation } from './calendar.js';
+import { meetingCancellation, meetingInvitation } from './calendar.js';
 import {
   canCreateGroups,
   canManageGroup,
@@ -41,6 +41,7 @@ import {
 import {
   agendaOpen,
   approvalRefusal,
+  cancelRefusal,
   closeRefusal,
   conveneRefusal,
   minutesWritable,
@@ -524,6 +525,45 @@ export async function closeMeeting(platform: Platform, actor: Actor, id: number)
   });
 }
 
+/**
+ * A sitting called off before it starts. Once convened, everyone invited gets the cancellation with
+ * an iTIP CANCEL of the same event (same UID, higher SEQUENCE); their answer links stop working.
+ */
+export async function cancelMeeting(platform: Platform, actor: Actor, id: number): Promise<number> {
+  await managedMeeting(platform, actor, id);
+  return platform.sequelize.transaction(async (t) => {
+    const meeting = (await meetingRow(platform, id, t, true))!;
+    const refusal = cancelRefusal(meeting);
+    if (refusal) throw new ConflictError(refusal);
+    const wasConvened = meeting.state === 'convened';
+    await exec(platform, `UPDATE groups_meetings SET state = 'cancelled', sequence = sequence + CASE WHEN :convened THEN 1 ELSE 0 END, updated_at = now() WHERE id = :id`, { id, convened: wasConvened }, t);
+    let sent = 0;
+    if (wasConvened) {
+      const cancelled = (await meetingRow(platform, id, t))!;
+      const group = (await groupRow(platform, cancelled.group_id, t))!;
+      const items = (await agendaItems(platform, id, t)).filter((i) => i.status === 'accepted');
+      const people = await participants(platform, id, t);
+      if (people.length) await platform.tokens.revokeAll(RSVP_PURPOSE, people.map((p) => p.id), t);
+      for (const p of people) {
+        const ics = meetingCancellation(platform, { meeting: cancelled, group, items }, p).toString();
+        await platform.mail.send(
+          {
+            to: p.email,
+            subject: msg('groups:mail.cancelledSubject', { group: group.name, title: cancelled.title }),
+            template: 'groups-cancelled',
+            data: { meeting: cancelled, group, when: formatters.dateTime(cancelled.starts_at), name: p.name, guest: p.guest, meetingUrl: `${platform.config.baseUrl}/tavoli/sedute/${id}` },
+            attachments: [{ filename: 'annullamento.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL', content: ics }],
+          },
+          t,
+        );
+        sent++;
+      }
+    }
+    await platform.audit.record(actor, { action: 'groups.meeting.cancel', subjectType: 'groups_meeting', subjectId: id, details: { notified: sent } }, t);
+    return sent;
+  });
+}
+
 // ---- answers (RSVP) ----
 
 export type Invitation = { participant: ParticipantRow; meeting: MeetingRow; group: GroupRow };
@@ -720,9 +760,11 @@ export async function actionsOfMeeting(platform: Platform, meetingId: number, tr
 
 /** The group's actions still open from earlier meetings: carried onto the next agenda until done. */
 export async function openActionsOf(platform: Platform, groupId: number, exceptMeetingId: number | null, transaction?: Transaction): Promise<ActionRow[]> {
+  // For a sitting: the actions of the sittings before it (by start), not of later ones.
   return q<ActionRow>(
     platform,
-    `${ACTION_SELECT} WHERE a.group_id = :g AND a.status IN ('open','in_progress') AND (:x::int IS NULL OR a.meeting_id <> :x)
+    `${ACTION_SELECT} WHERE a.group_id = :g AND a.status IN ('open','in_progress')
+        AND (:x::int IS NULL OR (a.meeting_id <> :x AND m.starts_at <= (SELECT starts_at FROM groups_meetings WHERE id = :x)))
       ORDER BY a.due_on NULLS LAST, a.id LIMIT 200`,
     { g: groupId, x: exceptMeetingId },
     transaction,

@@ -60,6 +60,13 @@ export function closeRefusal(m: Pick<Moves, 'state'>): Message | null {
   return null;
 }
 
+/** Why a meeting cannot be cancelled now, or null: only before it starts. */
+export function cancelRefusal(m: Pick<Moves, 'state'>): Message | null {
+  if (m.state === 'cancelled') return msg('groups:error.alreadyCancelled');
+  if (m.state !== 'draft' && m.state !== 'convened') return msg('groups:error.cancelStarted');
+  return null;
+}
+
 /** The agenda and the meeting's details change only before the sitting starts. */
 export const agendaOpen = (state: MeetingState): boolean => state === 'draft' || state === 'convened';
 

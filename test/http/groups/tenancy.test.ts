@@ -50,6 +50,7 @@ describe('groups: tenancy on every route with an id', function () {
       [`/tavoli/${g.groupId}/sedute`, { title: 'X', ...soon(), place: 'X' }],
       [`/tavoli/sedute/${meetingId}`, { title: 'Rubata', ...soon(), place: 'X' }],
       [`/tavoli/sedute/${meetingId}/chiudi`, {}],
+      [`/tavoli/sedute/${meetingId}/annulla`, {}],
       [`/tavoli/sedute/${meetingId}/punti`, { title: 'Intruso' }],
       [`/tavoli/sedute/${meetingId}/ospiti`, { name: 'X', email: 'x@test.cithub.example' }],
       [`/tavoli/sedute/${meetingId}/risposta`, { answer: 'yes' }],

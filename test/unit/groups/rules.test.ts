@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { canManageGroup, canProposeItem, canSeeGroup, canSeeMeeting, canUpdateAction, ledgerScope, type Standing } from '../../../src/modules/groups/policy.js';
 import { meetingSchema } from '../../../src/modules/groups/schemas.js';
-import { approvalRefusal, closeRefusal, conveneRefusal, isLate, minutesWritable, startRefusal } from '../../../src/modules/groups/states.js';
+import { approvalRefusal, cancelRefusal, closeRefusal, conveneRefusal, isLate, minutesWritable, startRefusal } from '../../../src/modules/groups/states.js';
 import type { Actor } from '../../../src/platform/actor.js';
 
 const actor = (role: Actor['role'], entityId: number | null = 1, userId = 7): Actor => ({ userId, email: 'x@example.it', name: 'X', role, entityId, ip: null });
@@ -26,6 +26,13 @@ describe('groups: the meeting’s life', () => {
     expect(closeRefusal({ state: 'convened' })).to.equal('groups:error.closeNotStarted');
     expect(closeRefusal({ state: 'draft' })).to.equal('groups:error.closeNotStarted');
     expect(closeRefusal({ state: 'in_progress' })).to.equal(null);
+  });
+  it('cancels a sitting only before it starts, once', () => {
+    expect(cancelRefusal({ state: 'draft' })).to.equal(null);
+    expect(cancelRefusal({ state: 'convened' })).to.equal(null);
+    expect(cancelRefusal({ state: 'in_progress' })).to.equal('groups:error.cancelStarted');
+    expect(cancelRefusal({ state: 'closed' })).to.equal('groups:error.cancelStarted');
+    expect(cancelRefusal({ state: 'cancelled' })).to.equal('groups:error.alreadyCancelled');
   });
   it('writes minutes from the start until approval; approves circulated minutes of a closed sitting at one in progress', () => {
     expect(minutesWritable('convened', 'none')).to.equal(false);
