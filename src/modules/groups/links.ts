@@ -9,6 +9,7 @@ import { msg } from '../../platform/messages.js';
 import type { Person } from '../accounts/index.js';
 import { createPlanActionFrom } from '../coaching/index.js';
 import { openRequestFor } from '../desk/index.js';
+import { recordTrainingNeed } from '../training/index.js';
 import type { LinkKind } from './states.js';
 
 export type ActionForLink = { id: number; title: string; due_on: string | null; meeting_id: number; meeting_title: string; group_name: string; owner_entity_id: number | null };
@@ -26,6 +27,14 @@ function ownerActor(owner: Person | null): Actor {
   return actor;
 }
 
+/** Where the work came from, as the other area shows it: the group, the sitting and the action's anchor. */
+const source = (action: ActionForLink) => ({
+  kind: 'groups_action',
+  id: action.id,
+  label: it(msg('groups:link.coachingSource', { group: action.group_name, meeting: action.meeting_title })),
+  href: `/tavoli/sedute/${action.meeting_id}#azione-${action.id}`,
+});
+
 const TARGETS: Partial<Record<LinkKind, Target>> = {
   // An action of the owner's body's coaching plan, linking back to the sitting (the coaching area's
   // own rule: staff or the body's RTD may add it).
@@ -38,11 +47,24 @@ const TARGETS: Partial<Record<LinkKind, Target>> = {
         title: action.title.slice(0, 300),
         dueDate: action.due_on,
         ownerUserId: owner && owner.entityId === entityId && owner.status === 'active' ? owner.id : null,
-        source: { kind: 'groups_action', id: action.id, label: it(msg('groups:link.coachingSource', { group: action.group_name, meeting: action.meeting_title })), href: `/tavoli/sedute/${action.meeting_id}#azione-${action.id}` },
+        source: source(action),
       });
       return { kind: 'coaching', id: r.id, href: r.href };
     } catch (err) {
       if (err instanceof ForbiddenError || err instanceof NotFoundError) throw new ConflictError('groups:error.coachingNotAllowed');
+      throw err;
+    }
+  },
+  // A training need of the owner's body, which the training staff see with the link back (the
+  // training area's own rule: staff or the body's referent or RTD may record it).
+  training: async (platform, actor, action, owner) => {
+    const entityId = owner?.entityId ?? action.owner_entity_id;
+    if (!entityId) throw new ConflictError('groups:error.ownerNoBody');
+    try {
+      const r = await recordTrainingNeed(platform, actor, { entityId, title: action.title, source: source(action) });
+      return { kind: 'training', id: r.id, href: r.href };
+    } catch (err) {
+      if (err instanceof ForbiddenError || err instanceof NotFoundError) throw new ConflictError('groups:error.trainingNotAllowed');
       throw err;
     }
   },

@@ -13,6 +13,7 @@ import { acceptUploads, readUpload, uploadedFiles } from '../../web/uploads.js';
 import { attendancePage, importParticipants, saveAttendance, type ImportReport } from './attendance.js';
 import { certificateFilename, certificateForDownload, certificateQr, certificateTitle, writeCertificate, certificatesOfCycle, certificatesOfUser, issueCertificates, revokeCertificate, verifyCode } from './certificates.js';
 import { answerSurvey, citizenCounts, cycleCountsRows, feedUrl, hasFeed, personalFeed, saveCitizenCounts, sessionCalendar, surveyState, surveySummary } from './extras.js';
+import { trainingNeeds } from './needs.js';
 import { bodiesTotals, bodyLedger, bodyRows, externalFile, parseYear, personLedger, recordExternalHours } from './ledger.js';
 import { canManageTraining, canRegisterOthers, registersColleagues } from './policy.js';
 import { acceptOffer, cancelRegistration, confirmCitizenSeat, declineOffer, registerToCycle, registerToSession, requestCitizenSeat, runWaitingList, showOffer } from './registrations.js';
@@ -408,6 +409,13 @@ export function trainingRouter(platform: Platform): Router {
   router.get('/formazione/calendario/:file', async (req, res) => {
     const secret = req.params.file.replace(/\.ics$/, '');
     icsResponse(res, await personalFeed(platform, secret), { filename: 'formazione.ics', disposition: 'inline' });
+  });
+
+  // ---- Training needs recorded for bodies (e.g. by a working group's action) ----
+
+  router.get('/formazione/fabbisogni', requireLogin, async (req, res) => {
+    const viewer = viewerOf(req);
+    res.render('training/needs', { ...base, title: tOf(res)('training:needs.title'), needs: await trainingNeeds(platform, viewer), staff: isStaff(viewer) });
   });
 
   // ---- The hours ledger ----
