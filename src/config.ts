@@ -41,6 +41,8 @@ const envSchema = z.object({
   CENTRE_NAME: z.string().min(3).default('CIT Lecce — Centro Innovazione e Tecnologie'),
   CENTRE_EMAIL: z.string().email().default('cit@comune.lecce.it'),
   CENTRE_PHONE: z.string().default('+39 0832 682111'),
+  CENTRE_CONTROLLER: z.string().min(3).default('Comune di Lecce'),
+  CENTRE_DPO_EMAIL: z.string().email().default('rpd@comune.lecce.it'),
   VIEW_RELOAD: booleanFlag.default(false),
   OCDS_OCID_PREFIX: z.string().regex(/^ocds-[a-z0-9]{6}$/, 'deve avere la forma ocds-xxxxxx').default('ocds-cithub'),
 });
@@ -76,7 +78,8 @@ export type Config = {
   /** Templates read again from disk at every render (`npm run dev`); otherwise compiled once. */
   viewReload: boolean;
   secureCookies: boolean;
-  centre: { name: string; email: string; phone: string };
+  /** `controller`: the lead body, titolare of the processing (GDPR art. 4.7); `dpoEmail`: its RPD (DPO). */
+  centre: { name: string; email: string; phone: string; controller: string; dpoEmail: string };
   ocdsOcidPrefix: string;
 };
 
@@ -121,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     viewReload: e.VIEW_RELOAD,
     secureCookies: baseUrl.startsWith('https:'),
-    centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE },
+    centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE, controller: e.CENTRE_CONTROLLER, dpoEmail: e.CENTRE_DPO_EMAIL },
     ocdsOcidPrefix: e.OCDS_OCID_PREFIX,
   };
 }

@@ -90,12 +90,12 @@ export const form = {
       .optional()
       .transform((v, ctx) => {
         if (!v) return null;
-        const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-        if (!ok) {
+        const iso = isoDay(v);
+        if (!iso) {
           ctx.addIssue({ code: 'custom', message: about('date', label) });
           return z.NEVER;
         }
-        return v;
+        return iso;
       }),
   email: (label?: Message) =>
     z
@@ -106,3 +106,15 @@ export const form = {
       .max(254, about('tooLong', label, { max: 254 }))
       .pipe(z.email(about('email', label))),
 };
+
+/**
+ * A calendar day as YYYY-MM-DD, from what a date input sends (YYYY-MM-DD) or from what a person types
+ * where the browser offers a plain text box: the Italian gg/mm/aaaa (also with "-" or ".").
+ */
+export function isoDay(raw: string): string | null {
+  const italian = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(raw);
+  const v = italian ? `${italian[3]}-${italian[2].padStart(2, '0')}-${italian[1].padStart(2, '0')}` : raw;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return null;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v) ? v : null;
+}

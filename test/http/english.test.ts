@@ -63,6 +63,8 @@ describe('pages in English', () => {
     await expectEnglish(visitor, `/enti/${russi.id}`, ['Details of the body', 'IPA code', 'Digital transition officer', 'Reuse provider']);
     await expectEnglish(visitor, '/password/dimenticata', ['Forgotten password', 'Send the link']);
     await expectEnglish(visitor, '/accessibilita', ['Accessibility statement', 'Compliance status']);
+    await expectEnglish(visitor, '/privacy', ['Privacy notice', 'Data protection officer (DPO)', 'Your rights']);
+    await expectEnglish(visitor, '/note-legali', ['Legal notes', 'Open data']);
     await expectEnglish(visitor, '/pagina-che-non-esiste', ['Page not found', 'Error code: 404', 'Back to home'], 404);
     // A wrong login answers in English too.
     const token = (await visitor.get('/login')).text.match(/name="_csrf" value="([^"]+)"/)![1];

@@ -19,6 +19,12 @@ function homeRouter(platform: Platform, registry: Registry): Router {
   router.get('/accessibilita', (_req, res) => {
     res.render('home/accessibility');
   });
+  router.get('/privacy', (_req, res) => {
+    res.render('home/privacy');
+  });
+  router.get('/note-legali', (_req, res) => {
+    res.render('home/legal');
+  });
   // A preference cookie, not business state: a plain link works for visitors without creating a session.
   router.get('/lingua', (req, res) => {
     res.cookie('lang', pickLanguage(req.query.lang), { httpOnly: true, sameSite: 'lax', secure: platform.config.secureCookies, maxAge: 365 * 86_400_000 });

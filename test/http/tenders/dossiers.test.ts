@@ -139,7 +139,7 @@ describe('tenders: dossiers', () => {
     expect(await Milestone.count({ where: { dossierId: d.id } })).to.equal(2);
     const bad = await postForm(staff, `/gare/${d.id}/scadenze/nuova`, `/gare/${d.id}/scadenze`, { kind: 'other', dueOn: '2026-02-30', ownerUserId: '1' });
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.contain('non è una data valida: usa il formato AAAA-MM-GG');
+    expect(bad.text).to.contain('non è una data valida: scegli il giorno dal calendario o scrivilo come gg/mm/aaaa.');
   });
 
   it('refuses to move to awarded without the award document and says what is missing', async () => {
