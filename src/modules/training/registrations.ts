@@ -239,8 +239,12 @@ async function targetPerson(actor: Actor, input: unknown): Promise<number> {
   if (raw.userId === undefined || raw.userId === '' || raw.userId === String(actor.userId)) return actor.userId;
   const { userId } = parseInput(colleagueSchema, raw);
   const person = await findPerson(userId);
-  // A colleague of another body is, for this actor, nobody: the same answer as an unknown id.
-  if (!person || person.status !== 'active' || !canRegisterOthers(actor, person.entityId) || (!isStaff(actor) && person.role !== 'member' && person.role !== 'rtd' && person.role !== 'referent')) {
+  // A person of another body is, for this actor, nobody: the same answer (404) as an unknown id.
+  if (!person || person.status !== 'active' || (!isStaff(actor) && (person.entityId === null || person.entityId !== actor.entityId))) {
+    throw new NotFoundError('training:error.notYourColleague', person ? 'training.registration.colleague' : undefined);
+  }
+  // Someone of one's own body, without being its referent or RTD (or a staff account): not allowed.
+  if (!canRegisterOthers(actor, person.entityId) || (!isStaff(actor) && person.role !== 'member' && person.role !== 'rtd' && person.role !== 'referent')) {
     throw new ForbiddenError('training:error.notYourColleague', 'training.registration.colleague');
   }
   return person.id;

@@ -144,7 +144,8 @@ describe('training: registration, seats and the waiting list', () => {
     // The RTD registers a colleague of E, not one of F; a plain member registers nobody else.
     const ok = await registerToSession(platform, actorOf(rtdE), session.id, { userId: String(colleagueE.id) });
     expect(ok.state).to.equal('confirmed');
-    expect(await refusal(registerToSession(platform, actorOf(rtdE), session.id, { userId: String(outsider.id) }))).to.be.instanceOf(ForbiddenError);
+    expect(await refusal(registerToSession(platform, actorOf(rtdE), session.id, { userId: String(outsider.id) }))).to.be.instanceOf(NotFoundError);
+    expect(await refusal(registerToCycle(platform, actorOf(rtdE), cycle.id, { userId: String(outsider.id) }))).to.be.instanceOf(NotFoundError);
     expect(await refusal(registerToSession(platform, actorOf(member), session.id, { userId: String(rtdE.id) }))).to.be.instanceOf(ForbiddenError);
     expect((await registrationsOf(session.id)).some((r) => r.user_id === outsider.id)).to.equal(false);
 
@@ -163,8 +164,36 @@ describe('training: registration, seats and the waiting list', () => {
     expect(page.text).to.contain('Sei già iscritto a questa sessione.');
     const rtdAgent = await loginAs(rtdE.email);
     const forged = await postForm(rtdAgent, `/formazione/sessioni/${session.id}`, `/formazione/sessioni/${session.id}/iscrizione`, { userId: String(outsider.id) });
-    expect(forged.status).to.equal(403);
+    expect(forged.status).to.equal(404);
     expect((await registrationsOf(session.id)).some((r) => r.user_id === outsider.id)).to.equal(false);
+  });
+
+  it('registering to a full session is not a seat: the page says the position in the waiting list; an expired offer’s page says so', async () => {
+    const { platform, inbox } = await testContext();
+    const cycle = await makeCycle();
+    const session = await makeSession(cycle.id, { capacity: '1' });
+    const body = await createBody();
+    const [a, b] = [await createUser('member', body.id), await createUser('member', body.id)];
+    await registerToSession(platform, actorOf(a), session.id);
+    const agentB = await loginAs(b.email);
+    const page = `/formazione/sessioni/${session.id}`;
+    expect((await agentB.get(page)).text).to.contain('Mettiti in lista d’attesa');
+    expect((await postForm(agentB, page, `${page}/iscrizione`, {})).status).to.equal(302);
+    const after = await agentB.get(page);
+    expect(after.text).to.contain('Posti esauriti: sei in lista d’attesa al posto n. 1.');
+    expect(after.text).to.contain('sei al posto n. 1');
+    const rows = await registrationsOf(session.id);
+    expect(rows.map((r) => r.state)).to.deep.equal(['confirmed', 'waiting']);
+    // The seat frees, the offer expires before b answers: the link's page says it plainly (410), the seat is not taken.
+    await cancelRegistration(platform, actorOf(a), rows[0].id);
+    const offer = await inbox.waitFor(b.email, /Si è liberato un posto/);
+    const offerPath = new URL(linkIn(offer.text, '/formazione/offerte/')).pathname;
+    await platform.sequelize.query(`UPDATE training_registrations SET offer_expires_at = now() - interval '1 minute' WHERE id = :id`, { replacements: { id: rows[1].id } });
+    const expired = await agentB.get(offerPath);
+    expect(expired.status).to.equal(410);
+    expect(expired.text).to.contain('L’offerta è scaduta');
+    expect((await postForm(agentB, page, offerPath, { decision: 'accept' })).status).to.equal(410);
+    expect((await registrationsOf(session.id)).map((r) => r.state)).to.deep.equal(['cancelled', 'offered']);
   });
 
   it('seats per body hold until their date: a third person of the same comune waits while another comune still gets a seat', async () => {
