@@ -4,6 +4,7 @@ import { msg } from '../../platform/messages.js';
 import type { AppModule, HomeCard } from '../../web/module.js';
 import { canSeeBodyCoaching } from './policy.js';
 import { coachingRouter } from './routes.js';
+import { OBLIGATION_REMINDER_JOB, sendObligationReminders } from './obligations.js';
 import { seedCoaching } from './seed.js';
 import { bodyOverview, homeData } from './overview.js';
 
@@ -12,6 +13,15 @@ export const coachingModule: AppModule = {
   router: coachingRouter,
   nav: [{ labelKey: 'nav.coaching', href: '/affiancamento', order: 38, visible: (v) => isStaff(v) || isBodyUser(v) }],
   seed: seedCoaching,
+  // Every morning: the RTD of each body is reminded of the obligations due within the configured days.
+  // (A job sent with { today, entityIds } runs for those bodies on that day: the tests' own.)
+  jobs: (platform) => [
+    {
+      name: OBLIGATION_REMINDER_JOB,
+      cron: '23 7 * * *',
+      handler: async (data: { today?: string; entityIds?: number[] }) => void (await sendObligationReminders(platform, { today: data?.today, entityIds: data?.entityIds })),
+    },
+  ],
   homeCards: async (platform, viewer) => {
     const cards: HomeCard[] = [];
     if (isBodyUser(viewer)) {

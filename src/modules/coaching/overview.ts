@@ -11,6 +11,7 @@ import { BAND_SQL, BENCHMARK_MIN_PEERS, LEVELS, median, POPULATION_BANDS, popula
 import { assertCanSee, canSeeAllBodies, canWorkOnBody } from './policy.js';
 import { requireBody } from './assessments.js';
 import { loadPlan } from './plan.js';
+import { nextObligation } from './obligations.js';
 import { nextSession } from './sessions.js';
 import { exec, one, rows } from './sql.js';
 
@@ -139,6 +140,7 @@ export async function bodyOverview(platform: Platform, viewer: Viewer, entityId:
     open,
     coach,
     next: await nextSession(platform, entityId),
+    nextObligation: await nextObligation(platform, entityId, body.population ?? null),
     canWork: canWorkOnBody(viewer, entityId),
     isStaff: canSeeAllBodies(viewer),
   };

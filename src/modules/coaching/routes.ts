@@ -14,6 +14,7 @@ import { todayInRome } from '../tenders/index.js';
 import { ACTION_STATUSES, ANSWERS, CAD_LETTERS, MATURITY_STEPS, referenceText } from './core.js';
 import { addEvidence, assessmentGaps, assessmentPage, evidenceFile, listAssessments, reviewAssessment, saveAnswers, startAssessment, submitAssessment } from './assessments.js';
 import { planCsvRows, planFileName, planTitle, PLAN_CSV_COLUMNS, writePlanPdf } from './exports.js';
+import { obligationFile, obligationsPage, recordObligationEvidence, setReminderDays } from './obligations.js';
 import { bodyOverview, setCoach, staffFilterOptions, staffList } from './overview.js';
 import { assertCanManageSessions, assertCanReview } from './policy.js';
 import { actionPage, createAction, createGoal, goalsFromGaps, planPage, updateAction } from './plan.js';
@@ -358,6 +359,45 @@ export function coachingRouter(platform: Platform): Router {
   router.get('/affiancamento/:entityId/piano.csv', requireLogin, async (req, res) => {
     const { data, t, tm, fmt } = await planExport(req, res);
     await sendCsv(platform, res, { filename: planFileName(data.body, 'csv'), rows: [[planTitle(t, data.body)], [...PLAN_CSV_COLUMNS].map((c) => t(`coaching:export.col.${c}`)), ...[...planCsvRows(data, t, tm, fmt)].map((r) => PLAN_CSV_COLUMNS.map((c) => r[c]))] });
+  });
+
+  // ---- Obligations calendar ----
+
+  const obligationLocals = async (req: Request, res: Response, year: unknown, formCode: string | null = null) => {
+    const data = await obligationsPage(platform, viewerOf(req), eid(req), year);
+    return { ...base, title: tOf(res)('coaching:obligations.title', { name: data.body.name, year: data.year }), ...data, formCode, values: {} };
+  };
+
+  router.get('/affiancamento/:entityId/scadenze', requireLogin, async (req, res) => {
+    res.render('coaching/obligations', await obligationLocals(req, res, req.query.anno));
+  });
+
+  router.post('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, evidenceUpload, async (req, res) => {
+    const year = /^\d{4}$/.test(String(req.params.year)) ? Number(req.params.year) : -1;
+    const code = String(req.params.code).toUpperCase();
+    const locals = await obligationLocals(req, res, String(year), code);
+    if (locals.year !== year) throw new NotFoundError('coaching:error.notFound');
+    await formAction(req, res, 'coaching/obligations', locals, async () => {
+      const [file] = uploadedFiles(req);
+      await recordObligationEvidence(platform, actorOf(req), eid(req), year, code, req.body, file ?? null);
+      flash(req, 'success', msg('coaching:flash.obligation'));
+      res.redirect(`/affiancamento/${eid(req)}/scadenze?anno=${year}#obbligo-${code}`);
+    });
+  });
+
+  router.get('/affiancamento/:entityId/scadenze/prove/:fid', requireLogin, async (req, res) => {
+    await sendStoredFile(platform, res, await obligationFile(platform, viewerOf(req), eid(req), idParam(req.params.fid)));
+  });
+
+  router.post('/affiancamento/:entityId/scadenze/promemoria', requireStaff, async (req, res) => {
+    try {
+      const days = await setReminderDays(platform, actorOf(req), req.body);
+      flash(req, 'success', msg('coaching:flash.reminderDays', { count: days }));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      flash(req, 'danger', msg('coaching:validation.reminderDays'));
+    }
+    res.redirect(`/affiancamento/${eid(req)}/scadenze`);
   });
 
   // ---- Sessions ----

@@ -191,3 +191,44 @@ export const decisionSchema = z.object({
   dueOn: form.optionalDate(msg('coaching:field.dueOn')),
   note: form.optionalText(2000, msg('coaching:field.note')).nullable(),
 });
+
+/** The evidence of an obligation for a year: the day it was done, a link (http/https) and a note. */
+export const obligationEvidenceSchema = z.object({
+  doneOn: form.optionalDate(msg('coaching:field.doneOn')).transform((v, ctx) => {
+    if (!v) {
+      ctx.addIssue({ code: 'custom', message: msg('coaching:validation.doneOn') });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  link: z
+    .string()
+    .trim()
+    .max(500, msg('coaching:validation.link', { value: '' }))
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      let ok: boolean;
+      try {
+        const u = new URL(v);
+        ok = u.protocol === 'https:' || u.protocol === 'http:';
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        ctx.addIssue({ code: 'custom', message: msg('coaching:validation.link', { value: v.slice(0, 80) }) });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  note: form.optionalText(2000, msg('coaching:field.note')).nullable(),
+});
+
+export const reminderDaysSchema = z.object({
+  days: z
+    .string({ error: msg('coaching:validation.reminderDays') })
+    .trim()
+    .regex(/^\d{1,3}$/, msg('coaching:validation.reminderDays'))
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 180, msg('coaching:validation.reminderDays')),
+});
