@@ -190,7 +190,10 @@ export function deskRouter(platform: Platform): Router {
   const showLocals = async (actor: Actor | null, id: number) => ({ ...labels, ...(await getRequestView(platform, actor, id)), afterReply: AFTER_REPLY, ...uploadLimits, ...deskAssets });
 
   router.get('/richieste/:id', requireLogin, async (req, res) => {
-    res.render('desk/show', await showLocals(viewerOf(req), idParam(req.params.id)));
+    const view = await showLocals(viewerOf(req), idParam(req.params.id));
+    // "Chiedi informazioni" opens the reply form set to wait for the requester: a pause of the SLA always carries the question.
+    const asking = req.query.chiedi === '1' && view.staff && view.transitions.some((tr) => tr.action === 'ask_requester');
+    res.render('desk/show', asking ? { ...view, asking, values: { then: 'waiting' } } : view);
   });
 
   const canSee: RequestHandler = async (req, _res, next) => {

@@ -329,6 +329,8 @@ export async function changeState(platform: Platform, actor: Actor, id: number, 
   assertStaff(actor, 'desk.state');
   const { action } = parseInput(transitionSchema, input);
   assertCanSeeRequest(actor, await DeskRequest.findByPk(id));
+  // Waiting for the requester stops the SLA: only a reply that asks the question may do it (postMessage with then=waiting).
+  if (action === 'ask_requester') throw new ValidationError({}, msg('desk:error.askWithQuestion'));
   const config = await deskConfig(platform.sequelize);
   const rule = TRANSITIONS.find((t) => t.action === action && t.actors.includes('staff'))!;
   return platform.sequelize.transaction(async (transaction) => {

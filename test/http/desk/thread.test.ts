@@ -16,6 +16,26 @@ const states = async (id: number) => {
 };
 
 describe('desk: thread, states and notifications', () => {
+  it('"Chiedi informazioni al richiedente" opens the reply set to wait: the SLA never pauses without the question', async () => {
+    const { memberAgent } = await bodyWithUsers();
+    const { agent: staff } = await freshStaff();
+    const id = await openRequest(memberAgent, { subject: 'Conservazione dei verbali di gara' });
+    expect((await postMessage(staff, id, { internal: '', body: 'Presa in carico.', then: 'in_progress' })).status).to.equal(302);
+    const page = await staff.get(`/richieste/${id}`);
+    expect(page.text).to.contain(`href="/richieste/${id}?chiedi=1#reply-title"`);
+    expect(page.text).not.to.contain('value="ask_requester"');
+    const asking = await staff.get(`/richieste/${id}?chiedi=1`);
+    expect(asking.text).to.contain('Scrivi qui la domanda per il richiedente');
+    expect(asking.text).to.match(/<option value="waiting" selected/);
+    // The bare state change is refused, with the way to do it, and nothing moves.
+    const bare = await post(staff, `/richieste/${id}/stato`, { action: 'ask_requester' });
+    expect(bare.status).to.equal(302);
+    expect((await requestRow(id)).state).to.equal('in_progress');
+    expect((await staff.get(`/richieste/${id}`)).text).to.contain('scrivi la domanda nel modulo di risposta');
+    // A member of the body is not offered the form set to wait.
+    expect((await memberAgent.get(`/richieste/${id}?chiedi=1`)).text).not.to.contain('Scrivi qui la domanda per il richiedente');
+  });
+
   it('staff assign, reply and wait; the body replies; staff resolve; it closes by itself — with history and emails', async () => {
     const { inbox } = await testContext();
     const { member, memberAgent } = await bodyWithUsers();
