@@ -9,13 +9,15 @@ import { msg } from '../../platform/messages.js';
 import type { Person } from '../accounts/index.js';
 import { createPlanActionFrom } from '../coaching/index.js';
 import { openRequestFor } from '../desk/index.js';
+import { joinNeedsCollection, openNeedsCollections } from '../tenders/index.js';
 import { recordTrainingNeed } from '../training/index.js';
 import type { LinkKind } from './states.js';
 
 export type ActionForLink = { id: number; title: string; due_on: string | null; meeting_id: number; meeting_title: string; group_name: string; owner_entity_id: number | null };
 export type Link = { kind: LinkKind; id: number; href: string };
 
-type Target = (platform: Platform, actor: Actor, action: ActionForLink, owner: Person) => Promise<Link>;
+export type LinkOptions = { dossierId: number | null };
+type Target = (platform: Platform, actor: Actor, action: ActionForLink, owner: Person, options: LinkOptions) => Promise<Link>;
 
 const it = messageTranslator('it');
 
@@ -68,6 +70,21 @@ const TARGETS: Partial<Record<LinkKind, Target>> = {
       throw err;
     }
   },
+  // The owner's body joins the chosen dossier's open needs collection (the tenders area's own rule:
+  // staff invite bodies), invited with the same mail as the others and the link back.
+  tenders: async (platform, actor, action, owner, options) => {
+    const entityId = owner?.entityId ?? action.owner_entity_id;
+    if (!entityId) throw new ConflictError('groups:error.ownerNoBody');
+    if (!options.dossierId) throw new ConflictError('groups:error.chooseDossier');
+    try {
+      const r = await joinNeedsCollection(platform, actor, { dossierId: options.dossierId, entityId, origin: source(action) });
+      return { kind: 'tenders', id: options.dossierId, href: r.href };
+    } catch (err) {
+      if (err instanceof ForbiddenError) throw new ConflictError('groups:error.tendersNotAllowed');
+      if (err instanceof NotFoundError) throw new ConflictError('groups:error.chooseDossier');
+      throw err;
+    }
+  },
   // A desk request of the owner's body, opened in the owner's name.
   desk: async (platform, _actor, action, owner) => {
     const origin = `${platform.config.baseUrl}/tavoli/sedute/${action.meeting_id}#azione-${action.id}`;
@@ -83,8 +100,11 @@ const TARGETS: Partial<Record<LinkKind, Target>> = {
 /** The kinds of work an action may become now. */
 export const availableTargets = (): LinkKind[] => Object.keys(TARGETS) as LinkKind[];
 
-export async function turnInto(platform: Platform, actor: Actor, kind: LinkKind, action: ActionForLink, owner: Person | null): Promise<Link> {
+export async function turnInto(platform: Platform, actor: Actor, kind: LinkKind, action: ActionForLink, owner: Person | null, options: LinkOptions = { dossierId: null }): Promise<Link> {
   const target = TARGETS[kind];
   if (!target) throw new ConflictError('groups:error.linkUnavailable');
-  return target(platform, actor, action, owner as Person);
+  return target(platform, actor, action, owner as Person, options);
 }
+
+/** The dossiers whose needs collection an action's body may join now (for the form). */
+export const needsCollections = (platform: Platform) => openNeedsCollections(platform);

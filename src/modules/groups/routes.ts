@@ -15,7 +15,7 @@ import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { findPerson } from '../accounts/index.js';
 import { bodyName, bodyOptions } from '../entities/index.js';
 import { groupFeed, meetingCalendar } from './calendar.js';
-import { availableTargets, turnInto } from './links.js';
+import { availableTargets, needsCollections, turnInto } from './links.js';
 import { writeMinutes } from './pdf.js';
 import { canCreateGroups, canManageGroup, ledgerScope } from './policy.js';
 import { linkSchema } from './schemas.js';
@@ -188,6 +188,7 @@ export function groupsRouter(platform: Platform): Router {
       title: `${page.meeting.title} — ${page.group.name}`,
       ...page,
       linkTargets: page.manage ? availableTargets() : [],
+      needsCollections: page.manage && page.actions.some((a) => !a.link_kind) ? await needsCollections(platform) : [],
       activeForm: null,
       errors: null,
       values: {},
@@ -390,9 +391,9 @@ export function groupsRouter(platform: Platform): Router {
     const actor = actorOf(req);
     const action = await svc.actionToLink(platform, actor, idParam(req.params.id));
     try {
-      const { kind } = parseInput(linkSchema, req.body);
+      const { kind, dossierId } = parseInput(linkSchema, req.body);
       const owner = await findPerson(action.owner_user_id);
-      const link = await turnInto(platform, actor, kind, action, owner);
+      const link = await turnInto(platform, actor, kind, action, owner, { dossierId });
       await svc.linkAction(platform, actor, action.id, link);
       flash(req, 'success', msg('groups:flash.linked', { kind: msg(`groups:link.${kind}`) }));
     } catch (err) {

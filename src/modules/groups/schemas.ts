@@ -104,7 +104,11 @@ export const actionSchema = z.object({
 
 export const actionStatusSchema = z.object({ status: choice(ACTION_STATES, 'groups:error.chooseStatus') });
 
-export const linkSchema = z.object({ kind: choice(LINK_KINDS, 'groups:error.chooseLink') });
+export const linkSchema = z.object({
+  kind: choice(LINK_KINDS, 'groups:error.chooseLink'),
+  // The dossier whose needs collection the owner's body joins (kind "tenders" only).
+  dossierId: z.union([z.literal(''), id('groups:error.chooseDossier')]).optional().transform((v) => (v ? v : null)),
+});
 
 export const remarkSchema = z
   .object({ kind: choice(['confirm', 'comment'] as const, 'groups:error.chooseRemark'), text: form.optionalText(4000, label('remark')) })

@@ -17,6 +17,7 @@ import { joinMessages, money } from './messages.js';
 import { formatCents } from './money.js';
 import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
+import { invitationOrigin } from './needs-from.js';
 import { allPackageJson, dossierPackage } from './opendata.js';
 import {
   CATEGORIES,
@@ -628,7 +629,8 @@ export function tendersRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     const forEntity = isStaff(viewer) && typeof entityParam === 'string' ? idParam(entityParam) : null;
     const data = await needsPage(platform, viewer, dossierId, new Date(), forEntity);
-    return { ...base, title: tOf(res)('tenders:needs.pageTitle', { title: data.dossier.title }), ...data, staffView: isStaff(viewer) };
+    const origin = data.call && data.entity ? await invitationOrigin(platform, data.call.id, data.entity.id) : null;
+    return { ...base, title: tOf(res)('tenders:needs.pageTitle', { title: data.dossier.title }), ...data, origin, staffView: isStaff(viewer) };
   };
 
   router.get('/gare/:id/fabbisogni', requireLogin, async (req, res) => {
