@@ -19,6 +19,21 @@ describe('desk: SLA due times, reminders and the business calendar', () => {
     await setSetting(platform.sequelize, 'desk', {});
   });
 
+  it("shows the comune the centre's missed SLA as the centre's delay, not in alarm red as if the deadline were the comune's", async () => {
+    const { platform } = await testContext();
+    const b = await bodyWithUsers();
+    // Opened on a Monday morning two weeks ago: the first-response target has long passed, no one answered.
+    const r = await createRequest(platform, actorOf(b.member), requestFields({ category: 'legal', subject: 'Richiesta rimasta senza risposta' }), [], at('2026-11-16T08:00:00Z'));
+    const staffQueue = await (await freshStaff()).agent.get(`/richieste?q=${encodeURIComponent('Richiesta rimasta senza risposta')}`);
+    expect(staffQueue.text, 'staff still see the breach as theirs').to.contain('desk-due-breached');
+    const list = await b.memberAgent.get('/richieste');
+    const row = list.text.slice(list.text.indexOf(`/richieste/${r.id}"`));
+    const cell = row.slice(0, row.indexOf('</tr>'));
+    expect(list.text).to.contain('Tempi di risposta del centro');
+    expect(cell).to.contain('il centro è in ritardo');
+    expect(cell).not.to.contain('desk-due-breached');
+  });
+
   it('shows due times that skip the weekend and Easter Monday, and move with a local holiday set by the admin', async () => {
     const { platform } = await testContext();
     const b = await bodyWithUsers();
