@@ -93,7 +93,7 @@ describe('desk in a real browser', function () {
     const link = /https?:\/\/\S+\/richieste\/\d+/.exec(replyMail.text)![0];
     await member.goto(link);
     expect(await member.textContent('main')).to.not.contain('Nota interna per il browser test');
-    expect(await member.textContent('main')).to.contain('Il centro attende una vostra risposta');
+    expect(await member.textContent('main')).to.contain('Il centro attende una tua risposta');
     await member.fill('#f-body', 'Ecco il modulo definitivo: nome, classe, allergie.');
     await Promise.all([member.waitForNavigation(), member.click('form[action*="/messaggi"] button[type=submit]')]);
     await shows(member, 'Risposta inviata.');

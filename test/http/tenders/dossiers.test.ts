@@ -57,7 +57,7 @@ describe('tenders: dossiers', () => {
     const staff = await loginAs('staff@cithub.example');
     const res = await postForm(staff, '/gare/nuova', '/gare', await staffFields({ funding: 'pnrr', pnrrMeasure: '9.9', cup: 'E81C24000230006' }));
     expect(res.status).to.equal(422);
-    expect(res.text).to.contain('Scegliere la misura PNRR che finanzia la gara.');
+    expect(res.text).to.contain('Scegli la misura PNRR che finanzia la gara.');
   });
 
   for (const [label, value, message] of [
@@ -159,7 +159,7 @@ describe('tenders: dossiers', () => {
     const res = await postForm(staff, `/gare/${d.id}/fase?to=awarded`, `/gare/${d.id}/fase`, { to: 'awarded' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Per passare alla fase «Aggiudicata» mancano i documenti: provvedimento di aggiudicazione.');
-    expect(res.text).to.contain('Indicare l&#39;aggiudicatario');
+    expect(res.text).to.contain('Indica l&#39;aggiudicatario');
     await d.reload();
     expect(d.phase).to.equal('evaluation');
     // Skipping a phase is refused too.

@@ -32,7 +32,7 @@ describe('tenders: needs collection', () => {
     const empty = await postForm(staff, `/gare/${d.id}/fabbisogni/avvio`, `/gare/${d.id}/fabbisogni/avvio`, { deadlineOn: addDays(todayInRome(), -1), invite: 'chosen', itemLabel: '' });
     expect(empty.status).to.equal(422);
     expect(empty.text).to.contain('La scadenza non può essere nel passato.');
-    expect(empty.text).to.contain('Indicare almeno una voce da rilevare');
+    expect(empty.text).to.contain('Indica almeno una voce da rilevare');
     expect(await NeedsCall.count({ where: { dossierId: d.id } })).to.equal(0);
     const res = await postForm(staff, `/gare/${d.id}/fabbisogni/avvio`, `/gare/${d.id}/fabbisogni/avvio`, {
       deadlineOn: addDays(todayInRome(), 15),

@@ -133,7 +133,7 @@ describe('tenders/procurement', () => {
     it('refuses an empty CIG', () => {
       const r = validateCig('   ');
       expect(r.ok).to.equal(false);
-      if (!r.ok) expect(tm(r.error)).to.equal('Inserire il CIG.');
+      if (!r.ok) expect(tm(r.error)).to.equal('Inserisci il CIG.');
     });
 
     it('validates a CUP of 15 characters', () => {
