@@ -135,7 +135,7 @@ describe('catalogue: adoption by bodies', () => {
   it('the home page shows the catalogue cards for each role', async () => {
     const staff = await loginAs('staff@cithub.example');
     const staffHome = visibleText((await staff.get('/')).text);
-    expect(staffHome).to.contain('Asset da revisionare');
+    expect(staffHome).to.contain('Soluzioni da revisionare');
     expect(staffHome).to.contain('Matrice delle adozioni');
     const cedent = await loginAs('utente@russi.cithub.example');
     const cedentHome = visibleText((await cedent.get('/')).text);
