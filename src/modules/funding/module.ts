@@ -6,6 +6,7 @@ import { initFundingModels } from './models.js';
 import { canSeeBodyFunding } from './policy.js';
 import { fundingRouter } from './routes.js';
 import { DEADLINE_REMINDER_JOB, sendDeadlineReminders } from './reminders.js';
+import { RADAR_CRON, RADAR_JOB, sendRadar } from './radar.js';
 import { seedFunding } from './seed.js';
 import { bodySummary, countOpenCalls } from './service.js';
 
@@ -17,7 +18,11 @@ export const fundingModule: AppModule = {
   nav: [{ labelKey: 'nav.funding', href: '/finanziamenti/avvisi', order: 35 }],
   seed: seedFunding,
   // Every morning: reminders of the stages that entered the warning or the danger threshold.
-  jobs: (platform) => [{ name: DEADLINE_REMINDER_JOB, cron: '17 7 * * *', handler: async () => void (await sendDeadlineReminders(platform)) }],
+  // Every Monday: the radar, a digest per body of its open calls and its deadlines in the next 30 days.
+  jobs: (platform) => [
+    { name: DEADLINE_REMINDER_JOB, cron: '17 7 * * *', handler: async () => void (await sendDeadlineReminders(platform)) },
+    { name: RADAR_JOB, cron: RADAR_CRON, handler: async () => void (await sendRadar(platform)) },
+  ],
   homeCards: async (platform, viewer) => {
     const cards: HomeCard[] = [];
     const open = await countOpenCalls(platform);
