@@ -41,7 +41,7 @@ export const fundingModule: AppModule = {
     cards.push({
       title: 'funding:home.callsTitle',
       text: isStaff(viewer) ? 'funding:home.callsTextStaff' : 'funding:home.callsText',
-      href: isStaff(viewer) ? '/finanziamenti/progetti' : '/finanziamenti/avvisi?state=open',
+      href: isStaff(viewer) ? '/finanziamenti' : '/finanziamenti/avvisi?state=open',
       linkLabel: isStaff(viewer) ? 'funding:home.projectsLink' : 'funding:home.callsLink',
       icon: 'it-chart-line',
       count: open,

@@ -36,6 +36,7 @@ import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { addEvidence, addEvidenceVersion, closeSampleCheck, evidenceDocument, evidenceFile, openSampleCheck, projectEvidence, sampleChecks, SAMPLE_CHECK_WORKING_DAYS } from './evidence.js';
 import { EVIDENCE_TYPES } from './schemas.js';
 import { coachOf, coachOptions, setCoach } from './reminders.js';
+import { dashboard, projectsCsvRows, PROJECTS_CSV_COLUMNS } from './dashboard.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -91,7 +92,12 @@ export function fundingRouter(platform: Platform): Router {
     next();
   });
 
-  router.get('/finanziamenti', (_req, res) => res.redirect('/finanziamenti/avvisi'));
+  // The staff dashboard; everyone else starts from the calls.
+  router.get('/finanziamenti', async (req, res) => {
+    const viewer = viewerOf(req);
+    if (!isStaff(viewer)) return res.redirect('/finanziamenti/avvisi');
+    res.render('funding/dashboard', { ...base, title: tOf(res)('funding:dashboard.title'), ...(await dashboard(platform, viewer)) });
+  });
 
   // ---- Calls ----
 
@@ -180,6 +186,12 @@ export function fundingRouter(platform: Platform): Router {
   });
 
   // ---- Projects ----
+
+  router.get('/finanziamenti/progetti.csv', requireLogin, async (req, res) => {
+    const t = tOf(res);
+    const words = { state: (s: string) => t(`funding:state.${s}`), stage: (s: string) => t(`funding:stage.${s}`), level: (s: string) => t(`funding:level.${s}`), origin: (imported: boolean) => t(`funding:csv.origin.${imported ? 'imported' : 'manual'}`) };
+    await sendCsv(platform, res, { filename: `progetti-finanziati-${todayInRome()}.csv`, columns: PROJECTS_CSV_COLUMNS, rows: projectsCsvRows(platform, viewerOf(req), words) });
+  });
 
   router.get('/finanziamenti/progetti', requireLogin, async (req, res) => {
     const viewer = viewerOf(req);

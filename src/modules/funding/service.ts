@@ -237,6 +237,7 @@ type ProjectSqlRow = {
   id: number;
   entity_id: number;
   entity_name: string;
+  entity_ipa: string;
   call_id: number;
   call_title: string;
   measure: string | null;
@@ -266,6 +267,7 @@ export type ProjectView = {
   id: number;
   entityId: number;
   entityName: string;
+  entityIpa: string;
   callId: number;
   callTitle: string;
   measure: string | null;
@@ -293,7 +295,7 @@ export type ProjectView = {
   next: Stage | null;
 };
 
-const PROJECT_SELECT = `SELECT p.*, e.name AS entity_name, c.title AS call_title, c.measure, c.rules
+const PROJECT_SELECT = `SELECT p.*, e.name AS entity_name, e.ipa_code AS entity_ipa, c.title AS call_title, c.measure, c.rules
   FROM funding_projects p JOIN entities e ON e.id = p.entity_id JOIN funding_calls c ON c.id = p.call_id`;
 
 function projectView(r: ProjectSqlRow, today: string, t: Thresholds): ProjectView {
@@ -315,6 +317,7 @@ function projectView(r: ProjectSqlRow, today: string, t: Thresholds): ProjectVie
     id: r.id,
     entityId: r.entity_id,
     entityName: r.entity_name,
+    entityIpa: r.entity_ipa,
     callId: r.call_id,
     callTitle: r.call_title,
     measure: r.measure,
@@ -549,8 +552,8 @@ export async function countOpenCalls(platform: Platform): Promise<number> {
 }
 
 /** Projects as views, chosen by a WHERE clause of this area's own code (the reminders and the radar). */
-export async function projectViewsWhere(platform: Platform, where: string, replacements: Record<string, unknown>, today = todayInRome()): Promise<ProjectView[]> {
-  const rows = await platform.sequelize.query<ProjectSqlRow>(`${PROJECT_SELECT} WHERE ${where} ORDER BY p.id`, { replacements, type: QueryTypes.SELECT });
+export async function projectViewsWhere(platform: Platform, where: string, replacements: Record<string, unknown>, today = todayInRome(), limit?: number): Promise<ProjectView[]> {
+  const rows = await platform.sequelize.query<ProjectSqlRow>(`${PROJECT_SELECT} WHERE ${where} ORDER BY p.id${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`, { replacements, type: QueryTypes.SELECT });
   const t = await thresholds(platform);
   return rows.map((r) => projectView(r, today, t));
 }
