@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import type { RequestCategory, RequestPriority, RequestState } from './states.js';
+import type { RequestCategory, RequestChannel, RequestPriority, RequestState } from './states.js';
 
 /** A request of a body to the centre (legal, strategic, procurement, technical, reuse, other). */
 export class DeskRequest extends Model<InferAttributes<DeskRequest>, InferCreationAttributes<DeskRequest>> {
@@ -26,6 +26,13 @@ export class DeskRequest extends Model<InferAttributes<DeskRequest>, InferCreati
   declare firstResponseMet: CreationOptional<boolean | null>;
   declare resolutionMet: CreationOptional<boolean | null>;
   declare messageCount: CreationOptional<number>;
+  declare channel: CreationOptional<RequestChannel>;
+  /** The operator who recorded a request taken by phone, e-mail, at the counter or in a meeting. */
+  declare recordedBy: CreationOptional<number | null>;
+  /** A person of the body without an account, for whom staff recorded the request. */
+  declare contactName: CreationOptional<string | null>;
+  declare contactEmail: CreationOptional<string | null>;
+  declare contactPhone: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -124,6 +131,11 @@ export function initDeskModels(sequelize: Sequelize): void {
       firstResponseMet: DataTypes.BOOLEAN,
       resolutionMet: DataTypes.BOOLEAN,
       messageCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      channel: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'portale' },
+      recordedBy: DataTypes.INTEGER,
+      contactName: DataTypes.TEXT,
+      contactEmail: DataTypes.TEXT,
+      contactPhone: DataTypes.TEXT,
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

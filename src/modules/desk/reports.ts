@@ -7,10 +7,10 @@ import type { Platform } from '../../platform/context.js';
 import { msg } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
 import type { Words } from './queries.js';
-import { isRequestCategory, isRequestState, REQUEST_CATEGORIES, type RequestCategory } from './states.js';
+import { isRequestCategory, isRequestChannel, isRequestState, REQUEST_CATEGORIES, type RequestCategory } from './states.js';
 
 /** The report's tables; their ids are also the `table` of the CSV URL and its first column; titles are desk:report.tables.<id>.* */
-export const REPORT_TABLES = ['ente', 'categoria', 'stato', 'mese', 'operatore'] as const;
+export const REPORT_TABLES = ['ente', 'categoria', 'canale', 'stato', 'mese', 'operatore'] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export const isReportTable = (v: unknown): v is ReportTable => typeof v === 'string' && (REPORT_TABLES as readonly string[]).includes(v);
 
@@ -42,6 +42,7 @@ export type ReportRow = {
 const GROUPS: Record<ReportTable, { key: string; label: string; order: string }> = {
   ente: { key: 'e.id::text', label: 'min(e.name)', order: 'total DESC, label' },
   categoria: { key: 'r.category', label: 'r.category', order: 'total DESC, label' },
+  canale: { key: 'r.channel', label: 'r.channel', order: "array_position(ARRAY['portale','telefono','email','sportello','riunione'], min(r.channel))" },
   stato: { key: 'r.state', label: 'r.state', order: "array_position(ARRAY['new','assigned','in_progress','waiting','resolved','closed'], min(r.state))" },
   mese: { key: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", label: "to_char(r.created_at AT TIME ZONE 'Europe/Rome', 'YYYY-MM')", order: 'key' },
   operatore: { key: "coalesce(r.assignee_id::text, '-')", label: 'min(asg.name)', order: 'total DESC, label NULLS LAST' },
@@ -97,6 +98,7 @@ type RawRow = { key: string; label: string | null; total: number; open: number; 
 /** The name of a row in the reader's language: a category, a state, a month ("gennaio 2026"), "not assigned". */
 export function rowLabel(table: ReportTable, label: string | null, words: Words, lang: string): string {
   if (table === 'categoria' && isRequestCategory(label)) return words(`desk:category.${label}`);
+  if (table === 'canale' && isRequestChannel(label)) return words(`desk:channel.${label}`);
   if (table === 'stato' && isRequestState(label)) return words(`desk:state.${label}`);
   if (table === 'mese' && label && /^\d{4}-\d{2}$/.test(label)) {
     const [y, m] = label.split('-').map(Number);

@@ -9,6 +9,7 @@ import { actorOf, flash, formAction, idParam, messageTranslatorOf, refusalMessag
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles, uploadLimit } from '../../web/uploads.js';
+import { usersOfBody } from '../accounts/index.js';
 import { bodyOptions, findBody } from '../entities/index.js';
 import {
   addLocalHoliday,
@@ -40,9 +41,10 @@ import {
   getRequestView,
   MAX_FILES,
   postMessage,
+  recordRequest,
   resolveAsset,
 } from './service.js';
-import { REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES } from './states.js';
+import { REQUEST_CATEGORIES, REQUEST_CHANNELS, REQUEST_PRIORITIES, REQUEST_STATES } from './states.js';
 import { answerSurvey, checkSurveyToken } from './survey.js';
 
 // Pages get the codes; their names are locale keys (desk:state.<code>…), printed with t() in the views.
@@ -149,6 +151,28 @@ export function deskRouter(platform: Platform): Router {
     await formAction(req, res, 'desk/confirm', locals, async () => {
       const request = await createRequest(platform, actor, body, uploadedFiles(req));
       flash(req, 'success', msg('desk:flash.created', { id: request.id }));
+      res.redirect(`/richieste/${request.id}`);
+    });
+  });
+
+  // ---- a request taken by phone, e-mail, at the counter or in a meeting (staff, for a body) ----
+  const recordLocals = async (entityId: number | null, extra: Record<string, unknown> = {}) => {
+    const body = entityId ? await findBody(entityId) : null;
+    const [bodies, people] = await Promise.all([entityOptions(platform.sequelize), body ? usersOfBody(body.id, { activeOnly: true, bodyRolesOnly: true }) : Promise.resolve([])]);
+    return { ...labels, channels: REQUEST_CHANNELS.filter((c) => c !== 'portale'), bodies, body, people, asset: null, ...uploadLimits, ...deskAssets, ...extra };
+  };
+  router.get('/richieste/registra', requireStaff, async (req, res) => {
+    const entityId = typeof req.query.ente === 'string' && /^\d{1,9}$/.test(req.query.ente) ? Number(req.query.ente) : null;
+    const locals = await recordLocals(entityId);
+    const errors = entityId && !locals.body ? { ente: msg('desk:error.entityMissing') } : {};
+    res.status(Object.keys(errors).length ? 422 : 200).render('desk/record', { ...locals, errors, values: { channel: 'telefono', priority: 'normal', ente: req.query.ente ?? '' } });
+  });
+  router.post('/richieste/registra', requireStaff, upload, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const entityId = typeof body.entityId === 'string' && /^\d{1,9}$/.test(body.entityId) ? Number(body.entityId) : null;
+    await formAction(req, res, 'desk/record', await recordLocals(entityId), async () => {
+      const request = await recordRequest(platform, actorOf(req), body, uploadedFiles(req));
+      flash(req, 'success', msg('desk:flash.recorded', { id: request.id, channel: `desk:channel.${request.channel}` }));
       res.redirect(`/richieste/${request.id}`);
     });
   });

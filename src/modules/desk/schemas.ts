@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { msg, type Message } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
-import { REQUEST_CATEGORIES, REQUEST_PRIORITIES, REQUEST_STATES, type RequestCategory } from './states.js';
+import { REQUEST_CATEGORIES, REQUEST_CHANNELS, REQUEST_PRIORITIES, REQUEST_STATES, type RequestCategory } from './states.js';
 
 /** A required text field with its own messages (they name the field the way a sentence would). */
 const required = (max: number, missing: Message, tooLong: Message) =>
@@ -39,6 +39,39 @@ export const requestSchema = z.object({
     .transform((v) => v || null),
 });
 export type RequestInput = z.output<typeof requestSchema>;
+
+/**
+ * A request staff record for a body (a phone call, an e-mail, a visit to the counter, a meeting): the
+ * body, and either one of its users or a named person of the body who has no account yet.
+ */
+export const recordedRequestSchema = requestSchema
+  .omit({ entityId: true })
+  .extend({
+    entityId: optionalId.refine((v) => v !== null, msg('desk:error.entityMissing')),
+    channel: z.enum(REQUEST_CHANNELS, { error: msg('desk:error.channelMissing') }),
+    requesterId: optionalId,
+    contactName: form.optionalText(200, msg('desk:field.contactName')),
+    contactEmail: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254)
+      .optional()
+      .transform((v) => v || null)
+      .pipe(z.email(msg('desk:error.contactEmailInvalid')).nullable()),
+    contactPhone: z
+      .string()
+      .trim()
+      .max(40, msg('desk:error.contactPhoneInvalid'))
+      .optional()
+      .transform((v) => v || null)
+      .refine((v) => v === null || /^[+0-9 ()./-]{3,40}$/.test(v), msg('desk:error.contactPhoneInvalid')),
+  })
+  .superRefine((v, ctx) => {
+    if (v.requesterId === null && !v.contactName) ctx.addIssue({ code: 'custom', path: ['requesterId'], message: msg('desk:error.requesterMissing') });
+    if (v.requesterId !== null && v.contactName) ctx.addIssue({ code: 'custom', path: ['contactName'], message: msg('desk:error.requesterOrContact') });
+  });
+export type RecordedRequestInput = z.output<typeof recordedRequestSchema>;
 
 export const AFTER_REPLY = ['', 'in_progress', 'waiting', 'resolved'] as const;
 

@@ -7,14 +7,14 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { FileSource } from '../../platform/files.js';
 import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
-import { activeStaff, findPeople, findPerson, type Person } from '../accounts/index.js';
+import { activeStaff, findActivePerson, findPeople, findPerson, type Person } from '../accounts/index.js';
 import { findBody } from '../entities/index.js';
 import { findPublishedAsset, type AssetRef } from './asset.js';
 import { deskConfig, type DeskConfig } from './config.js';
 import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, KbArticle, type DeskEventKind } from './models.js';
 import { notifyAssignee, notifyNewRequest, notifyRequester, notifySlaWarning, type ReplyInfo, type SlaWarning } from './notify.js';
 import { assertCanOpenRequestFor, assertCanReply, assertCanSeeRequest, assertStaff, canSeeInternal, isAssignableRole } from './policy.js';
-import { assignSchema, bulkAssignSchema, classifySchema, messageSchema, requestSchema, transitionSchema } from './schemas.js';
+import { assignSchema, bulkAssignSchema, classifySchema, messageSchema, recordedRequestSchema, requestSchema, transitionSchema, type RequestInput } from './schemas.js';
 import { computeSla, type SlaHistoryEntry, type SlaResult } from './sla.js';
 import {
   availableTransitions,
@@ -23,6 +23,7 @@ import {
   nextStateOnBodyReply,
   TRANSITIONS,
   type ActorKind,
+  type RequestChannel,
   type RequestState,
   type TransitionAction,
 } from './states.js';
@@ -139,28 +140,27 @@ export async function checkRequestDraft(platform: Platform, actor: Actor, input:
   return { data, asset };
 }
 
-export async function createRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
-  const data = parseInput(requestSchema, input);
-  const entityId = assertCanOpenRequestFor(actor, data.entityId);
-  const asset = await resolveAsset(data.asset);
+type NewRequest = {
+  entityId: number;
+  requesterId: number | null;
+  category: RequestInput['category'];
+  priority: RequestInput['priority'];
+  subject: string;
+  description: string;
+  channel: RequestChannel;
+  recordedBy: number | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+};
+
+/** Saves a new request with its history line, files, SLA figures, audit and the supervisors' mail, in one transaction. */
+async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date): Promise<DeskRequest> {
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
     const ch: Change = { transaction, at: now, actor };
     const request = await DeskRequest.create(
-      {
-        entityId,
-        state: 'new',
-        requesterId: actor.userId,
-        category: data.category,
-        priority: data.priority,
-        subject: data.subject,
-        description: data.description,
-        assetId: asset?.id ?? null,
-        assetSlug: asset?.slug ?? null,
-        assetName: asset?.name ?? null,
-        lastActivityAt: now,
-        createdAt: now,
-      },
+      { ...fields, state: 'new', assetId: asset?.id ?? null, assetSlug: asset?.slug ?? null, assetName: asset?.name ?? null, lastActivityAt: now, createdAt: now },
       { transaction },
     );
     await addEvent(ch, request.id, 'created', null, 'new');
@@ -168,12 +168,71 @@ export async function createRequest(platform: Platform, actor: Actor, input: unk
     await refreshSla(request, ch, config);
     await platform.audit.record(
       actor,
-      { action: 'desk.request-created', subjectType: 'desk_request', subjectId: request.id, entityId, details: { category: data.category, priority: data.priority, attachments: names.length, asset: asset?.slug ?? null } },
+      {
+        action: 'desk.request-created',
+        subjectType: 'desk_request',
+        subjectId: request.id,
+        entityId: fields.entityId,
+        details: { category: fields.category, priority: fields.priority, attachments: names.length, asset: asset?.slug ?? null, channel: fields.channel },
+      },
       transaction,
     );
-    await notifyNewRequest(platform, transaction, request, actorName(actor));
+    await notifyNewRequest(platform, transaction, request, requesterName);
     return request;
   });
+}
+
+export async function createRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
+  const data = parseInput(requestSchema, input);
+  const entityId = assertCanOpenRequestFor(actor, data.entityId);
+  const asset = await resolveAsset(data.asset);
+  const fields: NewRequest = {
+    entityId,
+    requesterId: actor.userId,
+    category: data.category,
+    priority: data.priority,
+    subject: data.subject,
+    description: data.description,
+    channel: 'portale',
+    recordedBy: null,
+    contactName: null,
+    contactEmail: null,
+    contactPhone: null,
+  };
+  return insertRequest(platform, actor, fields, asset, files, actorName(actor), now);
+}
+
+/**
+ * Staff record a request for a body, taken by phone, e-mail, at the counter or in a meeting: the
+ * requester is an active user of that body, or a named person of the body without an account.
+ * The body then sees it like one of its own.
+ */
+export async function recordRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
+  assertStaff(actor, 'desk.record-request');
+  const data = parseInput(recordedRequestSchema, input);
+  const entityId = data.entityId!;
+  const body = await findBody(entityId);
+  if (!body) throw new ValidationError({ entityId: msg('desk:error.entityMissing') });
+  let requester: Person | null = null;
+  if (data.requesterId !== null) {
+    requester = await findActivePerson(data.requesterId);
+    if (!requester || requester.entityId !== entityId) throw new ValidationError({ requesterId: msg('desk:error.requesterNotOfBody') });
+  }
+  const asset = await resolveAsset(data.asset);
+  const fields: NewRequest = {
+    entityId,
+    requesterId: requester?.id ?? null,
+    category: data.category,
+    priority: data.priority,
+    subject: data.subject,
+    description: data.description,
+    channel: data.channel,
+    recordedBy: actor.userId,
+    contactName: requester ? null : data.contactName,
+    contactEmail: requester ? null : data.contactEmail,
+    contactPhone: requester ? null : data.contactPhone,
+  };
+  return insertRequest(platform, actor, fields, asset, files, requester ? requester.name || requester.email : data.contactName!, now);
 }
 
 // ---- reading ----
@@ -196,7 +255,7 @@ export async function getRequestView(platform: Platform, viewer: Viewer, id: num
   const config = await deskConfig(platform.sequelize);
   const [entity, people, messages, attachments, events, history] = await Promise.all([
     findBody(request.entityId),
-    findPeople([request.requesterId, request.assigneeId].filter((v): v is number => v !== null)),
+    findPeople([request.requesterId, request.assigneeId, request.recordedBy ?? null].filter((v): v is number => v !== null)),
     DeskMessage.findAll({ where: staff ? { requestId: id } : { requestId: id, internal: false }, order: [['createdAt', 'ASC'], ['id', 'ASC']] }),
     platform.sequelize.query<AttachmentRow>(
       `SELECT a.id, a.message_id AS "messageId", a.internal, f.original_name AS name, f.size, f.mime
@@ -222,6 +281,7 @@ export async function getRequestView(platform: Platform, viewer: Viewer, id: num
     entity,
     requester: person(request.requesterId),
     assignee: person(request.assigneeId),
+    recorder: person(request.recordedBy ?? null),
     messages,
     requestAttachments: attachments.filter((a) => a.messageId === null),
     attachmentsByMessage: groupBy(attachments.filter((a) => a.messageId !== null), (a) => a.messageId!),

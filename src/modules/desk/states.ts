@@ -13,6 +13,10 @@ export const REQUEST_CATEGORIES = ['legal', 'strategic', 'procurement', 'technic
 export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
 
 
+/** How a request reached the desk: the portal form, or staff recording it (desk:channel.<code>). */
+export const REQUEST_CHANNELS = ['portale', 'telefono', 'email', 'sportello', 'riunione'] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
 export const REQUEST_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
 
@@ -23,6 +27,10 @@ export function isRequestState(value: unknown): value is RequestState {
 
 export function isRequestCategory(value: unknown): value is RequestCategory {
   return typeof value === 'string' && (REQUEST_CATEGORIES as readonly string[]).includes(value);
+}
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(value);
 }
 
 export function isRequestPriority(value: unknown): value is RequestPriority {
