@@ -138,6 +138,20 @@ describe('working groups in a real browser', function () {
     expect(await gal.textContent('main')).to.contain('Pubblicare l’e-service anagrafico sulla PDND');
     expect(await gal.locator(`a[href="/tavoli/sedute/${meetingId}#azione-${actionId}"]`).count()).to.be.greaterThan(0);
 
+    // A second action, for Otranto, becomes a training need: the training staff see it with the link back.
+    await secretary.selectOption(`#f-action-${itemId}-ownerId`, String(rtdO.id));
+    await secretary.fill(`#f-action-${itemId}-title`, 'Formare gli uffici sull’accesso agli e-service');
+    await submit(secretary, `main form[action="/tavoli/sedute/${meetingId}/punti/${itemId}/azioni"] button[type=submit]`);
+    const [{ id: trainingActionId }] = await platform.sequelize.query<{ id: number }>('SELECT id FROM groups_actions WHERE meeting_id = :m ORDER BY id DESC LIMIT 1', { replacements: { m: meetingId }, type: QueryTypes.SELECT });
+    await expectAccessible(secretary, 'sitting with two actions');
+    await secretary.selectOption(`#link-${trainingActionId}`, 'training');
+    await submit(secretary, `main form[action="/tavoli/azioni/${trainingActionId}/trasforma"]:has(#link-${trainingActionId}) button[type=submit]`);
+    expect(await secretary.textContent(`#azione-${trainingActionId}`)).to.contain('Diventata: Fabbisogno formativo.');
+    await staff.goto(`${baseUrl}/formazione/fabbisogni`);
+    expect(await staff.textContent('main')).to.contain('Formare gli uffici sull’accesso agli e-service');
+    expect(await staff.locator(`a[href="/tavoli/sedute/${meetingId}#azione-${trainingActionId}"]`).count()).to.equal(1);
+    await expectAccessible(staff, 'training needs');
+
     await submit(secretary, '#step-chiudi');
     await submit(secretary, '#circulate');
     expect(await secretary.textContent('main')).to.contain('Verbale inviato a');
@@ -183,9 +197,30 @@ describe('working groups in a real browser', function () {
     expect(await staff.textContent('main')).to.contain(galatina.name);
     expect(await staff.textContent('main')).to.contain(otranto.name);
     await expectAccessible(staff, 'participation ledger');
+    // A third sitting, convened and then cancelled: the invitees get the withdrawal of the invitation.
+    await secretary.goto(`${baseUrl}/tavoli/${groupId}/sedute/nuova`);
+    const third = soon(180, 30);
+    await secretary.fill('#f-title', 'Seduta poi annullata');
+    await secretary.fill('#f-date', third.date);
+    await secretary.fill('#f-startTime', third.startTime);
+    await secretary.fill('#f-endTime', third.endTime);
+    await secretary.fill('#f-place', 'Sala giunta');
+    await submit(secretary, 'main form.groups-form button[type=submit]');
+    const thirdId = Number(/\/tavoli\/sedute\/(\d+)/.exec(secretary.url())![1]);
+    await secretary.fill('#f-item-title', 'Calendario dei tavoli del prossimo anno');
+    await submit(secretary, `main form[action="/tavoli/sedute/${thirdId}/punti"] button[type=submit]`);
+    await submit(secretary, '#step-convoca');
+    await submit(secretary, '#step-annulla');
+    expect(await secretary.textContent('main')).to.contain('Seduta annullata');
+    await expectAccessible(secretary, 'cancelled sitting');
+    const withdrawn = icsOf(await inbox.waitFor(rtdG.email, /Seduta annullata: .*Seduta poi annullata/));
+    expect(withdrawn.comp.getFirstPropertyValue('method')).to.equal('CANCEL');
+
     await staff.setViewportSize({ width: 390, height: 844 });
     await staff.goto(`${baseUrl}/tavoli/sedute/${meetingId}`);
     await expectAccessible(staff, 'sitting at 390 px');
+    await staff.goto(`${baseUrl}/formazione/fabbisogni`);
+    await expectAccessible(staff, 'training needs at 390 px');
     await staff.goto(`${baseUrl}/`);
     await expectAccessible(staff, 'home page');
     for (const p of [staff, secretary, guestBrowser, otr, gal]) await p.close();
