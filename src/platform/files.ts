@@ -75,11 +75,24 @@ async function headOf(input: FileInput, bytes = 64): Promise<Buffer> {
 
 const contentOf = (input: FileInput): Readable => ('buffer' in input ? Readable.from([input.buffer]) : createReadStream(input.path, { highWaterMark: 256 * 1024 }));
 
+const isSignedData = (der: Buffer) => der[0] === 0x30 && der.subarray(0, 32).includes(SIGNED_DATA_OID);
+
+/**
+ * Many Italian signing tools save the CAdES envelope Base64-encoded (optionally between PEM lines)
+ * rather than in DER: still a .p7m, recognised by decoding its first bytes.
+ */
+function isBase64SignedData(head: Buffer): boolean {
+  const text = head.toString('latin1').replace(/^-----BEGIN [A-Z0-9 ]+-----/, '').replace(/[\r\n\t ]/g, '');
+  if (!/^[A-Za-z0-9+/]{44}/.test(text)) return false;
+  return isSignedData(Buffer.from(text.slice(0, 44), 'base64'));
+}
+
 /** The real type of a file (buffer or path), or null when it is not on the allow-list, whatever its name says. */
 async function typeOf(input: FileInput, name: string, isText: boolean): Promise<{ mime: string; label: string } | null> {
-  const head = await headOf(input);
+  const head = await headOf(input, 128);
   if (head.length === 0) return null;
-  if (head[0] === 0x30 && head.subarray(0, 32).includes(SIGNED_DATA_OID)) return { mime: 'application/pkcs7-mime', label: 'P7M' };
+  if (isSignedData(head)) return { mime: 'application/pkcs7-mime', label: 'P7M' };
+  if (isText && name.toLowerCase().endsWith('.p7m') && isBase64SignedData(head)) return { mime: 'application/pkcs7-mime', label: 'P7M' };
   const detected = 'buffer' in input ? await fileTypeFromBuffer(input.buffer) : await fileTypeFromFile(input.path);
   if (detected) {
     const label = ALLOWED_BINARY.get(detected.mime);

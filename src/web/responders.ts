@@ -1,4 +1,5 @@
-// One responder per kind of answer that is not a page: a stored file, a CSV export, an ICS calendar, a PDF.
+// One responder per kind of answer that is not a page: a stored file, a CSV export, an ICS calendar, a PDF,
+// an editable office document made on the fly.
 // Every area answers these through here, so the headers, the streaming and the failure handling are
 // the same everywhere (DESIGN.md §6, "One way for each edge task").
 import { Readable } from 'node:stream';
@@ -184,4 +185,31 @@ export async function sendPdf(platform: Platform, res: Response, options: PdfOpt
   res.setHeader('Cache-Control', 'private, no-store');
   doc.end();
   await streamInto(res, doc as unknown as Readable, platform.log, { file: options.filename });
+}
+
+// ---- Editable office documents ----
+
+export const OFFICE_DOCUMENT_TYPES = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  odt: 'application/vnd.oasis.opendocument.text',
+} as const;
+
+export type OfficeDocumentOptions = {
+  /** The name offered to the browser; it should end with the format's extension. */
+  filename: string;
+  format: keyof typeof OFFICE_DOCUMENT_TYPES;
+  content: Buffer;
+};
+
+/**
+ * An editable document made for this request (a template filled with a record's data, for
+ * instance): always an attachment, never cached, never sniffed into something else.
+ */
+export function sendOfficeDocument(res: Response, options: OfficeDocumentOptions): void {
+  res.setHeader('Content-Disposition', contentDisposition(options.filename));
+  res.setHeader('Content-Type', OFFICE_DOCUMENT_TYPES[options.format]);
+  res.setHeader('Content-Length', String(options.content.length));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.end(options.content);
 }

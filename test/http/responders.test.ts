@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import request from 'supertest';
 import { ConnectionError } from 'sequelize';
 import { buildCalendar } from '../../src/platform/ics.js';
-import { csvCell, icsResponse, sendCsv } from '../../src/web/responders.js';
+import { csvCell, icsResponse, sendCsv, sendOfficeDocument } from '../../src/web/responders.js';
 import { testContext } from '../helpers/app.js';
 import { loginAs } from '../helpers/http.js';
 import { onShutdown } from '../helpers/resources.js';
@@ -198,6 +198,23 @@ describe('web responders', () => {
       const opts = { name: 'x', prodId: '//x//x//IT', timeZone: 'Europe/Rome' };
       expect(() => buildCalendar([], { ...opts, timeZone: 'Europe/Atlantide' })).to.throw(RangeError);
       expect(() => buildCalendar([{ uid: 'a', title: 'x', date: 'domani', allDay: false }], opts)).to.throw(RangeError);
+    });
+  });
+
+  describe('office document', () => {
+    it('answers an editable document made on the fly as an attachment of its type, never cached, accents kept in the name', async () => {
+      const content = Buffer.from('PK\u0003\u0004 a docx would be here');
+      const app = express();
+      app.get('/d.docx', (_req, res) => sendOfficeDocument(res, { filename: 'determina-attività.docx', format: 'docx', content }));
+      app.get('/d.odt', (_req, res) => sendOfficeDocument(res, { filename: 'determina.odt', format: 'odt', content }));
+      const docx = await request(app).get('/d.docx').buffer(true);
+      expect(docx.headers['content-type']).to.equal('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      expect(docx.headers['content-disposition']).to.equal(`attachment; filename="determina-attivit_.docx"; filename*=UTF-8''determina-attivit%C3%A0.docx`);
+      expect(docx.headers['cache-control']).to.equal('private, no-store');
+      expect(docx.headers['x-content-type-options']).to.equal('nosniff');
+      expect(Number(docx.headers['content-length'])).to.equal(content.length);
+      const odt = await request(app).get('/d.odt').buffer(true);
+      expect(odt.headers['content-type']).to.equal('application/vnd.oasis.opendocument.text');
     });
   });
 });

@@ -2,3 +2,4 @@
 // command-line entries) import.
 export { formatOutcome, importFile, parseArgs, summary, USAGE, type CliOutcome } from './batch-import.js';
 export { findPublishedAssetByName, findPublishedAssetBySlug } from './service.js';
+export { documentTemplateBySlug, documentTemplatesOfType, documentTypesWithTemplates, type DocumentTemplate } from './templates.js';

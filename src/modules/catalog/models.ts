@@ -38,6 +38,8 @@ export class Asset extends Model<InferAttributes<Asset>, InferCreationAttributes
   declare italianPlatforms: CreationOptional<string[]>;
   declare pnrrMeasures: CreationOptional<string[]>;
   declare tags: CreationOptional<string[]>;
+  /** For a template: the type of tender document it models (a code of the tenders area, e.g. determina_a_contrarre), or null. */
+  declare documentType: CreationOptional<string | null>;
   /** The whole publiccode.yml content as the parser reads it (the source of the detail page and of the export). */
   declare publiccode: PubliccodeAsset;
   declare warnings: CreationOptional<PubliccodeWarning[]>;
@@ -128,6 +130,7 @@ export function initCatalogModels(sequelize: Sequelize): void {
       italianPlatforms: arr(),
       pnrrMeasures: arr(),
       tags: arr(),
+      documentType: DataTypes.TEXT,
       publiccode: { type: DataTypes.JSONB, allowNull: false },
       warnings: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       complete: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

@@ -9,6 +9,7 @@ import { findPersonByEmail } from '../accounts/index.js';
 import { findBodyByIpa } from '../entities/index.js';
 import { recountAdoptions } from './adoption.js';
 import { columnsFrom, emptyDescription, emptyPubliccode, uniqueSlug } from './assets.js';
+import { demoDeterminaDocx } from './demo-template.js';
 import { upsertFromPubliccode } from './importer.js';
 import { Adoption, Asset, AssetFile, type AdoptionStatus, type AssetKind, type AssetStatus } from './models.js';
 import { parsePubliccode } from './publiccode.js';
@@ -60,9 +61,26 @@ type SeedContent = {
   landingURL?: string;
   contact?: { name: string; email: string };
   attachment?: { title: string; file: string; lines: string[] };
+  /** A template of a tender document type: its editable DOCX, which the tenders area fills. */
+  documentTemplate?: { documentType: string; title: string; file: string; content: () => Buffer };
 };
 
 const CONTENT: SeedContent[] = [
+  {
+    kind: 'template',
+    cedent: 'p_bs',
+    status: 'published',
+    name: 'Determina a contrarre per affidamento diretto',
+    short: 'Modello di decisione di contrarre e di affidamento diretto (D.Lgs. 36/2023, art. 17 c. 2 e art. 50 c. 1) che le gare del comune compilano con i dati della pratica.',
+    long: 'Il modello riporta tutto ciò che l’art. 17, comma 2, del D.Lgs. 36/2023 chiede alla decisione di contrarre di un affidamento diretto: oggetto, importo, contraente, ragioni della scelta e requisiti, con il RUP, il CIG e il CUP quando ci sono. Dalla pratica di gara del comune (Gare → la pratica → Parti da un modello) si scarica già compilato in formato DOCX modificabile; dopo la firma digitale si carica nella pratica come versione del documento. Campi disponibili per chi prepara altri modelli: {comune}, {titolo}, {oggetto}, {categoria}, {procedura}, {importo}, {cig}, {cup}, {cpv}, {fornitore}, {fornitoreCf}, {ragioni}, {requisiti}, {rup}, {lettera}, {data}.',
+    features: ['Testo conforme all’art. 17, comma 2, del D.Lgs. 36/2023', 'Compilato con i dati della pratica di gara', 'DOCX modificabile con qualunque programma di videoscrittura', 'Pronto per la firma digitale (.p7m)'],
+    license: 'CC-BY-4.0',
+    categories: ['procurement', 'regulations-and-directives'],
+    scopes: ['local-authorities'],
+    tags: ['determina a contrarre', 'affidamento diretto', 'D.Lgs. 36/2023', 'gara'],
+    contact: { name: 'Ufficio CIT della Provincia di Brescia', email: 'cit@provincia.brescia.it' },
+    documentTemplate: { documentType: 'determina_a_contrarre', title: 'Modello di determina (DOCX)', file: 'determina-a-contrarre-affidamento-diretto.docx', content: demoDeterminaDocx },
+  },
   {
     kind: 'template',
     cedent: 'p_bs',
@@ -248,6 +266,7 @@ export async function seedCatalog(platform: Platform): Promise<void> {
           publiccode: pc,
           pnrrMeasures: c.pnrr ?? [],
           tags: c.tags ?? [],
+          documentType: c.documentTemplate?.documentType ?? null,
           source: 'seed',
           reviewComment: null,
           createdBy: author?.id ?? null,
@@ -262,6 +281,10 @@ export async function seedCatalog(platform: Platform): Promise<void> {
       if (c.attachment) {
         const stored = await platform.files.save({ buffer: simplePdf(c.attachment.lines), originalName: c.attachment.file, uploadedBy: author?.id ?? null }, transaction);
         await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: 'attachment', title: c.attachment.title, position: 1, uploadedBy: author?.id ?? null }, { transaction });
+      }
+      if (c.documentTemplate) {
+        const stored = await platform.files.save({ buffer: c.documentTemplate.content(), originalName: c.documentTemplate.file, uploadedBy: author?.id ?? null }, transaction);
+        await AssetFile.create({ assetId: asset.id, fileId: stored.id, role: 'attachment', title: c.documentTemplate.title, position: 1, uploadedBy: author?.id ?? null }, { transaction });
       }
       await refreshCompleteness(asset, cedent?.ipaCode ?? null, transaction);
       asset.status = c.status;

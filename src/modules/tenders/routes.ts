@@ -7,7 +7,7 @@ import { NotFoundError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, refusalMessages, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
-import { icsResponse, sendCsv, sendStoredFile } from '../../web/responders.js';
+import { icsResponse, sendCsv, sendOfficeDocument, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addComment, commentForEdit, commentsOf, updateComment } from './comments.js';
@@ -19,6 +19,7 @@ import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
 import { invitationOrigin } from './needs-from.js';
 import { allPackageJson, dossierPackage } from './opendata.js';
+import { fillTemplate, templatePage, typesWithTemplates } from './templates.js';
 import {
   CATEGORIES,
   DOCUMENT_TYPES,
@@ -235,8 +236,12 @@ export function tendersRouter(platform: Platform): Router {
   router.get('/gare/:id', async (req, res) => {
     const viewer = viewerOf(req);
     const data = await dossierPage(platform, viewer, idParam(req.params.id));
-    const [documents, comments] = await Promise.all([documentsFor(platform, viewer, data.dossier.id, data.access), commentsOf(platform, viewer, data.dossier.id, data.access)]);
-    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, comments, isBodyUser: isBodyUser(viewer) });
+    const [documents, comments, templateTypes] = await Promise.all([
+      documentsFor(platform, viewer, data.dossier.id, data.access),
+      commentsOf(platform, viewer, data.dossier.id, data.access),
+      data.guide ? typesWithTemplates() : [],
+    ]);
+    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, comments, templateTypes, isBodyUser: isBodyUser(viewer) });
   });
 
   router.get('/gare/:id/modifica', requireLogin, async (req, res) => {
@@ -542,7 +547,7 @@ export function tendersRouter(platform: Platform): Router {
 
   router.get('/gare/:id/documenti/nuovo', requireLogin, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
-    res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
+    res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), templateTypes: await typesWithTemplates(), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
   });
 
   router.post('/gare/:id/documenti', requireLogin, fileUpload, async (req, res) => {
@@ -551,6 +556,28 @@ export function tendersRouter(platform: Platform): Router {
       const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
       flash(req, 'success', msg('tenders:flash.documentAdded', { title: doc.title }));
       res.redirect(`/gare/${dossier.id}#documenti`);
+    });
+  });
+
+  // ---- A document from a catalogue template: filled with the dossier's data, downloaded as DOCX ----
+
+  const templateLocals = async (req: Request, res: Response, type: unknown, preselected?: unknown) => {
+    const data = await templatePage(actorOf(req), idParam(req.params.id), type, preselected);
+    return { ...base, title: tOf(res)('tenders:templateFill.title', { type: tOf(res)(`tenders:documentType.${data.type}`) }), ...data };
+  };
+
+  router.get('/gare/:id/documenti/modello', requireLogin, async (req, res) => {
+    const locals = await templateLocals(req, res, req.query.tipo, req.query.modello);
+    const { dossier, templates } = locals;
+    const template = typeof req.query.modello === 'string' ? req.query.modello : templates.length === 1 ? templates[0].slug : '';
+    res.render('tenders/template-form', { ...locals, values: { template, supplier: dossier.awardSupplierName ?? '', supplierFiscalCode: dossier.awardSupplierFiscalCode ?? '' } });
+  });
+
+  router.post('/gare/:id/documenti/modello', requireLogin, async (req, res) => {
+    const locals = await templateLocals(req, res, req.body?.type);
+    await formAction(req, res, 'tenders/template-form', locals, async () => {
+      const { filename, content } = await fillTemplate(platform, actorOf(req), locals.dossier.id, req.body);
+      sendOfficeDocument(res, { filename, format: 'docx', content });
     });
   });
 

@@ -289,3 +289,14 @@ export const commentSchema = z
   .refine((d) => (d.documentId === null) !== (d.phase === null), { path: ['body'], message: 'tenders:error.commentTarget' });
 
 export const commentEditSchema = z.object({ body: form.text(4000, 'tenders:field.comment') });
+
+/** The form that fills a catalogue template with the dossier's data (what the dossier does not hold yet). */
+export const templateFillSchema = z.object({
+  type: choice(DOCUMENT_TYPES, 'tenders:error.chooseDocumentType'),
+  template: z.string({ error: 'tenders:error.chooseTemplate' }).trim().regex(/^[a-z0-9-]{1,90}$/, 'tenders:error.chooseTemplate'),
+  lotId: optionalId('tenders:error.chooseLot'),
+  supplier: form.optionalText(300, 'tenders:field.supplier'),
+  supplierFiscalCode: form.optionalText(16, 'tenders:field.supplierFiscalCode'),
+  reasons: form.optionalText(4000, 'tenders:field.reasons'),
+  requirements: form.optionalText(4000, 'tenders:field.requirements'),
+});

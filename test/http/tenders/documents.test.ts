@@ -64,6 +64,17 @@ describe('tenders: documents', () => {
     expect(v.mime).to.equal('application/pkcs7-mime');
   });
 
+  it('accepts a signed .p7m saved Base64-encoded, as many signing tools do, and still refuses text named .p7m', async () => {
+    const d = await makeDossier();
+    const staff = await loginAs('staff@cithub.example');
+    const encoded = Buffer.from(`${demoP7m(demoPdf('Determina firmata')).toString('base64').replace(/.{64}/g, '$&\r\n')}\r\n`);
+    const res = await upload(staff, d.id, { type: 'determina_a_contrarre', title: 'Determina firmata (Base64)', visibility: 'staff' }, { buffer: encoded, name: 'determina.pdf.p7m' });
+    expect(res.status).to.equal(302);
+    expect((await DocumentVersion.findOne({ where: { sha256: sha(encoded) } }))!.mime).to.equal('application/pkcs7-mime');
+    const fake = await upload(staff, d.id, { type: 'determina_a_contrarre', title: 'Finta', visibility: 'staff' }, { buffer: Buffer.from(Buffer.from('just some words, not a signature at all, no').toString('base64')), name: 'finta.p7m' });
+    expect(fake.status).to.equal(422);
+  });
+
   it('rejects a 0-byte document with a clear message and saves nothing', async () => {
     const d = await makeDossier();
     const staff = await loginAs('staff@cithub.example');
