@@ -991,7 +991,8 @@ export async function documentsOf(platform: Platform, meetingId: number): Promis
 }
 
 export async function addDocuments(platform: Platform, actor: Actor, meetingId: number, itemId: number | null, files: Array<{ path: string; originalName: string }>): Promise<number> {
-  await managedMeeting(platform, actor, meetingId);
+  const { meeting } = await managedMeeting(platform, actor, meetingId);
+  if (meeting.state === 'cancelled') throw new ConflictError('groups:error.meetingCancelled');
   if (itemId !== null) await itemOf(platform, meetingId, itemId);
   if (!files.length) throw new ValidationError({ files: 'groups:error.noFile' });
   return platform.sequelize.transaction(async (t) => {

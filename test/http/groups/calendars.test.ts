@@ -80,6 +80,9 @@ describe('groups: calendars and reminders', function () {
     expect(after.map((e) => e.uid)).to.deep.equal([uid]);
     expect(after[0].component.getFirstPropertyValue('status')).to.equal('CANCELLED');
 
+    // A cancelled sitting offers no upload of documents.
+    const cancelledPage = await secretary.get(`/tavoli/sedute/${convenedId}`);
+    expect(cancelledPage.text).to.not.contain(`/tavoli/sedute/${convenedId}/documenti"`);
     // Cancelling twice is refused; a sitting that has started cannot be cancelled.
     await post(secretary, `/tavoli/sedute/${convenedId}/annulla`, {}, `/tavoli/sedute/${convenedId}`);
     expect((await secretary.get(`/tavoli/sedute/${convenedId}`)).text).to.contain('La seduta è già annullata.');
