@@ -1,27 +1,14 @@
 // Attendance (by hand and from a webinar report CSV), certificates only for those who met the rule
 // (PDF text read back, QR code, public verification, revocation) and the hours ledger per body.
-import path from 'node:path';
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { issueCertificates } from '../../../src/modules/training/certificates.js';
 import { registerToSession } from '../../../src/modules/training/registrations.js';
 import { ConflictError } from '../../../src/platform/errors.js';
-import { ROOT } from '../../../src/platform/paths.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
 import { anonymousAgent, csrfFrom, loginAs, postForm } from '../../helpers/http.js';
-import { actorOf, makeCycle, makeSession, moveSession, staffActor } from './helpers.js';
-
-async function pdfText(buffer: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, standardFontDataUrl: path.join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts') + path.sep }).promise;
-  let text = '';
-  for (let i = 1; i <= doc.numPages; i++) {
-    const page = await doc.getPage(i);
-    text += (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
-  }
-  return text;
-}
+import { actorOf, makeCycle, makeSession, moveSession, pdfText, staffActor } from './helpers.js';
 
 const binary = (res: import('superagent').Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];

@@ -1,10 +1,13 @@
 // Cycles and sessions made for one test through the services (as staff would through the pages),
 // and actors for the services.
+import path from 'node:path';
 import { DateTime } from 'luxon';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { QueryTypes } from 'sequelize';
 import { User } from '../../../src/modules/accounts/models.js';
 import { createCycle, createSession } from '../../../src/modules/training/service.js';
 import type { Actor } from '../../../src/platform/actor.js';
+import { ROOT } from '../../../src/platform/paths.js';
 import { testContext } from '../../helpers/app.js';
 
 let counter = 0;
@@ -76,4 +79,15 @@ export function linkIn(text: string, path: string): string {
   const m = text.match(new RegExp(`https?://[^\\s]+${path.replace(/\//g, '\\/')}[^\\s]+`));
   if (!m) throw new Error(`no ${path} link in: ${text}`);
   return m[0];
+}
+
+/** The text of a PDF, page by page, as pdf.js reads it. */
+export async function pdfText(buffer: Buffer | Uint8Array): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, standardFontDataUrl: path.join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts') + path.sep }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const page = await doc.getPage(i);
+    text += (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
+  }
+  return text;
 }
