@@ -55,6 +55,11 @@ describe('groups: calendars and reminders', function () {
     expect((await reader.get(`/tavoli/sedute/${draftId}/seduta.ics`)).status).to.equal(404);
     expect((await (await anonymousAgent()).get(`/tavoli/${g.groupId}/calendario.ics`)).status).to.be.oneOf([302, 401]);
 
+    // The member's home page shows the sitting they are convened to.
+    const home = await rtdE.get('/');
+    expect(home.text).to.contain('La tua prossima seduta');
+    expect(home.text).to.contain(`href="/tavoli/sedute/${convenedId}"`);
+
     // A member who does not run the group may not cancel it: 403, nothing changes.
     expect((await post(rtdE, `/tavoli/sedute/${convenedId}/annulla`, {}, `/tavoli/sedute/${convenedId}`)).status).to.equal(403);
     expect((await meetingState(convenedId)).state).to.equal('convened');
@@ -80,6 +85,8 @@ describe('groups: calendars and reminders', function () {
     expect(after.map((e) => e.uid)).to.deep.equal([uid]);
     expect(after[0].component.getFirstPropertyValue('status')).to.equal('CANCELLED');
 
+    // …and it leaves the home page of those invited.
+    expect((await rtdE.get('/')).text).to.not.contain(`href="/tavoli/sedute/${convenedId}"`);
     // A cancelled sitting offers no upload of documents.
     const cancelledPage = await secretary.get(`/tavoli/sedute/${convenedId}`);
     expect(cancelledPage.text).to.not.contain(`/tavoli/sedute/${convenedId}/documenti"`);
