@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Platform } from '../../platform/context.js';
 import { formattersFor } from '../../platform/format.js';
 import { pickLanguage } from '../../platform/i18n.js';
-import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { FileRejectedError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
@@ -31,6 +31,7 @@ import {
   publishVersion,
   saveQuestion,
   templateCsvRows,
+  templateFileText,
   templateYaml,
   versionPage,
 } from './templates.js';
@@ -75,8 +76,7 @@ export function coachingRouter(platform: Platform): Router {
       const [file] = uploadedFiles(req);
       if (!file) throw new ValidationError({ file: msg('coaching:validation.fileMissing') });
       const buffer = await readUpload(file);
-      const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
-      const parsed = parseTemplateText(text, /\.csv$/i.test(file.originalName) ? 'csv' : 'yaml');
+      const parsed = parseTemplateText(templateFileText(buffer), /\.csv$/i.test(file.originalName) ? 'csv' : 'yaml');
       const { versionId } = await importTemplate(platform, actorOf(req), parsed, { publish: false });
       flash(req, 'success', msg('coaching:flash.imported', { title: parsed.title }));
       res.redirect(`/affiancamento/modelli/versioni/${versionId}`);
@@ -240,7 +240,15 @@ export function coachingRouter(platform: Platform): Router {
     const qid = idParam(req.params.qid);
     res.locals.uploadField = `file_${qid}`;
     await formAction(req, res, 'coaching/assessment', locals, async () => {
-      const [file] = uploadedFiles(req);
+      // A refusal of the upload itself (too large) goes next to this question's file field too.
+      const file = (() => {
+        try {
+          return uploadedFiles(req)[0];
+        } catch (err) {
+          if (err instanceof FileRejectedError) throw new FileRejectedError(err.message, `file_${qid}`);
+          throw err;
+        }
+      })();
       if (!file) throw new ValidationError({ [`file_${qid}`]: msg('coaching:validation.fileMissing') });
       await addEvidence(platform, actorOf(req), eid(req), idParam(req.params.id), qid, file);
       flash(req, 'success', msg('coaching:flash.evidence'));

@@ -64,7 +64,7 @@ const answer = z.enum(ANSWERS, { error: msg('coaching:validation.answer') });
 /** One answer as the fill-in form sends it (fields `answer[<qid>]`, … read into this shape). */
 export const answerSchema = z.object({
   questionId: z.number().int().positive(),
-  answer: z.union([answer, z.literal('')]).transform((v) => (v === '' ? null : v)),
+  answer: z.union([answer, z.literal('')], { error: msg('coaching:validation.answer') }).transform((v) => (v === '' ? null : v)),
   maturity: z
     .string()
     .trim()

@@ -3,7 +3,7 @@
 // Templates travel as YAML or CSV (docs/coaching-template-format.md).
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Transaction } from 'sequelize';
-import YAML from 'yaml';
+import YAML, { LineCounter } from 'yaml';
 import type { Actor, Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
@@ -128,59 +128,110 @@ async function insertContent(platform: Platform, versionId: number, file: Templa
   }
 }
 
-function assertUniqueCodes(file: TemplateFile): void {
+/** Where a part of a template file is, for the messages: its line (when known) and its name (a CSV column, or the YAML path). */
+type Locate = (path: ReadonlyArray<PropertyKey>) => { line: number | null; field: string };
+
+function fileError(where: { line: number | null; field: string }, message: Message | string): ValidationError {
+  return new ValidationError({ file: where.line ? msg('coaching:validation.fileLine', { line: where.line, field: where.field, message }) : msg('coaching:validation.fileAt', { path: where.field, message }) });
+}
+
+function assertUniqueCodes(file: TemplateFile, locate: Locate): void {
   const seen = new Set<string>();
   for (const [ai, area] of file.areas.entries()) {
-    if (seen.has(`A:${area.code}`)) throw new ValidationError({ file: msg('coaching:validation.duplicateCode', { code: area.code, where: `areas.${ai}` }) });
+    if (seen.has(`A:${area.code}`)) throw fileError(locate(['areas', ai, 'code']), msg('coaching:validation.duplicateCode', { code: area.code, where: area.title }));
     seen.add(`A:${area.code}`);
-    for (const q of area.questions) {
-      if (seen.has(`Q:${q.code}`)) throw new ValidationError({ file: msg('coaching:validation.duplicateCode', { code: q.code, where: area.code }) });
+    for (const [qi, q] of area.questions.entries()) {
+      if (seen.has(`Q:${q.code}`)) throw fileError(locate(['areas', ai, 'questions', qi, 'code']), msg('coaching:validation.duplicateCode', { code: q.code, where: area.code }));
       seen.add(`Q:${q.code}`);
     }
   }
 }
 
-/** Parses a template file (YAML, or CSV in the documented columns); each problem names where it is. */
+/**
+ * Parses a template file (YAML, or CSV in the documented columns); each problem names its line and
+ * where it is. Nothing is saved here: a file with one problem is refused whole.
+ */
 export function parseTemplateText(text: string, format: 'yaml' | 'csv'): TemplateFile {
-  let data: unknown;
-  if (format === 'yaml') {
-    try {
-      data = YAML.parse(text);
-    } catch (err) {
-      throw new ValidationError({ file: msg('coaching:validation.yaml', { detail: String((err as Error).message).split('\n')[0].slice(0, 200) }) });
-    }
-  } else {
-    data = csvToTemplate(text);
-  }
+  const { data, locate } = format === 'yaml' ? readYaml(text) : csvToTemplate(text);
   const result = templateFileSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ValidationError({ file: msg('coaching:validation.fileAt', { path: issue.path.join('.') || '—', message: issue.message }) });
+    throw fileError(locate(issue.path), issue.message);
   }
-  assertUniqueCodes(result.data);
+  assertUniqueCodes(result.data, locate);
   return result.data;
+}
+
+/** A file's bytes as text: UTF-8 only (a byte-order mark is dropped); anything else is refused with a message. */
+export function templateFileText(buffer: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer).replace(/^\uFEFF/, '');
+  } catch {
+    throw new ValidationError({ file: msg('coaching:validation.notUtf8') });
+  }
+}
+
+function readYaml(text: string): { data: unknown; locate: Locate } {
+  const lineCounter = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    const line = err.linePos?.[0]?.line ?? lineCounter.linePos(err.pos[0]).line;
+    throw new ValidationError({ file: msg('coaching:validation.yaml', { line }) });
+  }
+  const locate: Locate = (path) => {
+    const keys = path.map((k) => (typeof k === 'symbol' ? String(k) : k)) as Array<string | number>;
+    // The nearest node that exists on the path (a missing field is reported at its parent).
+    for (let n = keys.length; n >= 0; n--) {
+      const node = n ? (doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined) : (doc.contents as { range?: [number, number, number] } | null);
+      if (node && typeof node === 'object' && node.range) return { line: lineCounter.linePos(node.range[0]).line, field: keys.join('.') || '—' };
+    }
+    return { line: null, field: keys.join('.') || '—' };
+  };
+  return { data: doc.toJS(), locate };
 }
 
 export const CSV_COLUMNS = ['modello', 'area_codice', 'area_titolo', 'codice', 'domanda', 'guida', 'riferimento', 'peso'] as const;
 
-function csvToTemplate(text: string): unknown {
-  let records: Record<string, string>[];
+const CSV_FIELD: Readonly<Record<string, string>> = { code: 'codice', text: 'domanda', guidance: 'guida', reference: 'riferimento', weight: 'peso' };
+
+function csvToTemplate(text: string): { data: unknown; locate: Locate } {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  const clean = text.replace(/^\uFEFF/, '');
+  const head = clean.split('\n')[0];
+  const delimiter = (head.match(/;/g)?.length ?? 0) >= (head.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const header = head.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, ''));
+  const missing = CSV_COLUMNS.filter((c) => c !== 'guida' && !header.includes(c));
+  if (missing.length) throw new ValidationError({ file: msg('coaching:validation.csvColumns', { columns: missing.join(', '), delimiter }) });
   try {
-    const clean = text.replace(/^\uFEFF/, '');
-    const delimiter = (clean.split('\n')[0].match(/;/g)?.length ?? 0) >= (clean.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ',';
-    records = parseCsv(clean, { columns: true, skip_empty_lines: true, delimiter, trim: true, relax_column_count: true }) as Record<string, string>[];
+    records = parseCsv(clean, { columns: true, skip_empty_lines: true, delimiter, trim: true, info: true }) as typeof records;
   } catch (err) {
-    throw new ValidationError({ file: msg('coaching:validation.csv', { detail: String((err as Error).message).slice(0, 200) }) });
+    const e = err as { code?: string; lines?: number; record?: unknown[] };
+    const why =
+      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || e.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
+        ? msg('coaching:validation.csvFields', { count: e.record?.length ?? 0, expected: clean.split('\n')[0].split(delimiter).length, delimiter })
+        : e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? msg('coaching:validation.csvQuote')
+          : msg('coaching:validation.csvMalformed');
+    throw new ValidationError({ file: msg('coaching:validation.csv', { line: e.lines ?? '—', message: why }) });
   }
-  const missing = CSV_COLUMNS.filter((c) => c !== 'guida' && records.length && !(c in records[0]));
-  if (!records.length || missing.length) throw new ValidationError({ file: msg('coaching:validation.csvColumns', { columns: (missing.length ? missing : CSV_COLUMNS).join(', ') }) });
-  const areas: Array<{ code: string; title: string; questions: unknown[] }> = [];
-  for (const r of records) {
-    let area = areas.find((a) => a.code === r.area_codice.toUpperCase());
-    if (!area) areas.push((area = { code: r.area_codice.toUpperCase(), title: r.area_titolo, questions: [] }));
+  if (!records.length) throw new ValidationError({ file: msg('coaching:validation.areas') });
+  const areas: Array<{ code: string; title: string; line: number; questions: Array<Record<string, string>>; lines: number[] }> = [];
+  for (const { record: r, info } of records) {
+    const code = (r.area_codice ?? '').toUpperCase();
+    let area = areas.find((a) => a.code === code);
+    if (!area) areas.push((area = { code, title: r.area_titolo ?? '', line: info.lines, questions: [], lines: [] }));
     area.questions.push({ code: r.codice, text: r.domanda, guidance: r.guida ?? '', reference: r.riferimento, weight: r.peso });
+    area.lines.push(info.lines);
   }
-  return { title: records[0].modello, description: '', areas };
+  const locate: Locate = (path) => {
+    const [, ai, , qi, field] = path as Array<string | number>;
+    if (path[0] !== 'areas') return { line: records[0].info.lines, field: path[0] === 'title' ? 'modello' : String(path[0] ?? '—') };
+    const area = areas[Number(ai)];
+    if (path.length <= 3) return { line: area?.line ?? null, field: path[2] === 'title' ? 'area_titolo' : 'area_codice' };
+    return { line: area?.lines[Number(qi)] ?? null, field: CSV_FIELD[String(field)] ?? String(field ?? '—') };
+  };
+  return { data: { title: records[0].record.modello, description: '', areas: areas.map(({ code, title, questions }) => ({ code, title, questions })) }, locate };
 }
 
 /** A new template, its version 1 published at once when asked (the demo data, an import). */

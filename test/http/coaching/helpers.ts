@@ -18,18 +18,24 @@ export async function bodyWithPeople(population = 12_000) {
 
 export const staffAgent = () => loginAs('staff@cithub.example');
 
-const HEADER = 'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,misura';
+export const HEADER = 'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,misura';
 
 /**
  * Funded applications of the body as the PA digitale 2026 open data lists them, imported through the
  * funding area's importer (a file in the shared layout, calls already loaded from avvisi.csv).
  */
+/** One line of a candidature_*finanziate*.csv file in the shared layout. */
+export function applicationLine(ipaCode: string, name: string, r: { call: string; state: string; stateOn: string; cup: string }, i: number): string {
+  return [ipaCode, name, 'Comuni', 'Prova', '000000', 'LE', '075', 'Puglia', '16', '20344.0', r.call, '2022-12-29T15:35:03.000+0000', '2023-03-21', r.cup, '2', String(100 + i), 'Decreto n.152 - 2 / 2022 - PNRR', r.state, r.stateOn, r.call.split(' - ')[0]]
+    .map((c) => (c.includes(',') ? `"${c}"` : c))
+    .join(',');
+}
+
 export async function importApplications(ipaCode: string, name: string, rows: Array<{ call: string; state: 'A' | 'E' | 'R'; stateOn: string; cup: string }>) {
   const { platform } = await testContext();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'coaching-pad26-'));
   const file = path.join(dir, 'candidature_comuni_finanziate_test.csv');
-  const lines = rows.map((r, i) => [ipaCode, name, 'Comuni', 'Prova', '000000', 'LE', '075', 'Puglia', '16', '20344.0', r.call, '2022-12-29T15:35:03.000+0000', '2023-03-21', r.cup, '2', String(100 + i), 'Decreto n.152 - 2 / 2022 - PNRR', r.state, r.stateOn, r.call.split(' - ')[0]].map((c) => (c.includes(',') ? `"${c}"` : c)).join(','));
-  writeFileSync(file, [HEADER, ...lines].join('\n') + '\n');
+  writeFileSync(file, [HEADER, ...rows.map((r, i) => applicationLine(ipaCode, name, r, i))].join('\n') + '\n');
   return importOpenData(platform, [file]);
 }
 

@@ -36,7 +36,7 @@ describe('coaching: tenancy on every route with an id', function () {
 
     const E = `/affiancamento/${e.body.id}`;
     const reads = [E, `${E}/valutazioni`, `${E}/valutazioni/${id}`, `${E}/valutazioni/${id}/revisione`, `${E}/valutazioni/${id}/obiettivi`, `${E}/valutazioni/${id}/prove/${ev.id}`,
-      `${E}/piano`, `${E}/piano/azioni/${action.id}`, `${E}/piano.pdf`, `${E}/piano.csv`, `${E}/incontri`, `${E}/incontri/${sid}`, `${E}/incontri/${sid}/modifica`, `${E}/incontri/nuovo`, `${E}/incontri/prossimo.ics`];
+      `${E}/piano`, `${E}/piano/azioni/${action.id}`, `${E}/piano.pdf`, `${E}/piano.csv`, `${E}/incontri`, `${E}/incontri/${sid}`, `${E}/incontri/${sid}/modifica`, `${E}/incontri/nuovo`, `${E}/incontri/prossimo.ics`, `${E}/scadenze`, `${E}/scadenze?anno=2026`];
     const fToken = csrfFrom((await f.rtd.get(`/affiancamento/${f.body.id}`)).text);
     for (const agent of [f.rtd, f.member]) {
       for (const path of reads) {
