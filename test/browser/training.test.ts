@@ -130,6 +130,18 @@ describe('training in a real browser', function () {
     expect(list).to.contain(carlo.name);
     expect(list).to.contain(bruno.name);
     await expectAccessible(staff, 'session page (staff)');
+    // The slides, for the registered people only.
+    await staff.selectOption('#f-kind', 'slides');
+    await staff.fill('#f-title', 'Slide del primo webinar');
+    await staff.fill('#f-url', 'https://slides.cithub.example/webinar-1');
+    await submit(staff, `main form[action^="/formazione/sessioni/${sessionId}/materiali"] button[type=submit]`);
+    expect(await staff.textContent('main')).to.contain('Materiale «Slide del primo webinar» aggiunto.');
+    await expectAccessible(staff, 'session page with a material (staff)');
+    await carloPage.goto(sessionUrl);
+    expect(await carloPage.textContent('section[aria-labelledby="materiali"]')).to.contain('Slide del primo webinar');
+    await expectAccessible(carloPage, 'session page with materials (registered)');
+    await visitor.goto(sessionUrl);
+    expect(await visitor.textContent('main')).to.not.contain('Slide del primo webinar');
     const ics = await staff.request.get(`${sessionUrl}/calendario.ics`);
     expect(ics.headers()['content-type']).to.contain('text/calendar');
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(await ics.text())).getFirstSubcomponent('vevent')!);

@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, localPath, refusalMessages, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
@@ -15,9 +15,10 @@ import { certificateFilename, certificateForDownload, certificateQr, certificate
 import { answerSurvey, citizenCounts, cycleCountsRows, feedUrl, hasFeed, personalFeed, saveCitizenCounts, sessionCalendar, surveyState, surveySummary } from './extras.js';
 import { trainingNeeds } from './needs.js';
 import { bodiesTotals, bodyLedger, bodyRows, externalFile, parseYear, personLedger, recordExternalHours } from './ledger.js';
+import { addMaterial, canManageMaterials, materialFile, removeMaterial } from './materials.js';
 import { canManageTraining, canRegisterOthers, registersColleagues } from './policy.js';
 import { acceptOffer, cancelRegistration, confirmCitizenSeat, declineOffer, registerToCycle, registerToSession, requestCitizenSeat, runWaitingList, showOffer } from './registrations.js';
-import { AGE_BANDS, AUDIENCES, GENDERS, LEVELS, MODES, CYCLE_STATES, ATTENDANCE } from './schemas.js';
+import { AGE_BANDS, AUDIENCES, GENDERS, LEVELS, MATERIAL_KINDS, MODES, CYCLE_STATES, ATTENDANCE } from './schemas.js';
 import { calendar, cancelSession, createCycle, createSession, cyclePage, getCycle, getSession, parseFilters, sessionPage, sessionRegistrations, upcomingOfUser, updateCycle, updateSession, vocabulary, type CycleView, type SessionView } from './service.js';
 import { DateTime } from 'luxon';
 
@@ -70,6 +71,7 @@ export function trainingRouter(platform: Platform): Router {
   const router = Router();
   const csvUpload = acceptUploads(platform, { field: 'file', maxFiles: 1, maxBytes: 5 * 1024 * 1024 });
   const certificateUpload = acceptUploads(platform, { field: 'certificate', maxFiles: 1 });
+  const materialUpload = acceptUploads(platform, { field: 'file', maxFiles: 1 });
 
   // ---- The public calendar ----
 
@@ -195,20 +197,27 @@ export function trainingRouter(platform: Platform): Router {
     });
   });
 
-  router.get('/formazione/sessioni/:id', async (req, res) => {
+  /** What the session page shows this viewer (also when a form on it comes back with errors). */
+  const sessionLocals = async (req: Request, res: Response, id: number) => {
     const viewer = viewerOf(req);
-    const page = await sessionPage(platform, viewer, idParam(req.params.id));
-    res.render('training/session', {
+    const page = await sessionPage(platform, viewer, id);
+    return {
       ...base,
+      MATERIAL_KINDS,
       title: page.session.title,
       ...page,
       canManage: canManageTraining(viewer),
+      canMaterials: canManageMaterials(viewer, page.session.speakerUserId),
       survey: await surveyState(platform, viewer, page.session.id),
       summary: isStaff(viewer) ? await surveySummary(platform, page.session.id) : null,
       counts: isStaff(viewer) && page.cycle.audience === 'citizens' ? await citizenCounts(platform, page.session.id) : null,
       values: {},
       errors: {},
-    });
+    };
+  };
+
+  router.get('/formazione/sessioni/:id', async (req, res) => {
+    res.render('training/session', await sessionLocals(req, res, idParam(req.params.id)));
   });
 
   router.get('/formazione/sessioni/:id/modifica', requireStaff, async (req, res) => {
@@ -265,8 +274,8 @@ export function trainingRouter(platform: Platform): Router {
   // Citizens' courses: no account; the seat counts after the link mailed to them is opened.
   router.post('/formazione/sessioni/:id/cittadini', async (req, res) => {
     const sessionId = idParam(req.params.id);
-    const page = await sessionPage(platform, viewerOf(req), sessionId);
-    const locals = { ...base, title: page.session.title, ...page, canManage: canManageTraining(viewerOf(req)), survey: null, summary: null, counts: null };
+    const locals = await sessionLocals(req, res, sessionId);
+    const page = locals;
     await formAction(req, res, 'training/session', locals, async () => {
       await requestCitizenSeat(platform, sessionId, req.body, req.ip ?? null);
       res.render('training/citizen-sent', { ...base, title: tOf(res)('training:citizen.sentTitle'), session: page.session });
@@ -280,6 +289,31 @@ export function trainingRouter(platform: Platform): Router {
   router.post('/formazione/conferma/:token', async (req, res) => {
     const result = await confirmCitizenSeat(platform, req.params.token);
     res.render('training/citizen-confirm', { ...base, title: tOf(res)('training:citizen.confirmTitle'), token: null, result });
+  });
+
+  // ---- Materials (files and links; the registered people's) ----
+
+  router.post('/formazione/sessioni/:id/materiali', requireLogin, materialUpload, async (req, res) => {
+    const id = idParam(req.params.id);
+    const locals = await sessionLocals(req, res, id);
+    if (!locals.canMaterials) throw new NotFoundError('training:error.notFound', 'training.material.add');
+    await formAction(req, res, 'training/session', locals, async () => {
+      const file = uploadedFiles(req)[0];
+      const m = await addMaterial(platform, actorOf(req), id, req.body, file ? { path: file.path, originalName: file.originalName } : null);
+      flash(req, 'success', msg('training:flash.materialAdded', { title: m.title }));
+      res.redirect(`/formazione/sessioni/${id}#materiali`);
+    });
+  });
+
+  router.post('/formazione/materiali/:id/elimina', requireLogin, async (req, res) => {
+    const { sessionId } = await removeMaterial(platform, actorOf(req), idParam(req.params.id));
+    flash(req, 'success', msg('training:flash.materialRemoved'));
+    res.redirect(`/formazione/sessioni/${sessionId}#materiali`);
+  });
+
+  router.get('/formazione/materiali/:id/file', async (req, res) => {
+    const { fileId } = await materialFile(platform, viewerOf(req), idParam(req.params.id));
+    await sendStoredFile(platform, res, fileId);
   });
 
   // ---- Attendance ----

@@ -157,3 +157,12 @@ export const feedbackSchema = z.object({
 });
 
 export const countsSchema = z.record(z.string(), z.string().optional());
+
+export const MATERIAL_KINDS = ['slides', 'recording', 'link', 'file'] as const;
+
+/** A session's material: a title, its kind, and a link (or a file sent with the form). */
+export const materialSchema = z.object({
+  kind: choice(MATERIAL_KINDS, 'training:error.chooseMaterialKind'),
+  title: form.text(200, label('materialTitle')),
+  url: url('materialUrl'),
+});
