@@ -1,7 +1,8 @@
 // The Done-when flow of RTD coaching in a real browser: after importing the shared PA digitale 2026
 // rows of Russi, its RTD fills in the demo self-assessment (with the proposals), submits it, staff
 // approve it, goals come from the gaps, a session's minutes and decision update an action, the
-// plan's PDF opens with its title as text, and the benchmark shows Russi against similar comuni.
+// plan's PDF opens with its title as text, the RTD records an obligation's evidence in the
+// obligations calendar, and the benchmark shows Russi against similar comuni.
 // Every page visited passes axe (WCAG 2.1 A/AA) with the strict CSP on.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -143,6 +144,27 @@ describe('RTD coaching in a real browser', function () {
     expect(text).to.contain('Piano di transizione digitale del Comune di Russi');
     expect(text).to.contain(action.title);
 
+    // The obligations calendar: this year's duties of the Piano triennale; the RTD records the
+    // accessibility statement with its link (first without one: refused next to the field).
+    await rtd.goto(`${baseUrl}/affiancamento/${russi.id}`);
+    await click(rtd, `a[href="/affiancamento/${russi.id}/scadenze"]`);
+    const year = todayInRome().slice(0, 4);
+    expect(await rtd.textContent('main')).to.contain('Dichiarazione di accessibilità su form.AGID.gov.it');
+    expect(await rtd.textContent('[id="obbligo-CAP3.PA.15"]')).to.contain(`Entro il 31/03/${year}`);
+    await expectAccessible(rtd, 'obligations calendar');
+    const statement = '[id="obbligo-CAP3.PA.16"]';
+    await click(rtd, `${statement} a[href$="/scadenze/${year}/CAP3.PA.16"]`);
+    await expectAccessible(rtd, 'an obligation and its evidence form');
+    await rtd.fill('#f-doneOn', `${year}-09-20`);
+    await click(rtd, 'main form[method="post"] button[type=submit]');
+    expect(await rtd.textContent('#f-link-error')).to.contain('allega un file come prova');
+    await expectAccessible(rtd, 'obligation form with an error');
+    await rtd.fill('#f-link', 'https://form.agid.gov.it/view/comune-di-russi');
+    await click(rtd, 'main form[method="post"] button[type=submit]');
+    expect(await rtd.textContent('main')).to.contain('Adempimento registrato con la sua prova.');
+    expect(await rtd.textContent(statement)).to.contain('Adempiuto').and.contain('20/09/');
+    await expectAccessible(rtd, 'obligations calendar after recording');
+
     // The benchmark: Russi against the median of its band, no other body's name.
     await rtd.goto(`${baseUrl}/affiancamento/${russi.id}`);
     const bench = await rtd.textContent('section[aria-labelledby="bench-h"]');
@@ -154,6 +176,9 @@ describe('RTD coaching in a real browser', function () {
     await expectAccessible(rtd, 'Russi page at 390 px');
     const wide = await rtd.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(wide).to.be.at.most(390);
+    await rtd.goto(`${baseUrl}/affiancamento/${russi.id}/scadenze`);
+    await expectAccessible(rtd, 'obligations calendar at 390 px');
+    expect(await rtd.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).to.be.at.most(390);
 
     // Templates, as staff.
     await staff.goto(`${baseUrl}/affiancamento/modelli`);

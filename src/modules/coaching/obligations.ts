@@ -185,6 +185,14 @@ export async function obligationsPage(platform: Platform, viewer: Viewer, entity
   return { body, year, years, today, reminderDays: days, obligations, canRecord: canWorkOnBody(viewer, entityId), isStaffViewer: isStaff(viewer) };
 }
 
+/** One obligation of the body for a year, with its evidence (its page, where it is recorded). */
+export async function obligationPage(platform: Platform, viewer: Viewer, entityId: number, year: number, code: string) {
+  const data = await obligationsPage(platform, viewer, entityId, String(year));
+  const obligation = data.year === year ? data.obligations.find((o) => o.code === code) : undefined;
+  if (!obligation) throw new NotFoundError('coaching:error.notFound');
+  return { body: data.body, year, obligation, reminderDays: data.reminderDays, canRecord: data.canRecord };
+}
+
 /** The obligation of the body with that code and year, or a 404 (another comune's, or not one of the calendar). */
 function findObligation(population: number | null, year: number, code: string): Obligation {
   const o = obligationsOf(population, year).find((x) => x.code === code);

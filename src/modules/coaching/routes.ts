@@ -14,7 +14,7 @@ import { todayInRome } from '../tenders/index.js';
 import { ACTION_STATUSES, ANSWERS, CAD_LETTERS, MATURITY_STEPS, referenceText } from './core.js';
 import { addEvidence, assessmentGaps, assessmentPage, evidenceFile, listAssessments, reviewAssessment, saveAnswers, startAssessment, submitAssessment } from './assessments.js';
 import { planCsvRows, planFileName, planTitle, PLAN_CSV_COLUMNS, writePlanPdf } from './exports.js';
-import { obligationFile, obligationsPage, recordObligationEvidence, setReminderDays } from './obligations.js';
+import { obligationFile, obligationPage, obligationsPage, recordObligationEvidence, setReminderDays } from './obligations.js';
 import { bodyOverview, setCoach, staffFilterOptions, staffList } from './overview.js';
 import { assertCanManageSessions, assertCanReview } from './policy.js';
 import { actionPage, createAction, createGoal, goalsFromGaps, planPage, updateAction } from './plan.js';
@@ -371,30 +371,34 @@ export function coachingRouter(platform: Platform): Router {
 
   // ---- Obligations calendar ----
 
-  const obligationLocals = async (req: Request, res: Response, year: unknown, formCode: string | null = null) => {
-    const data = await obligationsPage(platform, viewerOf(req), eid(req), year);
-    return { ...base, title: tOf(res)('coaching:obligations.title', { name: data.body.name, year: data.year }), ...data, formCode, values: {} };
-  };
-
   router.get('/affiancamento/:entityId/scadenze', requireLogin, async (req, res) => {
-    res.render('coaching/obligations', await obligationLocals(req, res, req.query.anno));
-  });
-
-  router.post('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, evidenceUpload, async (req, res) => {
-    const year = /^\d{4}$/.test(String(req.params.year)) ? Number(req.params.year) : -1;
-    const code = String(req.params.code).toUpperCase();
-    const locals = await obligationLocals(req, res, String(year), code);
-    if (locals.year !== year) throw new NotFoundError('coaching:error.notFound');
-    await formAction(req, res, 'coaching/obligations', locals, async () => {
-      const [file] = uploadedFiles(req);
-      await recordObligationEvidence(platform, actorOf(req), eid(req), year, code, req.body, file ?? null);
-      flash(req, 'success', msg('coaching:flash.obligation'));
-      res.redirect(`/affiancamento/${eid(req)}/scadenze?anno=${year}#obbligo-${code}`);
-    });
+    const data = await obligationsPage(platform, viewerOf(req), eid(req), req.query.anno);
+    res.render('coaching/obligations', { ...base, title: tOf(res)('coaching:obligations.title', { name: data.body.name, year: data.year }), ...data });
   });
 
   router.get('/affiancamento/:entityId/scadenze/prove/:fid', requireLogin, async (req, res) => {
     await sendStoredFile(platform, res, await obligationFile(platform, viewerOf(req), eid(req), idParam(req.params.fid)));
+  });
+
+  const obligationLocals = async (req: Request, res: Response) => {
+    const year = /^\d{4}$/.test(String(req.params.year)) ? Number(req.params.year) : -1;
+    const data = await obligationPage(platform, viewerOf(req), eid(req), year, String(req.params.code).toUpperCase());
+    const o = data.obligation;
+    return { ...base, title: tOf(res)('coaching:obligations.pageTitle', { title: tOf(res)(`coaching:obligations.series.${o.series}`), year }), ...data, values: { doneOn: o.doneOn ?? '', link: o.link ?? '', note: o.note ?? '' } };
+  };
+
+  router.get('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, async (req, res) => {
+    res.render('coaching/obligation', await obligationLocals(req, res));
+  });
+
+  router.post('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, evidenceUpload, async (req, res) => {
+    const locals = await obligationLocals(req, res);
+    await formAction(req, res, 'coaching/obligation', locals, async () => {
+      const [file] = uploadedFiles(req);
+      await recordObligationEvidence(platform, actorOf(req), eid(req), locals.year, locals.obligation.code, req.body, file ?? null);
+      flash(req, 'success', msg('coaching:flash.obligation'));
+      res.redirect(`/affiancamento/${eid(req)}/scadenze?anno=${locals.year}#obbligo-${locals.obligation.code}`);
+    });
   });
 
   router.post('/affiancamento/:entityId/scadenze/promemoria', requireStaff, async (req, res) => {

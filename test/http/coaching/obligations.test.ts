@@ -59,6 +59,11 @@ describe('coaching: obligations calendar', function () {
     // The duty of March 2026 has passed without evidence.
     expect(page.text).to.match(/id="obbligo-CAP3\.PA\.15"[\s\S]*?Scaduto/);
     const token = csrfFrom(page.text);
+    const form = await e.rtd.get(`${E}/scadenze/2026/CAP3.PA.15`);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('Registra l&#39;adempimento');
+    expect((await e.member.get(`${E}/scadenze/2026/CAP3.PA.15`)).text).to.not.contain('name="doneOn"');
+    expect((await e.rtd.get(`${E}/scadenze/2026/CAP5.PA.15`)).status).to.equal(404);
     const post = (code: string, year = 2026) => e.rtd.post(`${E}/scadenze/${year}/${code}?_csrf=${encodeURIComponent(token)}`).field('_csrf', token);
 
     // Bad input: no day, a day in the future, a link that is not one, no evidence at all.
@@ -115,6 +120,7 @@ describe('coaching: obligations calendar', function () {
       expect((await agent.get(`${E}/scadenze`)).status).to.equal(404);
       expect((await agent.get(`${E}/scadenze?anno=2026`)).text).to.not.contain('Pubblicati in ritardo');
       expect((await agent.get(`${E}/scadenze/prove/${file.id}`)).status).to.equal(404);
+      expect((await agent.get(`${E}/scadenze/2026/CAP3.PA.15`)).status).to.equal(404);
       expect((await agent.get(`/affiancamento/${f.body.id}/scadenze/prove/${file.id}`)).status).to.equal(404);
       const own = csrfFrom((await agent.get(`/affiancamento/${f.body.id}/scadenze`)).text);
       const res = await agent.post(`${E}/scadenze/2026/CAP3.PA.16?_csrf=${encodeURIComponent(own)}`).field('_csrf', own).field('doneOn', '2026-09-01').field('link', 'https://x.example.it');
