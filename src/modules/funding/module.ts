@@ -7,6 +7,7 @@ import { canSeeBodyFunding } from './policy.js';
 import { fundingRouter } from './routes.js';
 import { DEADLINE_REMINDER_JOB, sendDeadlineReminders } from './reminders.js';
 import { RADAR_CRON, RADAR_JOB, sendRadar } from './radar.js';
+import { IMPORT_JOB, runImport } from './upload.js';
 import { seedFunding } from './seed.js';
 import { bodySummary, countOpenCalls } from './service.js';
 
@@ -22,6 +23,8 @@ export const fundingModule: AppModule = {
   jobs: (platform) => [
     { name: DEADLINE_REMINDER_JOB, cron: '17 7 * * *', handler: async () => void (await sendDeadlineReminders(platform)) },
     { name: RADAR_JOB, cron: RADAR_CRON, handler: async () => void (await sendRadar(platform)) },
+    // An import started from the upload page (a 50,000-row file outlasts any request).
+    { name: IMPORT_JOB, expireInSeconds: 3600, retryLimit: 2, handler: async (data: { importId: number }) => runImport(platform, data.importId) },
   ],
   homeCards: async (platform, viewer) => {
     const cards: HomeCard[] = [];

@@ -12,10 +12,11 @@
 // - Imperfections are taken whole: an empty CUP, dates as `2023-08-22` or `2023-06-28T13:31:55.000+0000`
 //   (or `22/08/2023`), ISTAT codes with their leading zeros, `;` or tab as delimiter, a file not in
 //   UTF-8 (read as Windows-1252). A row that cannot be used is reported with its line and skipped.
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { DateTime } from 'luxon';
 import { QueryTypes, type Transaction } from 'sequelize';
@@ -44,6 +45,9 @@ export type FileReport = {
   refused: number;
   /** The first lines kept as reference data (the report names a few, not thousands). */
   referenceLines: number[];
+  /** Applications without a CUP (kept, keyed on window and protocol), and the first of their lines. */
+  noCup: number;
+  noCupLines: number[];
   /** Notes about the file as a whole (delimiter, encoding). */
   notes: Message[];
 };
@@ -81,7 +85,7 @@ async function firstBytes(file: string, n = 65536): Promise<Buffer> {
 }
 
 /** Whether the whole file is valid UTF-8, read as a stream. */
-async function isUtf8(file: string): Promise<boolean> {
+export async function isUtf8(file: string): Promise<boolean> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of createReadStream(file)) decoder.decode(chunk as Buffer, { stream: true });
@@ -104,6 +108,16 @@ class Decode extends Transform {
   override _flush(done: TransformCallback): void {
     done(null, this.decoder.decode());
   }
+}
+
+/**
+ * Writes `src` as UTF-8 to `dest` when it is not UTF-8 already (read as Windows-1252, like the
+ * importer reads it), streamed. Returns the note for the report, or null when nothing was done.
+ */
+export async function toUtf8(src: string, dest: string): Promise<Message | null> {
+  if (await isUtf8(src)) return null;
+  await pipeline(createReadStream(src), new Decode('windows-1252'), createWriteStream(dest));
+  return msg('funding:import.notUtf8');
 }
 
 type Row = { line: number; cells: Record<string, string> };
@@ -276,9 +290,48 @@ function missingColumns(header: string[], wanted: readonly string[]): string[] {
   return wanted.filter((c) => !header.includes(c));
 }
 
-async function importFile(platform: Platform, file: string, bodies: Map<string, Body>, problems: Problem[]): Promise<FileReport> {
-  const name = path.basename(file);
-  const report: FileReport = { file: name, kind: 'unknown', ok: true, rows: 0, created: 0, updated: 0, unchanged: 0, reference: 0, refused: 0, referenceLines: [], notes: [] };
+/** A file to import: a path (its name is the file's own), or an upload kept under another name (with what was noticed on receiving it). */
+export type OpenDataFile = string | { path: string; name: string; notes?: Message[] };
+
+const emptyReport = (name: string): FileReport => ({ file: name, kind: 'unknown', ok: true, rows: 0, created: 0, updated: 0, unchanged: 0, reference: 0, refused: 0, referenceLines: [], noCup: 0, noCupLines: [], notes: [] });
+
+/** An error of the CSV reader (csv-parse's codes start with CSV_), with the line it stopped at. */
+const csvErrorOf = (err: unknown): { line: number; code: string } | null => {
+  const e = err as { code?: unknown; lines?: unknown };
+  return typeof e?.code === 'string' && e.code.startsWith('CSV_') ? { line: typeof e.lines === 'number' ? e.lines : 0, code: e.code } : null;
+};
+
+class RefusedWhole extends Error {}
+
+/**
+ * One file in one transaction: it lands whole, or (a missing column, an unreadable CSV, an empty
+ * file) nothing of it does and the report says why. Rows that cannot be used are skipped and named.
+ */
+async function importFile(platform: Platform, input: OpenDataFile, bodies: Map<string, Body>, problems: Problem[]): Promise<FileReport> {
+  const file = typeof input === 'string' ? input : input.path;
+  const name = typeof input === 'string' ? path.basename(input) : input.name;
+  const mine: Problem[] = [];
+  let report = emptyReport(name);
+  if (typeof input !== 'string' && input.notes) report.notes.push(...input.notes);
+  try {
+    await importRows(platform, file, name, report, bodies, mine);
+  } catch (err) {
+    const csv = csvErrorOf(err);
+    if (!csv && !(err instanceof RefusedWhole)) throw err;
+    // Rolled back: nothing of this file stays. The report keeps the reason and the file's notes.
+    const notes = report.notes;
+    const kind = report.kind;
+    const reason = mine.filter((p) => p.line <= 1);
+    report = { ...emptyReport(name), kind, notes, ok: false };
+    mine.length = 0;
+    if (csv) mine.push({ file: name, line: csv.line, message: msg('funding:import.unreadable', { line: csv.line }) });
+    else mine.push(...reason);
+  }
+  problems.push(...mine);
+  return report;
+}
+
+async function importRows(platform: Platform, file: string, name: string, report: FileReport, bodies: Map<string, Body>, problems: Problem[]): Promise<void> {
   const problem = (line: number, message: Message) => {
     problems.push({ file: name, line, message });
   };
@@ -320,9 +373,8 @@ async function importFile(platform: Platform, file: string, bodies: Map<string, 
         else if (isApplicationsHeader(item.header)) report.kind = 'applications';
         const missing = missingColumns(item.header, report.kind === 'calls' ? CALL_COLUMNS : APPLICATION_COLUMNS);
         if (report.kind === 'unknown' || missing.length) {
-          report.ok = false;
           problem(1, report.kind === 'unknown' ? msg('funding:import.unknownFile', { columns: [...APPLICATION_COLUMNS].join(', ') }) : msg('funding:import.missingColumns', { columns: missing.join(', ') }));
-          return;
+          throw new RefusedWhole();
         }
         continue;
       }
@@ -371,6 +423,10 @@ async function importFile(platform: Platform, file: string, bodies: Map<string, 
             continue;
           }
           seen.set(key, line);
+          if (!cupValue) {
+            report.noCup++;
+            if (report.noCupLines.length < 10) report.noCupLines.push(line);
+          }
           if (!knownCalls.has(callTitle)) {
             // A call named only by its applications: created from what they say, its dates unknown.
             calls.push({ title: callTitle.slice(0, 300), measure: measureCode(cells.misura), opens_on: null, closes_on: null, budget_cents: null, eligible_text: cells.tipologia_ente ?? '', eligible_kinds: eligibleKindsFrom(cells.tipologia_ente ?? '') });
@@ -412,19 +468,23 @@ async function importFile(platform: Platform, file: string, bodies: Map<string, 
       await flush();
     }
     await flush(true);
+    if (report.kind === 'unknown') {
+      problem(1, msg('funding:import.empty'));
+      throw new RefusedWhole();
+    }
   });
-  return report;
 }
 
 /**
  * Imports the files (calls first, whatever the order given) and reports what it did.
  * `actor` is who ran it (null: the command line), for the audit log.
  */
-export async function importOpenData(platform: Platform, files: readonly string[], actor: Viewer = null): Promise<ImportReport> {
+export async function importOpenData(platform: Platform, files: readonly OpenDataFile[], actor: Viewer = null): Promise<ImportReport> {
   const started = process.hrtime.bigint();
   const problems: Problem[] = [];
   const bodies = new Map([...(await bodiesByIpa())].map(([ipa, b]) => [ipa.toLowerCase(), b]));
-  const ordered = [...files].sort((a, b) => Number(!/avvisi/i.test(path.basename(a))) - Number(!/avvisi/i.test(path.basename(b))));
+  const nameOf = (f: OpenDataFile) => (typeof f === 'string' ? path.basename(f) : f.name);
+  const ordered = [...files].sort((a, b) => Number(!/avvisi/i.test(nameOf(a))) - Number(!/avvisi/i.test(nameOf(b))));
   const reports: FileReport[] = [];
   for (const file of ordered) reports.push(await importFile(platform, file, bodies, problems));
   const sum = (k: 'created' | 'updated' | 'unchanged' | 'reference' | 'refused') => reports.reduce((n, r) => n + r[k], 0);
@@ -453,6 +513,7 @@ export function reportLines(report: ImportReport, tm: (m: Message) => string): s
     lines.push(tm(msg(f.ok ? 'funding:import.fileLine' : 'funding:import.fileRefused', { file: f.file, kind: msg(`funding:import.kind.${f.kind}`), rows: f.rows, created: f.created, updated: f.updated, unchanged: f.unchanged, reference: f.reference, refused: f.refused })));
     for (const note of f.notes) lines.push(`  ${tm(note)}`);
     if (f.reference) lines.push(`  ${tm(msg('funding:import.referenceLine', { count: f.reference, lines: f.referenceLines.join(', ') }))}`);
+    if (f.noCup) lines.push(`  ${tm(msg('funding:import.noCupLine', { count: f.noCup, lines: f.noCupLines.join(', ') }))}`);
   }
   for (const p of report.problems) lines.push(`  ${tm(msg('funding:import.problemLine', { file: p.file, line: p.line, message: p.message }))}`);
   lines.push(tm(msg('funding:import.summary', { created: report.created, updated: report.updated, unchanged: report.unchanged, reference: report.reference, refused: report.refused, seconds: (report.ms / 1000).toFixed(1) })));

@@ -37,6 +37,7 @@ import { addEvidence, addEvidenceVersion, closeSampleCheck, evidenceDocument, ev
 import { EVIDENCE_TYPES } from './schemas.js';
 import { coachOf, coachOptions, setCoach } from './reminders.js';
 import { dashboard, projectsCsvRows, PROJECTS_CSV_COLUMNS } from './dashboard.js';
+import { IMPORT_MAX_FILES, importRun, queueImport, REPORT_MAX_PROBLEMS } from './upload.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -97,6 +98,27 @@ export function fundingRouter(platform: Platform): Router {
     const viewer = viewerOf(req);
     if (!isStaff(viewer)) return res.redirect('/finanziamenti/avvisi');
     res.render('funding/dashboard', { ...base, title: tOf(res)('funding:dashboard.title'), ...(await dashboard(platform, viewer)) });
+  });
+
+  // ---- Import of the PA digitale 2026 open data (the same importer as npm run pnrr:import) ----
+
+  const importUpload = acceptUploads(platform, { field: 'files', maxFiles: IMPORT_MAX_FILES });
+  const importLocals = (res: Response) => ({ ...base, title: tOf(res)('funding:upload.title'), report: null, run: null, maxFiles: IMPORT_MAX_FILES, maxProblems: REPORT_MAX_PROBLEMS, uploadMaxMb: Math.round(platform.config.uploadMaxBytes / 1024 / 1024), values: {} });
+
+  router.get('/finanziamenti/importa', requireStaff, (_req, res) => {
+    res.render('funding/import', importLocals(res));
+  });
+
+  router.post('/finanziamenti/importa', requireStaff, importUpload, async (req, res) => {
+    await formAction(req, res, 'funding/import', importLocals(res), async () => {
+      const id = await queueImport(platform, actorOf(req), uploadedFiles(req));
+      res.redirect(`/finanziamenti/importa/${id}`);
+    });
+  });
+
+  router.get('/finanziamenti/importa/:id', requireStaff, async (req, res) => {
+    const run = await importRun(platform, viewerOf(req), idParam(req.params.id));
+    res.render('funding/import', { ...importLocals(res), run, report: run.report });
   });
 
   // ---- Calls ----

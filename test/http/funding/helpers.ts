@@ -43,3 +43,24 @@ export async function makeProject(entityId: number, callId: number, overrides: R
   const { platform } = await testContext();
   return createProject(platform, await staffActor(), { entityId: String(entityId), callId: String(callId), amount: '10.000', state: 'funded', fundedOn: addDays(todayInRome(), -170), ...overrides });
 }
+
+// ---- Files in the PA digitale 2026 open-data layout ----
+
+export const OPEN_DATA_HEADER = 'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,misura';
+export const OPEN_DATA_CALL = '1.3.1 Piattaforma Digitale Nazionale Dati - Comuni Ottobre 2022';
+
+let cupSeq = 0;
+/** A CUP nobody else uses (15 upper-case letters and digits). */
+export function openDataCup(): string {
+  cupSeq++;
+  return `T${Date.now().toString(36).toUpperCase()}${cupSeq.toString(36).toUpperCase().padStart(5, '0')}`.padEnd(15, '0').slice(0, 15);
+}
+
+/** One application row of candidature_*finanziate*.csv. */
+export function openDataRow(ipa: string, name: string, fields: Partial<Record<'amount' | 'cup' | 'state' | 'stateOn' | 'window' | 'submitted', string>> = {}): string {
+  return [
+    ipa, name, 'Comuni', 'Prova', '075035', 'LE', '075', 'Puglia', '16', fields.amount ?? '20344.0', OPEN_DATA_CALL,
+    fields.submitted ?? '2022-12-29T15:35:03.000+0000', '2023-03-21', fields.cup ?? openDataCup(), fields.window ?? '2', '152',
+    'Decreto n.152 - 2 / 2022 - PNRR', fields.state ?? 'A', fields.stateOn ?? '2023-03-21', '1.3.1 Piattaforma Digitale Nazionale Dati',
+  ].map((c) => (/[",;]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+}

@@ -11,25 +11,9 @@ import { findBodyByIpa } from '../../../src/modules/entities/index.js';
 import { messageTranslator } from '../../../src/platform/i18n.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody } from '../../helpers/factories.js';
+import { OPEN_DATA_HEADER as HEADER, openDataCup as cup, openDataRow as row } from './helpers.js';
 
-const HEADER = 'codice_ipa,ente,tipologia_ente,comune,cod_comune,provincia,cod_provincia,regione,cod_regione,importo_finanziamento,avviso,data_invio_candidatura,data_finanziamento,codice_cup,numero_finestra_temporale,numero_di_protocollo,decreto_finanziamento,stato_candidatura,data_stato_candidatura,misura';
-const CALL = '1.3.1 Piattaforma Digitale Nazionale Dati - Comuni Ottobre 2022';
 const tm = messageTranslator('it');
-
-let seq = 0;
-/** A CUP nobody else uses (15 upper-case letters and digits). */
-function cup(): string {
-  seq++;
-  return `T${Date.now().toString(36).toUpperCase()}${seq.toString(36).toUpperCase()}`.padEnd(15, '0').slice(0, 15);
-}
-
-function row(ipa: string, name: string, fields: Partial<Record<'amount' | 'cup' | 'state' | 'stateOn' | 'window' | 'submitted', string>> = {}): string {
-  return [
-    ipa, name, 'Comuni', 'Prova', '075035', 'LE', '075', 'Puglia', '16', fields.amount ?? '20344.0', CALL,
-    fields.submitted ?? '2022-12-29T15:35:03.000+0000', '2023-03-21', fields.cup ?? cup(), fields.window ?? '2', '152',
-    'Decreto n.152 - 2 / 2022 - PNRR', fields.state ?? 'A', fields.stateOn ?? '2023-03-21', '1.3.1 Piattaforma Digitale Nazionale Dati',
-  ].map((c) => (/[",;]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-}
 
 describe('funding: import of the PA digitale 2026 open data', () => {
   let dir: string;
