@@ -15,7 +15,7 @@ import { cleanInput, parseQuery } from './web/input.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
-import { csrfProtection, installSecurityHeaders } from './web/security.js';
+import { csrfProtectionExcept, installSecurityHeaders } from './web/security.js';
 import { compactError, isDatabaseShutdown, redactUrl } from './platform/logger.js';
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
@@ -86,7 +86,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
   });
   const stopSessionStore = installSessions(app, platform, sessionPool, deps.authenticator);
   app.use(sessionLocals);
-  app.use(csrfProtection);
+  app.use(csrfProtectionExcept(deps.registry.modules.flatMap((m) => m.oneClickPaths ?? [])));
 
   // The login and password-reset limits are counted by the accounts area in the store shared by all
   // processes (platform.limits), per account, per account and address, and per address.

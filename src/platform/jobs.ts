@@ -6,6 +6,7 @@
 // while the database is away, jobs are fetched in batches and run with a bounded concurrency and an
 // optional rate limit (mail to a real provider), and nothing the loop does can reject unhandled.
 // pg-boss 11 and 12 await completions themselves but need Node 22; the supported floor is 20.19.
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Sequelize, Transaction } from 'sequelize';
 import { compactError, isDatabaseShutdown, type Logger } from './logger.js';
@@ -116,6 +117,33 @@ export class JobQueue {
       } as unknown as PgBoss.Db;
     }
     await this.boss.send(name, data, sendOptions);
+  }
+
+  /** Enqueues many jobs of one queue in one statement (inside `transaction`); returns their ids, in order. */
+  async sendMany(name: string, items: object[], opts: { transaction: Transaction; priority?: number }): Promise<string[]> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`job queue ${name} is not defined`);
+    if (!items.length) return [];
+    const r = retryOptions(definition);
+    const jobs = items.map((data) => ({
+      id: randomUUID(),
+      name,
+      data,
+      priority: opts.priority ?? 0,
+      retryLimit: r.retryLimit,
+      retryDelay: r.retryDelay,
+      retryBackoff: r.retryBackoff,
+      ...(r.expireInSeconds ? { expireInSeconds: r.expireInSeconds } : {}),
+    }));
+    const db = {
+      executeSql: async (text: string, values: unknown[]) => {
+        const bind = values.map((v) => (v === undefined ? null : v));
+        const [rows] = await this.sequelize.query(text, { bind, transaction: opts.transaction, raw: true });
+        return { rows: rows as unknown[] };
+      },
+    } as unknown as PgBoss.Db;
+    await this.boss.insert(jobs, { db });
+    return jobs.map((j) => j.id);
   }
 
   /** Starts working the given queues in this process. */

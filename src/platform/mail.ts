@@ -23,7 +23,9 @@ const viewsDir = path.join(VIEWS_DIR, 'mail');
 
 /** A small file sent with a message (an ICS invitation): text content, carried in the job itself. */
 export type MailAttachment = { filename: string; contentType: string; content: string };
-export type MailMessage = { to: string; subject: string; html: string; text: string; attachments?: MailAttachment[] };
+/** Extra headers of a message (a newsletter's List-Unsubscribe and List-Unsubscribe-Post, RFC 8058), and its Reply-To. */
+export type MailHeaders = Record<string, string>;
+export type MailMessage = { to: string; subject: string; html: string; text: string; attachments?: MailAttachment[]; headers?: MailHeaders; replyTo?: string };
 export type OutboxEntry = MailMessage & { id: string; date: string; from: string };
 
 export type MailRequest = {
@@ -36,6 +38,8 @@ export type MailRequest = {
   template: string;
   data: Record<string, unknown>;
   attachments?: MailAttachment[];
+  headers?: MailHeaders;
+  replyTo?: string;
 };
 
 /**
@@ -81,6 +85,8 @@ export class Mailer {
     const text = await ejs.renderFile(path.join(viewsDir, `${req.template}.txt.ejs`), data);
     const message: MailMessage = { to: req.to, subject, html, text: `${text.trim()}\n\n-- \n${this.opts.centreName}\n${this.opts.baseUrl}\n` };
     if (req.attachments?.length) message.attachments = req.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content }));
+    if (req.headers && Object.keys(req.headers).length) message.headers = { ...req.headers };
+    if (req.replyTo) message.replyTo = req.replyTo;
     return message;
   }
 
@@ -88,6 +94,15 @@ export class Mailer {
   async send(req: MailRequest, transaction?: Transaction): Promise<void> {
     const message = await this.render(req);
     await this.jobs.send(MAIL_QUEUE, message, { transaction });
+  }
+
+  /**
+   * Enqueues many rendered messages at once (a newsletter's batch), inside `transaction`, at a lower
+   * priority than the one-to-one mail so that a password reset never waits behind a newsletter.
+   * Returns each message's job id, in order: the delivery of that job is recorded in mail_deliveries.
+   */
+  async enqueueMany(messages: MailMessage[], transaction: Transaction, priority = -1): Promise<string[]> {
+    return this.jobs.sendMany(MAIL_QUEUE, messages, { transaction, priority });
   }
 
   private transport(): Transporter {

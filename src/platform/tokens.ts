@@ -76,6 +76,21 @@ export class TokenStore {
     return { token, record: recordOf(row) };
   }
 
+  /** Many tokens of one purpose at once (one per subject, in order), e.g. the links of a newsletter's batch. */
+  async issueMany(input: { purpose: string; subjectIds: number[]; ttlMs: number; createdBy?: number | null }, transaction?: Transaction): Promise<string[]> {
+    if (!input.subjectIds.length) return [];
+    const tokens = input.subjectIds.map(() => newSecret());
+    await this.sequelize.query(
+      `INSERT INTO single_use_tokens (purpose, token_hash, subject_id, created_by, expires_at)
+       SELECT :purpose, h, s, :createdBy, now() + make_interval(secs => :seconds) FROM unnest(ARRAY[:hashes]::text[], ARRAY[:subjects]::int[]) AS t(h, s)`,
+      {
+        replacements: { purpose: input.purpose, hashes: tokens.map(hashSecret), subjects: input.subjectIds, createdBy: input.createdBy ?? null, seconds: input.ttlMs / 1000 },
+        transaction,
+      },
+    );
+    return tokens;
+  }
+
   /** The record of a token still usable, without using it (to show the form behind a link). */
   async check(purpose: string, token: unknown, messages: Partial<LinkMessages> = {}, transaction?: Transaction): Promise<TokenRecord> {
     const record = await this.find(purpose, token, messages, transaction);

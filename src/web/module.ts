@@ -43,6 +43,11 @@ export type AppModule = {
   entityPanels?: (platform: Platform, viewer: Viewer, entityId: number) => Promise<EntityPanel[]>;
   /** Sections this area adds to the home page. */
   homeSections?: (platform: Platform, viewer: Viewer) => Promise<HomeSection[]>;
+  /**
+   * POST paths authorised by the single-use token in their URL alone, sent by a mail client with no
+   * session (RFC 8058 one-click unsubscribe): the CSRF check does not apply to them, nothing else does.
+   */
+  oneClickPaths?: RegExp[];
 };
 
 /** The areas as a whole, built once by the composition root and handed to whoever needs to ask all of them. */

@@ -1,6 +1,6 @@
 // Security headers with a strict CSP (no inline script or style) and CSRF tokens on every state change.
 import { csrfSync } from 'csrf-sync';
-import type { Express, Request } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import helmet from 'helmet';
 
 export function installSecurityHeaders(app: Express, secure: boolean): void {
@@ -40,6 +40,17 @@ const { generateToken, csrfSynchronisedProtection } = csrfSync({
 });
 
 export { csrfSynchronisedProtection as csrfProtection };
+
+/**
+ * The CSRF check, except for a POST to one of `oneClickPaths` (a link's token in the URL is the whole
+ * authorisation there, and a mail client posting `List-Unsubscribe=One-Click` has no session).
+ */
+export function csrfProtectionExcept(oneClickPaths: readonly RegExp[]): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'POST' && oneClickPaths.some((p) => p.test(req.path))) return next();
+    return csrfSynchronisedProtection(req, res, next);
+  };
+}
 
 export function csrfToken(req: Request): string {
   return generateToken(req);

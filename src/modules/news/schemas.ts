@@ -74,3 +74,51 @@ export const postSchema = z
   });
 
 export type PostInput = z.output<typeof postSchema>;
+
+// ---- newsletter ----
+
+/** What a subscriber may choose to receive (news:newsletter.topic.<code>). */
+export const NEWSLETTER_TOPICS = ['eventi', 'formazione', 'finanziamenti', 'riuso', 'gare'] as const;
+export type NewsletterTopic = (typeof NEWSLETTER_TOPICS)[number];
+
+/** The version of the privacy notice the consent refers to (its text: news:newsletter.consent.<version>). */
+export const CONSENT_VERSION = '2026-12';
+
+const topicList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.enum(NEWSLETTER_TOPICS, { error: 'news:error.topic' })).max(NEWSLETTER_TOPICS.length))
+  .transform((v) => [...new Set(v)]);
+
+export const subscribeSchema = z.object({
+  email: form.email(msg('news:field.email')),
+  topics: topicList.refine((v) => v.length > 0, 'news:error.topicsMissing'),
+  consent: form.checkbox().refine((v) => v, 'news:error.consentMissing'),
+});
+
+export const preferencesSchema = z.object({
+  topics: topicList.refine((v) => v.length > 0, 'news:error.topicsMissingOrUnsubscribe'),
+});
+
+const postIds = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.string().regex(/^\d{1,9}$/, 'news:error.postInvalid').transform(Number)).max(20, msg('news:error.tooManyPosts', { max: 20 })));
+
+export const issueSchema = z
+  .object({
+    subject: form.text(200, label('issueSubject')),
+    intro: form.optionalText(20_000, label('intro')).superRefine((v, ctx) => {
+      if (!v) return;
+      const bad = removedParts(v);
+      if (bad.script) ctx.addIssue({ code: 'custom', message: 'news:error.script' });
+      else if (bad.badLink) ctx.addIssue({ code: 'custom', message: 'news:error.badLink' });
+      else if (bad.foreignImage) ctx.addIssue({ code: 'custom', message: 'news:error.foreignImage' });
+    }),
+    postIds,
+    topics: topicList,
+  })
+  .refine((v) => v.intro || v.postIds.length, { path: ['intro'], message: 'news:error.issueEmpty' });
+export type IssueInput = z.output<typeof issueSchema>;
