@@ -4,7 +4,8 @@
 // - A group's coordinator and secretary run it: members, meetings, agenda, attendance, minutes.
 // - Members see every meeting of their group (drafts too, to propose agenda items) and its minutes
 //   in every state; they answer the convocation, comment on or confirm the minutes.
-// - A public group: every user of an adhering body sees its convened meetings and approved minutes.
+// - A public group: every user of an adhering body (active membership) sees its convened meetings and
+//   approved minutes.
 // - A reserved group does not exist for anyone else (404).
 // - An external guest sees only the meetings they were invited to, once convened, through the link
 //   of their invitation (kept in their session), and nothing of the group beyond them.
@@ -12,12 +13,13 @@ import { isBodyUser, isStaff, type Viewer } from '../../platform/actor.js';
 import { MANAGING_ROLES, type MeetingState, type MemberRole, type Visibility } from './states.js';
 
 /** The viewer's standing in one group, read once per request. */
-export type Standing = { memberRole: MemberRole | null; visibility: Visibility };
+/** adheringBody: the viewer's body adheres to the centre (active membership). */
+export type Standing = { memberRole: MemberRole | null; visibility: Visibility; adheringBody: boolean };
 
 export const canCreateGroups = (viewer: Viewer): boolean => isStaff(viewer);
 
 export const canSeeGroup = (viewer: Viewer, s: Standing): boolean =>
-  isStaff(viewer) || s.memberRole !== null || (s.visibility === 'public' && isBodyUser(viewer));
+  isStaff(viewer) || s.memberRole !== null || (s.visibility === 'public' && isBodyUser(viewer) && s.adheringBody);
 
 export const canManageGroup = (viewer: Viewer, s: Standing): boolean =>
   isStaff(viewer) || (s.memberRole !== null && MANAGING_ROLES.includes(s.memberRole));
@@ -28,7 +30,7 @@ export const isGroupMember = (s: Standing): boolean => s.memberRole !== null;
 export const canSeeMeeting = (viewer: Viewer, s: Standing, state: MeetingState, invitedGuest: boolean): boolean => {
   if (isStaff(viewer) || s.memberRole !== null) return true;
   if (state === 'draft') return false;
-  return invitedGuest || (s.visibility === 'public' && isBodyUser(viewer));
+  return invitedGuest || (s.visibility === 'public' && isBodyUser(viewer) && s.adheringBody);
 };
 
 /** The minutes before approval: members (and staff); after approval, whoever sees the meeting. */

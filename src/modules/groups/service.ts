@@ -80,9 +80,15 @@ async function groupRow(platform: Platform, id: number, transaction?: Transactio
 }
 
 async function standingIn(platform: Platform, viewer: Viewer, group: GroupRow, transaction?: Transaction): Promise<Standing> {
-  if (!viewer) return { memberRole: null, visibility: group.visibility };
-  const [m] = await q<{ role: MemberRole }>(platform, 'SELECT role FROM groups_members WHERE group_id = :g AND user_id = :u', { g: group.id, u: viewer.userId }, transaction);
-  return { memberRole: m?.role ?? null, visibility: group.visibility };
+  if (!viewer) return { memberRole: null, visibility: group.visibility, adheringBody: false };
+  const [row] = await q<{ role: MemberRole | null; adhering: boolean }>(
+    platform,
+    `SELECT (SELECT role FROM groups_members WHERE group_id = :g AND user_id = :u) AS role,
+            EXISTS (SELECT 1 FROM entities WHERE id = :e AND membership_status = 'active') AS adhering`,
+    { g: group.id, u: viewer.userId, e: viewer.entityId ?? 0 },
+    transaction,
+  );
+  return { memberRole: row.role ?? null, visibility: group.visibility, adheringBody: row.adhering };
 }
 
 /** A group the viewer may see, with their standing in it; anyone else gets a 404. */
@@ -118,10 +124,11 @@ export async function listGroups(platform: Platform, viewer: Viewer): Promise<Gr
             (SELECT min(starts_at) FROM groups_meetings mt WHERE mt.group_id = g.id AND mt.state IN ('convened','in_progress') AND mt.ends_at > now()) AS next_meeting,
             EXISTS (SELECT 1 FROM groups_members m WHERE m.group_id = g.id AND m.user_id = :user) AS is_member
        FROM groups_groups g
-      WHERE NOT g.archived AND (:staff OR EXISTS (SELECT 1 FROM groups_members m WHERE m.group_id = g.id AND m.user_id = :user) OR (:bodyUser AND g.visibility = 'public'))
+      WHERE NOT g.archived AND (:staff OR EXISTS (SELECT 1 FROM groups_members m WHERE m.group_id = g.id AND m.user_id = :user)
+             OR (:bodyUser AND g.visibility = 'public' AND EXISTS (SELECT 1 FROM entities e WHERE e.id = :entity AND e.membership_status = 'active')))
       ORDER BY lower(g.name), g.id
       LIMIT 500`,
-    { user: viewer.userId, staff, bodyUser },
+    { user: viewer.userId, staff, bodyUser, entity: viewer.entityId ?? 0 },
   );
 }
 

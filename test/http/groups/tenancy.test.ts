@@ -108,6 +108,11 @@ describe('groups: tenancy on every route with an id', function () {
     expect(group.text).to.contain('Seduta aperta');
     expect(group.text).to.not.contain('ZXCVB');
     expect((await reader.get(`/tavoli/sedute/${draftId}`)).status).to.equal(404);
+    // A body that does not adhere to the centre (a prospect) reads no public group.
+    const prospect = await loginAs((await createUser('rtd', (await createBody({ membershipStatus: 'prospect' })).id)).email);
+    expect((await prospect.get(`/tavoli/${g.groupId}`)).status).to.equal(404);
+    expect((await prospect.get(`/tavoli/sedute/${openId}`)).status).to.equal(404);
+    expect((await prospect.get('/tavoli')).text).to.not.contain(`href="/tavoli/${g.groupId}"`);
     const open = await reader.get(`/tavoli/sedute/${openId}`);
     expect(open.status).to.equal(200);
     // A reader of a public group is not a member: no answer, no proposal, no remark.

@@ -6,8 +6,8 @@ import { approvalRefusal, cancelRefusal, closeRefusal, conveneRefusal, isLate, m
 import type { Actor } from '../../../src/platform/actor.js';
 
 const actor = (role: Actor['role'], entityId: number | null = 1, userId = 7): Actor => ({ userId, email: 'x@example.it', name: 'X', role, entityId, ip: null });
-const reserved = (memberRole: Standing['memberRole'] = null): Standing => ({ memberRole, visibility: 'reserved' });
-const open = (memberRole: Standing['memberRole'] = null): Standing => ({ memberRole, visibility: 'public' });
+const reserved = (memberRole: Standing['memberRole'] = null): Standing => ({ memberRole, visibility: 'reserved', adheringBody: true });
+const open = (memberRole: Standing['memberRole'] = null, adheringBody = true): Standing => ({ memberRole, visibility: 'public', adheringBody });
 
 describe('groups: the meeting’s life', () => {
   const now = new Date('2026-05-10T08:00:00Z');
@@ -62,12 +62,16 @@ describe('groups: the meeting’s life', () => {
 });
 
 describe('groups: policy', () => {
-  it('a reserved group exists for staff and members only; a public one for every body user', () => {
+  it('a reserved group exists for staff and members only; a public one for every user of an adhering body', () => {
     expect(canSeeGroup(actor('rtd'), reserved())).to.equal(false);
     expect(canSeeGroup(actor('rtd'), reserved('member'))).to.equal(true);
     expect(canSeeGroup(actor('staff', null), reserved())).to.equal(true);
     expect(canSeeGroup(actor('member'), open())).to.equal(true);
     expect(canSeeGroup(null, open())).to.equal(false);
+    // A body that does not (or no longer) adhere to the centre: not a reader of public groups.
+    expect(canSeeGroup(actor('rtd'), open(null, false))).to.equal(false);
+    expect(canSeeMeeting(actor('rtd'), open(null, false), 'convened', false)).to.equal(false);
+    expect(canSeeGroup(actor('rtd'), open('member', false))).to.equal(true);
   });
   it('coordinators, secretaries and staff run a group; other roles do not', () => {
     expect(canManageGroup(actor('rtd'), reserved('secretary'))).to.equal(true);
