@@ -167,6 +167,8 @@ describe('tenders: in English', () => {
       `/gare/${dossier.id}/partecipanti/nuovo`,
       `/gare/${dossier.id}/partecipanti/${participant}/modifica`,
       `/gare/${dossier.id}/documenti/nuovo`,
+      `/gare/${dossier.id}/documenti/modello?tipo=determina_a_contrarre`,
+      `/gare/${dossier.id}/documenti/modello?tipo=capitolato`,
       `/gare/${dossier.id}/documenti/${doc.id}`,
       `/gare/${dossier.id}/fabbisogni/avvio`,
       `/gare/${dossier.id}/fabbisogni`,

@@ -157,6 +157,19 @@ describe('tenders: a comune’s own dossiers', () => {
     expect(page.text).to.contain('entro 30 giorni');
     expect(page.text).to.not.contain('id="art62"');
 
+    // Before saving: the form's check shows the same warning with both links, and keeps what was typed.
+    const checker = await createBody();
+    const checkerRtd = await createUser('rtd', checker.id);
+    const checkAgent = await loginAs(checkerRtd.email);
+    const typed = { ...dossierFields({ procedure: 'affidamento_diretto', estimatedValue: '180.000' }), rupUserId: String(checkerRtd.id), contractingEntityId: String(checker.id) };
+    const check = await post(checkAgent, `/gare/nuova?ente=${checker.id}`, '/gare', { ...typed, check: '1' });
+    expect(check.status).to.equal(200);
+    expect(check.text).to.contain('id="art62"');
+    expect(check.text).to.contain('href="/richieste/nuova?categoria=procurement&amp;oggetto=');
+    expect(check.text).to.contain('href="/gare?tipo=aggregate&amp;phase=needs_collection"');
+    expect(check.text).to.contain(typed.title);
+    expect(await Dossier.count({ where: { contractingEntityId: checker.id } })).to.equal(0);
+
     const big = await ownDossier({ procedure: 'procedura_negoziata', estimatedValue: '180.000' });
     const bigPage = await big.agent.get(`/gare/${big.dossier.id}`);
     expect(bigPage.text).to.contain('id="art62"');
