@@ -15,6 +15,7 @@ import { safeHref } from './assets.js';
 import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
 import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows, openDataT } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
+import { DOCUMENT_TYPES } from '../tenders/index.js';
 import { ADOPTION_STATUSES, ASSET_KINDS, ASSET_STATUSES, FILE_ROLES, type AssetStatus } from './models.js';
 import { assertCanEditAsset, assertCanImport, canImport, canManage } from './policy.js';
 import { exportPubliccode } from './publiccode-export.js';
@@ -74,6 +75,7 @@ const SCRIPTS = ['/static/app/js/catalog.js'];
  */
 export const vocab = {
   kinds: ASSET_KINDS,
+  documentTypes: DOCUMENT_TYPES,
   statuses: ASSET_STATUSES,
   adoption: ['in_use', 'evaluating', 'interested', 'dismissed'] as const satisfies ReadonlyArray<(typeof ADOPTION_STATUSES)[number]>,
   categories: PUBLICCODE_CATEGORIES,

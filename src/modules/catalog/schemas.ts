@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { msg, type Message } from '../../platform/messages.js';
 import { form } from '../../platform/validation.js';
+import { DOCUMENT_TYPES } from '../tenders/index.js';
 import { ADOPTION_STATUSES, ASSET_KINDS, FILE_ROLES } from './models.js';
 import { canonicalSpdx } from './publiccode.js';
 import {
@@ -141,9 +142,12 @@ export const assetFormSchema = z
     localisationReady: form.checkbox(),
     pnrrMeasures: inVocabulary(PNRR_MEASURES.map((m) => m.code), 'catalog:field.pnrrMeasures'),
     tags: commaList(15, 'catalog:field.tags'),
+    /** A template may model one type of tender document (the tenders area offers and fills it). */
+    documentType: z.union([z.enum(DOCUMENT_TYPES), z.literal('')], { error: msg('catalog:error.documentType') }).optional().transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'software' && !v.url) ctx.addIssue({ code: 'custom', path: ['url'], message: msg('catalog:error.softwareUrl') });
+    if (v.documentType && v.kind !== 'template') ctx.addIssue({ code: 'custom', path: ['documentType'], message: msg('catalog:error.documentTypeNotTemplate') });
   });
 export type AssetFormInput = z.output<typeof assetFormSchema>;
 

@@ -217,6 +217,7 @@ export function formValuesFrom(asset: Asset | null): Record<string, unknown> {
   const d = pc.descriptions[lang] ?? emptyDescription();
   return {
     kind: asset.kind,
+    documentType: asset.documentType ?? '',
     name: asset.name,
     url: pc.url,
     landingURL: pc.landingURL ?? '',
@@ -322,6 +323,7 @@ export async function createAsset(platform: Platform, actor: Actor, body: Viewer
         publiccode: { ...pc, cedentIpaCode: ipa ?? pc.cedentIpaCode },
         pnrrMeasures: data.pnrrMeasures,
         tags: data.tags,
+        documentType: data.documentType,
         source: 'form',
         reviewComment: null,
         createdBy: actor.userId,
@@ -361,6 +363,7 @@ export async function updateAsset(platform: Platform, actor: Actor, body: Viewer
         publiccode: { ...pc, cedentIpaCode: ipa ?? pc.cedentIpaCode },
         pnrrMeasures: data.pnrrMeasures,
         tags: data.tags,
+        documentType: data.documentType,
         updatedBy: actor.userId,
       });
       await refreshCompleteness(asset, ipa, transaction);

@@ -5,6 +5,6 @@
 export { todayInRome, addDays } from './dates.js';
 export { formatCents, parseEuroToCents, MAX_CENTS, MONEY_ERRORS, type ParseEuroResult } from './money.js';
 export { money } from './messages.js';
-export { validateCup, type CodeResult } from './procurement.js';
+export { DOCUMENT_TYPES, validateCup, type CodeResult, type DocumentType } from './procurement.js';
 export { euro, optionalEuro } from './schemas.js';
 export { joinNeedsCollection, openNeedsCollections, type NeedsCollectionFrom } from './needs-from.js';

@@ -159,7 +159,7 @@ describe('catalogue: in English', () => {
       'Fill in «Name».',
       '«Source code repository» must be a full address starting with https:// or http://.',
       'The licence must be an SPDX identifier',
-      '«Release date» is not a valid date',
+      'The field “Release date” is not a valid date',
       'Contractors, line 1: the date «31/12/2026» is not in the YYYY-MM-DD format.',
       'What it is',
       'Licence and maintenance',

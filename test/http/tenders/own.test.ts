@@ -161,7 +161,7 @@ describe('tenders: a comune’s own dossiers', () => {
     const checker = await createBody();
     const checkerRtd = await createUser('rtd', checker.id);
     const checkAgent = await loginAs(checkerRtd.email);
-    const typed = { ...dossierFields({ procedure: 'affidamento_diretto', estimatedValue: '180.000' }), rupUserId: String(checkerRtd.id), contractingEntityId: String(checker.id) };
+    const typed: Record<string, string> = { ...dossierFields({ procedure: 'affidamento_diretto', estimatedValue: '180.000' }), rupUserId: String(checkerRtd.id), contractingEntityId: String(checker.id) };
     const check = await post(checkAgent, `/gare/nuova?ente=${checker.id}`, '/gare', { ...typed, check: '1' });
     expect(check.status).to.equal(200);
     expect(check.text).to.contain('id="art62"');

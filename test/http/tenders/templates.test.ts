@@ -6,12 +6,15 @@ import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import request from 'supertest';
 import type { Response } from 'superagent';
+import { demoDeterminaDocx } from '../../../src/modules/catalog/demo-template.js';
 import { documentTemplatesOfType } from '../../../src/modules/catalog/index.js';
+import { Asset } from '../../../src/modules/catalog/models.js';
 import { DocumentVersion, Dossier, TenderDocument } from '../../../src/modules/tenders/models.js';
 import { detectFileType } from '../../../src/platform/files.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
-import { csrfFrom, loginAs } from '../../helpers/http.js';
+import { csrfFrom, loginAs, postForm } from '../../helpers/http.js';
+import { cedentWithUser, csrfOf } from '../catalog/helpers.js';
 import { demoP7m, dossierFields, uniqueCig } from './helpers.js';
 
 type Agent = Awaited<ReturnType<typeof loginAs>>;
@@ -159,5 +162,41 @@ describe('tenders: documents from a catalogue template', () => {
     expect(visitor.status).to.equal(302);
     expect(visitor.headers.location).to.match(/^\/login/);
     expect((await agent.post(`/gare/${dossier.id}/documenti/modello`).type('form').send({ _csrf: token, type: 'determina_a_contrarre', template: slug })).status, 'the comune itself still may').to.equal(200);
+  });
+
+  it('a cedent names in the catalogue form the tender document its template models; once published, dossiers offer it for that type only', async () => {
+    const { agent: cedent } = await cedentWithUser('rtd');
+    const name = `Capitolato tipo per l’assistenza ai siti ${Date.now()}`;
+    const fields = {
+      kind: 'template', name, url: '', landingURL: '', lang: 'it', license: 'cc-by-4.0', tags: 'capitolato',
+      shortDescription: 'Capitolato tipo per i servizi di assistenza ai siti comunali.',
+      longDescription: 'Il capitolato tipo raccoglie le clausole per i servizi di assistenza e manutenzione dei siti comunali, da compilare con i dati della pratica di gara.',
+      features: 'Clausole tipo', categories: ['procurement'], scopes: ['local-authorities'], pnrrMeasures: [] as string[],
+    };
+    // Only a document template can model a tender document.
+    const software = await postForm(cedent, '/catalogo/nuovo', '/catalogo/nuovo', { ...fields, kind: 'toolkit', documentType: 'capitolato' });
+    expect(software.status).to.equal(422);
+    expect(software.text).to.contain('Solo un modello di documento può essere il modello di un documento di gara');
+    expect((await postForm(cedent, '/catalogo/nuovo', '/catalogo/nuovo', { ...fields, documentType: 'bilancio' })).status).to.equal(422);
+    expect((await postForm(cedent, '/catalogo/nuovo', '/catalogo/nuovo', { ...fields, documentType: 'capitolato' })).status).to.equal(302);
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    expect(asset.documentType).to.equal('capitolato');
+    const path = `/catalogo/${asset.slug}`;
+    expect((await cedent.get(`${path}/modifica`)).text).to.match(/<option value="capitolato"[^>]*selected/);
+    const token = await csrfOf(cedent, `${path}/modifica`);
+    expect((await cedent.post(`${path}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').field('title', 'Capitolato (DOCX)').attach('files', demoDeterminaDocx(), 'capitolato.docx')).status).to.equal(302);
+    expect((await postForm(cedent, path, `${path}/invia`, {})).status).to.equal(302);
+
+    const { agent, dossier } = await ownDossier();
+    // Not offered before it is published.
+    expect((await agent.get(`/gare/${dossier.id}/documenti/modello?tipo=capitolato`)).text).to.not.contain(name);
+    const staff = await loginAs('staff@cithub.example');
+    expect((await postForm(staff, path, `${path}/pubblica`, { comment: '' })).status).to.equal(302);
+    const offered = await agent.get(`/gare/${dossier.id}/documenti/modello?tipo=capitolato`);
+    expect(offered.text).to.contain(name);
+    expect((await agent.get(`/gare/${dossier.id}/documenti/modello?tipo=determina_a_contrarre`)).text).to.not.contain(name);
+    const filled = await agent.post(`/gare/${dossier.id}/documenti/modello`).type('form').send({ _csrf: csrfFrom(offered.text), type: 'capitolato', template: asset.slug }).buffer(true).parse(binary);
+    expect(filled.status).to.equal(200);
+    expect(textOf(filled.body as Buffer)).to.contain('€ 39.000,00');
   });
 });
