@@ -143,6 +143,31 @@ describe('training: attendance, certificates and the hours ledger', () => {
     expect(after.text).to.contain('revocato');
   });
 
+  it('staff views: the session’s registrations as CSV (state, position, attendance, minutes) and the cycle’s totals per body', async function () {
+    this.timeout(120_000);
+    const { platform } = await testContext();
+    const w = await heldWebinar();
+    const d = w.start.toFormat('yyyy-MM-dd');
+    const staff = await staffAgent();
+    await upload(staff, w.session.id, ['Email,Join time,Leave time', `${w.full.email},${d} 10:00,${d} 11:00`, `${w.other.email},${d} 10:00,${d} 10:30`].join('\n'));
+    await issueCertificates(platform, await staffActor(), w.cycle.id);
+    const csv = await staff.get(`/formazione/sessioni/${w.session.id}/iscrizioni.csv`);
+    expect(csv.status).to.equal(200);
+    expect(csv.headers['content-type']).to.contain('text/csv');
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines[0]).to.equal('Nome;Email;Ente;Stato;Posizione in lista;Presenza;Minuti');
+    expect(lines).to.include(`${w.full.name};${w.full.email};${w.bodyE.name};Iscrizione confermata;;Presente;60`);
+    expect(lines).to.include(`${w.other.name};${w.other.email};${w.bodyF.name};Iscrizione confermata;;Assente;30`);
+    expect(lines).to.include(`${w.short.name};${w.short.email};${w.bodyE.name};Iscrizione confermata;;;`);
+    const page = await staff.get(`/formazione/cicli/${w.cycle.id}`);
+    const totals = page.text.slice(page.text.indexOf('id="totals-h"'));
+    expect(totals).to.match(/<strong>4<\/strong> iscritti/);
+    expect(totals).to.match(/<strong>1<\/strong> presenze/);
+    expect(totals).to.match(/<strong>1<\/strong> attestati/);
+    expect(totals).to.contain(`<th scope="row">${w.bodyE.name}</th><td class="text-end">3</td><td class="text-end">1</td>`);
+    expect(totals).to.contain(`<th scope="row">${w.bodyF.name}</th><td class="text-end">1</td><td class="text-end">0</td>`);
+  });
+
   it('refuses bad report files with a clear Italian message and saves nothing', async function () {
     this.timeout(120_000);
     const w = await heldWebinar();
