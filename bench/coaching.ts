@@ -13,6 +13,9 @@ export async function run(args: string[]): Promise<void> {
   const scratch = await startScratch();
   try {
     const { sequelize } = scratch.platform;
+    // The same page before the 2,000 bodies exist (only the demo ones): the statements must not grow with them.
+    const before = await countStatements(scratch.platform, `${scratch.baseUrl}/affiancamento`, { cookie: await loginCookie(scratch.baseUrl, 'staff@cithub.example') });
+    const [{ n: demo }] = await sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM entities WHERE membership_status = 'active'`, { type: QueryTypes.SELECT });
     const t0 = Date.now();
     await generateBodies(sequelize, BODIES);
     const [version] = await sequelize.query<{ id: number }>(`SELECT id FROM coaching_template_versions WHERE status = 'published' ORDER BY id LIMIT 1`, { type: QueryTypes.SELECT });
@@ -49,6 +52,7 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log(`\n${connections} connessioni, ${duration} s per misura, latenze in ms`);
     printTable(rows);
+    console.log(`\n/affiancamento con ${demo} enti aderenti (solo i dati dimostrativi): ${before} istruzioni SQL; con ${n}: ${rows[0].sql}.`);
   } finally {
     await scratch.stop();
   }
