@@ -183,6 +183,7 @@ describe('tenders: documents from a catalogue template', () => {
     expect(asset.documentType).to.equal('capitolato');
     const path = `/catalogo/${asset.slug}`;
     expect((await cedent.get(`${path}/modifica`)).text).to.match(/<option value="capitolato"[^>]*selected/);
+    expect((await cedent.get(path)).text).to.match(/<dd id="asset-document-type">Capitolato<\/dd>/);
     const token = await csrfOf(cedent, `${path}/modifica`);
     expect((await cedent.post(`${path}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').field('title', 'Capitolato (DOCX)').attach('files', demoDeterminaDocx(), 'capitolato.docx')).status).to.equal(302);
     expect((await postForm(cedent, path, `${path}/invia`, {})).status).to.equal(302);
