@@ -4,3 +4,4 @@
 export { importOpenData, reportLines, type FileReport, type ImportReport, type Problem } from './opendata.js';
 export { openDataFiles, SHARED_OPEN_DATA_DIR } from './seed.js';
 export { fundedApplicationsOf, type FundedApplication } from './applications.js';
+export { fundingProjectsOfDossier, type DossierProject } from './dossier-projects.js';

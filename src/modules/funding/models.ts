@@ -52,6 +52,8 @@ export class FundingProject extends Model<InferAttributes<FundingProject>, Infer
   declare paymentRequestedOn: string | null;
   declare paidOn: string | null;
   declare importKey: string | null;
+  declare tenderDossierId: CreationOptional<number | null>;
+  declare coachingActionId: CreationOptional<number | null>;
   declare createdBy: number | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -117,6 +119,8 @@ export function initFundingModels(sequelize: Sequelize): void {
       paymentRequestedOn: date(),
       paidOn: date(),
       importKey: { type: DataTypes.TEXT, allowNull: true },
+      tenderDossierId: { type: DataTypes.INTEGER, allowNull: true },
+      coachingActionId: { type: DataTypes.INTEGER, allowNull: true },
       createdBy: { type: DataTypes.INTEGER, allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,

@@ -38,6 +38,7 @@ import { EVIDENCE_TYPES } from './schemas.js';
 import { coachOf, coachOptions, setCoach } from './reminders.js';
 import { dashboard, projectsCsvRows, PROJECTS_CSV_COLUMNS } from './dashboard.js';
 import { IMPORT_MAX_FILES, importRun, queueImport, REPORT_MAX_PROBLEMS } from './upload.js';
+import { projectLinks, setProjectLinks } from './links.js';
 
 const { formatCents: _italianCents, ...vocabularyForViews } = vocabulary;
 const base = { ...vocabularyForViews, DATE_ORDER, styles: ['/static/app/css/funding.css'], measureKey: (code: string) => `common:pnrr.${code.replace(/\./g, '_')}` };
@@ -257,10 +258,11 @@ export function fundingRouter(platform: Platform): Router {
     });
   });
 
-  router.get('/finanziamenti/progetti/:id', requireLogin, async (req, res) => {
+  const projectPageLocals = async (req: Request) => {
     const viewer = viewerOf(req);
     const project = await projectPage(platform, viewer, idParam(req.params.id));
-    res.render('funding/project', {
+    const links = await projectLinks(platform, project);
+    return {
       ...base,
       title: project.title || project.callTitle,
       project,
@@ -269,6 +271,22 @@ export function fundingRouter(platform: Platform): Router {
       impact: await projectIndicators(platform, viewer, project.id),
       evidence: await projectEvidence(platform, viewer, project.id),
       checks: await sampleChecks(platform, viewer, project.id),
+      links,
+      values: { tenderDossierId: project.tenderDossierId ? String(project.tenderDossierId) : '', coachingActionId: project.coachingActionId ? String(project.coachingActionId) : '' },
+    };
+  };
+
+  router.get('/finanziamenti/progetti/:id', requireLogin, async (req, res) => {
+    res.render('funding/project', await projectPageLocals(req));
+  });
+
+  router.post('/finanziamenti/progetti/:id/collegamenti', requireLogin, async (req, res) => {
+    const id = idParam(req.params.id);
+    await projectForEdit(platform, actorOf(req), id);
+    await formAction(req, res, 'funding/project', await projectPageLocals(req), async () => {
+      await setProjectLinks(platform, actorOf(req), id, req.body);
+      flash(req, 'success', msg('funding:flash.linksSaved'));
+      res.redirect(`/finanziamenti/progetti/${id}#collegamenti`);
     });
   });
 

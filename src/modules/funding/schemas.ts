@@ -209,3 +209,10 @@ export const sampleCheckSchema = z
     if (d.requestedOn && d.requestedOn > todayInRome()) ctx.addIssue({ code: 'custom', path: ['requestedOn'], message: 'funding:error.requestedInFuture' });
     return { ...d, checklist };
   });
+
+/** A project's links: a tender dossier and a coaching plan action, each an id or empty (no link). */
+const optionalId = (message: Message) => z.union([z.literal(''), id(message)]).optional().transform((v) => (v === '' || v === undefined ? null : v));
+export const linksSchema = z.object({
+  tenderDossierId: optionalId('funding:error.chooseDossier'),
+  coachingActionId: optionalId('funding:error.chooseAction'),
+});

@@ -261,6 +261,8 @@ type ProjectSqlRow = {
   payment_requested_on: string | null;
   paid_on: string | null;
   import_key: string | null;
+  tender_dossier_id: number | null;
+  coaching_action_id: number | null;
 };
 
 export type ProjectView = {
@@ -289,6 +291,8 @@ export type ProjectView = {
   paymentRequestedOn: string | null;
   paidOn: string | null;
   imported: boolean;
+  tenderDossierId: number | null;
+  coachingActionId: number | null;
   stages: Stage[];
   level: ReturnType<typeof worstLevel>;
   /** The next stage not done, if any. */
@@ -339,6 +343,8 @@ function projectView(r: ProjectSqlRow, today: string, t: Thresholds): ProjectVie
     paymentRequestedOn: r.payment_requested_on,
     paidOn: r.paid_on,
     imported: r.import_key !== null,
+    tenderDossierId: r.tender_dossier_id ?? null,
+    coachingActionId: r.coaching_action_id ?? null,
     stages,
     level: worstLevel(stages),
     next: stages.find((s) => !s.done && s.level !== 'none' && s.key !== 'maintenance') ?? null,

@@ -8,3 +8,4 @@ export { money } from './messages.js';
 export { DOCUMENT_TYPES, validateCup, type CodeResult, type DocumentType } from './procurement.js';
 export { euro, optionalEuro } from './schemas.js';
 export { joinNeedsCollection, openNeedsCollections, type NeedsCollectionFrom } from './needs-from.js';
+export { dossiersOfBody, type DossierRef } from './links.js';

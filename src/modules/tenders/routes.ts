@@ -68,6 +68,7 @@ import {
   uploadAdhesion,
   vocabulary,
 } from './service.js';
+import { fundingProjectsOfDossier } from '../funding/index.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -241,7 +242,9 @@ export function tendersRouter(platform: Platform): Router {
       commentsOf(platform, viewer, data.dossier.id, data.access),
       data.guide ? typesWithTemplates() : [],
     ]);
-    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, comments, templateTypes, isBodyUser: isBodyUser(viewer) });
+    // The funded projects of the dossier's CUP (or linked to it), those the viewer may see.
+    const fundedProjects = await fundingProjectsOfDossier(platform, viewer, { id: data.dossier.id, cup: data.dossier.cup });
+    res.render('tenders/show', { ...base, title: data.dossier.title, ...data, documents, comments, templateTypes, fundedProjects, isBodyUser: isBodyUser(viewer) });
   });
 
   router.get('/gare/:id/modifica', requireLogin, async (req, res) => {
