@@ -7,7 +7,9 @@
 // Refusals are typed: a file too large or too many files is a FileRejectedError, kept until the
 // handler reads the files with `uploadedFiles(req)` (inside formAction, so the form comes back with
 // 422, the message next to its file field and what the user typed); a body that is not a readable
-// multipart form is a BadRequestError (400). (The CSRF token of a multipart form is in its action URL.)
+// multipart form is a BadRequestError (400). The CSRF token of a multipart form is its first field,
+// checked before any route (src/web/security.ts); a route checks its permission before this adapter,
+// so a refused upload is never read.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -161,4 +163,15 @@ export function uploadedFiles(req: Request): UploadedFile[] {
 /** The content of a small upload (a publiccode.yml, a CSV to import), read whole: only for files capped well below UPLOAD_MAX_MB. */
 export function readUpload(file: UploadedFile): Promise<Buffer> {
   return readFile(file.path);
+}
+
+/**
+ * The permission check of an upload route, run before `acceptUploads`: a refused request gets its
+ * 404 or 403 before a byte of its files is read (the check sees the session and the URL only).
+ */
+export function permitUpload(check: (req: Request) => unknown): RequestHandler {
+  return async (req, _res, next) => {
+    await check(req);
+    next();
+  };
 }

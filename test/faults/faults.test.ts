@@ -119,9 +119,9 @@ describe('surviving faults (real processes, PostgreSQL and SMTP)', function () {
       while (running) {
         const subject = `Richiesta durante il guasto ${n++} ${randomUUID().slice(0, 8)}`;
         const form = new FormData();
-        for (const [k, v] of Object.entries({ category: 'legal', priority: 'normal', subject, description: 'Scritta mentre il database si ferma e riparte.', _idem: randomUUID() })) form.append(k, v);
+        for (const [k, v] of Object.entries({ _csrf: token, category: 'legal', priority: 'normal', subject, description: 'Scritta mentre il database si ferma e riparte.', _idem: randomUUID() })) form.append(k, v);
         try {
-          const res = await member.post(`/richieste?_csrf=${encodeURIComponent(token)}`, form);
+          const res = await member.post('/richieste', form);
           seen(res.status);
           const id = Number(/^\/richieste\/(\d+)$/.exec(res.location ?? '')?.[1]);
           if (res.status === 302 && id) confirmed.push({ id, subject });
@@ -270,13 +270,13 @@ describe('surviving faults (real processes, PostgreSQL and SMTP)', function () {
       const subject = `Richiesta con allegato interrotta ${randomUUID().slice(0, 8)}`;
       const size = 15 * 1024 * 1024;
       const boundary = `----faults${randomUUID()}`;
-      const fields = { category: 'legal', priority: 'normal', subject, description: 'Allegato grande interrotto.' };
+      const fields = { _csrf: token, category: 'legal', priority: 'normal', subject, description: 'Allegato grande interrotto.' };
       const head =
         Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') +
         `--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="grande.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`;
       const tail = `\n%%EOF\r\n--${boundary}--\r\n`;
       const cookie = (member as unknown as { headers: () => Record<string, string> }).headers().cookie;
-      const req = http.request(`${base}/richieste?_csrf=${encodeURIComponent(token)}`, {
+      const req = http.request(`${base}/richieste`, {
         method: 'POST',
         headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(Buffer.byteLength(head) + size + Buffer.byteLength(tail)) },
       });

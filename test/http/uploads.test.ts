@@ -82,7 +82,7 @@ describe('uploads', () => {
     // The desk: a new request.
     const fields = requestFields({ subject: 'Richiesta con un allegato troppo grande' });
     const token = await member.csrf('/richieste');
-    let desk = request(strict.base).post(`/richieste?_csrf=${encodeURIComponent(token)}`).set('Cookie', cookieOf(member));
+    let desk = request(strict.base).post(`/richieste`).field('_csrf', token).set('Cookie', cookieOf(member));
     for (const [k, v] of Object.entries(fields)) desk = desk.field(k, v);
     const deskRes = await desk.attach('attachments', big, 'grande.pdf');
     expect(deskRes.status).to.equal(422);
@@ -95,7 +95,7 @@ describe('uploads', () => {
     const dossier = await makeDossier();
     const staffToken = csrfFrom((await staff.get(`/gare/${dossier.id}/documenti/nuovo`)).text);
     const doc = await request(strict.base)
-      .post(`/gare/${dossier.id}/documenti?_csrf=${encodeURIComponent(staffToken)}`)
+      .post(`/gare/${dossier.id}/documenti`).field('_csrf', staffToken)
       .set('Cookie', cookieOf(staff))
       .field('type', 'verbale')
       .field('title', 'Verbale troppo grande')
@@ -108,7 +108,7 @@ describe('uploads', () => {
     // The bodies' import (its own limit was a fixed 20 MB).
     const admin = await loginAs('admin@cithub.example');
     const adminToken = await admin.csrf('/enti/importa');
-    const ipa = await request(strict.base).post(`/enti/importa?_csrf=${encodeURIComponent(adminToken)}`).set('Cookie', cookieOf(admin)).attach('file', Buffer.alloc(2 * MB, 'a;b\n'), 'enti.csv');
+    const ipa = await request(strict.base).post(`/enti/importa`).field('_csrf', adminToken).set('Cookie', cookieOf(admin)).attach('file', Buffer.alloc(2 * MB, 'a;b\n'), 'enti.csv');
     expect(ipa.status).to.equal(422);
     expect(ipa.text).to.contain('Un file supera la dimensione massima di 1 MB.');
 
@@ -118,10 +118,10 @@ describe('uploads', () => {
   it('a broken multipart body is a 400 page in Italian, never a 500', async () => {
     const token = await member.csrf('/richieste');
     const res = await request(strict.base)
-      .post(`/richieste?_csrf=${encodeURIComponent(token)}`)
+      .post('/richieste')
       .set('Cookie', cookieOf(member))
       .set('Content-Type', 'multipart/form-data; boundary=XyZ')
-      .send('--XyZ\r\nContent-Disposition: form-data; name="subject"\r\n\r\nUna richiesta interrotta a metà');
+      .send(`--XyZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--XyZ\r\nContent-Disposition: form-data; name="subject"\r\n\r\nUna richiesta interrotta a metà`);
     expect(res.status).to.equal(400);
     expect(res.headers['content-type']).to.contain('text/html');
     expect(res.text).to.contain('Il modulo non è arrivato per intero');
@@ -133,7 +133,8 @@ describe('uploads', () => {
     const token = await member.csrf('/richieste');
     const boundary = 'cithub-test-boundary';
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="subject"\r\n\r\nLenta\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="subject"\r\n\r\nLenta\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="lento.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
@@ -147,7 +148,7 @@ describe('uploads', () => {
     });
     let answer!: (r: { status: number }) => void;
     const firstAnswer = new Promise<{ status: number }>((resolve) => (answer = resolve));
-    const slow = http.request(`${strict.base}/richieste?_csrf=${encodeURIComponent(token)}`, {
+    const slow = http.request(`${strict.base}/richieste`, {
       method: 'POST',
       headers: { Cookie: cookieOf(member), 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + content.length + tail.length },
     });
@@ -159,14 +160,14 @@ describe('uploads', () => {
     slow.write(content.subarray(0, 10));
     await started; // its temporary file exists: the upload is being read
 
-    const refused = await request(strict.base).post(`/richieste?_csrf=${encodeURIComponent(token)}`).set('Cookie', cookieOf(member)).field('subject', 'Seconda').attach('attachments', pdf(), 'a.pdf');
+    const refused = await request(strict.base).post(`/richieste`).field('_csrf', token).set('Cookie', cookieOf(member)).field('subject', 'Seconda').attach('attachments', pdf(), 'a.pdf');
     expect(refused.status).to.equal(503);
     expect(refused.headers['retry-after']).to.equal('5');
     expect(refused.text).to.contain('sono in corso troppi caricamenti di file');
 
     slow.end(Buffer.concat([content.subarray(10), tail]));
     expect((await firstAnswer).status).to.equal(422); // only a subject: the form comes back
-    const next = await request(strict.base).post(`/richieste?_csrf=${encodeURIComponent(token)}`).set('Cookie', cookieOf(member)).field('subject', 'Terza').attach('attachments', pdf(), 'b.pdf');
+    const next = await request(strict.base).post(`/richieste`).field('_csrf', token).set('Cookie', cookieOf(member)).field('subject', 'Terza').attach('attachments', pdf(), 'b.pdf');
     expect(next.status).to.equal(422);
     expect(next.text).not.to.contain('troppi caricamenti');
     await emptied(strict.dir);
@@ -177,7 +178,7 @@ describe('uploads', () => {
     const content = bigPdf(3 * MB + 12345);
     for (let i = 4096; i < content.length; i += 4096) content[i] = i % 251; // not only spaces
     const token = await member.csrf('/richieste');
-    let req = request(app).post(`/richieste?_csrf=${encodeURIComponent(token)}`).set('Cookie', cookieOf(member));
+    let req = request(app).post(`/richieste`).field('_csrf', token).set('Cookie', cookieOf(member));
     for (const [k, v] of Object.entries(requestFields({ subject: 'Richiesta con un allegato di 3 MB' }))) req = req.field(k, v);
     const created = await req.attach('attachments', content, 'grande.pdf');
     expect(created.status, (created.text.match(/invalid-feedback[^<]*<\/?[^>]*>[^<]*/g) ?? []).join(" | ")).to.equal(302);

@@ -9,7 +9,7 @@ import { msg, type Message } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, refusalMessages, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
 import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
@@ -255,7 +255,7 @@ export function catalogRouter(platform: Platform): Router {
     res.render('catalog/import', { ...(await importLocals(req, res)), values: { source: 'upload', entityId: 'auto' } });
   });
   const importUpload = acceptUploads(platform, { field: 'file', maxFiles: 1, maxBytes: IMPORT_MAX_BYTES });
-  router.post('/catalogo/importa', requireLogin, importUpload, async (req, res) => {
+  router.post('/catalogo/importa', requireLogin, permitUpload(async (req) => assertCanImport(actorOf(req), await viewerBody(actorOf(req)))), importUpload, async (req, res) => {
     const viewer = actorOf(req);
     await formAction(req, res, 'catalog/import', { ...(await importLocals(req, res)), values: { source: 'upload', entityId: 'auto' } }, async () => {
       const file = uploadedFiles(req)[0] ?? null;
@@ -466,7 +466,7 @@ export function catalogRouter(platform: Platform): Router {
   });
 
   // ---- Files ----
-  router.post('/catalogo/:slug/file', requireLogin, acceptUploads(platform, { field: 'files', maxFiles: FILE_MAX_COUNT }), async (req, res) => {
+  router.post('/catalogo/:slug/file', requireLogin, permitUpload(async (req) => assertCanEditAsset(actorOf(req), await loadAsset(actorOf(req), String(req.params.slug)))), acceptUploads(platform, { field: 'files', maxFiles: FILE_MAX_COUNT }), async (req, res) => {
     try {
       const n = await addAssetFiles(platform, actorOf(req), String(req.params.slug), req.body, uploadedFiles(req));
       flash(req, 'success', n === 1 ? msg('catalog:flash.fileUploaded') : msg('catalog:flash.filesUploaded', { count: n }));

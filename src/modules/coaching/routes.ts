@@ -9,14 +9,14 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendPdf, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, readUpload, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, readUpload, uploadedFiles } from '../../web/uploads.js';
 import { todayInRome } from '../tenders/index.js';
 import { ACTION_STATUSES, ANSWERS, CAD_LETTERS, MATURITY_STEPS, referenceText } from './core.js';
 import { addEvidence, assessmentGaps, assessmentPage, evidenceFile, listAssessments, reviewAssessment, saveAnswers, startAssessment, submitAssessment } from './assessments.js';
 import { planCsvRows, planFileName, planTitle, PLAN_CSV_COLUMNS, writePlanPdf } from './exports.js';
 import { obligationFile, obligationPage, obligationsPage, recordObligationEvidence, setReminderDays } from './obligations.js';
 import { bodyOverview, setCoach, staffFilterOptions, staffList } from './overview.js';
-import { assertCanManageSessions, assertCanReview } from './policy.js';
+import { assertCanManageSessions, assertCanReview, assertCanWork } from './policy.js';
 import { actionPage, createAction, createGoal, goalsFromGaps, planPage, updateAction } from './plan.js';
 import { createSession, listSessions, nextSession, recordDecision, romeLocal, sessionCalendar, sessionForEdit, sessionPage, updateSession } from './sessions.js';
 import {
@@ -235,7 +235,7 @@ export function coachingRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/affiancamento/:entityId/valutazioni/:id/prove/:qid', requireLogin, evidenceUpload, async (req, res) => {
+  router.post('/affiancamento/:entityId/valutazioni/:id/prove/:qid', requireLogin, permitUpload((req) => assertCanWork(actorOf(req), eid(req))), evidenceUpload, async (req, res) => {
     const locals = await assessmentLocals(req, res);
     const qid = idParam(req.params.qid);
     res.locals.uploadField = `file_${qid}`;
@@ -391,7 +391,7 @@ export function coachingRouter(platform: Platform): Router {
     res.render('coaching/obligation', await obligationLocals(req, res));
   });
 
-  router.post('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, evidenceUpload, async (req, res) => {
+  router.post('/affiancamento/:entityId/scadenze/:year/:code', requireLogin, permitUpload((req) => assertCanWork(actorOf(req), eid(req))), evidenceUpload, async (req, res) => {
     const locals = await obligationLocals(req, res);
     await formAction(req, res, 'coaching/obligation', locals, async () => {
       const [file] = uploadedFiles(req);

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Sequelize } from 'sequelize';
 import { isStaff, type Actor } from '../../platform/actor.js';
 import { DataCache } from '../../platform/cache.js';
@@ -8,7 +8,7 @@ import { msg, type Message } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, refusalMessages, requireAdmin, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles, uploadLimit } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { usersOfBody } from '../accounts/index.js';
 import { bodyOptions, findBody } from '../entities/index.js';
 import {
@@ -139,10 +139,7 @@ export function deskRouter(platform: Platform): Router {
   });
 
   // The permission is checked before the body is read.
-  const canOpen: RequestHandler = (req, _res, next) => {
-    assertCanOpenRequestFor(actorOf(req), null);
-    next();
-  };
+  const canOpen = permitUpload((req) => assertCanOpenRequestFor(actorOf(req), null));
   router.post('/richieste', requireLogin, canOpen, upload, async (req, res) => {
     const actor = actorOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -220,10 +217,7 @@ export function deskRouter(platform: Platform): Router {
     res.render('desk/show', asking ? { ...view, asking, values: { then: 'waiting' } } : view);
   });
 
-  const canSee: RequestHandler = async (req, _res, next) => {
-    await findVisibleRequest(actorOf(req), idParam(req.params.id));
-    next();
-  };
+  const canSee = permitUpload((req) => findVisibleRequest(actorOf(req), idParam(req.params.id)));
   router.post('/richieste/:id/messaggi', requireLogin, canSee, upload, async (req, res) => {
     const actor = actorOf(req);
     const id = idParam(req.params.id);

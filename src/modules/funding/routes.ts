@@ -32,7 +32,7 @@ import { DATE_ORDER, RULE_KEYS } from './stages.js';
 import { addIndicator, callImpact, impactCsvRows, IMPACT_CSV_COLUMNS, projectIndicators, reportForm, reportValue, reviewValue, valueForReview } from './indicators.js';
 import { PERIOD_KINDS } from './periods.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, uploadedFiles } from '../../web/uploads.js';
 import { addEvidence, addEvidenceVersion, closeSampleCheck, evidenceDocument, evidenceFile, openSampleCheck, projectEvidence, sampleChecks, SAMPLE_CHECK_WORKING_DAYS } from './evidence.js';
 import { EVIDENCE_TYPES } from './schemas.js';
 import { coachOf, coachOptions, setCoach } from './reminders.js';
@@ -292,6 +292,8 @@ export function fundingRouter(platform: Platform): Router {
 
   // ---- A project's evidence and sample checks ----
 
+  // Who may not add evidence to the project is refused before the file is read.
+  const canEdit = permitUpload((req) => projectForEdit(platform, actorOf(req), idParam(req.params.id)));
   const fileUpload = acceptUploads(platform, { field: 'file', maxFiles: 1 });
   const fileOf = (req: Request) => uploadedFiles(req)[0] ?? null;
   const evidenceForm = (res: Response, project: ProjectView, values: Record<string, unknown>) => ({ ...base, title: tOf(res)('funding:evidence.newTitle'), project, values, EVIDENCE_TYPES });
@@ -301,7 +303,7 @@ export function fundingRouter(platform: Platform): Router {
     res.render('funding/evidence-form', evidenceForm(res, project, { type: typeof req.query.tipo === 'string' ? req.query.tipo : '' }));
   });
 
-  router.post('/finanziamenti/progetti/:id/evidenze', requireLogin, fileUpload, async (req, res) => {
+  router.post('/finanziamenti/progetti/:id/evidenze', requireLogin, canEdit, fileUpload, async (req, res) => {
     const project = await projectForEdit(platform, actorOf(req), idParam(req.params.id));
     await formAction(req, res, 'funding/evidence-form', evidenceForm(res, project, {}), async () => {
       await addEvidence(platform, actorOf(req), project.id, req.body, fileOf(req));
@@ -321,7 +323,7 @@ export function fundingRouter(platform: Platform): Router {
     res.render('funding/evidence', await evidencePage(req));
   });
 
-  router.post('/finanziamenti/progetti/:id/evidenze/:docId/versioni', requireLogin, fileUpload, async (req, res) => {
+  router.post('/finanziamenti/progetti/:id/evidenze/:docId/versioni', requireLogin, canEdit, fileUpload, async (req, res) => {
     const locals = await evidencePage(req);
     await formAction(req, res, 'funding/evidence', locals, async () => {
       const version = await addEvidenceVersion(platform, actorOf(req), locals.project.id, locals.document.id, req.body, fileOf(req));

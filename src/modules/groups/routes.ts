@@ -11,7 +11,7 @@ import { msg } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { icsResponse, sendPdf, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, uploadedFiles } from '../../web/uploads.js';
 import { findPerson } from '../accounts/index.js';
 import { bodyName, bodyOptions } from '../entities/index.js';
 import { groupFeed, meetingCalendar } from './calendar.js';
@@ -363,7 +363,7 @@ export function groupsRouter(platform: Platform): Router {
     await sendPdf(platform, res, { filename: `verbale-seduta-${id}-v${content.version}.pdf`, title: tOf(res)('groups:pdf.title', { group: content.group.name }) }, (doc) => writeMinutes(doc, content, lang));
   });
 
-  router.post('/tavoli/sedute/:id/documenti', requireLogin, acceptUploads(platform, { field: 'files', maxFiles: 5 }), async (req, res) => {
+  router.post('/tavoli/sedute/:id/documenti', requireLogin, permitUpload((req) => svc.managedMeeting(platform, actorOf(req), idParam(req.params.id))), acceptUploads(platform, { field: 'files', maxFiles: 5 }), async (req, res) => {
     const id = idParam(req.params.id);
     await meetingForm2(req, res, id, 'documents', async () => {
       const itemId = typeof req.body.itemId === 'string' && req.body.itemId ? idParam(req.body.itemId) : null;

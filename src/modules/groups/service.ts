@@ -265,7 +265,8 @@ export async function meetingAccess(platform: Platform, viewer: Viewer, id: numb
   return { meeting, group, standing, guestParticipantId, manage: canManageGroup(viewer, standing) };
 }
 
-async function managedMeeting(platform: Platform, actor: Actor, id: number, transaction?: Transaction): Promise<MeetingAccess> {
+/** The meeting for who manages it: 404 if not visible, 403 for a participant who does not manage it. */
+export async function managedMeeting(platform: Platform, actor: Actor, id: number, transaction?: Transaction): Promise<MeetingAccess> {
   const access = await meetingAccess(platform, actor, id, [], transaction);
   if (!access.manage) throw new ForbiddenError('groups:error.managersOnly', 'groups.meeting.manage');
   return access;

@@ -8,7 +8,7 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, refusalMessages, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendOfficeDocument, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, uploadedFiles } from '../../web/uploads.js';
+import { acceptUploads, permitUpload, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addComment, commentForEdit, commentsOf, updateComment } from './comments.js';
 import { canEditDossier, canWriteComments } from './policy.js';
@@ -42,6 +42,7 @@ import {
   deleteMilestone,
   dossierForEdit,
   dossierForStaff,
+  participantForAdhesion,
   dossierPage,
   getLot,
   getMilestone,
@@ -509,7 +510,7 @@ export function tendersRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/gare/:id/partecipanti/:pid/adesione', requireLogin, fileUpload, async (req, res) => {
+  router.post('/gare/:id/partecipanti/:pid/adesione', requireLogin, permitUpload((req) => participantForAdhesion(actorOf(req), idParam(req.params.id), idParam(req.params.pid))), fileUpload, async (req, res) => {
     const id = idParam(req.params.id);
     try {
       await uploadAdhesion(platform, actorOf(req), id, idParam(req.params.pid), fileOf(req));
@@ -544,7 +545,6 @@ export function tendersRouter(platform: Platform): Router {
       lots: await Lot.findAll({ where: { dossierId: dossier.id }, order: [['number', 'ASC']] }),
       types: DOCUMENT_TYPES,
       visibilities: DOCUMENT_VISIBILITIES,
-      csrfQuery: encodeURIComponent((res.locals.csrf as () => string)()),
     };
   };
 
@@ -553,7 +553,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/document-form', { ...(await documentLocals(res, dossier)), templateTypes: await typesWithTemplates(), values: { visibility: 'staff', type: typeof req.query.tipo === 'string' ? req.query.tipo : '' } });
   });
 
-  router.post('/gare/:id/documenti', requireLogin, fileUpload, async (req, res) => {
+  router.post('/gare/:id/documenti', requireLogin, permitUpload((req) => dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add')), fileUpload, async (req, res) => {
     const dossier = await dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-add');
     await formAction(req, res, 'tenders/document-form', await documentLocals(res, dossier), async () => {
       const doc = await addDocument(platform, actorOf(req), dossier.id, req.body, fileOf(req));
@@ -596,7 +596,7 @@ export function tendersRouter(platform: Platform): Router {
     res.render('tenders/document', { ...locals, values: { visibility: locals.document.latest.visibility } });
   });
 
-  router.post('/gare/:id/documenti/:docId/versioni', requireLogin, fileUpload, async (req, res) => {
+  router.post('/gare/:id/documenti/:docId/versioni', requireLogin, permitUpload((req) => dossierForStaff(actorOf(req), idParam(req.params.id), 'tenders.document-version')), fileUpload, async (req, res) => {
     const dossierId = idParam(req.params.id);
     const documentId = idParam(req.params.docId);
     const locals = await documentPageLocals(req, dossierId, documentId);

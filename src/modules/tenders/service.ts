@@ -793,6 +793,15 @@ export async function setOwnParticipation(platform: Platform, actor: Actor, doss
   });
 }
 
+/** The participant whose adhesion the actor may upload (404 for another body's, 403 otherwise): also checked before the file is read. */
+export async function participantForAdhesion(actor: Actor, dossierId: number, participantId: number, transaction?: Transaction): Promise<{ dossier: Dossier; p: Participant }> {
+  const { dossier } = await loadDossier(actor, dossierId, transaction);
+  const p = await Participant.findOne({ where: { id: participantId, dossierId: dossier.id }, transaction });
+  if (!p) throw new NotFoundError('tenders:error.participantNotFound');
+  assertCanActForBody(actor, p.entityId, 'tenders.adhesion-upload');
+  return { dossier, p };
+}
+
 export async function uploadAdhesion(
   platform: Platform,
   actor: Actor,
@@ -802,10 +811,7 @@ export async function uploadAdhesion(
 ): Promise<Participant> {
   if (!file) throw new ValidationError({ file: 'tenders:error.adhesionFileMissing' });
   return platform.sequelize.transaction(async (transaction) => {
-    const { dossier } = await loadDossier(actor, dossierId, transaction);
-    const p = await Participant.findOne({ where: { id: participantId, dossierId: dossier.id }, transaction });
-    if (!p) throw new NotFoundError('tenders:error.participantNotFound');
-    assertCanActForBody(actor, p.entityId, 'tenders.adhesion-upload');
+    const { dossier, p } = await participantForAdhesion(actor, dossierId, participantId, transaction);
     assertNotFinal(dossier, 'adhesion');
     if (p.status === 'withdrawn' && !isStaff(actor)) throw new ConflictError('tenders:error.adhesionWithdrawn');
     const stored = await platform.files.save({ ...file, uploadedBy: actor.userId }, transaction);

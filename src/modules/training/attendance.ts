@@ -28,7 +28,8 @@ export function attendanceVerdict(status: string | null, minutes: number | null,
   return { passes, why: msg(`training:verdict.marked.${status}`) };
 }
 
-async function registerOf(platform: Platform, viewer: Viewer, sessionId: number) {
+/** The session's attendance register for who may take it (404 otherwise): also checked before an upload is read. */
+export async function registerOf(platform: Platform, viewer: Viewer, sessionId: number) {
   const { session, cycle } = await getSession(platform, viewer, sessionId);
   if (!canTakeAttendance(viewer, session.speakerUserId)) throw new NotFoundError('training:error.notFound', 'training.attendance');
   return { session, cycle };

@@ -78,8 +78,13 @@ export async function bodiesTotals(platform: Platform, year: number) {
 }
 
 /** External hours a body's referent (or staff) records for a colleague, with the certificate attached. */
+/** Staff and the body's leads record external hours; for anyone else the body's page does not exist. */
+export function assertCanRecordExternalHours(viewer: Viewer, entityId: number): void {
+  if (!canRecordExternalHours(viewer, entityId)) throw new NotFoundError('training:error.notFound', 'training.external.record');
+}
+
 export async function recordExternalHours(platform: Platform, actor: Actor, entityId: number, input: unknown, file: FileSource | null): Promise<number> {
-  if (!canRecordExternalHours(actor, entityId)) throw new NotFoundError('training:error.notFound', 'training.external.record');
+  assertCanRecordExternalHours(actor, entityId);
   const data = parseInput(externalSchema, input);
   const person = await findPerson(data.userId);
   if (!person || person.entityId !== entityId) throw new ValidationError({ userId: 'training:error.chooseColleague' });

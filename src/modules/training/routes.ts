@@ -9,12 +9,12 @@ import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, localPath, refusalMessages, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { icsResponse, sendCsv, sendPdf, sendStoredFile } from '../../web/responders.js';
-import { acceptUploads, readUpload, uploadedFiles } from '../../web/uploads.js';
-import { attendancePage, importParticipants, saveAttendance, type ImportReport } from './attendance.js';
+import { acceptUploads, permitUpload, readUpload, uploadedFiles } from '../../web/uploads.js';
+import { attendancePage, importParticipants, registerOf, saveAttendance, type ImportReport } from './attendance.js';
 import { certificateFilename, certificateForDownload, certificateQr, certificateTitle, writeCertificate, certificatesOfCycle, certificatesOfUser, issueCertificates, revokeCertificate, verifyCode } from './certificates.js';
 import { answerSurvey, citizenCounts, cycleCountsRows, feedUrl, hasFeed, personalFeed, saveCitizenCounts, sessionCalendar, surveyState, surveySummary } from './extras.js';
 import { trainingNeeds } from './needs.js';
-import { bodiesTotals, bodyLedger, bodyRows, externalFile, parseYear, personLedger, recordExternalHours } from './ledger.js';
+import { assertCanRecordExternalHours, bodiesTotals, bodyLedger, bodyRows, externalFile, parseYear, personLedger, recordExternalHours } from './ledger.js';
 import { addMaterial, canManageMaterials, materialFile, removeMaterial } from './materials.js';
 import { canManageTraining, canRegisterOthers, registersColleagues } from './policy.js';
 import { acceptOffer, cancelRegistration, confirmCitizenSeat, declineOffer, registerToCycle, registerToSession, requestCitizenSeat, runWaitingList, showOffer } from './registrations.js';
@@ -293,7 +293,12 @@ export function trainingRouter(platform: Platform): Router {
 
   // ---- Materials (files and links; the registered people's) ----
 
-  router.post('/formazione/sessioni/:id/materiali', requireLogin, materialUpload, async (req, res) => {
+  // Who may not add materials is refused before the file is read.
+  const canAddMaterial = permitUpload(async (req) => {
+    const { session } = await getSession(platform, viewerOf(req), idParam(req.params.id));
+    if (!canManageMaterials(viewerOf(req), session.speakerUserId)) throw new NotFoundError('training:error.notFound', 'training.material.add');
+  });
+  router.post('/formazione/sessioni/:id/materiali', requireLogin, canAddMaterial, materialUpload, async (req, res) => {
     const id = idParam(req.params.id);
     const locals = await sessionLocals(req, res, id);
     if (!locals.canMaterials) throw new NotFoundError('training:error.notFound', 'training.material.add');
@@ -333,7 +338,7 @@ export function trainingRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/formazione/sessioni/:id/presenze/importa', requireLogin, csvUpload, async (req, res) => {
+  router.post('/formazione/sessioni/:id/presenze/importa', requireLogin, permitUpload((req) => registerOf(platform, viewerOf(req), idParam(req.params.id))), csvUpload, async (req, res) => {
     const id = idParam(req.params.id);
     const before = await attendancePage(platform, viewerOf(req), id);
     const locals = { ...base, title: tOf(res)('training:attendance.title', { session: before.session.title }), ...before, report: null as ImportReport | null };
@@ -482,7 +487,7 @@ export function trainingRouter(platform: Platform): Router {
     });
   });
 
-  router.post('/formazione/ore/enti/:id/esterne', requireLogin, certificateUpload, async (req, res) => {
+  router.post('/formazione/ore/enti/:id/esterne', requireLogin, permitUpload((req) => assertCanRecordExternalHours(viewerOf(req), idParam(req.params.id))), certificateUpload, async (req, res) => {
     const entityId = idParam(req.params.id);
     const data = await bodyLedger(platform, viewerOf(req), entityId, parseYear(req.query.anno));
     await formAction(req, res, 'training/ledger', { ...base, title: tOf(res)('training:ledger.title', { body: data.body.name }), ...data }, async () => {

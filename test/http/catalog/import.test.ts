@@ -177,7 +177,7 @@ describe('catalogue: import of publiccode.yml', () => {
     it('an empty upload and an empty paste each get a clear message', async () => {
       const { agent } = await cedentWithUser();
       const token = await csrfOf(agent, '/catalogo/importa');
-      const noFile = await agent.post(`/catalogo/importa?_csrf=${encodeURIComponent(token)}`).field('source', 'upload');
+      const noFile = await agent.post(`/catalogo/importa`).field('_csrf', token).field('source', 'upload');
       expect(noFile.status).to.equal(422);
       expect(visibleText(noFile.text)).to.contain('Scegli il file publiccode.yml da caricare.');
       const empty = await pasteImport(agent, '   ');
@@ -192,7 +192,7 @@ describe('catalogue: import of publiccode.yml', () => {
       expect(visibleText(page.text)).to.contain('Solo gli enti cedenti possono proporre soluzioni al catalogo');
       const token = await csrfOf(agent, '/catalogo');
       const assets = await assetCount();
-      const post = await agent.post(`/catalogo/importa?_csrf=${encodeURIComponent(token)}`).field('source', 'paste').field('content', uniqueFixture('complete.yml').text);
+      const post = await agent.post(`/catalogo/importa`).field('_csrf', token).field('source', 'paste').field('content', uniqueFixture('complete.yml').text);
       expect(post.status).to.equal(403);
       expect(await assetCount()).to.equal(assets);
       expect((await agent.get('/catalogo/nuovo')).status).to.equal(403);

@@ -25,7 +25,7 @@ describe('catalogue: tenancy of every route with an id', () => {
     ownerAsset = (await Asset.findOne({ where: { name: form.name } }))!;
     draftPath = `/catalogo/${ownerAsset.slug}`;
     const token = await csrfOf(owner.agent, `${draftPath}/modifica`);
-    await owner.agent.post(`${draftPath}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'riservato.pdf');
+    await owner.agent.post(`${draftPath}/file`).field('_csrf', token).field('role', 'attachment').attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'riservato.pdf');
     draftFile = (await AssetFile.findOne({ where: { assetId: ownerAsset.id } }))!.id;
     // A published asset of the demo, with a file, and another asset's file id.
     publishedPath = '/catalogo/regolamento-per-luso-degli-strumenti-informatici-e-telematici';
@@ -84,7 +84,7 @@ describe('catalogue: tenancy of every route with an id', () => {
     const before = await AssetFile.count();
     const token = await csrfOf(intruderCedent, '/catalogo');
     for (const p of [draftPath, publishedPath]) {
-      const res = await intruderCedent.post(`${p}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'intruso.pdf');
+      const res = await intruderCedent.post(`${p}/file`).field('_csrf', token).field('role', 'attachment').attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'intruso.pdf');
       expect(notAllowed).to.include(res.status);
     }
     expect(await AssetFile.count()).to.equal(before);

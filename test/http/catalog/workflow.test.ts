@@ -58,7 +58,7 @@ describe('catalogue: the cedent workflow', () => {
     // The cedent attaches the document, which completes the asset.
     const token = await csrfOf(agent, `${path}/modifica`);
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    const upload = await agent.post(`${path}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').field('title', 'Delibera tipo').attach('files', pdf, 'delibera.pdf');
+    const upload = await agent.post(`${path}/file`).field('_csrf', token).field('role', 'attachment').field('title', 'Delibera tipo').attach('files', pdf, 'delibera.pdf');
     expect(upload.status).to.equal(302);
     await asset.reload();
     expect(asset.complete).to.equal(true);
@@ -137,7 +137,7 @@ describe('catalogue: the cedent workflow', () => {
     const path = `/catalogo/${asset.slug}`;
     const token = await csrfOf(agent, `${path}/modifica`);
     const res = await agent
-      .post(`${path}/file?_csrf=${encodeURIComponent(token)}`)
+      .post(`${path}/file`).field('_csrf', token)
       .field('role', 'attachment')
       .attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'buono.pdf')
       .attach('files', Buffer.from('MZ\x90\x00\x03\x00\x00\x00programma'), 'finto.pdf');

@@ -25,7 +25,7 @@ async function demoVersionId(): Promise<number> {
 async function upload(staff: Agent, content: Buffer | string, name: string) {
   const page = await staff.get('/affiancamento/modelli');
   const token = csrfFrom(page.text);
-  return staff.post(`/affiancamento/modelli/importa?_csrf=${encodeURIComponent(token)}`).field('_csrf', token).attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), name);
+  return staff.post(`/affiancamento/modelli/importa`).field('_csrf', token).attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), name);
 }
 
 const templateCount = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM coaching_templates`))[0].n;
@@ -137,7 +137,7 @@ describe('coaching: bad input', function () {
     const id = idFrom(start.header.location, /valutazioni\/(\d+)/);
     const [q] = await questionIds(id);
     const token = csrfFrom(list.text);
-    const send = (content: Buffer, name: string) => e.rtd.post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}?_csrf=${encodeURIComponent(token)}`).field('_csrf', token).attach('file', content, name);
+    const send = (content: Buffer, name: string) => e.rtd.post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}`).field('_csrf', token).attach('file', content, name);
     const cases: Array<[Buffer, string, string]> = [
       [Buffer.alloc(0), 'nomina.pdf', 'Il file «nomina.pdf» è vuoto.'],
       [Buffer.from('<html><script>alert(1)</script></html>'), 'nomina.pdf', 'Il file «nomina.pdf» non è di un tipo ammesso'],
@@ -163,7 +163,7 @@ describe('coaching: bad input', function () {
     const token = csrfFrom(list.text);
     const id = idFrom((await e.rtd.post(`/affiancamento/${e.body.id}/valutazioni`).type('form').send({ _csrf: token })).header.location, /valutazioni\/(\d+)/);
     const [q] = await questionIds(id);
-    await e.rtd.post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}?_csrf=${encodeURIComponent(token)}`).field('_csrf', token).attach('file', PDF, 'nomina.pdf');
+    await e.rtd.post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}`).field('_csrf', token).attach('file', PDF, 'nomina.pdf');
     const [ev] = await sql<{ id: number }>(`SELECT e.id FROM coaching_evidence e JOIN coaching_answers x ON x.id = e.answer_id WHERE x.assessment_id = :id`, { id });
     const action = await createPlanActionFrom(platform, await staffActor(), { entityId: e.body.id, title: 'Azione di E', dueDate: null, source: { kind: 'test', id: `x-${e.body.id}`, label: 'Prova', href: '/' } });
     const form = await staff.get(`/affiancamento/${e.body.id}/incontri/nuovo`);

@@ -64,7 +64,7 @@ describe('coaching: obligations calendar', function () {
     expect(form.text).to.contain('Registra l&#39;adempimento');
     expect((await e.member.get(`${E}/scadenze/2026/CAP3.PA.15`)).text).to.not.contain('name="doneOn"');
     expect((await e.rtd.get(`${E}/scadenze/2026/CAP5.PA.15`)).status).to.equal(404);
-    const post = (code: string, year = 2026) => e.rtd.post(`${E}/scadenze/${year}/${code}?_csrf=${encodeURIComponent(token)}`).field('_csrf', token);
+    const post = (code: string, year = 2026) => e.rtd.post(`${E}/scadenze/${year}/${code}`).field('_csrf', token);
 
     // Bad input: no day, a day in the future, a link that is not one, no evidence at all.
     const noDay = await post('CAP3.PA.15').field('link', 'https://www.comune.example.it/accessibilita');
@@ -96,7 +96,7 @@ describe('coaching: obligations calendar', function () {
     expect((await post('CAP5.PA.15').field('doneOn', '2026-03-20').field('link', 'https://x.example.it')).status).to.equal(404);
     expect((await post('CAP3.PA.15', 2031).field('doneOn', '2026-03-20').field('link', 'https://x.example.it')).status).to.equal(404);
     // A member reads but does not record.
-    expect((await e.member.post(`${E}/scadenze/2026/CAP3.PA.15?_csrf=${encodeURIComponent(csrfFrom((await e.member.get(`${E}/scadenze`)).text))}`).field('doneOn', '2026-03-20').field('link', 'https://x.example.it')).status).to.equal(403);
+    expect((await e.member.post(`${E}/scadenze/2026/CAP3.PA.15`).field('_csrf', csrfFrom((await e.member.get(`${E}/scadenze`)).text)).field('doneOn', '2026-03-20').field('link', 'https://x.example.it')).status).to.equal(403);
 
     // The RTD records it, late, with the publication's link and the determination as a PDF.
     const ok = await post('CAP3.PA.15').field('doneOn', '2026-04-10').field('link', 'https://www.comune.example.it/accessibilita').field('note', 'Pubblicati in ritardo').attach('file', PDF, 'obiettivi-2026.pdf');
@@ -123,7 +123,7 @@ describe('coaching: obligations calendar', function () {
       expect((await agent.get(`${E}/scadenze/2026/CAP3.PA.15`)).status).to.equal(404);
       expect((await agent.get(`/affiancamento/${f.body.id}/scadenze/prove/${file.id}`)).status).to.equal(404);
       const own = csrfFrom((await agent.get(`/affiancamento/${f.body.id}/scadenze`)).text);
-      const res = await agent.post(`${E}/scadenze/2026/CAP3.PA.16?_csrf=${encodeURIComponent(own)}`).field('_csrf', own).field('doneOn', '2026-09-01').field('link', 'https://x.example.it');
+      const res = await agent.post(`${E}/scadenze/2026/CAP3.PA.16`).field('_csrf', own).field('doneOn', '2026-09-01').field('link', 'https://x.example.it');
       expect(res.status).to.equal(404);
     }
     expect((await f.rtd.post(`${E}/scadenze/promemoria`).type('form').send({ _csrf: fToken, days: '5' })).status).to.equal(403);
@@ -147,7 +147,7 @@ describe('coaching: obligations calendar', function () {
     // The other body has recorded next year's accessibility objectives already: no reminder for it.
     const next = thisYear + 1;
     const tok = csrfFrom((await done.rtd.get(`/affiancamento/${done.body.id}/scadenze?anno=${next}`)).text);
-    const rec = await done.rtd.post(`/affiancamento/${done.body.id}/scadenze/${next}/CAP3.PA.15?_csrf=${encodeURIComponent(tok)}`).field('_csrf', tok).field('doneOn', todayInRome()).field('link', 'https://www.comune.example.it/obiettivi');
+    const rec = await done.rtd.post(`/affiancamento/${done.body.id}/scadenze/${next}/CAP3.PA.15`).field('_csrf', tok).field('doneOn', todayInRome()).field('link', 'https://www.comune.example.it/obiettivi');
     expect(rec.status).to.equal(302);
 
     // 25 days before 31 March: outside the 20 days, nothing.

@@ -24,7 +24,7 @@ describe('coaching: tenancy on every route with an id', function () {
     const token = csrfFrom(list.text);
     await e.rtd.post(`/affiancamento/${e.body.id}/valutazioni/${id}`).type('form').send({ _csrf: token, [`answer_${q.question_id}`]: 'no', [`note_${q.question_id}`]: 'Nota riservata QWERTY' });
     const up = await e.rtd
-      .post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}?_csrf=${encodeURIComponent(token)}`)
+      .post(`/affiancamento/${e.body.id}/valutazioni/${id}/prove/${q.question_id}`).field('_csrf', token)
       .field('_csrf', token)
       .attach('file', Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'), 'nomina.pdf');
     expect(up.status).to.equal(302);

@@ -7,7 +7,7 @@ import { bodyWithUsers, count, freshStaff, pdf, requestRow, type CsrfAgent } fro
 
 async function record(agent: CsrfAgent, fields: Record<string, string>, files: Array<{ buffer: Buffer; name: string }> = []) {
   const token = await agent.csrf('/richieste/registra');
-  let req = agent.post(`/richieste/registra?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(`/richieste/registra`).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const f of files) req = req.attach('attachments', f.buffer, f.name);
   return req;

@@ -57,7 +57,7 @@ export function requestFields(overrides: Record<string, string> = {}): Record<st
 /** POSTs the final step of the new-request form (multipart, CSRF token in the URL); `csrfToken` sends the form of a page already read. */
 export async function postRequest(agent: CsrfAgent, fields: Record<string, string>, files: Array<{ buffer: Buffer; name: string }> = [], csrfToken?: string) {
   const token = csrfToken ?? (await agent.csrf('/richieste'));
-  let req = agent.post(`/richieste?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(`/richieste`).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const f of files) req = req.attach('attachments', f.buffer, f.name);
   return req;
@@ -75,7 +75,7 @@ export async function openRequest(agent: CsrfAgent, overrides: Record<string, st
 /** POSTs a reply or note (multipart) on a request. */
 export async function postMessage(agent: CsrfAgent, id: number, fields: Record<string, string>, files: Array<{ buffer: Buffer; name: string }> = []) {
   const token = await agent.csrf('/richieste');
-  let req = agent.post(`/richieste/${id}/messaggi?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(`/richieste/${id}/messaggi`).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const f of files) req = req.attach('attachments', f.buffer, f.name);
   return req;

@@ -66,7 +66,7 @@ describe('desk: SLA due times, reminders and the business calendar', () => {
     const r = await createRequest(platform, actorOf(b.member), requestFields({ category: 'technical' }), [], new Date(Date.now() - 2 * 86_400_000));
     const { agent: staff } = await freshStaff();
     const token = await staff.csrf('/richieste');
-    await staff.post(`/richieste/${r.id}/messaggi?_csrf=${encodeURIComponent(token)}`).field('internal', '').field('body', 'Ci mandate il log?').field('then', 'waiting');
+    await staff.post(`/richieste/${r.id}/messaggi`).field('_csrf', token).field('internal', '').field('body', 'Ci mandate il log?').field('then', 'waiting');
     const page = await staff.get(`/richieste/${r.id}`);
     expect(page.text).to.contain('Risoluzione: in pausa mentre si attende il richiedente');
     const list = await staff.get(`/richieste?entity=${b.body.id}`);

@@ -33,7 +33,7 @@ describe('funding: evidence and sample checks', () => {
     const staff = await loginAs('staff@cithub.example');
     const upload = async (agent: typeof rtdE, fields: Record<string, string>, file?: { buffer: Buffer; name: string }) => {
       const token = csrfFrom((await agent.get(`/finanziamenti/progetti/${project.id}`)).text);
-      let req = agent.post(`/finanziamenti/progetti/${project.id}/evidenze?_csrf=${encodeURIComponent(token)}`);
+      let req = agent.post(`/finanziamenti/progetti/${project.id}/evidenze`).field('_csrf', token);
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
       if (file) req = req.attach('file', file.buffer, file.name);
       return req;
@@ -69,7 +69,7 @@ describe('funding: evidence and sample checks', () => {
     const [doc] = await platform.sequelize.query<{ id: number }>('SELECT id FROM funding_documents WHERE project_id = :id', { replacements: { id: project.id }, type: QueryTypes.SELECT });
     const token = csrfFrom((await rtdE.get(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}`)).text);
     const v2 = demoPdf('Determina 45 rettificata');
-    expect((await rtdE.post(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}/versioni?_csrf=${encodeURIComponent(token)}`).field('note', 'Rettifica').attach('file', v2, 'determina-45-v2.pdf')).status).to.equal(302);
+    expect((await rtdE.post(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}/versioni`).field('_csrf', token).field('note', 'Rettifica').attach('file', v2, 'determina-45-v2.pdf')).status).to.equal(302);
     const docPage = await memberE.get(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}`);
     expect(docPage.status).to.equal(200);
     expect(docPage.text).to.contain('determina-45-v2.pdf');
@@ -90,8 +90,8 @@ describe('funding: evidence and sample checks', () => {
     for (const path of [`/finanziamenti/progetti/${project.id}/evidenze/nuova`, `/finanziamenti/progetti/${project.id}/evidenze/${doc.id}`, `/finanziamenti/progetti/${project.id}/evidenze/${doc.id}/versioni/${versions[0].id}`]) {
       expect((await rtdF.get(path)).status, path).to.equal(404);
     }
-    expect((await rtdF.post(`/finanziamenti/progetti/${project.id}/evidenze?_csrf=${encodeURIComponent(tokenF)}`).field('type', 'other').field('title', 'Intruso').attach('file', demoPdf('x'), 'x.pdf')).status).to.equal(404);
-    expect((await rtdF.post(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}/versioni?_csrf=${encodeURIComponent(tokenF)}`).attach('file', demoPdf('x'), 'x.pdf')).status).to.equal(404);
+    expect((await rtdF.post(`/finanziamenti/progetti/${project.id}/evidenze`).field('_csrf', tokenF).field('type', 'other').field('title', 'Intruso').attach('file', demoPdf('x'), 'x.pdf')).status).to.equal(404);
+    expect((await rtdF.post(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id}/versioni`).field('_csrf', tokenF).attach('file', demoPdf('x'), 'x.pdf')).status).to.equal(404);
     // A version id of another document of the same project does not download through this one.
     expect((await rtdE.get(`/finanziamenti/progetti/${project.id}/evidenze/${doc.id + 100000}/versioni/${versions[0].id}`)).status).to.equal(404);
     // Body users neither open nor close checks.

@@ -31,7 +31,7 @@ async function staffUpload(...files: Upload[]) {
   const agent = await loginAs('staff@cithub.example');
   const page = await agent.get('/finanziamenti/importa');
   expect(page.status).to.equal(200);
-  let req = agent.post(`/finanziamenti/importa?_csrf=${encodeURIComponent(csrfFrom(page.text))}`);
+  let req = agent.post('/finanziamenti/importa').field('_csrf', csrfFrom(page.text));
   for (const f of files) req = req.attach('files', Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content), f.name);
   const res = await req;
   if (res.status === 422) return { status: 422, text: viewText(res.text) };
@@ -51,7 +51,7 @@ describe('funding: the upload page of the open-data import', () => {
     const rtd = await loginAs((await createUser('rtd', body.id)).email);
     expect((await rtd.get('/finanziamenti/importa')).status).to.equal(403);
     const token = csrfFrom((await rtd.get('/finanziamenti/avvisi')).text);
-    expect((await rtd.post(`/finanziamenti/importa?_csrf=${encodeURIComponent(token)}`).attach('files', Buffer.from(`${HEADER}\n${row(body.ipaCode, body.name)}\n`), 'c.csv')).status).to.equal(403);
+    expect((await rtd.post(`/finanziamenti/importa`).field('_csrf', token).attach('files', Buffer.from(`${HEADER}\n${row(body.ipaCode, body.name)}\n`), 'c.csv')).status).to.equal(403);
     expect(await count(body.id)).to.equal(0);
     const visitor = await anonymousAgent();
     expect((await visitor.get('/finanziamenti/importa')).status).to.be.oneOf([302, 401]);
@@ -60,7 +60,7 @@ describe('funding: the upload page of the open-data import', () => {
   it('asks for a file when none is sent', async () => {
     const agent = await loginAs('staff@cithub.example');
     const page = await agent.get('/finanziamenti/importa');
-    const res = await agent.post(`/finanziamenti/importa?_csrf=${encodeURIComponent(csrfFrom(page.text))}`).field('x', '1');
+    const res = await agent.post('/finanziamenti/importa').field('_csrf', csrfFrom(page.text)).field('x', '1');
     expect(res.status).to.equal(422);
     expect(viewText(res.text)).to.contain('Scegli almeno un file CSV da importare.');
   });

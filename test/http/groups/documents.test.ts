@@ -18,17 +18,19 @@ describe('groups: documents of a sitting', function () {
     const s = await loginAs(g.secretaryUser.email);
     const id = await makeMeeting(s, g.groupId, 'Seduta con documenti', soon(30));
     const [{ id: itemId }] = await platform.sequelize.query<{ id: number }>('SELECT id FROM groups_agenda_items WHERE meeting_id = :m', { replacements: { m: id }, type: QueryTypes.SELECT });
-    const uploadPath = async () => {
-      const m = /action="(\/tavoli\/sedute\/\d+\/documenti\?_csrf=[^"]+)"/.exec((await s.get(`/tavoli/sedute/${id}`)).text);
-      expect(m, 'the upload form carries its token in the action').to.not.equal(null);
-      return m![1].replace(/&amp;/g, '&');
+    // The upload form carries its token as its first field (never in the URL).
+    const formToken = async () => {
+      const html = (await s.get(`/tavoli/sedute/${id}`)).text;
+      const m = /action="\/tavoli\/sedute\/\d+\/documenti" enctype="multipart\/form-data"[^>]*><input type="hidden" name="_csrf" value="([^"]+)">/.exec(html);
+      expect(m, 'the upload form carries its token as its first field').to.not.equal(null);
+      return m![1];
     };
     // No file: the message next to the field, nothing stored.
-    const none = await s.post(await uploadPath()).field('itemId', '');
+    const none = await s.post(`/tavoli/sedute/${id}/documenti`).field('_csrf', await formToken()).field('itemId', '');
     expect(none.status).to.equal(422);
     expect(none.text).to.contain('Scegli almeno un documento da caricare.');
-    expect((await s.post(await uploadPath()).field('itemId', '').attach('files', pdf('Ordine del giorno'), 'odg-firmato.pdf')).status).to.equal(302);
-    expect((await s.post(await uploadPath()).field('itemId', String(itemId)).attach('files', pdf('Schema di accordo'), 'schema-accordo-pdnd.pdf')).status).to.equal(302);
+    expect((await s.post(`/tavoli/sedute/${id}/documenti`).field('_csrf', await formToken()).field('itemId', '').attach('files', pdf('Ordine del giorno'), 'odg-firmato.pdf')).status).to.equal(302);
+    expect((await s.post(`/tavoli/sedute/${id}/documenti`).field('_csrf', await formToken()).field('itemId', String(itemId)).attach('files', pdf('Schema di accordo'), 'schema-accordo-pdnd.pdf')).status).to.equal(302);
     const docs = await platform.sequelize.query<{ id: number; item_id: number | null }>('SELECT id, item_id FROM groups_documents WHERE meeting_id = :m ORDER BY id', { replacements: { m: id }, type: QueryTypes.SELECT });
     expect(docs.map((d) => d.item_id)).to.deep.equal([null, itemId]);
     const page = await (await loginAs(g.rtdF.email)).get(`/tavoli/sedute/${id}`);
@@ -41,7 +43,7 @@ describe('groups: documents of a sitting', function () {
     // A member who does not run the group uploads nothing.
     const rtdF = await loginAs(g.rtdF.email);
     const token = /name="_csrf" value="([^"]+)"/.exec((await rtdF.get(`/tavoli/sedute/${id}`)).text)![1];
-    expect((await rtdF.post(`/tavoli/sedute/${id}/documenti?_csrf=${encodeURIComponent(token)}`).attach('files', pdf('Intruso'), 'intruso.pdf')).status).to.equal(403);
+    expect((await rtdF.post(`/tavoli/sedute/${id}/documenti`).field('_csrf', token).attach('files', pdf('Intruso'), 'intruso.pdf')).status).to.equal(403);
 
     // The sitting runs with E present only; F missed it and gets the materials.
     for (const step of ['convoca', 'avvia']) await post(s, `/tavoli/sedute/${id}/${step}`, {}, `/tavoli/sedute/${id}`);

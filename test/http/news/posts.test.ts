@@ -159,7 +159,7 @@ describe('news: posts', () => {
     const csrf = await staff.csrf('/notizie/nuova');
     const title = `Con immagine ${uniqueWord()}`;
     const send = (fields: Record<string, string>, file: Buffer, name: string) => {
-      let req = staff.post(`/notizie?_csrf=${encodeURIComponent(csrf)}`);
+      let req = staff.post(`/notizie`).field('_csrf', csrf);
       for (const [k, v] of Object.entries(postFields({ title, ...fields }))) req = req.field(k, v);
       return req.attach('image', file, name);
     };

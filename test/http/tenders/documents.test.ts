@@ -13,7 +13,7 @@ type Agent = Awaited<ReturnType<typeof loginAs>>;
 
 async function upload(agent: Agent, dossierId: number, fields: Record<string, string>, file: { buffer: Buffer; name: string } | null) {
   const token = csrfFrom((await agent.get(`/gare/${dossierId}/documenti/nuovo`)).text);
-  let req = agent.post(`/gare/${dossierId}/documenti?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(`/gare/${dossierId}/documenti`).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (file) req = req.attach('file', file.buffer, file.name);
   return req;
@@ -37,7 +37,7 @@ describe('tenders: documents', () => {
     const page = await staff.get(`/gare/${d.id}/documenti/${doc.id}`);
     const token = csrfFrom(page.text);
     const v2 = demoPdf('Capitolato tecnico', ['versione 2']);
-    const second = await staff.post(`/gare/${d.id}/documenti/${doc.id}/versioni?_csrf=${encodeURIComponent(token)}`).field('visibility', 'public').field('note', 'Dopo i chiarimenti').attach('file', v2, 'capitolato-v2.pdf');
+    const second = await staff.post(`/gare/${d.id}/documenti/${doc.id}/versioni`).field('_csrf', token).field('visibility', 'public').field('note', 'Dopo i chiarimenti').attach('file', v2, 'capitolato-v2.pdf');
     expect(second.status).to.equal(302);
     const versions = await DocumentVersion.findAll({ where: { documentId: doc.id }, order: [['version', 'ASC']] });
     expect(versions.map((v) => [v.version, v.visibility, v.sha256])).to.deep.equal([[1, 'participants', sha(v1)], [2, 'public', sha(v2)]]);
@@ -159,7 +159,7 @@ describe('tenders: documents', () => {
     await pA.update({ status: 'interested' });
     const token = csrfFrom((await agentA.get(`/gare/${dossier.id}`)).text);
     const p7m = demoP7m(demoPdf('Adesione'));
-    const res = await agentA.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione?_csrf=${encodeURIComponent(token)}`).attach('file', p7m, 'adesione.pdf.p7m');
+    const res = await agentA.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione`).field('_csrf', token).attach('file', p7m, 'adesione.pdf.p7m');
     expect(res.status).to.equal(302);
     await pA.reload();
     expect(pA.status).to.equal('joined');
@@ -170,12 +170,12 @@ describe('tenders: documents', () => {
     expect(sha(binary(own))).to.equal(sha(p7m));
     expect((await agentB.get(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione`)).status).to.equal(403);
     const tokenB = csrfFrom((await agentB.get(`/gare/${dossier.id}`)).text);
-    const forged = await agentB.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione?_csrf=${encodeURIComponent(tokenB)}`).attach('file', demoPdf('Falso'), 'falso.pdf');
+    const forged = await agentB.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione`).field('_csrf', tokenB).attach('file', demoPdf('Falso'), 'falso.pdf');
     expect(forged.status).to.equal(403);
     await pA.reload();
     expect(sha(binary(await asBuffer(agentA.get(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione`))))).to.equal(sha(p7m));
     // An empty file is refused with a message, the previous adhesion stays.
-    const empty = await agentA.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.alloc(0), 'vuoto.pdf');
+    const empty = await agentA.post(`/gare/${dossier.id}/partecipanti/${pA.id}/adesione`).field('_csrf', token).attach('file', Buffer.alloc(0), 'vuoto.pdf');
     expect(empty.status).to.equal(302);
     const after = await agentA.get(`/gare/${dossier.id}`);
     expect(after.text).to.contain('è vuoto');

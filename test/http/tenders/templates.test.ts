@@ -87,7 +87,8 @@ describe('tenders: documents from a catalogue template', () => {
 
     // Signed, it comes back as the document's version.
     const up = await agent
-      .post(`/gare/${dossier.id}/documenti?_csrf=${encodeURIComponent(token)}`)
+      .post(`/gare/${dossier.id}/documenti`)
+      .field('_csrf', token)
       .field('type', 'determina_a_contrarre')
       .field('title', 'Determina a contrarre n. 12/2026')
       .field('visibility', 'public')
@@ -185,7 +186,7 @@ describe('tenders: documents from a catalogue template', () => {
     expect((await cedent.get(`${path}/modifica`)).text).to.match(/<option value="capitolato"[^>]*selected/);
     expect((await cedent.get(path)).text).to.match(/<dd id="asset-document-type">Capitolato<\/dd>/);
     const token = await csrfOf(cedent, `${path}/modifica`);
-    expect((await cedent.post(`${path}/file?_csrf=${encodeURIComponent(token)}`).field('role', 'attachment').field('title', 'Capitolato (DOCX)').attach('files', demoDeterminaDocx(), 'capitolato.docx')).status).to.equal(302);
+    expect((await cedent.post(`${path}/file`).field('_csrf', token).field('role', 'attachment').field('title', 'Capitolato (DOCX)').attach('files', demoDeterminaDocx(), 'capitolato.docx')).status).to.equal(302);
     expect((await postForm(cedent, path, `${path}/invia`, {})).status).to.equal(302);
 
     const { agent, dossier } = await ownDossier();

@@ -42,7 +42,7 @@ async function heldWebinar() {
 
 async function upload(agent: Awaited<ReturnType<typeof loginAs>>, sessionId: number, csv: Buffer | string) {
   const token = csrfFrom((await agent.get(`/formazione/sessioni/${sessionId}/presenze`)).text);
-  return agent.post(`/formazione/sessioni/${sessionId}/presenze/importa?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), 'partecipanti.csv');
+  return agent.post(`/formazione/sessioni/${sessionId}/presenze/importa`).field('_csrf', token).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), 'partecipanti.csv');
 }
 
 let staffLogin: Promise<Awaited<ReturnType<typeof loginAs>>> | null = null;

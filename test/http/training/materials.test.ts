@@ -18,7 +18,7 @@ async function materials(sessionId: number) {
 
 async function send(agent: Agent, sessionId: number, fields: Record<string, string>, file?: { body: Buffer; name: string }) {
   const token = csrfFrom((await agent.get(`/formazione/sessioni/${sessionId}`)).text);
-  let req = agent.post(`/formazione/sessioni/${sessionId}/materiali?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(`/formazione/sessioni/${sessionId}/materiali`).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   if (file) req = req.attach('file', file.body, file.name);
   return req;

@@ -43,7 +43,7 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     const ledgerF = `/formazione/ore/enti/${bodyF.id}`;
     const tokenF = csrfFrom((await agentF.get(ledgerF)).text);
     const recorded = await agentF
-      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenF)}`)
+      .post(`${ledgerF}/esterne`).field('_csrf', tokenF)
       .field('userId', String(memberF.id))
       .field('title', 'Corso sulla sicurezza informatica')
       .field('provider', 'Syllabus')
@@ -60,7 +60,7 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     expect((await agentE.get(`/formazione/ore/esterne/${external.id}/file`)).status).to.equal(404);
     const tokenE = csrfFrom((await agentE.get(`/formazione/ore/enti/${bodyE.id}`)).text);
     const intoF = await agentE
-      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenE)}`)
+      .post(`${ledgerF}/esterne`).field('_csrf', tokenE)
       .field('userId', String(memberF.id))
       .field('title', 'Ore inventate')
       .field('completedOn', `${year}-02-10`)
@@ -69,7 +69,7 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     expect(intoF.status).to.equal(404);
     // Through E's own form with F's person: refused next to the field, nothing saved.
     const viaE = await agentE
-      .post(`/formazione/ore/enti/${bodyE.id}/esterne?_csrf=${encodeURIComponent(tokenE)}`)
+      .post(`/formazione/ore/enti/${bodyE.id}/esterne`).field('_csrf', tokenE)
       .field('userId', String(memberF.id))
       .field('title', 'Ore inventate')
       .field('completedOn', `${year}-02-10`)
