@@ -53,6 +53,29 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     expect(recorded.status).to.equal(302);
     const [external] = await platform.sequelize.query<{ id: number }>(`SELECT id FROM training_external_hours WHERE user_id = :u`, { replacements: { u: memberF.id }, type: QueryTypes.SELECT });
     expect((await agentF.get(`/formazione/ore/esterne/${external.id}/file`)).status).to.equal(200);
+    // The external hours count in F's ledger, its CSV, and the person's own page.
+    expect((await agentF.get(`${ledgerF}/csv?anno=${year}`)).text).to.contain(`${memberF.name};${memberF.email};0,00;6,00;6,00;40;sì`);
+    expect((await (await loginAs(memberF.email)).get(`/formazione/miei?anno=${year}`)).text).to.contain('Corso sulla sicurezza informatica');
+    // Without the certificate, or with bad hours: refused next to the field, nothing saved.
+    const noFile = await agentF
+      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenF)}`)
+      .field('userId', String(memberF.id))
+      .field('title', 'Senza attestato')
+      .field('completedOn', `${year}-03-10`)
+      .field('hours', '2');
+    expect(noFile.status).to.equal(422);
+    expect(noFile.text).to.contain('Allega l’attestato della formazione esterna.');
+    expect(noFile.text).to.contain('value="Senza attestato"');
+    const badHours = await agentF
+      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenF)}`)
+      .field('userId', String(memberF.id))
+      .field('title', 'Ore sbagliate')
+      .field('completedOn', `${year}-03-10`)
+      .field('hours', 'tante')
+      .attach('certificate', PDF, 'attestato.pdf');
+    expect(badHours.status).to.equal(422);
+    expect(badHours.text).to.contain('deve essere un numero di ore maggiore di zero');
+    expect(await externalHoursCount(memberF.id)).to.equal(1);
 
     // E's lead: F's ledger, its CSV, its file, and its form are nowhere.
     expect((await agentE.get(ledgerF)).status).to.equal(404);
