@@ -13,7 +13,7 @@ import { QueryTypes } from 'sequelize';
 import { testContext } from '../helpers/app.js';
 import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
 import { createBody, createUser } from '../helpers/factories.js';
-import { linkIn, makeCycle, makeSession, moveSession, pdfText } from '../http/training/helpers.js';
+import { linkIn, makeCycle, makeSession, moveSession, pdfText, qrCodesOfPdf } from '../http/training/helpers.js';
 
 async function expectAccessible(page: Page, label: string) {
   const violations = await axeViolations(page);
@@ -194,8 +194,13 @@ describe('training in a real browser', function () {
     expect(text).to.contain('per un totale di 1 ore di formazione');
     expect(text).to.contain('1.1');
     const code = /Codice di verifica: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(text)![1];
+    // Its QR code (read from the PDF's image by jsQR) opens the public page of that code.
+    const [qrLink] = await qrCodesOfPdf(await pdf.body());
+    expect(qrLink).to.equal(`${baseUrl}/formazione/verifica/${code}`);
 
-    // Anyone checks the code on the public page, without a login.
+    // Anyone checks the code on the public page, without a login: by the QR code's link, and by typing it.
+    await visitor.goto(qrLink);
+    expect(await visitor.textContent('main')).to.contain('Attestato valido');
     await visitor.goto(`${baseUrl}/formazione/verifica`);
     await expectAccessible(visitor, 'verify page');
     await visitor.fill('#codice', code.toLowerCase());

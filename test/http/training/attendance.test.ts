@@ -8,7 +8,7 @@ import { ConflictError } from '../../../src/platform/errors.js';
 import { testContext } from '../../helpers/app.js';
 import { createBody, createUser } from '../../helpers/factories.js';
 import { anonymousAgent, csrfFrom, loginAs, postForm } from '../../helpers/http.js';
-import { actorOf, makeCycle, makeSession, moveSession, pdfText, staffActor } from './helpers.js';
+import { actorOf, makeCycle, makeSession, moveSession, pdfText, qrCodesOfPdf, staffActor } from './helpers.js';
 
 const binary = (res: import('superagent').Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -105,6 +105,9 @@ describe('training: attendance, certificates and the hours ledger', () => {
     expect(text).to.contain('per un totale di 1 ore di formazione');
     const code = text.match(/Codice di verifica: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/)![1];
     expect(codes).to.include(code);
+    // The QR code drawn in the PDF links to the public verification page of this code.
+    const { baseUrl } = await testContext();
+    expect(await qrCodesOfPdf(pdf.body as Buffer)).to.deep.equal([`${baseUrl}/formazione/verifica/${code}`]);
     // Someone else may not download it.
     expect((await (await loginAs(w.other.email)).get(pdfPath)).status).to.equal(404);
 

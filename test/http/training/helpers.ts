@@ -2,7 +2,8 @@
 // and actors for the services.
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import jsQRModule from 'jsqr';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { QueryTypes } from 'sequelize';
 import { User } from '../../../src/modules/accounts/models.js';
 import { createCycle, createSession } from '../../../src/modules/training/service.js';
@@ -90,4 +91,34 @@ export async function pdfText(buffer: Buffer | Uint8Array): Promise<string> {
     text += (await page.getTextContent()).items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
   }
   return text;
+}
+
+// jsqr is a CommonJS module whose export is the function itself (its types describe it as `default`).
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+
+type PdfImage = { width: number; height: number; kind: number; data: Uint8Array };
+
+/** What the QR codes drawn in a PDF say: each image is taken from the PDF by pdf.js and read by jsQR. */
+export async function qrCodesOfPdf(buffer: Buffer | Uint8Array): Promise<string[]> {
+  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, standardFontDataUrl: path.join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts') + path.sep }).promise;
+  const found: string[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const ops = await page.getOperatorList();
+    for (let i = 0; i < ops.fnArray.length; i++) {
+      if (ops.fnArray[i] !== OPS.paintImageXObject) continue;
+      const img = await new Promise<PdfImage>((resolve) => page.objs.get(ops.argsArray[i][0] as string, resolve));
+      // pdf.js image kinds: 1 one bit per pixel, 2 RGB, 3 RGBA.
+      const rgba = new Uint8ClampedArray(img.width * img.height * 4);
+      const rowBytes = Math.ceil(img.width / 8);
+      for (let p = 0; p < img.width * img.height; p++) {
+        const [x, y] = [p % img.width, Math.floor(p / img.width)];
+        const rgb = img.kind === 3 ? [img.data[p * 4], img.data[p * 4 + 1], img.data[p * 4 + 2]] : img.kind === 2 ? [img.data[p * 3], img.data[p * 3 + 1], img.data[p * 3 + 2]] : Array(3).fill(((img.data[y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1) * 255);
+        rgba.set([...rgb, 255], p * 4);
+      }
+      const qr = jsQR(rgba, img.width, img.height);
+      if (qr) found.push(qr.data);
+    }
+  }
+  return found;
 }
