@@ -51,16 +51,16 @@ export async function questionIds(assessmentId: number): Promise<Array<{ questio
 export const idFrom = (location: string | undefined, pattern: RegExp): number => Number(pattern.exec(location ?? '')?.[1]);
 
 /** A body of the population band with a submitted assessment, made through the services as its RTD would. */
-export async function peerWithAssessment(population: number, answerOf: (code: string) => 'yes' | 'partly' | 'no' | 'na') {
+export async function peerWithAssessment(population: number, answerOf: (code: string) => 'yes' | 'partly' | 'no' | 'na', overrides: { provinceCode?: string; name?: string } = {}) {
   const { platform } = await testContext();
-  const body = await createBody({ population });
+  const body = await createBody({ population, ...overrides });
   const rtd = await createUser('rtd', body.id);
   const actor = { userId: rtd.id, email: rtd.email, name: rtd.name, role: 'rtd' as const, entityId: body.id, ip: null };
   const id = await startAssessment(platform, actor, body.id, {});
   const qs = await questionIds(id);
   await saveAnswers(platform, actor, body.id, id, Object.fromEntries(qs.flatMap((q) => [[`answer_${q.question_id}`, answerOf(q.code)], [`confirm_${q.question_id}`, 'on']])));
   await submitAssessment(platform, actor, body.id, id);
-  return { body, id };
+  return { body, id, actor };
 }
 
 /** The real rows of one body from the shared PA digitale 2026 files (avvisi.csv whole, its applications only), in a folder of their own. */
