@@ -4,9 +4,9 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { TFunction } from 'i18next';
 import { isStaff } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, FileRejectedError, ValidationError } from '../../platform/errors.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { actorOf, flash, formAction, idParam, refusalMessages, requireLogin, viewerOf } from '../../web/http.js';
+import { actorOf, flash, formAction, idParam, messageTranslatorOf, refusalMessages, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, permitUpload, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
@@ -37,6 +37,7 @@ import {
   addAssetFiles,
   archiveAsset,
   assetFileForDownload,
+  assetFileForEdit,
   assetPage,
   cedentOptions,
   createAsset,
@@ -393,22 +394,12 @@ export function catalogRouter(platform: Platform): Router {
     res.send(exportPubliccode(asset.publiccode, ipa ? { cedentIpaCode: ipa } : {}));
   });
 
-  router.get('/catalogo/:slug/modifica', requireLogin, async (req, res) => {
+  /** The edit page's locals: the asset's form and its files panel (with the panel's own values and errors). */
+  const editLocals = async (req: Request, res: Response) => {
     const viewer = actorOf(req);
     const asset = await loadAsset(viewer, String(req.params.slug));
     const page = await assetPage(platform, viewer, asset.slug);
     if (!page.permissions.edit) assertCanEditAsset(viewer, asset);
-    res.render('catalog/form', {
-      ...(await formLocals(req, { title: tOf(res)('catalog:form.editTitle', { name: asset.name }), asset, page, action: `/catalogo/${asset.slug}/modifica` })),
-      values: formValuesFrom(asset),
-      fileMaxMb: Math.round(uploadLimit(platform.config) / (1024 * 1024)),
-      fileMaxCount: FILE_MAX_COUNT,
-    });
-  });
-  router.post('/catalogo/:slug/modifica', requireLogin, async (req, res) => {
-    const viewer = actorOf(req);
-    const asset = await loadAsset(viewer, String(req.params.slug));
-    const page = await assetPage(platform, viewer, asset.slug);
     const locals = await formLocals(req, {
       title: tOf(res)('catalog:form.editTitle', { name: asset.name }),
       asset,
@@ -417,7 +408,17 @@ export function catalogRouter(platform: Platform): Router {
       values: formValuesFrom(asset),
       fileMaxMb: Math.round(uploadLimit(platform.config) / (1024 * 1024)),
       fileMaxCount: FILE_MAX_COUNT,
+      fileValues: {},
+      fileErrors: {},
     });
+    return { asset, locals };
+  };
+  router.get('/catalogo/:slug/modifica', requireLogin, async (req, res) => {
+    res.render('catalog/form', (await editLocals(req, res)).locals);
+  });
+  router.post('/catalogo/:slug/modifica', requireLogin, async (req, res) => {
+    const viewer = actorOf(req);
+    const { asset, locals } = await editLocals(req, res);
     await formAction(req, res, 'catalog/form', locals, async () => {
       const updated = await updateAsset(platform, viewer, await viewerBody(viewer), asset.slug, req.body);
       flash(req, 'success', updated.complete ? msg('catalog:flash.saved') : msg('catalog:flash.savedWithProblems', { count: updated.warnings.length }));
@@ -470,18 +471,32 @@ export function catalogRouter(platform: Platform): Router {
     try {
       const n = await addAssetFiles(platform, actorOf(req), String(req.params.slug), req.body, uploadedFiles(req));
       flash(req, 'success', n === 1 ? msg('catalog:flash.fileUploaded') : msg('catalog:flash.filesUploaded', { count: n }));
+      res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
     } catch (err) {
-      // The file form is a panel of the edit page: its refusals come back there as a message.
-      const refused = refusalMessages(err);
-      if (!refused) throw err;
-      for (const m of refused) flash(req, 'danger', m);
+      // A refusal comes back inside the files panel of the edit page, next to its field, with what was typed.
+      if (!refusalMessages(err)) throw err;
+      const tm = messageTranslatorOf(res);
+      const fields = err instanceof FileRejectedError ? { [err.field ?? 'files']: err.message } : (err as ValidationError).fields;
+      const fileErrors = Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, tm(m)]));
+      res.status(422).render('catalog/form', { ...(await editLocals(req, res)).locals, fileValues: req.body ?? {}, fileErrors });
     }
-    res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
+  });
+  router.get('/catalogo/:slug/file/:id/elimina', requireLogin, async (req, res) => {
+    const { asset, row } = await assetFileForEdit(actorOf(req), String(req.params.slug), idParam(req.params.id));
+    res.render('catalog/file-delete', { ...common, title: tOf(res)('catalog:fileDelete.title', { name: row.title }), asset, file: row });
   });
   router.post('/catalogo/:slug/file/:id/elimina', requireLogin, async (req, res) => {
-    await removeAssetFile(platform, actorOf(req), String(req.params.slug), idParam(req.params.id));
+    const slug = String(req.params.slug);
+    const id = idParam(req.params.id);
+    // Deleted only once confirmed: a bare post (a stray click, an old form) leads to the question.
+    if ((req.body as Record<string, unknown>).confirm !== 'on') {
+      await assetFileForEdit(actorOf(req), slug, id);
+      res.redirect(`/catalogo/${slug}/file/${id}/elimina`);
+      return;
+    }
+    await removeAssetFile(platform, actorOf(req), slug, id);
     flash(req, 'success', msg('catalog:flash.fileDeleted'));
-    res.redirect(`/catalogo/${String(req.params.slug)}/modifica#file`);
+    res.redirect(`/catalogo/${slug}/modifica#file`);
   });
   router.get('/catalogo/:slug/file/:id', async (req, res) => {
     const { meta } = await assetFileForDownload(platform, viewerOf(req), String(req.params.slug), idParam(req.params.id));

@@ -646,11 +646,17 @@ export async function addAssetFiles(
   return uploads.length;
 }
 
-export async function removeAssetFile(platform: Platform, actor: Actor, slug: string, fileRowId: number): Promise<void> {
+/** A file of an asset the actor may edit, for its deletion (and the page that asks to confirm it). */
+export async function assetFileForEdit(actor: Actor, slug: string, fileRowId: number) {
   const asset = await loadAsset(actor, slug);
   assertCanEditAsset(actor, asset);
   const row = await AssetFile.findOne({ where: { id: fileRowId, assetId: asset.id } });
   if (!row) throw new NotFoundError(msg('catalog:error.fileNotFound'));
+  return { asset, row };
+}
+
+export async function removeAssetFile(platform: Platform, actor: Actor, slug: string, fileRowId: number): Promise<void> {
+  const { asset, row } = await assetFileForEdit(actor, slug, fileRowId);
   await platform.sequelize.transaction(async (transaction) => {
     await row.destroy({ transaction });
     await platform.sequelize.query(

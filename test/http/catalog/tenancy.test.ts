@@ -93,6 +93,11 @@ describe('catalogue: tenancy of every route with an id', () => {
   it('POST /catalogo/:slug/file/:id/elimina on another body’s files → 403/404, file kept', async () => {
     expect(notAllowed).to.include((await postForm(intruderCedent, '/catalogo', `${draftPath}/file/${draftFile}/elimina`, {})).status);
     expect(notAllowed).to.include((await postForm(intruderCedent, '/catalogo', `${publishedPath}/file/${publishedFile}/elimina`, {})).status);
+    expect(notAllowed).to.include((await postForm(intruderCedent, '/catalogo', `${draftPath}/file/${draftFile}/elimina`, { confirm: 'on' })).status);
+    expect(notAllowed).to.include((await postForm(intruderCedent, '/catalogo', `${publishedPath}/file/${publishedFile}/elimina`, { confirm: 'on' })).status);
+    // Nor the page that asks to confirm it.
+    expect(notAllowed).to.include((await intruderCedent.get(`${draftPath}/file/${draftFile}/elimina`)).status);
+    expect(notAllowed).to.include((await intruderCedent.get(`${publishedPath}/file/${publishedFile}/elimina`)).status);
     expect(await AssetFile.count({ where: { id: [draftFile, publishedFile] } })).to.equal(2);
   });
 

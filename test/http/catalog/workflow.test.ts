@@ -141,11 +141,78 @@ describe('catalogue: the cedent workflow', () => {
       .field('role', 'attachment')
       .attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'buono.pdf')
       .attach('files', Buffer.from('MZ\x90\x00\x03\x00\x00\x00programma'), 'finto.pdf');
-    expect(res.status).to.equal(302);
-    const page = visibleText((await agent.get(`${path}/modifica`)).text);
+    expect(res.status).to.equal(422);
+    const page = visibleText(res.text);
     expect(page).to.contain('non è di un tipo ammesso');
     expect(page).to.contain('Nessun file caricato.');
     expect(await AssetFile.count({ where: { assetId: asset.id } })).to.equal(0);
+  });
+
+  it('a refused upload answers inside the files panel: the error next to the file field, the title and the type kept', async () => {
+    const { agent } = await cedentWithUser();
+    const name = `Allegato rifiutato ${Date.now()}`;
+    await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    const path = `/catalogo/${asset.slug}`;
+    const edit = await agent.get(`${path}/modifica`);
+    // The form's action brings the browser back to the panel (#file), where the answer is.
+    expect(edit.text).to.contain(`action="${path}/file#file"`);
+    const token = await csrfOf(agent, `${path}/modifica`);
+    const res = await agent
+      .post(`${path}/file`).field('_csrf', token)
+      .field('role', 'screenshot')
+      .field('title', 'Schermata della home page')
+      .attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'non-immagine.pdf');
+    expect(res.status, res.text.slice(0, 300)).to.equal(422);
+    const panel = res.text.slice(res.text.indexOf('<section class="mt-5 catalog-box" id="file"'));
+    expect(panel.indexOf('</section>')).to.be.greaterThan(0);
+    const inPanel = panel.slice(0, panel.indexOf('</section>'));
+    // The summary (focused and read out) and the message next to the file field, both in the panel.
+    expect(inPanel).to.match(/<div class="alert alert-danger error-summary" role="alert" tabindex="-1" id="error-summary">/);
+    expect(inPanel).to.match(/<input type="file" id="f-files" name="files" multiple class="form-control is-invalid" aria-describedby="f-files-hint f-files-error" aria-invalid="true">/);
+    expect(visibleText(inPanel.slice(inPanel.indexOf('id="f-files-error"')))).to.contain('non-immagine.pdf');
+    expect(inPanel).to.contain('value="Schermata della home page"');
+    expect(inPanel).to.match(/<option value="screenshot" selected>/);
+    // Nothing above the panel speaks of it: the asset's own form is as it was.
+    expect(res.text.slice(0, res.text.indexOf('id="file"'))).not.to.contain('error-summary');
+    expect(await AssetFile.count({ where: { assetId: asset.id } })).to.equal(0);
+  });
+
+  it('«Elimina» of a file asks first: the row links to a confirmation page, a bare post deletes nothing, the confirmed one does', async () => {
+    const { agent } = await cedentWithUser();
+    const name = `Allegato da eliminare ${Date.now()}`;
+    await postForm(agent, '/catalogo/nuovo', '/catalogo/nuovo', { ...TEMPLATE_FORM, name });
+    const asset = (await Asset.findOne({ where: { name } }))!;
+    const path = `/catalogo/${asset.slug}`;
+    const token = await csrfOf(agent, `${path}/modifica`);
+    const up = await agent.post(`${path}/file`).field('_csrf', token).field('role', 'attachment').field('title', 'Convenzione firmata').attach('files', Buffer.from('%PDF-1.4\n%%EOF\n'), 'convenzione.pdf');
+    expect(up.status).to.equal(302);
+    const file = (await AssetFile.findOne({ where: { assetId: asset.id } }))!;
+    const confirmPath = `${path}/file/${file.id}/elimina`;
+
+    // The edit page offers a link to the question, not a button that deletes.
+    const edit = await agent.get(`${path}/modifica`);
+    expect(edit.text).to.contain(`<a href="${confirmPath}">Elimina<span class="visually-hidden"> «Convenzione firmata»</span></a>`);
+    expect(edit.text).not.to.match(new RegExp(`<form[^>]+action="${confirmPath}"`));
+
+    // A post without the confirmation leads to the question and keeps the file.
+    const bare = await postForm(agent, `${path}/modifica`, confirmPath, {});
+    expect(bare.status).to.equal(302);
+    expect(bare.headers.location).to.equal(confirmPath);
+    expect(await AssetFile.count({ where: { id: file.id } })).to.equal(1);
+
+    const question = await agent.get(confirmPath);
+    expect(question.status).to.equal(200);
+    const text = visibleText(question.text);
+    expect(text).to.contain('Vuoi eliminare il file «Convenzione firmata»?');
+    expect(text).to.contain('No, torna alla scheda');
+    expect(question.text).to.contain(`href="${path}/modifica#file"`);
+
+    const confirmed = await postForm(agent, confirmPath, confirmPath, { confirm: 'on' });
+    expect(confirmed.status).to.equal(302);
+    expect(confirmed.headers.location).to.equal(`${path}/modifica#file`);
+    expect(await AssetFile.count({ where: { id: file.id } })).to.equal(0);
+    expect(visibleText((await agent.get(`${path}/modifica`)).text)).to.contain('File eliminato.');
   });
 
   it('an incomplete asset cannot be published: staff see why, nothing changes', async () => {
