@@ -58,7 +58,7 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     expect((await (await loginAs(memberF.email)).get(`/formazione/miei?anno=${year}`)).text).to.contain('Corso sulla sicurezza informatica');
     // Without the certificate, or with bad hours: refused next to the field, nothing saved.
     const noFile = await agentF
-      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenF)}`)
+      .post(`${ledgerF}/esterne`).field('_csrf', tokenF)
       .field('userId', String(memberF.id))
       .field('title', 'Senza attestato')
       .field('completedOn', `${year}-03-10`)
@@ -67,7 +67,7 @@ describe('training: one comune never reaches another’s data (404 per route)', 
     expect(noFile.text).to.contain('Allega l’attestato della formazione esterna.');
     expect(noFile.text).to.contain('value="Senza attestato"');
     const badHours = await agentF
-      .post(`${ledgerF}/esterne?_csrf=${encodeURIComponent(tokenF)}`)
+      .post(`${ledgerF}/esterne`).field('_csrf', tokenF)
       .field('userId', String(memberF.id))
       .field('title', 'Ore sbagliate')
       .field('completedOn', `${year}-03-10`)
