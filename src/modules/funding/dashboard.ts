@@ -56,11 +56,11 @@ export const DASHBOARD_SQL = {
     SELECT id, next_due, count(*) OVER ()::int AS total FROM d WHERE next_due <= :dangerUntil
      ORDER BY next_due, id LIMIT :limit`,
   notApplied: `
-    WITH open AS (SELECT id, closes_on, eligible_kinds FROM funding_calls WHERE opens_on <= :today AND closes_on >= :today)
+    WITH open AS MATERIALIZED (SELECT id, closes_on, eligible_kinds FROM funding_calls WHERE opens_on <= :today AND closes_on >= :today),
+         applied AS MATERIALIZED (SELECT DISTINCT p.entity_id FROM funding_projects p WHERE p.call_id IN (SELECT id FROM open))
     SELECT e.id, e.name, e.kind, count(o.id)::int AS open_calls, min(o.closes_on) AS next_closing, count(*) OVER ()::int AS total
       FROM entities e JOIN open o ON e.kind = ANY(o.eligible_kinds)
-     WHERE e.membership_status = 'active'
-       AND NOT EXISTS (SELECT 1 FROM funding_projects p JOIN open o2 ON o2.id = p.call_id WHERE p.entity_id = e.id)
+     WHERE e.membership_status = 'active' AND NOT EXISTS (SELECT 1 FROM applied a WHERE a.entity_id = e.id)
      GROUP BY e.id, e.name, e.kind
      ORDER BY min(o.closes_on), e.name, e.id LIMIT :limit`,
 } as const;
@@ -123,8 +123,9 @@ export async function* projectsCsvRows(
   const today = todayInRome();
   let last = 0;
   for (;;) {
-    const where = `p.id > :last${'entityId' in scope ? ' AND p.entity_id = :entityId' : ''}`;
-    const rows = await projectViewsWhere(platform, where, { last, entityId: 'entityId' in scope ? scope.entityId : 0 }, today, 500);
+    // The page's ids first (the primary key, or the body's index), then their rows joined: a page costs the same at any depth.
+    const where = `p.id IN (SELECT id FROM funding_projects WHERE id > :last${'entityId' in scope ? ' AND entity_id = :entityId' : ''} ORDER BY id LIMIT 500)`;
+    const rows = await projectViewsWhere(platform, where, { last, entityId: 'entityId' in scope ? scope.entityId : 0 }, today);
     if (!rows.length) return;
     for (const p of rows) {
       yield {
