@@ -9,7 +9,9 @@ import { spawn } from 'node:child_process';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { testContext } from '../helpers/app.js';
-import { anonymousAgent, loginAs } from '../helpers/http.js';
+import { anonymousAgent, DEMO_PASSWORD, loginAs } from '../helpers/http.js';
+import { createApp } from '../../src/app.js';
+import { appDeps } from '../../src/boot.js';
 
 describe('security and platform behaviour', () => {
   it('refuses a POST without a CSRF token with 403 and records it', async () => {
@@ -137,5 +139,35 @@ describe('security and platform behaviour', () => {
     expect((await visitor.get('/lingua?lang=it&back=//evil.example')).headers.location).to.equal('/');
     expect((await visitor.get(`/lingua?lang=it&back=${encodeURIComponent('/\\evil.example')}`)).headers.location).to.equal('/');
     expect((await visitor.get('/lingua?lang=it&back=https://evil.example')).headers.location).to.equal('/');
+  });
+});
+
+describe('security: behind TLS (an https BASE_URL)', () => {
+  it('sends HSTS, upgrades insecure requests and marks the session cookie Secure, HttpOnly and SameSite', async () => {
+    const { platform, app: plain } = await testContext();
+    const tls: typeof platform = { ...platform, config: { ...platform.config, baseUrl: 'https://cithub.example.it', secureCookies: true } };
+    const { app, close } = await createApp(tls, appDeps(tls));
+    try {
+      const https = (req: request.Test) => req.set('X-Forwarded-Proto', 'https');
+      const page = await https(request(app).get('/login'));
+      expect(page.headers['strict-transport-security']).to.match(/^max-age=\d{7,}; includeSubDomains/);
+      expect(page.headers['content-security-policy']).to.contain('upgrade-insecure-requests');
+      const cookie = [page.headers['set-cookie'] ?? []].flat().find((c: string) => c.startsWith('cithub.sid=') || c.includes('sid='));
+      expect(cookie, 'the login page opens a session for its form').to.be.a('string');
+      expect(cookie).to.match(/;\s*Secure/i);
+      expect(cookie).to.match(/;\s*HttpOnly/i);
+      expect(cookie).to.match(/;\s*SameSite=Lax/i);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+      const login = await https(request(app).post('/login').set('Cookie', cookie!.split(';')[0]).type('form').send({ _csrf: token, email: 'staff@cithub.example', password: DEMO_PASSWORD }));
+      expect(login.status).to.equal(302);
+      const signedIn = [login.headers['set-cookie'] ?? []].flat().find((c: string) => c.includes('sid='));
+      expect(signedIn).to.match(/;\s*Secure/i);
+      // On a plain http BASE_URL (development), neither HSTS nor Secure cookies.
+      const dev = await request(plain).get('/login');
+      expect(dev.headers['strict-transport-security']).to.equal(undefined);
+      expect([dev.headers['set-cookie'] ?? []].flat().join(' ')).not.to.match(/;\s*Secure/i);
+    } finally {
+      await close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Who may manage which accounts: one place, tested.
 import { isAdmin, isStaff, type Actor, type Role } from '../../platform/actor.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 
 export const BODY_ROLES: readonly Role[] = ['member', 'rtd', 'referent'];
@@ -21,6 +21,8 @@ export function assertCanManageUser(actor: Actor, target: { id: number; role: Ro
   if (target.id === actor.userId) throw new ForbiddenError(msg('accounts:error.noSelfManage'), 'accounts.self-manage');
   if (isAdmin(actor)) return;
   if (actor.role === 'referent' && target.entityId === actor.entityId && BODY_ROLES.includes(target.role)) return;
+  // A user of another body (or of the centre) is not there for a body's users: 404, like a missing one.
+  if (!isStaff(actor) && target.entityId !== actor.entityId) throw new NotFoundError(msg('accounts:error.userNotFound'));
   throw new ForbiddenError(undefined, 'accounts.manage');
 }
 

@@ -452,8 +452,8 @@ export function catalogRouter(platform: Platform): Router {
     return { message: msg('catalog:flash.restored', { name: asset.name, status: `catalog:statusLower.${asset.status}` }) };
   });
   workflow('elimina', async (req) => {
-    if ((req.body as Record<string, unknown>).confirm !== 'on') throw new ValidationError({ confirm: msg('catalog:error.confirmDelete') });
-    return { message: msg('catalog:flash.deleted', { name: (await deleteAsset(platform, actorOf(req), slugOf(req))).name }), to: '/catalogo/gestione' };
+    const confirmed = (req.body as Record<string, unknown>).confirm === 'on';
+    return { message: msg('catalog:flash.deleted', { name: (await deleteAsset(platform, actorOf(req), slugOf(req), confirmed)).name }), to: '/catalogo/gestione' };
   });
 
   router.post('/catalogo/:slug/adozione', requireLogin, async (req, res) => {

@@ -584,9 +584,10 @@ export async function restoreAsset(platform: Platform, actor: Actor, slug: strin
   });
 }
 
-export async function deleteAsset(platform: Platform, actor: Actor, slug: string): Promise<{ name: string }> {
+export async function deleteAsset(platform: Platform, actor: Actor, slug: string, confirmed: boolean): Promise<{ name: string }> {
   const asset = await loadAsset(actor, slug);
   if (!canDelete(actor, asset)) throw new ForbiddenError(msg('catalog:error.deleteRefused'), 'catalog.delete');
+  if (!confirmed) throw new ValidationError({ confirm: msg('catalog:error.confirmDelete') });
   await platform.sequelize.transaction(async (transaction) => {
     const files = await AssetFile.findAll({ where: { assetId: asset.id }, transaction });
     await asset.destroy({ transaction });

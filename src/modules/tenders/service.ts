@@ -773,11 +773,12 @@ export async function updateParticipant(platform: Platform, actor: Actor, dossie
 /** A body's own choice: declare interest or withdraw (staff set any status from the dossier page). */
 export async function setOwnParticipation(platform: Platform, actor: Actor, dossierId: number, status: unknown): Promise<Participant> {
   const parsed = z.enum(['interested', 'withdrawn'], { error: 'tenders:error.choiceInvalid' }).safeParse(status);
-  if (!parsed.success) throw new ValidationError({ status: 'tenders:error.choiceInvalid' });
   return platform.sequelize.transaction(async (transaction) => {
+    // Who may not see the dossier learns nothing from the answer, whatever the form held.
     const { dossier, participant } = await loadDossier(actor, dossierId, transaction);
     if (!participant) throw new NotFoundError('tenders:error.notParticipant');
     assertCanActForBody(actor, participant.entityId, 'tenders.participation');
+    if (!parsed.success) throw new ValidationError({ status: 'tenders:error.choiceInvalid' });
     assertNotFinal(dossier, 'participation');
     if (participant.status === parsed.data) return participant;
     await participant.update({ status: parsed.data }, { transaction });

@@ -44,7 +44,7 @@ describe('user administration', () => {
     const page = await agent.get('/ente/utenti');
     expect(page.text).to.contain(colleague.email);
     expect(page.text).to.not.contain(stranger.email);
-    expect((await postForm(agent, '/ente/utenti', `/utenti/${stranger.id}/stato`, { status: 'disabled' })).status).to.equal(403);
+    expect((await postForm(agent, '/ente/utenti', `/utenti/${stranger.id}/stato`, { status: 'disabled' })).status).to.equal(404);
     expect((await postForm(agent, '/ente/utenti', `/utenti/${colleague.id}/stato`, { status: 'disabled' })).status).to.equal(302);
     expect((await postForm(agent, '/ente/utenti', `/utenti/${colleague.id}/ruolo`, { role: 'admin' })).status).to.equal(403);
   });
