@@ -18,23 +18,31 @@ import { DEFAULT_RULES, PROJECT_STATES, type ProjectState } from './stages.js';
 
 const rule = (key: keyof typeof DEFAULT_RULES) => `COALESCE((c.rules->>'${key}')::int, ${DEFAULT_RULES[key]})`;
 
-/** Each project's due dates in SQL, stage by stage, as stages.ts computes them. */
-const DUES = `
-  SELECT p.id, p.entity_id, due.*
-    FROM funding_projects p JOIN funding_calls c ON c.id = p.call_id JOIN entities e ON e.id = p.entity_id
+/** Each project's due dates in SQL, stage by stage, as stages.ts computes them (joined to p and c). */
+const DUE_CHAIN = `
     CROSS JOIN LATERAL (SELECT COALESCE(p.admitted_on, p.funded_on) + ${rule('cupDays')} AS cup_due,
                                p.funded_on + ${rule('contractDays')} AS contract_due) d1
     CROSS JOIN LATERAL (SELECT COALESCE(p.contract_on, d1.contract_due) + ${rule('completionDays')} AS completion_due) d2
     CROSS JOIN LATERAL (SELECT COALESCE(p.completed_on, d2.completion_due) + ${rule('asseverazioneDays')} AS asseverazione_due) d3
     CROSS JOIN LATERAL (SELECT COALESCE(p.asseverated_on, d3.asseverazione_due) + ${rule('creDays')} AS cre_due) d4
     CROSS JOIN LATERAL (SELECT COALESCE(p.cre_on, d4.cre_due) + ${rule('paymentRequestDays')} AS payment_request_due) d5
-    CROSS JOIN LATERAL (SELECT LEAST(
-        CASE WHEN p.cup IS NULL AND p.cup_on IS NULL THEN d1.cup_due END,
-        CASE WHEN p.contract_on IS NULL THEN d1.contract_due END,
-        CASE WHEN p.completed_on IS NULL THEN d2.completion_due END,
-        CASE WHEN p.asseverated_on IS NULL THEN d3.asseverazione_due END,
-        CASE WHEN p.cre_on IS NULL THEN d4.cre_due END,
-        CASE WHEN p.payment_requested_on IS NULL THEN d5.payment_request_due END) AS next_due) due
+    CROSS JOIN LATERAL (SELECT
+        CASE WHEN p.cup IS NULL AND p.cup_on IS NULL THEN d1.cup_due END AS cup_open,
+        CASE WHEN p.contract_on IS NULL THEN d1.contract_due END AS contract_open,
+        CASE WHEN p.completed_on IS NULL THEN d2.completion_due END AS completion_open,
+        CASE WHEN p.asseverated_on IS NULL THEN d3.asseverazione_due END AS asseverazione_open,
+        CASE WHEN p.cre_on IS NULL THEN d4.cre_due END AS cre_open,
+        CASE WHEN p.payment_requested_on IS NULL THEN d5.payment_request_due END AS payment_request_open) o
+    CROSS JOIN LATERAL (SELECT LEAST(o.cup_open, o.contract_open, o.completion_open, o.asseverazione_open, o.cre_open, o.payment_request_open) AS next_due) due`;
+
+/** The stage of the earliest due date (the first in the stages' order when two fall on the same day). */
+const NEXT_STAGE = `CASE due.next_due WHEN o.cup_open THEN 'cup' WHEN o.contract_open THEN 'contract' WHEN o.completion_open THEN 'completion'
+  WHEN o.asseverazione_open THEN 'asseverazione' WHEN o.cre_open THEN 'cre' WHEN o.payment_request_open THEN 'paymentRequest' END`;
+
+const DUES = `
+  SELECT p.id, p.entity_id, due.next_due
+    FROM funding_projects p JOIN funding_calls c ON c.id = p.call_id JOIN entities e ON e.id = p.entity_id
+    ${DUE_CHAIN}
    WHERE e.membership_status = 'active' AND p.state NOT IN ('paid','renounced','revoked')`;
 
 /** The SQL statements of the dashboard, by name (the bench prints and times them). */
@@ -108,10 +116,16 @@ export const PROJECTS_CSV_COLUMNS = [
 
 const euroCell = (cents: number) => `${Math.trunc(cents / 100)},${String(Math.abs(cents % 100)).padStart(2, '0')}`;
 
+type CsvSqlRow = {
+  id: number; entity_name: string; ipa_code: string; call_title: string; measure: string | null; title: string | null; cup: string | null; state: string; amount_cents: string;
+  submitted_on: string | null; admitted_on: string | null; funded_on: string | null; contract_on: string | null; completed_on: string | null; asseverated_on: string | null;
+  cre_on: string | null; payment_requested_on: string | null; paid_on: string | null; decree: string | null; imported: boolean; next_due: string | null; next_stage: string | null;
+};
+
 /**
  * Every project the viewer may see (staff: all; a body's users: their body's), read in pages of 500
- * by id so the export streams; the next deadline from stages.ts. `stateLabel` / `stageLabel` /
- * `levelLabel` give the words in the reader's language.
+ * by id so the export streams; the next deadline and its stage computed in SQL like the dashboard's
+ * risk, its level against the thresholds. `words` give the labels in the reader's language.
  */
 export async function* projectsCsvRows(
   platform: Platform,
@@ -121,36 +135,48 @@ export async function* projectsCsvRows(
   const scope = projectScope(viewer);
   if (!scope) throw new NotFoundError('funding:error.notFound');
   const today = todayInRome();
+  const t = await thresholds(platform);
+  const level = (due: string | null) => (!due ? '' : due < today ? 'overdue' : due <= addDays(today, t.dangerDays) ? 'danger' : due <= addDays(today, t.warningDays) ? 'warning' : 'ok');
   let last = 0;
   for (;;) {
-    // The page's ids first (the primary key, or the body's index), then their rows joined: a page costs the same at any depth.
-    const where = `p.id IN (SELECT id FROM funding_projects WHERE id > :last${'entityId' in scope ? ' AND entity_id = :entityId' : ''} ORDER BY id LIMIT 500)`;
-    const rows = await projectViewsWhere(platform, where, { last, entityId: 'entityId' in scope ? scope.entityId : 0 }, today);
+    // The page's ids first (the primary key, or the body's index), then their rows: a page costs the same at any depth.
+    const rows = await platform.sequelize.query<CsvSqlRow>(
+      `SELECT p.id, e.name AS entity_name, e.ipa_code, c.title AS call_title, c.measure, p.title, p.cup, p.state, p.amount_cents, p.submitted_on, p.admitted_on,
+              p.funded_on, p.contract_on, p.completed_on, p.asseverated_on, p.cre_on, p.payment_requested_on, p.paid_on, p.decree, p.import_key IS NOT NULL AS imported,
+              CASE WHEN p.state NOT IN ('paid','renounced','revoked') THEN due.next_due END AS next_due,
+              CASE WHEN p.state NOT IN ('paid','renounced','revoked') THEN ${NEXT_STAGE} END AS next_stage
+         FROM funding_projects p JOIN funding_calls c ON c.id = p.call_id JOIN entities e ON e.id = p.entity_id
+         ${DUE_CHAIN}
+        WHERE p.id IN (SELECT id FROM funding_projects WHERE id > :last${'entityId' in scope ? ' AND entity_id = :entityId' : ''} ORDER BY id LIMIT 500)
+        ORDER BY p.id`,
+      { replacements: { last, entityId: 'entityId' in scope ? scope.entityId : 0 }, type: QueryTypes.SELECT },
+    );
     if (!rows.length) return;
     for (const p of rows) {
+      const cents = Number(p.amount_cents);
       yield {
         id: String(p.id),
-        ente: p.entityName,
-        codice_ipa: p.entityIpa,
-        avviso: p.callTitle,
+        ente: p.entity_name,
+        codice_ipa: p.ipa_code,
+        avviso: p.call_title,
         misura: p.measure ?? '',
         titolo: p.title ?? '',
         cup: p.cup ?? '',
         stato: words.state(p.state),
-        importo_euro: euroCell(p.amountCents),
-        data_invio: p.submittedOn ?? '',
-        data_ammissione: p.admittedOn ?? '',
-        data_finanziamento: p.fundedOn ?? '',
-        data_contratto: p.contractOn ?? '',
-        data_completamento: p.completedOn ?? '',
-        data_asseverazione: p.asseveratedOn ?? '',
-        data_cre: p.creOn ?? '',
-        data_domanda_erogazione: p.paymentRequestedOn ?? '',
-        data_erogazione: p.paidOn ?? '',
+        importo_euro: euroCell(cents),
+        data_invio: p.submitted_on ?? '',
+        data_ammissione: p.admitted_on ?? '',
+        data_finanziamento: p.funded_on ?? '',
+        data_contratto: p.contract_on ?? '',
+        data_completamento: p.completed_on ?? '',
+        data_asseverazione: p.asseverated_on ?? '',
+        data_cre: p.cre_on ?? '',
+        data_domanda_erogazione: p.payment_requested_on ?? '',
+        data_erogazione: p.paid_on ?? '',
         decreto: p.decree ?? '',
-        prossima_scadenza: p.next?.dueOn ?? '',
-        fase: p.next ? words.stage(p.next.key) : '',
-        livello: p.next ? words.level(p.next.level) : '',
+        prossima_scadenza: p.next_due ?? '',
+        fase: p.next_stage ? words.stage(p.next_stage) : '',
+        livello: p.next_due ? words.level(level(p.next_due)) : '',
         origine: words.origin(p.imported),
       };
     }

@@ -90,6 +90,8 @@ describe('funding: the staff dashboard', () => {
     expect(lines[0]).to.match(/^id;ente;codice_ipa;avviso;misura;titolo;cup;stato;importo_euro;/);
     const e = lines.find((l) => l.includes('B51F22008407771'))!;
     expect(e).to.contain(`;${bodyE.ipaCode};`).and.contain(";'=SOMMA(A1) esportato;").and.contain(';Finanziata;12345,67;');
+    // The next deadline from the SQL chain: funded 170 days ago, the contract (180 days) is due in 10 — inside the danger threshold.
+    expect(e).to.contain(`;${addDays(todayInRome(), 10)};Contratto con il fornitore;Imminente;inserito a mano`);
     expect(text).to.contain('B51F22008407772');
 
     const rtdF = await loginAs((await createUser('rtd', bodyF.id)).email);
