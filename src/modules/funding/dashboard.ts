@@ -136,7 +136,15 @@ export async function* projectsCsvRows(
   if (!scope) throw new NotFoundError('funding:error.notFound');
   const today = todayInRome();
   const t = await thresholds(platform);
-  const level = (due: string | null) => (!due ? '' : due < today ? 'overdue' : due <= addDays(today, t.dangerDays) ? 'danger' : due <= addDays(today, t.warningDays) ? 'warning' : 'ok');
+  const dangerUntil = addDays(today, t.dangerDays);
+  const warningUntil = addDays(today, t.warningDays);
+  const level = (due: string) => (due < today ? 'overdue' : due <= dangerUntil ? 'danger' : due <= warningUntil ? 'warning' : 'ok');
+  // The few labels, translated once rather than for every row.
+  const memo = <K extends string | boolean>(f: (k: K) => string) => {
+    const seen = new Map<K, string>();
+    return (k: K) => seen.get(k) ?? seen.set(k, f(k)).get(k)!;
+  };
+  const word = { state: memo(words.state), stage: memo(words.stage), level: memo(words.level), origin: memo(words.origin) };
   let last = 0;
   for (;;) {
     // The page's ids first (the primary key, or the body's index), then their rows: a page costs the same at any depth.
@@ -162,7 +170,7 @@ export async function* projectsCsvRows(
         misura: p.measure ?? '',
         titolo: p.title ?? '',
         cup: p.cup ?? '',
-        stato: words.state(p.state),
+        stato: word.state(p.state),
         importo_euro: euroCell(cents),
         data_invio: p.submitted_on ?? '',
         data_ammissione: p.admitted_on ?? '',
@@ -175,9 +183,9 @@ export async function* projectsCsvRows(
         data_erogazione: p.paid_on ?? '',
         decreto: p.decree ?? '',
         prossima_scadenza: p.next_due ?? '',
-        fase: p.next_stage ? words.stage(p.next_stage) : '',
-        livello: p.next_due ? words.level(level(p.next_due)) : '',
-        origine: words.origin(p.imported),
+        fase: p.next_stage ? word.stage(p.next_stage) : '',
+        livello: p.next_due ? word.level(level(p.next_due)) : '',
+        origine: word.origin(p.imported),
       };
     }
     last = rows[rows.length - 1].id;
