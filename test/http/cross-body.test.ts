@@ -8,8 +8,8 @@
 // test: add its family here.
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { registry } from '../../src/boot.js';
 import { testContext } from '../helpers/app.js';
+import { allRoutes } from '../helpers/routes.js';
 import { createBody, createUser } from '../helpers/factories.js';
 import { csrfFrom, loginAs, type Agent } from '../helpers/http.js';
 import { peerWithAssessment } from './coaching/helpers.js';
@@ -18,24 +18,6 @@ import { makeGroup, makeMeeting } from './groups/helpers.js';
 import { makePost } from './news/helpers.js';
 import { addDays, dossierWithTwoBodies, lot, milestone, todayInRome, uploadDoc } from './tenders/helpers.js';
 import { makeCycle, makeSession } from './training/helpers.js';
-
-type Route = { area: string; method: 'get' | 'post'; path: string };
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
-
-/** Every route of every area's router, nested routers included. */
-export async function allRoutes(): Promise<Route[]> {
-  const { platform } = await testContext();
-  const routes: Route[] = [];
-  const walk = (area: string, stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) if (method === 'get' || method === 'post') routes.push({ area, method, path: layer.route.path });
-      } else if (layer.handle?.stack) walk(area, layer.handle.stack);
-    }
-  };
-  for (const m of registry.modules) if (m.router) walk(m.name, (m.router(platform, registry) as unknown as { stack: Layer[] }).stack);
-  return routes;
-}
 
 const paramsOf = (path: string) => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
 
