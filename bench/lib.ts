@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
+import { SMTPServer } from 'smtp-server';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { appDeps, buildPlatform, runSeeds } from '../src/boot.js';
@@ -136,3 +137,55 @@ export function printTable(rows: Array<Record<string, string | number>>): void {
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** A real SMTP server that accepts everything, for the mail benchmarks: counts messages and distinct recipients. */
+export type SmtpSink = { port: number; received: () => number; recipients: Set<string>; waitFor: (count: number) => Promise<void>; close: () => Promise<void> };
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  let received = 0;
+  const recipients = new Set<string>();
+  let onReceived: () => void = () => undefined;
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        received++;
+        for (const r of session.envelope.rcptTo) recipients.add(r.address);
+        onReceived();
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => sink.listen(port, '127.0.0.1', resolve));
+  return {
+    port,
+    received: () => received,
+    recipients,
+    waitFor: (count) =>
+      new Promise<void>((resolve) => {
+        onReceived = () => {
+          if (received >= count) resolve();
+        };
+      }),
+    close: () => new Promise<void>((resolve) => sink.close(() => resolve())),
+  };
+}
+
+/** The production configuration of a benchmark's scratch app: its database, data folder and SMTP sink. */
+export function benchConfig(databaseUrl: string, dataDir: string, smtpPort: number) {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: '0',
+    BASE_URL: 'http://127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+  });
+}

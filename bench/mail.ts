@@ -5,11 +5,10 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config.js';
 import { buildPlatform, jobDefinitions } from '../src/boot.js';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createLogger } from '../src/platform/logger.js';
+import { benchConfig, startSmtpSink } from './lib.js';
 import { MAIL_QUEUE } from '../src/platform/mail.js';
 
 export async function run(args: string[]): Promise<void> {
@@ -19,35 +18,8 @@ export async function run(args: string[]): Promise<void> {
   const log = createLogger('silent');
   const db = await startEmbeddedPostgres(dir, log, { database: 'cithub_bench_mail', persistent: false });
 
-  let received = 0;
-  let onReceived: () => void = () => undefined;
-  const sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        received++;
-        onReceived();
-        callback();
-      });
-    },
-  });
-  const smtpPort = await freePort();
-  await new Promise<void>((resolve) => sink.listen(smtpPort, '127.0.0.1', resolve));
-
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: '0',
-    BASE_URL: 'http://127.0.0.1',
-    DATABASE_URL: db.url,
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-  });
+  const sink = await startSmtpSink();
+  const config = benchConfig(db.url, dir, sink.port);
   const platform = await buildPlatform(config, log, db.url);
   const enqueueStarted = Date.now();
   for (let i = 0; i < count; i++) {
@@ -57,22 +29,18 @@ export async function run(args: string[]): Promise<void> {
   console.log(`${count} messaggi in coda in ${(enqueueMs / 1000).toFixed(1)} s (queue ${MAIL_QUEUE}: ${await platform.jobs.size(MAIL_QUEUE)})`);
 
   const started = Date.now();
-  const done = new Promise<void>((resolve) => {
-    onReceived = () => {
-      if (received >= count) resolve();
-    };
-  });
+  const done = sink.waitFor(count);
   await platform.jobs.work(jobDefinitions(platform));
   await done;
   const seconds = (Date.now() - started) / 1000;
   console.log(
-    `mail: ${received} messaggi ricevuti dal server SMTP in ${seconds.toFixed(1)} s: ${(received / seconds).toFixed(1)} messaggi/s ` +
+    `mail: ${sink.received()} messaggi ricevuti dal server SMTP in ${seconds.toFixed(1)} s: ${(sink.received() / seconds).toFixed(1)} messaggi/s ` +
       `(un worker; MAIL_CONCURRENCY=${config.mailConcurrency}, MAIL_RATE_PER_SECOND=${config.mailRatePerSecond || 'nessun limite'})`,
   );
   await platform.jobs.stop();
   platform.mail.close?.();
   await platform.sequelize.close();
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
   await db.stop();
   rmSync(dir, { recursive: true, force: true });
 }

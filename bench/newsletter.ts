@@ -6,13 +6,12 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config.js';
 import { buildPlatform, jobDefinitions, runSeeds } from '../src/boot.js';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { findPersonByEmail } from '../src/modules/accounts/index.js';
 import { saveIssue, startSending } from '../src/modules/news/newsletter.js';
 import { createLogger } from '../src/platform/logger.js';
+import { benchConfig, startSmtpSink } from './lib.js';
 
 export async function run(args: string[]): Promise<void> {
   const count = Number(args[0] ?? 10_000);
@@ -21,37 +20,8 @@ export async function run(args: string[]): Promise<void> {
   const log = createLogger('silent');
   const db = await startEmbeddedPostgres(dir, log, { database: 'cithub_bench_newsletter', persistent: false });
 
-  let received = 0;
-  const recipients = new Set<string>();
-  let onReceived: () => void = () => undefined;
-  const sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        received++;
-        for (const r of session.envelope.rcptTo) recipients.add(r.address);
-        onReceived();
-        callback();
-      });
-    },
-  });
-  const smtpPort = await freePort();
-  await new Promise<void>((resolve) => sink.listen(smtpPort, '127.0.0.1', resolve));
-
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: '0',
-    BASE_URL: 'http://127.0.0.1',
-    DATABASE_URL: db.url,
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-  });
+  const sink = await startSmtpSink();
+  const config = benchConfig(db.url, dir, sink.port);
   const platform = await buildPlatform(config, log, db.url);
   await runSeeds(platform);
   await platform.sequelize.query(
@@ -68,11 +38,7 @@ export async function run(args: string[]): Promise<void> {
     postIds: (posts as Array<{ id: number }>).map((p) => String(p.id)),
   });
 
-  const done = new Promise<void>((resolve) => {
-    onReceived = () => {
-      if (received >= count) resolve();
-    };
-  });
+  const done = sink.waitFor(count);
   const started = Date.now();
   await startSending(platform, staff, issue.id);
   await platform.jobs.work(jobDefinitions(platform));
@@ -87,13 +53,13 @@ export async function run(args: string[]): Promise<void> {
   clearInterval(watch);
   console.log(
     `newsletter: un numero a ${count.toLocaleString('it-IT')} iscritti — in coda (dispatch a lotti di 500, link personali, righe di consegna) in ${(dispatchedMs / 1000).toFixed(1)} s; ` +
-      `${received.toLocaleString('it-IT')} messaggi (${recipients.size.toLocaleString('it-IT')} destinatari distinti) accettati dal server SMTP in ${seconds.toFixed(1)} s: ${(received / seconds).toFixed(0)} messaggi/s ` +
+      `${sink.received().toLocaleString('it-IT')} messaggi (${sink.recipients.size.toLocaleString('it-IT')} destinatari distinti) accettati dal server SMTP in ${seconds.toFixed(1)} s: ${(sink.received() / seconds).toFixed(0)} messaggi/s ` +
       `(un worker; MAIL_CONCURRENCY=${config.mailConcurrency}, MAIL_RATE_PER_SECOND=${config.mailRatePerSecond || 'nessun limite'})`,
   );
   await platform.jobs.stop();
   platform.mail.close();
   await platform.sequelize.close();
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
   await db.stop();
   rmSync(dir, { recursive: true, force: true });
 }
