@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 import { createBody, createUser } from '../helpers/factories.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/catalog/${name}`, import.meta.url), 'utf8');
 

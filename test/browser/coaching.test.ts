@@ -15,14 +15,9 @@ import { EXCERPT_DIR } from '../../src/modules/funding/seed.js';
 import { addDays, todayInRome } from '../../src/modules/tenders/index.js';
 import { ROOT } from '../../src/platform/paths.js';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 import { peerWithAssessment, questionIds, sharedRowsOf, sql } from '../http/coaching/helpers.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 async function click(page: Page, selector: string) {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);

@@ -6,13 +6,8 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { autoCloseDue } from '../../src/modules/desk/service.js';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 /** Waits for a message on the page (a flash after post/redirect/get). */
 async function shows(page: Page, text: string) {

@@ -12,14 +12,9 @@ import { sendDeadlineReminders } from '../../src/modules/funding/reminders.js';
 import { demoPdf } from '../../src/modules/tenders/demo-files.js';
 import { addDays, todayInRome } from '../../src/modules/tenders/index.js';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, DESKTOP, newPage, PHONE, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, DESKTOP, newPage, PHONE, requireBrowser } from '../helpers/browser.js';
 import { createBody, createUser } from '../helpers/factories.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 async function submit(page: Page) {
   await Promise.all([page.waitForNavigation(), page.click('main form[method="post"] button[type=submit]')]);

@@ -8,15 +8,10 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { QueryTypes } from 'sequelize';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 import { createBody, createUser } from '../helpers/factories.js';
 import { icsOf, pdfText, rsvpLink, soon } from '../http/groups/helpers.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 async function submit(page: Page, selector: string) {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);

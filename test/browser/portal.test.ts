@@ -3,16 +3,10 @@
 // subscribes, confirms from the e-mail received by the test SMTP server, receives an issue and
 // unsubscribes with one click; staff record a phone request for Comune di Russi, which its user sees.
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 const STAFF = 'staff@cithub.example';
 const MEMBER = 'utente@russi.cithub.example';

@@ -16,13 +16,8 @@ import { todayInRome } from '../../src/modules/tenders/dates.js';
 import { DEMO_WEB_TITLE } from '../../src/modules/tenders/seed.js';
 import { DocumentVersion, Dossier, TenderComment, TenderDocument } from '../../src/modules/tenders/models.js';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 async function submit(page: Page, selector: string) {
   await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click(selector)]);

@@ -10,14 +10,9 @@ import { todayInRome } from '../../src/modules/tenders/dates.js';
 import { DocumentVersion, Dossier, Lot, NeedsAnswer, TenderDocument } from '../../src/modules/tenders/models.js';
 import { DEMO_CLOUD_TITLE, DEMO_WEB_TITLE } from '../../src/modules/tenders/seed.js';
 import { testContext } from '../helpers/app.js';
-import { axeViolations, browserLogin, cspViolations, describeViolations, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
 import { createUser } from '../helpers/factories.js';
 
-async function expectAccessible(page: Page, label: string) {
-  const violations = await axeViolations(page);
-  expect(violations, `${label}:\n${describeViolations(violations)}`).to.have.length(0);
-  expect(cspViolations(page), label).to.deep.equal([]);
-}
 
 async function submit(page: Page, selector = 'main form[method="post"]:last-of-type button[type=submit]:not([name="check"])') {
   await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click(selector)]);
