@@ -75,10 +75,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)];
 }
 
+export type MeasureOptions = {
+  connections?: number;
+  durationSeconds?: number;
+  headers?: Record<string, string>;
+  /** Distinct paths (with query) on url's origin, requested in turn: real traffic that a page cache cannot answer. */
+  paths?: string[];
+  /** Headers per connection (e.g. one session cookie each), given out in turn. */
+  identities?: Array<Record<string, string>>;
+};
+
 /** Runs autocannon in a worker thread (bounded in time, loopback only) and computes exact percentiles from every response time. */
-export async function measure(name: string, url: string, opts: { connections?: number; durationSeconds?: number; headers?: Record<string, string> } = {}): Promise<Measurement> {
+export async function measure(name: string, url: string, opts: MeasureOptions = {}): Promise<Measurement> {
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-    workerData: { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers },
+    workerData: { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers, paths: opts.paths, identities: opts.identities },
   });
   const result = await new Promise<{ times: number[]; requests: number; reqPerSec: number; errors: number; non2xx: number }>((resolve, reject) => {
     worker.once('message', resolve);
