@@ -6,7 +6,7 @@ import type { Measurement, Scratch } from '../lib.js';
 /** What the driver loaded before the sections run (10,000 assets, 2,000 bodies, 5,000 dossiers, requesters). */
 export type RealData = {
   bodyIds: number[];
-  /** One member per body, aligned with bodyIds (password: the demo one). */
+  /** One member per body, aligned with bodyIds: richiedente.<bodyId>@bench.cithub.example, password the demo one (cithub-demo). */
   requesterIds: number[];
   staffIds: number[];
   popularSlug: string;
@@ -21,6 +21,13 @@ export type RealContext = {
   helloUrl: string;
   /** The baseline measured at the start of the run; a section may measure helloUrl again next to its own figures. */
   hello: Measurement;
+  /**
+   * The desk requests: the driver loads the first 1,000 of 100,000; the desk section measures, calls
+   * grow(100_000) and measures again; the driver then grows to 100,000 anyway, so later sections see
+   * the full set. bodyIds[0] is the especially active body (a twentieth of all requests), so its
+   * requester's list is a full page at both sizes.
+   */
+  desk: { total: number; generated: () => number; grow: (to: number) => Promise<void> };
 };
 
 export type RealRow = {
