@@ -17,6 +17,14 @@ export type IndexCounts = { total: number; inUse: number; values: Record<string,
 
 type Bits = Uint32Array;
 
+export type IndexFilter = {
+  q: string | null;
+  /** The normalised form of q (its tsquery as text): queries written differently but searching the same share their matches. */
+  queryKey?: string | null;
+  selected: Record<string, string[]>;
+  inUse: boolean;
+};
+
 type Snapshot = {
   version: string;
   /** Asset ids in ascending order; an asset's bit is its position here. */
@@ -28,9 +36,20 @@ type Snapshot = {
   values: Map<string, Map<string, Bits>>;
   /** Names of the cedent bodies, by lower-case IPA code (the `ente` facet shows names). */
   labels: Map<string, string>;
-  /** Matching assets per full-text query, for this version only. */
+  /** Positions in the order of each sort but relevance (read from PostgreSQL, its collation included). */
+  orders: Record<OrderKey, Int32Array>;
+  /** Matching assets per normalised full-text query (its tsquery), for this version only: a write starts a new, empty one. */
   matches: LRUCache<string, Bits>;
 };
+
+/** The sorts the index knows the order of; relevance is ranked by PostgreSQL among a bounded set (see `page`). */
+export type OrderKey = 'recenti' | 'adottati' | 'nome';
+
+/**
+ * How one page of results is read: `ranked`, the candidates PostgreSQL orders by relevance (LIMIT
+ * and OFFSET given), followed by `ids`, assets in the index's own order (their rows read by id).
+ */
+export type PagePlan = { ranked: { candidates: number[]; offset: number; limit: number } | null; ids: number[] };
 
 const popcount = (x: number): number => {
   x -= (x >>> 1) & 0x55555555;
@@ -75,7 +94,20 @@ function positionOf(ids: Int32Array, id: number): number {
   return -1;
 }
 
-type Row = Record<string, unknown> & { id: number; in_use: boolean; ente_name: string | null };
+type Row = Record<string, unknown> & { id: number; in_use: boolean; ente_name: string | null; o_recenti: number; o_adottati: number; o_nome: number };
+
+const has = (bits: Bits, at: number): boolean => (bits[at >>> 5] & (1 << (at & 31))) !== 0;
+
+/** The ids at positions `skip`…`skip + take` of `order` among those set in `bits`. */
+function inOrder(s: Snapshot, order: Int32Array, bits: Bits, skip: number, take: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < order.length && out.length < take; i++) {
+    if (!has(bits, order[i])) continue;
+    if (skip > 0) skip--;
+    else out.push(s.ids[order[i]]);
+  }
+  return out;
+}
 
 export class FacetIndex {
   private current: Snapshot | null = null;
@@ -106,8 +138,12 @@ export class FacetIndex {
 
   private async build(sequelize: Sequelize, version: string): Promise<Snapshot> {
     const columns = this.facets.filter((f) => f.param !== 'ente').map((f) => `a.${f.column} AS "${f.param}"`);
+    // The orders of the sorts are PostgreSQL's own (they are the ORDER BY of searchPage), names in its collation.
     const rows = await sequelize.query<Row>(
-      `SELECT a.id, ${columns.join(', ')}, lower(e.ipa_code) AS ente, e.name AS ente_name, a.in_use_count > 0 AS in_use
+      `SELECT a.id, ${columns.join(', ')}, lower(e.ipa_code) AS ente, e.name AS ente_name, a.in_use_count > 0 AS in_use,
+              (row_number() OVER (ORDER BY a.published_at DESC, a.id DESC))::int - 1 AS o_recenti,
+              (row_number() OVER (ORDER BY a.in_use_count DESC, a.adoption_count DESC, lower(a.name), a.id))::int - 1 AS o_adottati,
+              (row_number() OVER (ORDER BY lower(a.name), a.id))::int - 1 AS o_nome
          FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
         WHERE a.status = 'published'
         ORDER BY a.id`,
@@ -119,8 +155,12 @@ export class FacetIndex {
     const inUse = new Uint32Array(words);
     const values = new Map<string, Map<string, Bits>>(this.facets.map((f) => [f.param, new Map()]));
     const labels = new Map<string, string>();
+    const orders: Record<OrderKey, Int32Array> = { recenti: new Int32Array(rows.length), adottati: new Int32Array(rows.length), nome: new Int32Array(rows.length) };
     rows.forEach((row, i) => {
       ids[i] = row.id;
+      orders.recenti[row.o_recenti] = i;
+      orders.adottati[row.o_adottati] = i;
+      orders.nome[row.o_nome] = i;
       const word = i >>> 5;
       const bit = 1 << (i & 31);
       all[word] |= bit;
@@ -137,12 +177,12 @@ export class FacetIndex {
       }
       if (row.ente && row.ente_name) labels.set(String(row.ente), row.ente_name);
     });
-    return { version, ids, words, all, inUse, values, labels, matches: new LRUCache<string, Bits>({ max: 500 }) };
+    return { version, ids, words, all, inUse, values, labels, orders, matches: new LRUCache<string, Bits>({ max: 500 }) };
   }
 
   /** The assets matching a full-text query, as a bitset of the snapshot. */
-  private async matching(sequelize: Sequelize, s: Snapshot, q: string): Promise<Bits> {
-    const known = s.matches.get(q);
+  private async matching(sequelize: Sequelize, s: Snapshot, q: string, key: string): Promise<Bits> {
+    const known = s.matches.get(key);
     if (known) return known;
     const rows = await sequelize.query<{ id: number }>(`SELECT a.id FROM catalog_assets a WHERE a.status = 'published' AND ${this.matchCondition}`, {
       replacements: { q },
@@ -154,7 +194,7 @@ export class FacetIndex {
       const at = positionOf(s.ids, id);
       if (at >= 0) bits[at >>> 5] |= 1 << (at & 31);
     }
-    s.matches.set(q, bits);
+    s.matches.set(key, bits);
     return bits;
   }
 
@@ -162,9 +202,20 @@ export class FacetIndex {
    * Counts for every facet, each with all the other filters applied (so choosing a value never
    * hides its siblings), the total of the results and of those in use.
    */
-  async counts(sequelize: Sequelize, filter: { q: string | null; selected: Record<string, string[]>; inUse: boolean }): Promise<IndexCounts> {
+  async counts(sequelize: Sequelize, filter: IndexFilter): Promise<IndexCounts> {
+    return (await this.search(sequelize, filter, null)).counts;
+  }
+
+  /**
+   * The counts and, when `page` is given, how to read that page of results. Relevance is ranked by
+   * PostgreSQL among at most `page.candidates` assets: the first ones of the «most adopted» order
+   * among the matches. A word found in most of the catalogue (a corpus stop-word such as «comuni»)
+   * then costs the ranking of those few rows, not of every row; the results past them follow in
+   * that same order. Below that many matches the ranking is exact.
+   */
+  async search(sequelize: Sequelize, filter: IndexFilter, page: { sort: OrderKey | 'rilevanza'; offset: number; limit: number; candidates: number } | null): Promise<{ counts: IndexCounts; plan: PagePlan | null }> {
     const s = await this.snapshot(sequelize);
-    const base = filter.q ? await this.matching(sequelize, s, filter.q) : s.all;
+    const base = filter.q ? await this.matching(sequelize, s, filter.q, filter.queryKey ?? filter.q) : s.all;
     // One bitset per active filter: OR within a facet, and across facets they are ANDed below.
     const active = new Map<string, Bits>();
     for (const f of this.facets) {
@@ -193,6 +244,13 @@ export class FacetIndex {
       }
       if (out.length) counts.values[f.param] = out;
     }
-    return counts;
+    if (!page) return { counts, plan: null };
+    const results = without(null);
+    if (page.sort !== 'rilevanza') return { counts, plan: { ranked: null, ids: inOrder(s, s.orders[page.sort], results, page.offset, page.limit) } };
+    const candidates = inOrder(s, s.orders.adottati, results, 0, page.candidates);
+    const rankedLimit = Math.max(0, Math.min(page.limit, candidates.length - page.offset));
+    const rest = page.limit - rankedLimit;
+    const ids = rest > 0 ? inOrder(s, s.orders.adottati, results, candidates.length + Math.max(0, page.offset - candidates.length), rest) : [];
+    return { counts, plan: { ranked: rankedLimit > 0 ? { candidates, offset: page.offset, limit: rankedLimit } : null, ids } };
   }
 }

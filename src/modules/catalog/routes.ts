@@ -22,7 +22,6 @@ import { exportPubliccode } from './publiccode-export.js';
 import { SORT_KEYS } from './schemas.js';
 import {
   activeFilterChips,
-  facetCounts,
   facetViews,
   filterQuery,
   hasFilters,
@@ -30,7 +29,7 @@ import {
   parseFilter,
   PER_PAGE,
   pnrrKey,
-  searchPage,
+  searchCatalog,
   similarNames,
 } from './search.js';
 import {
@@ -183,7 +182,7 @@ export function catalogRouter(platform: Platform): Router {
         filter.q = null;
         if (filter.sort === 'rilevanza') filter.sort = 'recenti';
       }
-      const [counts, items] = await Promise.all([facetCounts(sequelize, filter), searchPage(sequelize, filter, page.offset)]);
+      const { counts, items } = await searchCatalog(sequelize, filter, page.offset);
       const t = tOf(res);
       const views = facetViews(filter, counts, t, String(res.locals.lang));
       const pagination = paginate(counts.total, page, '/catalogo', query);

@@ -166,16 +166,21 @@ const ORDER: Record<SortKey, string> = {
 
 export const TSQUERY = `websearch_to_tsquery('italian_unaccent', :q)`;
 
-/** One page of published assets matching the filter (one statement). */
+const RESULT_COLUMNS = `a.id, a.slug, a.kind, a.name, a.short_description, a.license, a.development_status, a.categories, a.italian_platforms,
+            a.in_use_count, a.adoption_count, a.published_at, a.release_date, a.publisher,
+            e.name AS entity_name, e.ipa_code AS entity_ipa`;
+
+/**
+ * One page of published assets matching the filter, the SQL way (every condition in one
+ * statement): the reference the index's pages are tested against, and the export's order.
+ */
 export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset: number, limit = PER_PAGE): Promise<ResultItem[]> {
   const where = conditions(f);
   const clauses = [`a.status = 'published'`, ...where.sql];
   if (f.q) clauses.push(`a.search @@ ${TSQUERY}`);
   const rank = f.q ? `ts_rank_cd(a.search, ${TSQUERY}, 32)` : '0';
   return sequelize.query<ResultItem>(
-    `SELECT a.id, a.slug, a.kind, a.name, a.short_description, a.license, a.development_status, a.categories, a.italian_platforms,
-            a.in_use_count, a.adoption_count, a.published_at, a.release_date, a.publisher,
-            e.name AS entity_name, e.ipa_code AS entity_ipa, ${rank} AS rank
+    `SELECT ${RESULT_COLUMNS}, ${rank} AS rank
        FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
       WHERE ${clauses.join(' AND ')}
       ORDER BY ${ORDER[f.sort]}
@@ -191,7 +196,45 @@ const facetIndex = new FacetIndex(
 );
 
 export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  return facetIndex.counts(sequelize, f);
+  return facetIndex.counts(sequelize, { ...f, queryKey: f.q ? await normalisedQuery(sequelize, f.q) : null });
+}
+
+/**
+ * How many assets matching a search are ranked by relevance: the first of the «most adopted»
+ * order among the matches (ten pages). Ranking reads every candidate's text vector, so a word
+ * found in nearly every asset would otherwise rank the whole catalogue for each page.
+ */
+export const RANKED_CANDIDATES = 200;
+
+/**
+ * The facet counts and one page of results: which assets, from the in-process index (the matches
+ * of the text from PostgreSQL's GIN index, once per query and catalogue version); their rows by id,
+ * and for relevance the ranking of the bounded candidates, in one statement each.
+ */
+export async function searchCatalog(sequelize: Sequelize, f: CatalogFilter, offset: number, limit = PER_PAGE): Promise<{ counts: FacetCounts; items: ResultItem[] }> {
+  const queryKey = f.q ? await normalisedQuery(sequelize, f.q) : null;
+  const { counts, plan } = await facetIndex.search(sequelize, { ...f, queryKey }, { sort: f.sort, offset, limit, candidates: RANKED_CANDIDATES });
+  const { ranked, ids } = plan!;
+  const [top, rest] = await Promise.all([
+    ranked
+      ? sequelize.query<ResultItem>(
+          `SELECT ${RESULT_COLUMNS}, ts_rank_cd(a.search, websearch_to_tsquery('italian_unaccent', $1), 32) AS rank
+             FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+            WHERE a.id = ANY($2::int[]) AND a.status = 'published'
+            ORDER BY ${ORDER.rilevanza} LIMIT $3 OFFSET $4`,
+          { bind: [f.q, `{${ranked.candidates.join(',')}}`, ranked.limit, ranked.offset], type: QueryTypes.SELECT },
+        )
+      : [],
+    ids.length
+      ? sequelize.query<ResultItem>(
+          `SELECT ${RESULT_COLUMNS}, 0 AS rank FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+            WHERE a.id = ANY($1::int[]) AND a.status = 'published'`,
+          { bind: [`{${ids.join(',')}}`], type: QueryTypes.SELECT },
+        )
+      : [],
+  ]);
+  const byId = new Map(rest.map((r) => [r.id, r]));
+  return { counts, items: [...top, ...ids.map((id) => byId.get(id)).filter((r): r is ResultItem => !!r)] };
 }
 
 /** The label of a facet value in the reader's language; values outside a vocabulary are shown as they are. */
@@ -244,20 +287,25 @@ export async function similarNames(sequelize: Sequelize, q: string): Promise<Arr
   );
 }
 
-const stopWordMemo = new Map<string, boolean>();
+const normalised = new Map<string, string>();
 
 /**
- * Whether the words of the query are all too common to search for (e.g. «il della»). The answer
- * depends only on the text search configuration, so it is remembered per query (never stale).
+ * The search as PostgreSQL understands it (the text of its tsquery; empty when every word is too
+ * common to search for, e.g. «il della»). It depends only on the text search configuration, so
+ * it is remembered per query text (never stale).
  */
-export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<boolean> {
-  const known = stopWordMemo.get(q);
+export async function normalisedQuery(sequelize: Sequelize, q: string): Promise<string> {
+  const known = normalised.get(q);
   if (known !== undefined) return known;
-  const [row] = await sequelize.query<{ n: number }>(`SELECT numnode(${TSQUERY}) AS n`, { replacements: { q }, type: QueryTypes.SELECT });
-  const only = Number(row.n) === 0;
-  if (stopWordMemo.size >= 2000) stopWordMemo.delete(stopWordMemo.keys().next().value as string);
-  stopWordMemo.set(q, only);
-  return only;
+  const [row] = await sequelize.query<{ t: string }>(`SELECT ${TSQUERY}::text AS t`, { replacements: { q }, type: QueryTypes.SELECT });
+  if (normalised.size >= 5000) normalised.delete(normalised.keys().next().value as string);
+  normalised.set(q, row.t);
+  return row.t;
+}
+
+/** Whether the words of the query are all too common to search for (e.g. «il della»). */
+export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<boolean> {
+  return (await normalisedQuery(sequelize, q)) === '';
 }
 
 /** Removable chips for the active filters, each a link to the same search without it; `views` carry translated labels. */
