@@ -43,11 +43,43 @@ export function initI18n(): Promise<unknown> {
 
 const translators = new Map<Language, TFunction>();
 
+/** Most translations a memo keeps per language before it starts again (interpolated values vary without end). */
+const MEMO_MAX = 20_000;
+
+/** Options made only of plain values can key the memo; anything else (functions, objects) is translated afresh. */
+function memoKey(key: unknown, options: unknown): string | null {
+  if (typeof key !== 'string') return null;
+  if (options === undefined) return key;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return null;
+  for (const v of Object.values(options)) if (v !== null && typeof v === 'object') return null;
+  return `${key}\u0000${JSON.stringify(options)}`;
+}
+
+/**
+ * The translator of a language. A rendered page asks for hundreds of labels, and i18next resolves
+ * each one anew (a fifth of a catalogue page's CPU): the locale files are loaded once and never
+ * change while running, so each string is resolved once per language and options, then remembered.
+ */
 export function translator(lang: Language): TFunction {
   let t = translators.get(lang);
   if (!t) {
     void initI18n();
-    t = i18next.getFixedT(lang);
+    const fixed = i18next.getFixedT(lang);
+    const call = fixed as unknown as (...args: unknown[]) => unknown;
+    const memo = new Map<string, string>();
+    const memoised = (...args: unknown[]): unknown => {
+      const k = args.length <= 2 ? memoKey(args[0], args[1]) : null;
+      if (k === null) return call(...args);
+      const known = memo.get(k);
+      if (known !== undefined) return known;
+      const value = call(...args);
+      if (typeof value === 'string') {
+        if (memo.size >= MEMO_MAX) memo.clear();
+        memo.set(k, value);
+      }
+      return value;
+    };
+    t = Object.assign(memoised, fixed) as unknown as TFunction;
     translators.set(lang, t);
   }
   return t;
