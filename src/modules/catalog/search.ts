@@ -211,9 +211,15 @@ export const RANKED_CANDIDATES = 200;
  * of the text from PostgreSQL's GIN index, once per query and catalogue version); their rows by id,
  * and for relevance the ranking of the bounded candidates, in one statement each.
  */
-export async function searchCatalog(sequelize: Sequelize, f: CatalogFilter, offset: number, limit = PER_PAGE): Promise<{ counts: FacetCounts; items: ResultItem[] }> {
+export async function searchCatalog(
+  sequelize: Sequelize,
+  f: CatalogFilter,
+  offset: number,
+  opts: { limit?: number; candidates?: number } = {},
+): Promise<{ counts: FacetCounts; items: ResultItem[] }> {
   const queryKey = f.q ? await normalisedQuery(sequelize, f.q) : null;
-  const { counts, plan } = await facetIndex.search(sequelize, { ...f, queryKey }, { sort: f.sort, offset, limit, candidates: RANKED_CANDIDATES });
+  const page = { sort: f.sort, offset, limit: opts.limit ?? PER_PAGE, candidates: opts.candidates ?? RANKED_CANDIDATES };
+  const { counts, plan } = await facetIndex.search(sequelize, { ...f, queryKey }, page);
   const { ranked, ids } = plan!;
   const [top, rest] = await Promise.all([
     ranked
