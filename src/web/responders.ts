@@ -2,13 +2,15 @@
 // an editable office document made on the fly.
 // Every area answers these through here, so the headers, the streaming and the failure handling are
 // the same everywhere (DESIGN.md §6, "One way for each edge task").
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ICalCalendar } from 'ical-generator';
 import PDFDocument from 'pdfkit';
 import { NotFoundError } from '../platform/errors.js';
+import type { BuiltExport, ExportEncoding, ExportState, StoredExport } from '../platform/exports.js';
 import type { StoredFile } from '../platform/files.js';
 import type { Platform } from '../platform/context.js';
 import type { Logger } from '../platform/logger.js';
@@ -140,6 +142,58 @@ export async function sendCsv(platform: Platform, res: Response, options: CsvOpt
     else platform.log.error({ err, file: options.filename }, 'CSV export failed mid-stream');
     res.destroy();
   }
+}
+
+// ---- Built exports ----
+
+export type BuiltExportOptions = {
+  cacheControl: string;
+  /** Headers every answer carries (CORS of open data, for instance). */
+  headers?: Record<string, string>;
+};
+
+/** Brotli, then gzip, then the plain file: what the client accepts (an Accept-Encoding q=0 refuses). */
+function encodingFor(req: Request): ExportEncoding {
+  if (req.acceptsEncodings('br') === 'br') return 'br';
+  if (req.acceptsEncodings('gzip') === 'gzip') return 'gzip';
+  return 'identity';
+}
+
+function validators(res: Response, etag: string, lastModified: Date): void {
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', lastModified.toUTCString());
+}
+
+/**
+ * A bulk export of src/platform/exports.ts: 304 from the data's state alone (If-None-Match, else
+ * If-Modified-Since, nothing built), otherwise the stored file in the encoding the client accepts,
+ * streamed, with `Vary: Accept-Encoding`. False when there is nothing to export (nothing sent: the
+ * caller says so in its own way).
+ */
+export async function sendBuiltExport(platform: Platform, req: Request, res: Response, exp: StoredExport, options: BuiltExportOptions): Promise<boolean> {
+  for (const [k, v] of Object.entries(options.headers ?? {})) res.setHeader(k, v);
+  res.setHeader('Vary', 'Accept-Encoding');
+  const state: ExportState = await exp.state(platform.sequelize);
+  validators(res, exp.etagOf(state), state.lastModified);
+  res.setHeader('Cache-Control', options.cacheControl);
+  if (req.fresh) {
+    res.status(304).end();
+    return true;
+  }
+  const built: BuiltExport | null = await exp.get(platform.sequelize, state);
+  if (!built) {
+    for (const h of ['ETag', 'Last-Modified', 'Cache-Control']) res.removeHeader(h);
+    return false;
+  }
+  // The build may have seen a later state than the check above: the answer names its own.
+  validators(res, built.etag, built.lastModified);
+  const encoding = encodingFor(req);
+  const file = built.files[encoding];
+  res.setHeader('Content-Type', built.contentType);
+  if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Content-Length', String(file.size));
+  await streamInto(res, createReadStream(file.path), platform.log, { file: file.path });
+  return true;
 }
 
 // ---- ICS ----

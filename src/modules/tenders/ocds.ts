@@ -343,12 +343,46 @@ const FISCAL_CODE_SCHEME = 'IT-CF';
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function isoInstant(value: DateInput, endOfDay = false): string {
+function zonedIso(value: DateInput, endOfDay: boolean): string {
   const { at, isDay } = readDate(value);
   const moment = isDay && endOfDay ? at.endOf('day').startOf('second') : at;
   return isDay
     ? moment.setZone(TIME_ZONE).toISO({ suppressMilliseconds: true })!
     : moment.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+// The whole export formats tens of thousands of dates, and a time zone conversion is most of the
+// cost of a release: an instant is written in UTC without one, and the few distinct days (and
+// date-times given as text) are converted once each. Bounded: cleared when it grows large.
+const zoned = new Map<string, string>();
+const dayEnds = new Map<string, number>();
+function remembered<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= 20_000) cache.clear();
+    v = compute();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+function isoInstant(value: DateInput, endOfDay = false): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    // What luxon writes for a UTC instant with suppressMilliseconds.
+    const iso = value.toISOString();
+    return value.getUTCMilliseconds() === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  }
+  if (typeof value === 'string') return remembered(zoned, `${endOfDay ? 'e' : 's'}${value}`, () => zonedIso(value, endOfDay));
+  return zonedIso(value, endOfDay);
+}
+
+/** When a milestone is due at the latest: the end of its day in Rome, or its instant. */
+function dueEndMillis(date: DateInput): number {
+  if (date instanceof Date) return readDate(date).at.toMillis();
+  return remembered(dayEnds, date, () => {
+    const due = readDate(date);
+    return (due.isDay ? due.at.endOf('day') : due.at).toMillis();
+  });
 }
 
 function value(cents: number | null | undefined): OcdsValue | undefined {
@@ -398,10 +432,8 @@ function milestoneStatus(m: PublicMilestone, phase: Phase, now: Date): 'schedule
   const metAt = MILESTONE_MET_AT[m.kind];
   if (metAt && phase !== 'cancelled' && phaseIndex(phase) >= phaseIndex(metAt)) return 'met';
   if (phase === 'cancelled') return undefined;
-  const due = readDate(m.date);
-  const dueEnd = due.isDay ? due.at.endOf('day') : due.at;
   // Past due and not recorded as reached: whether it was met is unknown, so say nothing.
-  return dueEnd.toMillis() >= now.getTime() ? 'scheduled' : undefined;
+  return dueEndMillis(m.date) >= now.getTime() ? 'scheduled' : undefined;
 }
 
 function toOcdsDocument(doc: PublicDocument, baseUrl: string): OcdsDocument {
@@ -637,6 +669,15 @@ export function buildReleasePackage(releases: OcdsRelease[], opts: ReleasePackag
   }
   // For a package generated on demand, OCDS asks for the date of the last change to its contents.
   const latest = releases.map((r) => r.date).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+  return { ...packageHead({ publishedDate: latest, withLots: releases.some((r) => r.tender.lots) }, opts), releases };
+}
+
+/**
+ * Everything of a package but its releases, for a package written release by release (the whole
+ * export): `publishedDate` is the latest release date and `withLots` whether any release has lots,
+ * both known before the releases are.
+ */
+export function packageHead(contents: { publishedDate: string; withLots: boolean }, opts: ReleasePackageOptions): Omit<OcdsReleasePackage, 'releases'> {
   const license = opts.license === undefined ? CC_BY_4 : opts.license;
   const publisher: OcdsReleasePackage['publisher'] = { name: opts.publisherName };
   if (opts.publisherUri) publisher.uri = opts.publisherUri;
@@ -644,11 +685,15 @@ export function buildReleasePackage(releases: OcdsRelease[], opts: ReleasePackag
     uri: opts.uri,
     version: '1.1',
     // Lots are not in the core schema: declaring the extension tells reusers where they are defined.
-    ...(releases.some((r) => r.tender.lots) ? { extensions: [LOTS_EXTENSION_URL] } : {}),
-    publishedDate: latest,
+    ...(contents.withLots ? { extensions: [LOTS_EXTENSION_URL] } : {}),
+    publishedDate: contents.publishedDate,
     publisher,
     ...(license ? { license } : {}),
     ...(opts.publicationPolicy ? { publicationPolicy: opts.publicationPolicy } : {}),
-    releases,
   };
+}
+
+/** The release date of a dossier changed at `at` (the date buildRelease writes). */
+export function releaseDate(at: DateInput): string {
+  return isoInstant(at);
 }

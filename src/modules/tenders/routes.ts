@@ -7,7 +7,7 @@ import { NotFoundError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, refusalMessages, messageTranslatorOf, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
-import { icsResponse, sendCsv, sendOfficeDocument, sendStoredFile } from '../../web/responders.js';
+import { icsResponse, sendBuiltExport, sendCsv, sendOfficeDocument, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, permitUpload, uploadedFiles } from '../../web/uploads.js';
 import { deadlinesDashboard, dossierIcs, personalIcs, regenerateFeedToken, revokeFeedToken } from './deadlines.js';
 import { addComment, commentForEdit, commentsOf, updateComment } from './comments.js';
@@ -18,7 +18,7 @@ import { formatCents } from './money.js';
 import { FUNDINGS, Lot, NEEDS_MEASURES, type Dossier } from './models.js';
 import { callForm, needsCsvRows, needsPage, openOrUpdateCall, saveAnswer } from './needs.js';
 import { invitationOrigin } from './needs-from.js';
-import { allPackageJson, dossierPackage } from './opendata.js';
+import { allPackageExport, dossierPackage } from './opendata.js';
 import { fillTemplate, templatePage, typesWithTemplates } from './templates.js';
 import {
   CATEGORIES,
@@ -148,19 +148,8 @@ export function tendersRouter(platform: Platform): Router {
   });
 
   router.get('/gare/ocds.json', async (req, res) => {
-    const pkg = await allPackageJson(platform);
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (!pkg) {
-      res.status(404).json({ error: 'No published tender.' });
-      return;
-    }
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.setHeader('ETag', pkg.etag);
-    if (req.headers['if-none-match'] === pkg.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type('application/json').send(pkg.json);
+    const sent = await sendBuiltExport(platform, req, res, allPackageExport(platform), { cacheControl: 'public, max-age=300', headers: { 'Access-Control-Allow-Origin': '*' } });
+    if (!sent) res.status(404).json({ error: 'No published tender.' });
   });
 
   // ---- Create ----
