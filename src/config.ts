@@ -44,6 +44,12 @@ const envSchema = z.object({
   CENTRE_CONTROLLER: z.string().min(3).default('Comune di Lecce'),
   CENTRE_DPO_EMAIL: z.string().email().default('rpd@comune.lecce.it'),
   VIEW_RELOAD: booleanFlag.default(false),
+  DESK_IMAP_URL: urlString(['imap:', 'imaps:']).optional(),
+  DESK_IMAP_ADDRESS: z.string().email('deve essere un indirizzo email').optional(),
+  DESK_IMAP_PROCESSED_FOLDER: z.string().min(1).max(200).default('Elaborati'),
+  DESK_IMAP_QUARANTINE_FOLDER: z.string().min(1).max(200).default('Quarantena'),
+  DESK_IMAP_MAX_MB: z.coerce.number().int().min(1).max(200).default(25),
+  DESK_IMAP_TLS_VERIFY: booleanFlag.default(true),
   OCDS_OCID_PREFIX: z.string().regex(/^ocds-[a-z0-9]{6}$/, 'deve avere la forma ocds-xxxxxx').default('ocds-cithub'),
 });
 
@@ -81,7 +87,51 @@ export type Config = {
   /** `controller`: the lead body, titolare of the processing (GDPR art. 4.7); `dpoEmail`: its RPD (DPO). */
   centre: { name: string; email: string; phone: string; controller: string; dpoEmail: string };
   ocdsOcidPrefix: string;
+  /** The desk's mailbox, fetched over IMAP on a schedule; null when DESK_IMAP_URL is unset (the feature is off). */
+  deskImap: DeskImapConfig | null;
 };
+
+export type DeskImapConfig = {
+  host: string;
+  port: number;
+  /** imaps:// (TLS from the first byte); imap:// upgrades with STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Whether the server's certificate must be valid (false only for a self-signed test server). */
+  verifyTls: boolean;
+  user: string;
+  password: string;
+  /** The folder fetched (the URL's path, INBOX by default). */
+  mailbox: string;
+  /** The mailbox's own address: the Reply-To of the desk's mail. */
+  address: string;
+  processedFolder: string;
+  quarantineFolder: string;
+  /** A message larger than this goes to quarantine without being downloaded. */
+  maxBytes: number;
+};
+
+function deskImapConfig(e: z.infer<typeof envSchema>): DeskImapConfig | null {
+  if (!e.DESK_IMAP_URL) return null;
+  const url = new URL(e.DESK_IMAP_URL);
+  const user = decodeURIComponent(url.username);
+  if (!user || !url.password) throw new ConfigError('Configurazione non valida: DESK_IMAP_URL: indica utente e password (imap://utente:password@server/INBOX)');
+  const address = e.DESK_IMAP_ADDRESS ?? (z.string().email().safeParse(user).success ? user : null);
+  if (!address) throw new ConfigError("Configurazione non valida: DESK_IMAP_ADDRESS: è obbligatoria quando l'utente di DESK_IMAP_URL non è un indirizzo email");
+  const secure = url.protocol === 'imaps:';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 993 : 143,
+    secure,
+    verifyTls: e.DESK_IMAP_TLS_VERIFY,
+    user,
+    password: decodeURIComponent(url.password),
+    mailbox: decodeURIComponent(url.pathname.replace(/^\/+/, '')) || 'INBOX',
+    address: address.toLowerCase(),
+    processedFolder: e.DESK_IMAP_PROCESSED_FOLDER,
+    quarantineFolder: e.DESK_IMAP_QUARANTINE_FOLDER,
+    maxBytes: e.DESK_IMAP_MAX_MB * 1024 * 1024,
+  };
+}
 
 export class ConfigError extends Error {}
 
@@ -126,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https:'),
     centre: { name: e.CENTRE_NAME, email: e.CENTRE_EMAIL, phone: e.CENTRE_PHONE, controller: e.CENTRE_CONTROLLER, dpoEmail: e.CENTRE_DPO_EMAIL },
     ocdsOcidPrefix: e.OCDS_OCID_PREFIX,
+    deskImap: deskImapConfig(e),
   };
 }
 

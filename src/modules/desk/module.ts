@@ -6,6 +6,7 @@ import type { AppModule, HomeCard } from '../../web/module.js';
 import { SLA_RECOMPUTE_JOB } from './admin.js';
 import { initDeskModels } from './models.js';
 import { canOpenRequests, canSeeRequest } from './policy.js';
+import { fetchDeskMail } from './inbound.js';
 import { deskCounts } from './queries.js';
 import { deskAdminRouter, deskRouter, knowledgeRouter } from './routes.js';
 import { seedDesk } from './seed.js';
@@ -13,6 +14,7 @@ import { autoCloseDue, recomputeOpenSla, slaCheck } from './service.js';
 
 export const AUTO_CLOSE_JOB = 'desk.auto-close';
 export const SLA_CHECK_JOB = 'desk.sla-check';
+export const MAIL_FETCH_JOB = 'desk.mail-fetch';
 
 export const deskModule: AppModule = {
   name: 'desk',
@@ -30,6 +32,10 @@ export const deskModule: AppModule = {
     { name: AUTO_CLOSE_JOB, cron: '7 * * * *', handler: async () => void (await autoCloseDue(platform)) },
     { name: SLA_CHECK_JOB, cron: '*/10 * * * *', handler: async () => void (await slaCheck(platform)) },
     { name: SLA_RECOMPUTE_JOB, handler: async () => void (await recomputeOpenSla(platform)) },
+    // Only with a mailbox configured; a failed run is not retried, the next one (two minutes on) is.
+    ...(platform.config.deskImap
+      ? [{ name: MAIL_FETCH_JOB, cron: '*/2 * * * *', retryLimit: 0, expireInSeconds: 600, handler: async () => void (await fetchDeskMail(platform)) }]
+      : []),
   ],
   seed: seedDesk,
   // Titles, texts and link labels are Messages (desk:home.*), translated by the home page.

@@ -23,8 +23,11 @@ function shortSubject(subject: string): string {
   return subject.length > 60 ? `${subject.slice(0, 57)}…` : subject;
 }
 
-/** "Richiesta n. 12 «…»: <tail>", with `tail` a Message of desk:mail.tail.*. */
+/** "[#12] Richiesta n. 12 «…»: <tail>", with `tail` a Message of desk:mail.tail.*; the "[#12]" threads an e-mailed reply (inbound.ts). */
 export const mailSubject = (request: { id: number; subject: string }, tail: Message): Message => msg('desk:mail.subject', { id: request.id, subject: shortSubject(request.subject), tail });
+
+/** Replies to the desk's mail go to its mailbox (fetched over IMAP) when there is one. */
+const replyTo = (platform: Platform): { replyTo?: string } => (platform.config.deskImap ? { replyTo: platform.config.deskImap.address } : {});
 
 /** The language a user reads mail in: their stored preference, Italian when there is none. */
 export const mailLanguage = (user: { locale?: string | null }) => pickLanguage(user.locale);
@@ -62,6 +65,7 @@ export async function notifyRequester(
       lang: mailLanguage(user),
       subject: mailSubject(request, tail),
       template: 'desk-update',
+      ...replyTo(platform),
       data: {
         recipientName: user.name,
         request: { id: request.id, subject: request.subject },
@@ -104,6 +108,7 @@ export async function notifyAssignee(
       lang: mailLanguage(user),
       subject: mailSubject(request, tail),
       template: 'desk-staff',
+      ...replyTo(platform),
       data: {
         recipientName: user.name,
         request: { id: request.id, subject: request.subject, category: request.category, priority: request.priority, state: request.state },
@@ -137,6 +142,7 @@ export async function notifyNewRequest(platform: Platform, transaction: Transact
         lang: mailLanguage(user),
         subject: mailSubject(request, msg('desk:mail.tail.newFrom', { name })),
         template: 'desk-new',
+        ...replyTo(platform),
         data: {
           recipientName: user.name,
           request: { id: request.id, subject: request.subject, category: request.category, priority: request.priority },
@@ -173,6 +179,7 @@ export async function notifySlaWarning(platform: Platform, transaction: Transact
         lang,
         subject: mailSubject(request, msg('desk:mail.tail.slaNear')),
         template: 'desk-sla',
+        ...replyTo(platform),
         data: {
           recipientName: user.name,
           isAssignee: user.id === request.assigneeId,

@@ -23,6 +23,7 @@ import {
 } from './admin.js';
 import { deskConfig } from './config.js';
 import type { KbArticle } from './models.js';
+import { assignQuarantined, discardQuarantined, getQuarantineItem, listQuarantine } from './inbound.js';
 import { createArticle, draftFromRequest, getArticle, listArticles, suggestArticles, updateArticle } from './knowledge.js';
 import { canOpenRequests, assertCanOpenRequestFor } from './policy.js';
 import { CSV_COLUMNS, exportRows, listRequests, type Words } from './queries.js';
@@ -172,6 +173,51 @@ export function deskRouter(platform: Platform): Router {
       flash(req, 'success', msg('desk:flash.recorded', { id: request.id, channel: `desk:channel.${request.channel}` }));
       res.redirect(`/richieste/${request.id}`);
     });
+  });
+
+  // ---- mail in quarantine (staff): messages of the desk's mailbox to assign to a body or discard ----
+  router.get('/richieste/posta', requireStaff, async (req, res) => {
+    const page = parsePage(req.query);
+    const { rows, total } = await listQuarantine(platform, actorOf(req), { limit: page.perPage, offset: page.offset });
+    res.render('desk/mail-quarantine', { rows, pagination: paginate(total, page, '/richieste/posta', req.query), mailboxOn: !!platform.config.deskImap, ...deskAssets });
+  });
+  const mailLocals = async (req: Request, entityId: number | null) => {
+    const item = await getQuarantineItem(platform, actorOf(req), idParam(req.params.id));
+    return { ...(await recordLocals(entityId ?? item.requesterEntityId)), mailItem: item, recordAction: `/richieste/posta/${item.id}` };
+  };
+  router.get('/richieste/posta/:id', requireStaff, async (req, res) => {
+    const entityId = typeof req.query.ente === 'string' && /^\d{1,9}$/.test(req.query.ente) ? Number(req.query.ente) : null;
+    const locals = await mailLocals(req, entityId);
+    const item = locals.mailItem;
+    const values = {
+      priority: 'normal',
+      subject: item.subject.slice(0, 200),
+      description: item.text,
+      requesterId: locals.body && locals.body.id === item.requesterEntityId ? String(item.requesterId) : '',
+      contactName: item.requesterId ? '' : item.senderName,
+      contactEmail: item.requesterId ? '' : item.sender,
+    };
+    res.render('desk/record', { ...locals, errors: {}, values });
+  });
+  router.post('/richieste/posta/:id', requireStaff, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const entityId = typeof body.entityId === 'string' && /^\d{1,9}$/.test(body.entityId) ? Number(body.entityId) : null;
+    const locals = await mailLocals(req, entityId);
+    await formAction(req, res, 'desk/record', locals, async () => {
+      const request = await assignQuarantined(platform, actorOf(req), locals.mailItem.id, body);
+      flash(req, 'success', msg('desk:inbound.flash.assigned', { id: request.id }));
+      res.redirect(`/richieste/${request.id}`);
+    });
+  });
+  router.post('/richieste/posta/:id/scarta', requireStaff, async (req, res) => {
+    try {
+      await discardQuarantined(platform, actorOf(req), idParam(req.params.id));
+      flash(req, 'success', msg('desk:inbound.flash.discarded'));
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flashRefusal(req, err);
+    }
+    res.redirect('/richieste/posta');
   });
 
   // ---- reports ----

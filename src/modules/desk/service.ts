@@ -35,6 +35,12 @@ export const SYSTEM_NAME = msg('desk:history.system');
 
 export type UploadedFile = FileSource;
 
+/**
+ * More work inside the transaction of a new request or message (an e-mail's processing record, its
+ * quarantine item handled): when it throws, nothing of the request or message is saved.
+ */
+export type Within = (transaction: Transaction, created: { requestId: number; messageId: number | null }) => Promise<void>;
+
 /** One change in progress: its transaction, instant and author (null for the system). */
 type Change = { transaction: Transaction; at: Date; actor: Actor | null };
 
@@ -155,7 +161,7 @@ type NewRequest = {
 };
 
 /** Saves a new request with its history line, files, SLA figures, audit and the supervisors' mail, in one transaction. */
-async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date): Promise<DeskRequest> {
+async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date, within?: Within): Promise<DeskRequest> {
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
     const ch: Change = { transaction, at: now, actor };
@@ -165,6 +171,7 @@ async function insertRequest(platform: Platform, actor: Actor, fields: NewReques
     );
     await addEvent(ch, request.id, 'created', null, 'new');
     const names = await storeFiles(platform, ch, request.id, null, false, files);
+    await within?.(transaction, { requestId: request.id, messageId: null });
     await refreshSla(request, ch, config);
     await platform.audit.record(
       actor,
@@ -182,7 +189,14 @@ async function insertRequest(platform: Platform, actor: Actor, fields: NewReques
   });
 }
 
-export async function createRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
+export async function createRequest(
+  platform: Platform,
+  actor: Actor,
+  input: unknown,
+  files: UploadedFile[],
+  now = new Date(),
+  opts: { channel?: RequestChannel; within?: Within } = {},
+): Promise<DeskRequest> {
   const data = parseInput(requestSchema, input);
   const entityId = assertCanOpenRequestFor(actor, data.entityId);
   const asset = await resolveAsset(data.asset);
@@ -193,13 +207,13 @@ export async function createRequest(platform: Platform, actor: Actor, input: unk
     priority: data.priority,
     subject: data.subject,
     description: data.description,
-    channel: 'portale',
+    channel: opts.channel ?? 'portale',
     recordedBy: null,
     contactName: null,
     contactEmail: null,
     contactPhone: null,
   };
-  return insertRequest(platform, actor, fields, asset, files, actorName(actor), now);
+  return insertRequest(platform, actor, fields, asset, files, actorName(actor), now, opts.within);
 }
 
 /**
@@ -207,7 +221,7 @@ export async function createRequest(platform: Platform, actor: Actor, input: unk
  * requester is an active user of that body, or a named person of the body without an account.
  * The body then sees it like one of its own.
  */
-export async function recordRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date()): Promise<DeskRequest> {
+export async function recordRequest(platform: Platform, actor: Actor, input: unknown, files: UploadedFile[], now = new Date(), within?: Within): Promise<DeskRequest> {
   assertStaff(actor, 'desk.record-request');
   const data = parseInput(recordedRequestSchema, input);
   const entityId = data.entityId!;
@@ -232,7 +246,7 @@ export async function recordRequest(platform: Platform, actor: Actor, input: unk
     contactEmail: requester ? null : data.contactEmail,
     contactPhone: requester ? null : data.contactPhone,
   };
-  return insertRequest(platform, actor, fields, asset, files, requester ? requester.name || requester.email : data.contactName!, now);
+  return insertRequest(platform, actor, fields, asset, files, requester ? requester.name || requester.email : data.contactName!, now, within);
 }
 
 // ---- reading ----
@@ -312,7 +326,7 @@ export async function findAttachment(platform: Platform, viewer: Viewer, request
 
 // ---- the thread ----
 
-export async function postMessage(platform: Platform, actor: Actor, id: number, input: unknown, files: UploadedFile[], now = new Date()) {
+export async function postMessage(platform: Platform, actor: Actor, id: number, input: unknown, files: UploadedFile[], now = new Date(), within?: Within) {
   assertCanReply(actor, await DeskRequest.findByPk(id));
   const data = parseInput(messageSchema, input);
   const staff = isStaff(actor);
@@ -338,6 +352,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
       { transaction },
     );
     const names = await storeFiles(platform, ch, id, message.id, data.internal, files);
+    await within?.(transaction, { requestId: id, messageId: message.id });
     if (!data.internal) {
       request.messageCount += 1;
       request.lastActivityAt = now;

@@ -196,11 +196,11 @@ describe('desk: in English', () => {
     await User.update({ locale: 'en' }, { where: { id: operator.id } });
     const id = await openRequest(memberAgent, { subject: 'Conservazione a norma dei registri' });
     expect((await post(staff, `/richieste/${id}/assegna`, { assigneeId: String(operator.id) })).status).to.equal(302);
-    const english = await inbox.waitFor(operator.email, new RegExp(`^Request no\\. ${id} “Conservazione a norma dei registri”: assigned to you$`));
+    const english = await inbox.waitFor(operator.email, new RegExp(`^Request no\\. ${id} “Conservazione a norma dei registri”: assigned to you \\[#${id}\\]$`));
     expect(english.text).to.contain(`has assigned you request no. ${id}`);
     expect(english.text).to.contain('Open the request');
     expect(english.html).to.contain('<html lang="en">');
-    const italian = await inbox.waitFor(member.email, new RegExp(`^Richiesta n\\. ${id} «Conservazione a norma dei registri»: stato «Assegnata»$`));
+    const italian = await inbox.waitFor(member.email, new RegExp(`^Richiesta n\\. ${id} «Conservazione a norma dei registri»: stato «Assegnata» \\[#${id}\\]$`));
     expect(italian.text).to.contain('Apri la richiesta');
   });
 });
