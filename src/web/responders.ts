@@ -144,6 +144,29 @@ export async function sendCsv(platform: Platform, res: Response, options: CsvOpt
   }
 }
 
+// ---- JSON downloads ----
+
+export type JsonStreamOptions = {
+  filename: string;
+  disposition?: 'inline' | 'attachment';
+  /** The document in pieces, in order (a head, batches of items, a tail), pulled as the client reads. */
+  chunks: AsyncIterable<string>;
+};
+
+/**
+ * A JSON document too big to build in memory, streamed with back-pressure through pipeline (the
+ * compression middleware then compresses it when accepted: a handler waiting for `drain` on the
+ * response itself would leave one listener on the compressor per wait). The first piece is read
+ * before any header is sent, so a refusal at the start is still an error page.
+ */
+export async function sendJsonStream(platform: Platform, res: Response, options: JsonStreamOptions): Promise<void> {
+  const iterator = options.chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Disposition', contentDisposition(options.filename, options.disposition ?? 'attachment'));
+  await streamInto(res, Readable.from(withFirst(first, iterator), { objectMode: false }), platform.log, { file: options.filename });
+}
+
 // ---- Built exports ----
 
 export type BuiltExportOptions = {

@@ -136,6 +136,25 @@ export async function* openDataCsvRows(rows: AsyncIterable<OpenDataRow>): AsyncG
   }
 }
 
+/**
+ * The JSON document in pieces: the head's fields, then the assets (one per line, a hundred per
+ * piece, so a piece is a few milliseconds of work), then the closing.
+ */
+export async function* openDataJson(head: { titolo: string; generato_il: string; fonte: string }, rows: AsyncIterable<OpenDataRow>): AsyncGenerator<string> {
+  yield `{"titolo":${JSON.stringify(head.titolo)},"generato_il":${JSON.stringify(head.generato_il)},"fonte":${JSON.stringify(head.fonte)},"asset":[`;
+  let first = true;
+  let batch: string[] = [];
+  for await (const row of rows) {
+    batch.push(`${first ? '' : ','}\n${JSON.stringify(row)}`);
+    first = false;
+    if (batch.length === 100) {
+      yield batch.join('');
+      batch = [];
+    }
+  }
+  yield `${batch.join('')}\n]}\n`;
+}
+
 /** Labels in open data are Italian (see the header). */
 export const openDataT = translator('it');
 

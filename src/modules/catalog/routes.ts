@@ -8,12 +8,12 @@ import { ConflictError, FileRejectedError, ValidationError } from '../../platfor
 import { msg, type Message } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, messageTranslatorOf, refusalMessages, requireLogin, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
-import { sendCsv, sendStoredFile } from '../../web/responders.js';
+import { sendCsv, sendJsonStream, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, permitUpload, readUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { adoptionMatrix, adoptionMatrixCsv, declareAdoption, parseMatrixFilter } from './adoption.js';
 import { safeHref } from './assets.js';
 import { catalogCachingEnabled, pageCache, type CachedPage } from './cache.js';
-import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataRows, openDataT } from './exports.js';
+import { OPEN_DATA_COLUMNS, openDataCsvRows, openDataJson, openDataRows, openDataT } from './exports.js';
 import { confirmImport, createPendingImport, discardImport, IMPORT_MAX_BYTES, importPreview } from './importer.js';
 import { DOCUMENT_TYPES } from '../tenders/index.js';
 import { ADOPTION_STATUSES, ASSET_KINDS, ASSET_STATUSES, FILE_ROLES, type AssetStatus } from './models.js';
@@ -226,16 +226,8 @@ export function catalogRouter(platform: Platform): Router {
 
   router.get('/catalogo.json', async (req, res) => {
     const filter = openDataFilter(req);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Disposition', 'inline; filename="catalogo-riuso.json"');
-    res.write(`{"titolo":${JSON.stringify(`${openDataT('catalog:title')} — ${platform.config.centre.name}`)},"generato_il":${JSON.stringify(new Date().toISOString())},"fonte":${JSON.stringify(`${platform.config.baseUrl}/catalogo`)},"asset":[`);
-    let first = true;
-    for await (const row of openDataRows(sequelize, filter, platform.config.baseUrl)) {
-      const ok = res.write(`${first ? '' : ','}\n${JSON.stringify(row)}`);
-      first = false;
-      if (!ok) await new Promise((r) => res.once('drain', r));
-    }
-    res.end('\n]}\n');
+    const head = { titolo: `${openDataT('catalog:title')} — ${platform.config.centre.name}`, generato_il: new Date().toISOString(), fonte: `${platform.config.baseUrl}/catalogo` };
+    await sendJsonStream(platform, res, { filename: 'catalogo-riuso.json', disposition: 'inline', chunks: openDataJson(head, openDataRows(sequelize, filter, platform.config.baseUrl)) });
   });
 
   // ---- Import ----

@@ -217,6 +217,19 @@ describe('catalogue: the public list', () => {
       expect(Array.isArray(body.asset[0].categorie)).to.equal(true);
     });
 
+    it('/catalogo.json and /catalogo.csv are compressed when the client accepts it, to the same content', async () => {
+      const { app } = await testContext();
+      for (const path of ['/catalogo.json', '/catalogo.csv']) {
+        const plain = await request(app).get(path).set('Accept-Encoding', 'identity');
+        const gz = await request(app).get(path).set('Accept-Encoding', 'gzip');
+        expect(plain.headers['content-encoding']).to.equal(undefined);
+        expect(gz.headers['content-encoding']).to.equal('gzip');
+        // supertest decodes gzip; only the generation time may differ.
+        const same = (t: string) => t.replace(/"generato_il":"[^"]*"/, '');
+        expect(same(gz.text)).to.equal(same(plain.text));
+      }
+    });
+
     it('the footer links to the open data', async () => {
       const res = await get('/');
       expect(res.text).to.contain('href="/catalogo.csv"');
