@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { autoCloseDue } from '../../src/modules/desk/service.js';
 import { testContext } from '../helpers/app.js';
-import { browserLogin, expectAccessible, newPage, requireBrowser } from '../helpers/browser.js';
+import { browserLogin, DESKTOP, expectAccessible, newPage, PHONE, requireBrowser } from '../helpers/browser.js';
 
 
 /** Waits for a message on the page (a flash after post/redirect/get). */
@@ -147,5 +147,28 @@ describe('desk in a real browser', function () {
       await expectAccessible(admin, label);
     }
     for (const p of [member, staff, visitor, admin]) await p.context().close();
+  });
+
+  it('the mail quarantine (seeded items), its assign form and a discard pass axe on desktop and phone', async () => {
+    const { baseUrl } = await testContext();
+    const staff = await newPage();
+    await browserLogin(staff, baseUrl, STAFF);
+    await staff.goto(`${baseUrl}/richieste`);
+    await Promise.all([staff.waitForURL(`${baseUrl}/richieste/posta`), staff.click('main a:has-text("Posta in quarantena")')]);
+    expect(await staff.textContent('main table')).to.contain('Richiesta di supporto per il bando PNRR Misura 1.4.1');
+    expect(await staff.textContent('main table')).to.contain('Mittente sconosciuto');
+    await expectAccessible(staff, 'mail quarantine');
+    await staff.setViewportSize(PHONE);
+    await expectAccessible(staff, 'mail quarantine (phone)');
+    await staff.setViewportSize(DESKTOP);
+    await Promise.all([staff.waitForURL(/\/richieste\/posta\/\d+$/), staff.click('main a[aria-label*="Richiesta di supporto per il bando PNRR"]')]);
+    expect(await staff.textContent('main')).to.contain('scriviamo dalla segreteria del Sindaco');
+    await expectAccessible(staff, 'assign a quarantined message, step 1');
+    await staff.goto(`${baseUrl}/richieste/posta`);
+    await Promise.all([staff.waitForURL(`${baseUrl}/richieste/posta`), staff.click('main button[aria-label*="Risposta automatica"]')]);
+    await shows(staff, 'Messaggio scartato.');
+    expect(await staff.textContent('main')).to.not.contain('Risposta automatica: Richiesta n. 12');
+    await expectAccessible(staff, 'mail quarantine after a discard');
+    await staff.context().close();
   });
 });

@@ -23,7 +23,7 @@ import {
 } from './admin.js';
 import { deskConfig } from './config.js';
 import type { KbArticle } from './models.js';
-import { assignQuarantined, discardQuarantined, getQuarantineItem, listQuarantine } from './inbound.js';
+import { assignQuarantined, discardQuarantined, getQuarantineItem, listQuarantine, pendingQuarantineCount } from './inbound.js';
 import { createArticle, draftFromRequest, getArticle, listArticles, suggestArticles, updateArticle } from './knowledge.js';
 import { canOpenRequests, assertCanOpenRequestFor } from './policy.js';
 import { CSV_COLUMNS, exportRows, listRequests, type Words } from './queries.js';
@@ -98,8 +98,8 @@ export function deskRouter(platform: Platform): Router {
     const exportQuery = new URLSearchParams(Object.entries(req.query as Record<string, unknown>).filter(([k, v]) => k !== 'page' && typeof v === 'string' && v !== '') as Array<[string, string]>).toString();
     const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
     if (isStaff(viewer)) {
-      const [staffOptions, entities] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize)]);
-      return res.render('desk/queue', { ...common, staffOptions, entities, sorts: QUEUE_SORTS, back: req.originalUrl });
+      const [staffOptions, entities, quarantined] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize), pendingQuarantineCount(platform)]);
+      return res.render('desk/queue', { ...common, staffOptions, entities, quarantined, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
     const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await findBody(viewer.entityId);
     res.render('desk/list', { ...common, entity, canOpen: canOpenRequests(viewer) });

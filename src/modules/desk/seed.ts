@@ -2,6 +2,7 @@
 // threads, internal notes, an attachment, answered surveys and knowledge-base articles. Times are
 // placed in business hours relative to the day the demo is loaded, so due times look alive.
 import { DateTime } from 'luxon';
+import type { Transaction } from 'sequelize';
 import type { Platform } from '../../platform/context.js';
 import { ensureActiveUser, findPeopleByEmails } from '../accounts/index.js';
 import { bodiesByIpa } from '../entities/index.js';
@@ -430,5 +431,46 @@ export async function seedDesk(platform: Platform): Promise<void> {
       );
     }
     sourceForArticle = {};
+    await seedMailQuarantine(platform, transaction, now);
   });
+}
+
+/**
+ * Two messages of the desk's mailbox waiting for staff (nothing is fetched in the demo unless
+ * DESK_IMAP_URL is set): a request from an address that is nobody's account, and an out-of-office reply.
+ */
+async function seedMailQuarantine(platform: Platform, transaction: Transaction, now: Date): Promise<void> {
+  const items = [
+    {
+      key: '<demo-quarantena-1@comune.esempio.it>',
+      reason: 'unknown_sender',
+      sender: 'segreteria.sindaco@comune.esempio.it',
+      senderName: 'Segreteria del Sindaco',
+      subject: 'Richiesta di supporto per il bando PNRR Misura 1.4.1',
+      hoursAgo: 3,
+      text: 'Buongiorno,\nscriviamo dalla segreteria del Sindaco: vorremmo un incontro per capire come candidare il comune all’avviso PNRR Misura 1.4.1 (esperienza del cittadino nei servizi pubblici).\n\nCordiali saluti,\nSegreteria del Sindaco',
+    },
+    {
+      key: '<demo-quarantena-2@provincia.esempio.it>',
+      reason: 'auto_reply',
+      sender: 'ufficio.protocollo@provincia.esempio.it',
+      senderName: 'Ufficio Protocollo',
+      subject: 'Risposta automatica: Richiesta n. 12 [#12]',
+      hoursAgo: 26,
+      text: 'Sono fuori ufficio fino a lunedì. Per urgenze scrivere a protocollo@provincia.esempio.it.',
+    },
+  ];
+  for (const it of items) {
+    const at = new Date(now.getTime() - it.hoursAgo * 3_600_000);
+    const [rows] = await platform.sequelize.query(
+      `INSERT INTO desk_mail_quarantine (reason, sender, sender_name, subject, sent_at, size, text, created_at)
+       VALUES (:reason, :sender, :senderName, :subject, :at, :size, :text, :at) RETURNING id`,
+      { replacements: { ...it, at, size: Buffer.byteLength(it.text) + 900 }, transaction },
+    );
+    const id = (rows as Array<{ id: number }>)[0].id;
+    await platform.sequelize.query(
+      `INSERT INTO desk_inbound_mail (message_key, outcome, quarantine_id, sender, created_at) VALUES (:key, 'quarantine', :id, :sender, :at) ON CONFLICT DO NOTHING`,
+      { replacements: { key: it.key, id, sender: it.sender, at }, transaction },
+    );
+  }
 }
