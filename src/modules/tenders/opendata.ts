@@ -129,21 +129,19 @@ const SLICE = 20;
  * last change for their names. Last-Modified is the latest change of any dossier or body: a dossier
  * leaving the export moves it too, so it never goes back.
  */
-async function exportState(sequelize: Sequelize, transaction?: Transaction): Promise<ExportState & { latestPublic: Date | null; withLots: boolean }> {
-  const [row] = await sequelize.query<{ n: number; latest: Date | null; any: Date | null; bodies: Date | null; with_lots: boolean }>(
+async function exportState(sequelize: Sequelize, transaction?: Transaction): Promise<ExportState & { latestPublic: Date | null }> {
+  const [row] = await sequelize.query<{ n: number; latest: Date | null; any: Date | null; bodies: Date | null }>(
     `SELECT count(*) FILTER (WHERE is_public)::int AS n, max(updated_at) FILTER (WHERE is_public) AS latest, max(updated_at) AS any,
-            (SELECT max(updated_at) FROM entities) AS bodies,
-            EXISTS (SELECT 1 FROM tender_lots l JOIN tender_dossiers p ON p.id = l.dossier_id WHERE p.is_public) AS with_lots
+            (SELECT max(updated_at) FROM entities) AS bodies
        FROM tender_dossiers`,
     { type: QueryTypes.SELECT, transaction },
   );
   const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '');
   const times = [row.any, row.bodies].filter((d): d is Date => d !== null).map((d) => new Date(d).getTime());
   return {
-    key: `${EXPORT_FORMAT}|${row.n}|${stamp(row.latest)}|${stamp(row.bodies)}|${row.with_lots}`,
+    key: `${EXPORT_FORMAT}|${row.n}|${stamp(row.latest)}|${stamp(row.bodies)}`,
     lastModified: new Date(times.length ? Math.max(...times) : 0),
     latestPublic: row.latest,
-    withLots: row.with_lots,
   };
 }
 
@@ -158,7 +156,12 @@ async function writeAllPackage(platform: Platform, write: ExportWrite, transacti
   const { sequelize } = platform;
   const state = await exportState(sequelize, transaction);
   if (!state.latestPublic) return false;
-  const head = packageHead({ publishedDate: releaseDate(state.latestPublic), withLots: state.withLots }, packageOptions(platform));
+  // Whether any release has lots decides the package's head, written before the releases.
+  const [{ withLots }] = await sequelize.query<{ withLots: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM tender_lots l JOIN tender_dossiers d ON d.id = l.dossier_id WHERE d.is_public) AS "withLots"',
+    { type: QueryTypes.SELECT, transaction },
+  );
+  const head = packageHead({ publishedDate: releaseDate(state.latestPublic), withLots }, packageOptions(platform));
   const shell = JSON.stringify({ ...head, releases: [] });
   await write(shell.slice(0, -2));
   const lead = await leadBody({ transaction });
