@@ -1,9 +1,11 @@
 // Shared pieces of the benchmarks: a scratch database with the app on it, an Express hello-world
 // baseline, autocannon runs with exact percentiles, and a count of SQL statements per page.
+import { fork } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
 import { SMTPServer } from 'smtp-server';
@@ -83,18 +85,35 @@ export type MeasureOptions = {
   paths?: string[];
   /** Headers per connection (e.g. one session cookie each), given out in turn. */
   identities?: Array<Record<string, string>>;
+  /** For writes: the method and the (form-encoded) body of every request. */
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** The load generator in a child process instead of a worker thread: its memory then stays out of the app process's RSS. */
+  separateProcess?: boolean;
 };
 
 /** Runs autocannon in a worker thread (bounded in time, loopback only) and computes exact percentiles from every response time. */
 export async function measure(name: string, url: string, opts: MeasureOptions = {}): Promise<Measurement> {
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-    workerData: { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers, paths: opts.paths, identities: opts.identities },
-  });
-  const result = await new Promise<{ times: number[]; requests: number; reqPerSec: number; errors: number; non2xx: number }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
+  const workerData = { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers, paths: opts.paths, identities: opts.identities, method: opts.method, body: opts.body };
+  type Result = { times: number[]; requests: number; reqPerSec: number; errors: number; non2xx: number };
+  const script = new URL('./load-worker.mjs', import.meta.url);
+  let result: Result;
+  if (opts.separateProcess) {
+    const child = fork(fileURLToPath(script), [], { execArgv: [], serialization: 'advanced' });
+    child.send(workerData);
+    result = await new Promise<Result>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as Result));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`load generator exited with ${code} before its result`)));
+    });
+  } else {
+    const worker = new Worker(script, { workerData });
+    result = await new Promise<Result>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+  }
   const times = result.times.sort((a, b) => a - b);
   return {
     name,

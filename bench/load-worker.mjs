@@ -1,9 +1,13 @@
-// Runs autocannon in its own thread, so the load generator does not share the app's event loop.
-// Plain JavaScript: worker threads do not go through the TypeScript loader.
-import { parentPort, workerData } from 'node:worker_threads';
+// Runs autocannon in its own thread, so the load generator does not share the app's event loop, or
+// in a child process of its own (measure's `separateProcess`), so it does not count in the app
+// process's memory either. Plain JavaScript: worker threads do not go through the TypeScript loader.
+import { parentPort, workerData as threadData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
-const { url, connections, duration, headers, paths, identities } = workerData;
+// A child process gets its settings as its first message (thousands of paths do not fit in the environment).
+const workerData = threadData ?? (await new Promise((resolve) => process.once('message', resolve)));
+const send = parentPort ? (message) => parentPort.postMessage(message) : (message) => process.send(message, () => process.exit(0));
+const { url, connections, duration, headers, paths, identities, method, body } = workerData;
 const times = [];
 let non2xx = 0;
 // Distinct URLs (paths, taken in turn across all connections) and per-connection identities
@@ -28,9 +32,9 @@ const requests =
     : undefined;
 // Inside a worker thread autocannon returns raw histograms instead of its summary, so the counts
 // are taken from the responses themselves.
-const instance = autocannon({ url, connections, duration, headers, requests }, (err, result) => {
+const instance = autocannon({ url, connections, duration, headers, requests, ...(method ? { method } : {}), ...(body !== undefined ? { body } : {}) }, (err, result) => {
   if (err) throw err;
-  parentPort.postMessage({ times, requests: times.length, reqPerSec: times.length / duration, errors: Number(result.errors) || 0, non2xx });
+  send({ times, requests: times.length, reqPerSec: times.length / duration, errors: Number(result.errors) || 0, non2xx });
 });
 instance.on('response', (_client, status, _bytes, responseTime) => {
   times.push(responseTime);
