@@ -11,6 +11,7 @@ import { installStaticAssets } from './web/assets.js';
 import { installSessions, type Authenticator } from './web/auth.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { initI18n } from './platform/i18n.js';
+import { startChangeListener } from './platform/notify.js';
 import { cleanInput, parseQuery } from './web/input.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
 import type { Registry } from './web/module.js';
@@ -96,9 +97,12 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
 
   app.use(notFoundHandler);
   app.use(errorHandler(platform));
+  // Committed changes of the cached tables, from every process (in-process indexes rebuild on them).
+  const changes = startChangeListener(platform.databaseUrl, platform.log);
   return {
     app,
     close: async () => {
+      await changes.stop();
       stopSessionStore();
       await sessionPool.end();
     },

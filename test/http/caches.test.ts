@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { QueryTypes } from 'sequelize';
 import { Asset } from '../../src/modules/catalog/models.js';
 import { formValuesFrom } from '../../src/modules/catalog/service.js';
 import { testContext } from '../helpers/app.js';
+import { testDatabaseUrl } from '../helpers/db.js';
 import { createBody } from '../helpers/factories.js';
 import { loginAs, postForm } from '../helpers/http.js';
 import { startSecondInstance, type SecondInstance } from '../helpers/instance.js';
@@ -65,6 +67,34 @@ describe('caches: two web processes on one database', function () {
     expect((await postForm(staff, path, `${path}/archivia`, { comment: 'Sostituito.' })).status).to.equal(302);
     expect((await fetch(`${b.baseUrl}${path}`)).status).to.equal(404);
     expect((await onB(search(renamed))).html).to.not.contain(`href="${path}"`);
+  });
+
+  it('a publication through A is notified to every process and counted in B’s search and facets', async () => {
+    // The test listens as B does (LISTEN cache_versions): the notification is the signal, then B
+    // is asked a bounded number of times.
+    const listener = new pg.Client({ connectionString: await testDatabaseUrl() });
+    await listener.connect();
+    try {
+      await listener.query('LISTEN cache_versions');
+      const notified = new Promise<void>((resolve) => listener.on('notification', (n) => n.payload === 'catalog_assets' && resolve()));
+      const body = await createBody({ isCedent: true, name: `Comune di Notifica ${Date.now()}` });
+      const byBody = `/catalogo?ente=${encodeURIComponent(body.ipaCode.toLowerCase())}`;
+      expect((await onB(byBody)).text).to.contain('0 soluzioni');
+      const staff = await loginAs('staff@cithub.example');
+      const fixture = uniqueFixture('complete.yml');
+      const asset = await importAndConfirm(staff, fixture.text, 'publish', { entityId: String(body.id) });
+      await notified;
+      let seen = false;
+      for (let i = 0; i < 20 && !seen; i++) {
+        const page = await onB(byBody);
+        seen = page.text.includes(asset.name) && page.text.includes('1 soluzione');
+      }
+      expect(seen, 'B counts and lists the asset published through A').to.equal(true);
+      const found = await onB(search(asset.name));
+      expect(found.html).to.contain(`href="/catalogo/${asset.slug}"`);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a body renamed through A shows its new name on B’s catalogue pages at B’s next request', async () => {

@@ -8,6 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { versionOf } from '../../platform/cache.js';
+import { onTablesChanged } from '../../platform/notify.js';
 import { CATALOG_TABLES } from './cache.js';
 
 /** The facets as the index sees them: their parameter, the column they read, whether it is an array. */
@@ -114,14 +115,32 @@ export class FacetIndex {
   private building: Promise<Snapshot> | null = null;
   private readonly version = versionOf(CATALOG_TABLES);
 
+  /** The database the index was last read from, for the rebuilds a notification starts. */
+  private db: Sequelize | null = null;
+
   constructor(
     private readonly facets: readonly IndexedFacet[],
     /** The condition of a published asset matching the full-text query :q (on the row `a`). */
     private readonly matchCondition: string,
-  ) {}
+  ) {
+    // A change committed by any process is notified (platform/notify.ts): the snapshot is rebuilt
+    // then, in the background, so the next request finds it ready. Requests still check the
+    // version themselves, so a late or lost notification never serves stale counts.
+    onTablesChanged(CATALOG_TABLES, () => {
+      if (this.db) this.snapshot(this.db).catch(() => undefined);
+    });
+  }
+
+  private built: Array<() => void> = [];
+
+  /** Resolves when the next snapshot is in place (the tests see a notification's rebuild happen). */
+  nextBuild(): Promise<void> {
+    return new Promise((resolve) => this.built.push(resolve));
+  }
 
   /** The snapshot of the database's current version, built once however many ask at once. */
   private async snapshot(sequelize: Sequelize): Promise<Snapshot> {
+    this.db = sequelize;
     const version = await this.version(sequelize);
     if (this.current?.version === version) return this.current;
     if (!this.building) {
@@ -133,6 +152,7 @@ export class FacetIndex {
     // A build that started before a newer commit serves this request (it read committed data), and
     // the next request, seeing the newer version, builds again.
     if (!this.current || Number(built.version) >= Number(this.current.version)) this.current = built;
+    for (const resolve of this.built.splice(0)) resolve();
     return built;
   }
 

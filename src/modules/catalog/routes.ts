@@ -152,20 +152,48 @@ async function publicPage(
   };
   // Read before the page is built, so a page stored under a version holds that version's data or newer.
   const version = cacheable ? await pageCache.version(platform.sequelize) : null;
+  const flight = version === null ? null : `${version}\u0000${key}`;
   if (version !== null) {
     const hit = pageCache.get(version, key);
     if (hit !== undefined) return send(hit);
+    // The same page being built for another visitor: wait for it rather than build it again.
+    const building = inFlight.get(flight!);
+    if (building) {
+      const page = await building;
+      if (page) return send(page);
+    }
   }
-  const { view, locals } = await build();
-  res.render(view, locals, (err: Error | null, html: string) => {
-    if (err) return next(err);
-    if (version === null || res.statusCode !== 200) return void res.send(html);
-    const body = Buffer.from(html, 'utf8');
-    const page: CachedPage = { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"` };
-    pageCache.set(version, key, page);
-    send(page);
-  });
+  let settle: (page: CachedPage | null) => void = () => undefined;
+  if (flight) {
+    const promise = new Promise<CachedPage | null>((resolve) => (settle = resolve));
+    inFlight.set(flight, promise);
+    void promise.finally(() => inFlight.delete(flight));
+  }
+  try {
+    const { view, locals } = await build();
+    res.render(view, locals, (err: Error | null, html: string) => {
+      if (err) {
+        settle(null);
+        return next(err);
+      }
+      if (version === null || res.statusCode !== 200) {
+        settle(null);
+        return void res.send(html);
+      }
+      const body = Buffer.from(html, 'utf8');
+      const page: CachedPage = { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"` };
+      pageCache.set(version, key, page);
+      settle(page);
+      send(page);
+    });
+  } catch (err) {
+    settle(null);
+    throw err;
+  }
 }
+
+/** Anonymous pages being built, by version and key: concurrent misses of one page build it once. */
+const inFlight = new Map<string, Promise<CachedPage | null>>();
 
 export function catalogRouter(platform: Platform): Router {
   const router = Router();

@@ -195,6 +195,11 @@ const facetIndex = new FacetIndex(
   `a.search @@ ${TSQUERY}`,
 );
 
+/** Resolves once the index has been rebuilt (after a change notified by PostgreSQL or seen by a request). */
+export function nextIndexBuild(): Promise<void> {
+  return facetIndex.nextBuild();
+}
+
 export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
   return facetIndex.counts(sequelize, { ...f, queryKey: f.q ? await normalisedQuery(sequelize, f.q) : null });
 }

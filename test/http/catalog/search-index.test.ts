@@ -3,7 +3,7 @@
 // must rank a bounded set of candidates, and a write must reach the remembered matches of a search.
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { searchCatalog, searchPage, TSQUERY, type CatalogFilter } from '../../../src/modules/catalog/search.js';
+import { nextIndexBuild, searchCatalog, searchPage, TSQUERY, type CatalogFilter } from '../../../src/modules/catalog/search.js';
 import type { SortKey } from '../../../src/modules/catalog/schemas.js';
 import { testContext } from '../../helpers/app.js';
 import { loginAs } from '../../helpers/http.js';
@@ -75,5 +75,20 @@ describe('catalogue search pages (in-process index)', () => {
     const after = await searchCatalog(sequelize, f, 0);
     expect(after.counts.total).to.equal(1);
     expect(ids(after.items)).to.deep.equal([asset.id]);
+  });
+
+  it('a committed change is notified by PostgreSQL and the index rebuilt before any request asks', async function () {
+    this.timeout(20_000);
+    const { platform } = await testContext();
+    const { sequelize } = platform;
+    const staff = await loginAs('staff@cithub.example');
+    const asset = await importAndConfirm(staff, uniqueFixture('complete.yml').text, 'publish');
+    await searchCatalog(sequelize, filterOf({ sort: 'recenti' }), 0);
+    const rebuilt = nextIndexBuild();
+    // A write from outside the catalogue's code (another process would do the same): only the
+    // trigger's NOTIFY can tell the index, and the test waits for the rebuild it starts (a lost
+    // notification fails the test by its timeout).
+    await sequelize.query(`UPDATE catalog_assets SET in_use_count = in_use_count WHERE id = :id`, { replacements: { id: asset.id } });
+    await rebuilt;
   });
 });
