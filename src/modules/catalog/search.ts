@@ -171,6 +171,15 @@ const RESULT_COLUMNS = `a.id, a.slug, a.kind, a.name, a.short_description, a.lic
             e.name AS entity_name, e.ipa_code AS entity_ipa`;
 
 /**
+ * The same columns for a few rows read by id: the body's name and code looked up by its key for
+ * each row, where a join hashed all 2,000 bodies to keep 20.
+ */
+const BY_ID_COLUMNS = RESULT_COLUMNS.replace(
+  'e.name AS entity_name, e.ipa_code AS entity_ipa',
+  '(SELECT e.name FROM entities e WHERE e.id = a.entity_id) AS entity_name, (SELECT e.ipa_code FROM entities e WHERE e.id = a.entity_id) AS entity_ipa',
+);
+
+/**
  * One page of published assets matching the filter, the SQL way (every condition in one
  * statement): the reference the index's pages are tested against, and the export's order.
  */
@@ -229,8 +238,8 @@ export async function searchCatalog(
   const [top, rest] = await Promise.all([
     ranked
       ? sequelize.query<ResultItem>(
-          `SELECT ${RESULT_COLUMNS}, ts_rank_cd(a.search, websearch_to_tsquery('italian_unaccent', $1), 32) AS rank
-             FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
+          `SELECT ${BY_ID_COLUMNS}, ts_rank_cd(a.search, websearch_to_tsquery('italian_unaccent', $1), 32) AS rank
+             FROM catalog_assets a
             WHERE a.id = ANY($2::int[]) AND a.status = 'published'
             ORDER BY ${ORDER.rilevanza} LIMIT $3 OFFSET $4`,
           { bind: [f.q, `{${ranked.candidates.join(',')}}`, ranked.limit, ranked.offset], type: QueryTypes.SELECT },
@@ -238,8 +247,7 @@ export async function searchCatalog(
       : [],
     ids.length
       ? sequelize.query<ResultItem>(
-          `SELECT ${RESULT_COLUMNS}, 0 AS rank FROM catalog_assets a LEFT JOIN entities e ON e.id = a.entity_id
-            WHERE a.id = ANY($1::int[]) AND a.status = 'published'`,
+          `SELECT ${BY_ID_COLUMNS}, 0 AS rank FROM catalog_assets a WHERE a.id = ANY($1::int[]) AND a.status = 'published'`,
           { bind: [`{${ids.join(',')}}`], type: QueryTypes.SELECT },
         )
       : [],
