@@ -1,8 +1,8 @@
 // The one upload adapter. multer parses a multipart form straight into temporary files under
 // DATA_DIR/tmp/uploads (never into memory), with the size limit enforced while reading; the files
 // are removed when the response ends, whatever happened. The file store then streams them into
-// PostgreSQL in the transaction of their record. At most UPLOAD_CONCURRENCY uploads are read at once
-// in a process (more get a 503 with Retry-After).
+// PostgreSQL in the transaction of their record. At most UPLOAD_CONCURRENCY bodies are being read at
+// once in a process (more get a 503 with Retry-After).
 //
 // Refusals are typed: a file too large or too many files is a FileRejectedError, kept until the
 // handler reads the files with `uploadedFiles(req)` (inside formAction, so the form comes back with
@@ -122,12 +122,21 @@ export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }:
     }
     slot.count++;
     res.locals.uploadField = field;
-    // The slot and the temporary files go as soon as the answer is sent, or the client has gone.
+    // The slot bounds the bodies being read, not the requests being answered: it comes back as soon
+    // as the body has been read (a form without files takes it for microseconds), else a handful of
+    // slow writes would turn every further form of the process into a 503.
+    let reading = true;
+    const doneReading = () => {
+      if (!reading) return;
+      reading = false;
+      slot.count--;
+    };
+    // The temporary files go as soon as the answer is sent, or the client has gone.
     let ended = false;
     const end = () => {
+      doneReading();
       if (ended) return;
       ended = true;
-      slot.count--;
       for (const f of Array.isArray(req.files) ? req.files : []) {
         rm(f.path, { force: true }).catch((err: unknown) => platform.log.warn({ err, path: f.path }, 'temporary upload not removed'));
       }
@@ -135,6 +144,7 @@ export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }:
     res.once('finish', end);
     res.once('close', end);
     parser(req, res, (err?: unknown) => {
+      doneReading();
       // The text fields of a multipart form lose control characters like those of any other form.
       if (req.body && typeof req.body === 'object') req.body = withoutControlCharacters(req.body);
       if (!err) return next();
