@@ -10,7 +10,7 @@ import { pickLanguage } from '../../platform/i18n.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { findActivePerson, findPeople, activeStaff, type Person } from '../accounts/index.js';
 import { bodyName } from '../entities/index.js';
-import { deskConfig } from './config.js';
+import type { DeskSettings } from './config.js';
 import type { DeskRequest } from './models.js';
 import { isAssignableRole } from './policy.js';
 import type { RequestState } from './states.js';
@@ -122,9 +122,12 @@ export async function notifyAssignee(
   );
 }
 
-/** The desk's supervisors: the chosen staff, or every active administrator. */
-export async function supervisors(platform: Platform, transaction?: Transaction): Promise<Person[]> {
-  const { settings } = await deskConfig(platform.sequelize);
+/**
+ * The desk's supervisors: the chosen staff, or every active administrator. The settings are read by
+ * the caller before its transaction: a read of them in here would wait for a second pooled
+ * connection while the transaction holds one, and under load every connection is such a holder.
+ */
+export async function supervisors(settings: DeskSettings, transaction?: Transaction): Promise<Person[]> {
   const users = settings.supervisorIds.length
     ? await findPeople(settings.supervisorIds, { activeOnly: true, transaction })
     : (await activeStaff({ roles: ['admin'], transaction })).sort((a, b) => a.id - b.id);
@@ -132,9 +135,9 @@ export async function supervisors(platform: Platform, transaction?: Transaction)
 }
 
 /** A new request: its triage is the supervisors' job. */
-export async function notifyNewRequest(platform: Platform, transaction: Transaction, request: DeskRequest, requesterName: string): Promise<void> {
+export async function notifyNewRequest(platform: Platform, transaction: Transaction, settings: DeskSettings, request: DeskRequest, requesterName: string): Promise<void> {
   const name = await entityName(request, transaction);
-  for (const user of await supervisors(platform, transaction)) {
+  for (const user of await supervisors(settings, transaction)) {
     if (!user.notifyOptional) continue;
     await platform.mail.send(
       {
@@ -159,11 +162,11 @@ export async function notifyNewRequest(platform: Platform, transaction: Transact
 export type SlaWarning = { clock: 'first_response' | 'resolution'; dueAt: Date; remainingMinutes: number };
 
 /** SLA about to be missed: to the assignee and the supervisors (always sent: it is their duty). */
-export async function notifySlaWarning(platform: Platform, transaction: Transaction, request: DeskRequest, warnings: SlaWarning[]): Promise<string[]> {
+export async function notifySlaWarning(platform: Platform, transaction: Transaction, settings: DeskSettings, request: DeskRequest, warnings: SlaWarning[]): Promise<string[]> {
   const recipients = new Map<number, Person>();
   const assignee = await activeUser(request.assigneeId, transaction);
   if (assignee && isAssignableRole(assignee.role)) recipients.set(assignee.id, assignee);
-  for (const s of await supervisors(platform, transaction)) recipients.set(s.id, s);
+  for (const s of await supervisors(settings, transaction)) recipients.set(s.id, s);
   const name = await entityName(request, transaction);
   for (const user of recipients.values()) {
     const lang = mailLanguage(user);

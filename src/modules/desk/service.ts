@@ -36,13 +36,18 @@ export const SYSTEM_NAME = msg('desk:history.system');
 export type UploadedFile = FileSource;
 
 /**
+/**
  * More work inside the transaction of a new request or message (an e-mail's processing record, its
  * quarantine item handled): when it throws, nothing of the request or message is saved.
  */
 export type Within = (transaction: Transaction, created: { requestId: number; messageId: number | null }) => Promise<void>;
 
-/** One change in progress: its transaction, instant and author (null for the system). */
-type Change = { transaction: Transaction; at: Date; actor: Actor | null };
+/**
+ * One change in progress: its transaction, instant, author (null for the system) and the desk's
+ * configuration, read before the transaction began: nothing inside a transaction may use a second
+ * pooled connection (under load every connection is held by a transaction waiting for one).
+ */
+type Change = { transaction: Transaction; at: Date; actor: Actor | null; config: DeskConfig };
 
 const actorName = (actor: Actor | null) => (actor ? actor.name || actor.email : SYSTEM_NAME);
 
@@ -164,15 +169,23 @@ type NewRequest = {
 async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date, within?: Within): Promise<DeskRequest> {
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
-    const request = await DeskRequest.create(
-      { ...fields, state: 'new', assetId: asset?.id ?? null, assetSlug: asset?.slug ?? null, assetName: asset?.name ?? null, lastActivityAt: now, createdAt: now },
-      { transaction },
-    );
+    const ch: Change = { transaction, at: now, actor, config };
+    const request = DeskRequest.build({
+      ...fields,
+      state: 'new',
+      assetId: asset?.id ?? null,
+      assetSlug: asset?.slug ?? null,
+      assetName: asset?.name ?? null,
+      lastActivityAt: now,
+      createdAt: now,
+    });
+    // Its whole history is the creation line written below: the SLA figures go in with the row,
+    // instead of reading that line back and updating the row.
+    applySla(request, [{ at: now, state: 'new' }], config, now);
+    await request.save({ transaction });
     await addEvent(ch, request.id, 'created', null, 'new');
     const names = await storeFiles(platform, ch, request.id, null, false, files);
     await within?.(transaction, { requestId: request.id, messageId: null });
-    await refreshSla(request, ch, config);
     await platform.audit.record(
       actor,
       {
@@ -184,7 +197,7 @@ async function insertRequest(platform: Platform, actor: Actor, fields: NewReques
       },
       transaction,
     );
-    await notifyNewRequest(platform, transaction, request, requesterName);
+    await notifyNewRequest(platform, transaction, config.settings, request, requesterName);
     return request;
   });
 }
@@ -335,7 +348,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
   }
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
+    const ch: Change = { transaction, at: now, actor, config };
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const fromState = request.state;
     const previousAssignee = request.assigneeId;
@@ -394,7 +407,7 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
 async function afterStaffMove(platform: Platform, ch: Change, request: DeskRequest, to: RequestState, action?: TransitionAction): Promise<void> {
   const from = request.state;
   await moveTo(ch, request, to, 'staff', action);
-  if (to === 'closed') await sendSurvey(platform, ch.transaction, request);
+  if (to === 'closed') await sendSurvey(platform, ch.transaction, ch.config.settings, request);
   if (to === 'in_progress' && (from === 'closed' || from === 'resolved')) await withdrawSurveys(platform, request.id, ch.transaction);
 }
 
@@ -409,7 +422,7 @@ export async function changeState(platform: Platform, actor: Actor, id: number, 
   const config = await deskConfig(platform.sequelize);
   const rule = TRANSITIONS.find((t) => t.action === action && t.actors.includes('staff'))!;
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
+    const ch: Change = { transaction, at: now, actor, config };
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const fromState = request.state;
     if (!rule.from.includes(request.state)) {
@@ -454,7 +467,7 @@ export async function assignRequest(platform: Platform, actor: Actor, id: number
   const assignee = await findAssignee(assigneeId);
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
+    const ch: Change = { transaction, at: now, actor, config };
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     if (await assignIn(platform, ch, request, assignee)) await refreshSla(request, ch, config);
     return request;
@@ -468,7 +481,7 @@ export async function bulkAssign(platform: Platform, actor: Actor, input: unknow
   const assignee = await findAssignee(assigneeId);
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
+    const ch: Change = { transaction, at: now, actor, config };
     const requests = await DeskRequest.findAll({ where: { id: { [Op.in]: [...new Set(ids)] } }, order: [['id', 'ASC']], transaction, lock: transaction.LOCK.UPDATE });
     let assigned = 0;
     let skipped = ids.length - requests.length;
@@ -492,7 +505,7 @@ export async function classifyRequest(platform: Platform, actor: Actor, id: numb
   const data = parseInput(classifySchema, input);
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
-    const ch: Change = { transaction, at: now, actor };
+    const ch: Change = { transaction, at: now, actor, config };
     const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const changed: string[] = [];
     if (data.category !== request.category) {
@@ -535,11 +548,11 @@ export async function autoCloseDue(platform: Platform, opts: { now?: Date; ids?:
   for (const c of candidates) {
     if (!c.resolvedAt || !isDueForAutoClose({ state: c.state, resolvedAt: c.resolvedAt, now, calendar: config.calendar, afterBusinessDays: days })) continue;
     const done = await platform.sequelize.transaction(async (transaction) => {
-      const ch: Change = { transaction, at: now, actor: null };
+      const ch: Change = { transaction, at: now, actor: null, config };
       const request = await DeskRequest.findByPk(c.id, { transaction, lock: transaction.LOCK.UPDATE });
       if (!request || request.state !== 'resolved') return false;
       await moveTo(ch, request, 'closed', 'system', 'auto_close');
-      await sendSurvey(platform, transaction, request);
+      await sendSurvey(platform, transaction, config.settings, request);
       await refreshSla(request, ch, config);
       await platform.audit.record(null, { action: 'desk.auto-closed', subjectType: 'desk_request', subjectId: request.id, entityId: request.entityId, details: { businessDays: days } }, transaction);
       await notifyRequester(platform, transaction, request, { reply: null, fromState: 'resolved' }, null);
@@ -591,7 +604,7 @@ export async function slaCheck(platform: Platform, now = new Date()): Promise<Ar
         if ((rows as unknown[]).length) fresh.push(w);
       }
       if (!fresh.length) return null;
-      const emails = await notifySlaWarning(platform, transaction, r, fresh);
+      const emails = await notifySlaWarning(platform, transaction, config.settings, r, fresh);
       await platform.audit.record(null, { action: 'desk.sla-warning', subjectType: 'desk_request', subjectId: r.id, entityId: r.entityId, details: { clocks: fresh.map((w) => w.clock), recipients: emails.length } }, transaction);
       return emails;
     });

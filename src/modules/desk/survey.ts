@@ -9,7 +9,7 @@ import { msg, type Message } from '../../platform/messages.js';
 import { parseInput } from '../../platform/validation.js';
 import { findPerson } from '../accounts/index.js';
 import { bodyName } from '../entities/index.js';
-import { deskConfig } from './config.js';
+import type { DeskSettings } from './config.js';
 import { DeskRequest, DeskSurvey } from './models.js';
 import { mailLanguage, mailSubject } from './notify.js';
 import { isAssignableRole } from './policy.js';
@@ -21,12 +21,11 @@ const PURPOSE = 'desk_survey';
 const LEGACY = /^\d{1,9}\.([A-Za-z0-9_-]{24})\.[A-Za-z0-9_-]{43}$/;
 const secretOf = (token: string) => LEGACY.exec(token)?.[1] ?? token;
 
-/** Creates the survey and emails the link, in the transaction that closes the request. */
-export async function sendSurvey(platform: Platform, transaction: Transaction, request: DeskRequest): Promise<void> {
+/** Creates the survey and emails the link, in the transaction that closes the request (settings read before it). */
+export async function sendSurvey(platform: Platform, transaction: Transaction, settings: DeskSettings, request: DeskRequest): Promise<void> {
   if (!request.requesterId) return;
   const user = await findPerson(request.requesterId, { transaction });
   if (!user || user.status !== 'active' || !user.notifyOptional || isAssignableRole(user.role)) return;
-  const { settings } = await deskConfig(platform.sequelize);
   const ttlMs = settings.surveyValidDays * 86_400_000;
   const survey = await DeskSurvey.create({ requestId: request.id, recipientId: user.id, expiresAt: new Date(Date.now() + ttlMs) }, { transaction });
   const { token } = await platform.tokens.issue({ purpose: PURPOSE, subjectId: survey.id, ttlMs }, transaction);
