@@ -57,7 +57,7 @@ export async function buildPlatform(
   const jobs = await JobQueue.start({ databaseUrl, sequelize, log, pollingIntervalSeconds: opts.pollingIntervalSeconds });
   const mail = new Mailer(
     { from: config.mailFrom, smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), baseUrl: config.baseUrl, centreName: config.centre.name, log, retryDelaySeconds: config.mailRetryDelaySeconds,
-      sequelize, concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond },
+      sequelize, concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond, cacheTemplates: !config.viewReload },
     jobs,
   );
   const platform: Platform = { config, log, sequelize, databaseUrl, jobs, mail, audit: new AuditLog(sequelize), files: new FileStore(sequelize), tokens: new TokenStore(sequelize), limits: new RateLimits(sequelize) };

@@ -72,13 +72,15 @@ export function refusalMessages(err: unknown): Message[] | null {
 
 /**
  * Runs a form action; on bad input re-renders the form with status 422, the messages next to the
- * fields and everything the user typed kept (never a 500, never a lost form).
+ * fields and everything the user typed kept (never a 500, never a lost form). `locals` may be a
+ * function: the page is then loaded only when it is shown again, not for every submission that
+ * succeeds (a request's whole thread, read before each reply, was most of a reply's work).
  */
 export async function formAction(
   req: Request,
   res: Response,
   view: string,
-  locals: Record<string, unknown>,
+  locals: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
   action: () => Promise<void>,
 ): Promise<void> {
   try {
@@ -98,6 +100,7 @@ export async function formAction(
       message = err.message;
     }
     if (!fields) throw err;
+    if (typeof locals === 'function') locals = await locals();
     const tm = messageTranslatorOf(res);
     fields = Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, tm(m)]));
     message = message ? tm(message) : message;

@@ -144,8 +144,10 @@ export function deskRouter(platform: Platform): Router {
   router.post('/richieste', requireLogin, canOpen, upload, async (req, res) => {
     const actor = actorOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(body.asset).catch(() => null) : null;
-    const locals = { ...newLocals(), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
+    const locals = async () => {
+      const asset = typeof body.asset === 'string' && body.asset ? await resolveAsset(body.asset).catch(() => null) : null;
+      return { ...newLocals(), asset, suggestions: await suggestionsFor(platform, body), ...uploadLimits };
+    };
     await formAction(req, res, 'desk/confirm', locals, async () => {
       const request = await createRequest(platform, actor, body, uploadedFiles(req));
       flash(req, 'success', msg('desk:flash.created', { id: request.id }));
@@ -267,8 +269,7 @@ export function deskRouter(platform: Platform): Router {
   router.post('/richieste/:id/messaggi', requireLogin, canSee, upload, async (req, res) => {
     const actor = actorOf(req);
     const id = idParam(req.params.id);
-    const view = await showLocals(actor, id);
-    await formAction(req, res, 'desk/show', view, async () => {
+    await formAction(req, res, 'desk/show', () => showLocals(actor, id), async () => {
       const { message } = await postMessage(platform, actor, id, req.body, uploadedFiles(req));
       flash(req, 'success', msg(message.internal ? 'desk:flash.noteAdded' : 'desk:flash.replied'));
       res.redirect(`/richieste/${id}#messaggio-${message.id}`);
