@@ -69,7 +69,7 @@ export async function startHelloWorld(): Promise<{ url: string; stop: () => Prom
   return { url: `http://127.0.0.1:${port}/hello`, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export type Measurement = { name: string; requests: number; reqPerSec: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
+export type Measurement = { name: string; requests: number; reqPerSec: number; p50: number; p95: number; p99: number; errors: number; non2xx: number; statuses?: Record<string, number> };
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -85,17 +85,22 @@ export type MeasureOptions = {
   paths?: string[];
   /** Headers per connection (e.g. one session cookie each), given out in turn. */
   identities?: Array<Record<string, string>>;
-  /** For writes: the method and the (form-encoded) body of every request. */
+  /** For writes: the method and the body of every request (form-encoded, or a template: [<csrf>], [<uuid>], [<n>], see load-worker.mjs). */
   method?: 'GET' | 'POST';
   body?: string;
+  /** Per identity (same index): its CSRF token for the body template and, optionally, the path it submits to. */
+  forms?: Array<{ csrf: string; path?: string }>;
+  /** The status that counts as success (a form's 302); default any 2xx. */
+  expectStatus?: number;
   /** The load generator in a child process instead of a worker thread: its memory then stays out of the app process's RSS. */
   separateProcess?: boolean;
 };
 
 /** Runs autocannon in a worker thread (bounded in time, loopback only) and computes exact percentiles from every response time. */
 export async function measure(name: string, url: string, opts: MeasureOptions = {}): Promise<Measurement> {
-  const workerData = { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers, paths: opts.paths, identities: opts.identities, method: opts.method, body: opts.body };
-  type Result = { times: number[]; requests: number; reqPerSec: number; errors: number; non2xx: number };
+  const workerData = { url, connections: opts.connections ?? 32, duration: opts.durationSeconds ?? 10, headers: opts.headers, paths: opts.paths, identities: opts.identities,
+    method: opts.method, body: opts.body, forms: opts.forms, expectStatus: opts.expectStatus };
+  type Result = { times: number[]; requests: number; reqPerSec: number; errors: number; non2xx: number; statuses: Record<string, number> };
   const script = new URL('./load-worker.mjs', import.meta.url);
   let result: Result;
   if (opts.separateProcess) {
@@ -124,6 +129,7 @@ export async function measure(name: string, url: string, opts: MeasureOptions = 
     p99: percentile(times, 99),
     errors: result.errors,
     non2xx: result.non2xx,
+    statuses: result.statuses,
   };
 }
 
