@@ -112,6 +112,10 @@ export function acceptUploads(platform: Platform, { field, maxFiles, maxBytes }:
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.is('multipart/form-data')) return next();
+    // A client gone while the route's permission check ran: its 'close' has been emitted already and
+    // would never give a slot back (four such and every upload of the process was a 503). Nobody
+    // waits for an answer.
+    if (req.destroyed || res.closed || req.socket?.destroyed) return;
     let slot = active.get(config);
     if (!slot) active.set(config, (slot = { count: 0 }));
     if (slot.count >= config.uploadConcurrency) {
