@@ -4,12 +4,9 @@
 // members replying, each a real multipart form with its session's CSRF token and a fresh
 // idempotency key.
 import { QueryTypes } from 'sequelize';
-import { generateDeskRequests } from '../generate-desk.js';
 import { fmt, loginCookie, measure, type Measurement } from '../lib.js';
 import type { RealContext, RealRow, RealSection } from './types.js';
 
-const TOTAL = 100_000;
-const FIRST = 1_000;
 const CATEGORIES = ['legal', 'strategic', 'procurement', 'technical', 'reuse', 'other'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const STATES = ['open', 'closed', 'resolved', 'all', 'in_progress'];
@@ -44,16 +41,10 @@ export async function sessions(ctx: RealContext): Promise<Sessions> {
   const { sequelize } = scratch.platform;
   const base = scratch.baseUrl;
 
-  // The requesters have no password of their own: they get the demo one, once.
-  await sequelize.query(
-    `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'utente@russi.cithub.example')
-      WHERE id = ANY(CAST(:ids AS int[])) AND password_hash IS NULL`,
-    { replacements: { ids: `{${data.requesterIds.join(',')}}` } },
-  );
   const staffEmails = (
     await sequelize.query<{ email: string }>(`SELECT email FROM users WHERE role IN ('staff','admin') AND status = 'active' AND password_hash IS NOT NULL ORDER BY id LIMIT 4`, { type: QueryTypes.SELECT })
   ).map((r) => r.email);
-  // Members of bodies spread over the list, one session each.
+  // Members of bodies spread over the list, one session each; the first is the especially active body's.
   const step = Math.max(1, Math.floor(data.requesterIds.length / connections));
   const memberIds = Array.from({ length: connections }, (_, i) => data.requesterIds[(i * step) % data.requesterIds.length]);
   const memberEmails = (
@@ -67,7 +58,9 @@ export async function sessions(ctx: RealContext): Promise<Sessions> {
 
 /** The queue and the lists at the 1,000 requests loaded, then at 100,000. */
 export async function measureReads(ctx: RealContext, { staff, members }: Sessions): Promise<RealRow[]> {
-  const { scratch, data, duration, connections, hello } = ctx;
+  const FIRST = ctx.desk.generated();
+  const TOTAL = ctx.desk.total;
+  const { scratch, duration, connections, hello } = ctx;
   const { sequelize } = scratch.platform;
   const base = scratch.baseUrl;
   const rows: RealRow[] = [];
@@ -91,7 +84,7 @@ export async function measureReads(ctx: RealContext, { staff, members }: Session
 
   const small = await reads(FIRST);
   const t0 = Date.now();
-  await generateDeskRequests(sequelize, { bodyIds: data.bodyIds, requesterIds: data.requesterIds, staffIds: data.staffIds, from: FIRST + 1, to: TOTAL, total: TOTAL });
+  await ctx.desk.grow(TOTAL);
   console.log(`  sportello: altre ${TOTAL - FIRST} richieste in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const large = await reads(TOTAL);
   for (const [label, a, b] of [
