@@ -201,8 +201,11 @@ const requestSubject = (subject: string): string => {
   return s || messageTranslator('it')(msg('desk:inbound.noSubject'));
 };
 
-/** What one message becomes; refusals by the desk's rules become quarantine items, never exceptions. */
-async function handle(platform: Platform, entry: MailboxEntry, download: () => Promise<Buffer>): Promise<InboundResult> {
+/**
+ * What one message becomes; refusals by the desk's rules become quarantine items, never exceptions.
+ * Safe to run twice at once on the same message: one run saves it, the other reports a duplicate.
+ */
+export async function processMessage(platform: Platform, entry: MailboxEntry, download: () => Promise<Buffer>): Promise<InboundResult> {
   const config = platform.config.deskImap!;
   let key = entry.messageId;
   const done = async (k: string): Promise<InboundResult | null> => {
@@ -299,7 +302,7 @@ async function fetchUnlocked(platform: Platform, config: DeskImapConfig): Promis
     for (const entry of await session.list(BATCH)) {
       let r: InboundResult;
       try {
-        r = await handle(platform, entry, () => session.download(entry.uid));
+        r = await processMessage(platform, entry, () => session.download(entry.uid));
       } catch (err) {
         // Not a bad message but a failure of ours (the database away): it stays in the inbox for the next run.
         platform.log.error({ err: compactError(err), uid: entry.uid }, 'desk mail: message not processed, left in the inbox');

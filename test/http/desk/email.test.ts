@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { QueryTypes } from 'sequelize';
 import type { DeskImapConfig } from '../../../src/config.js';
-import { fetchDeskMail, type InboundResult } from '../../../src/modules/desk/inbound.js';
+import { fetchDeskMail, processMessage, type InboundResult } from '../../../src/modules/desk/inbound.js';
 import { testContext } from '../../helpers/app.js';
 import { startTestMailbox, type TestMailbox } from '../../helpers/imap.js';
 import { bodyWithUsers, count, executable, freshStaff, pdf, post, postMessage, requestRow } from './helpers.js';
@@ -174,6 +174,34 @@ describe('desk: requests by e-mail (IMAP mailbox)', function () {
     expect(await requestsWithSubject(noId)).to.equal(1);
     expect((await mailbox.list('INBOX')).map((m) => m.subject)).to.not.include(subject);
     expect((await mailbox.list('Elaborati')).filter((m) => m.subject === subject)).to.have.length(2);
+  });
+
+  it('exactly once without the run lock: the same message processed twice at the same moment saves one request, the other run sees a duplicate', async () => {
+    const { platform } = await testContext();
+    const { member } = await bodyWithUsers();
+    for (const messageId of [`<doppio.${tag()}@mail.test.example>`, false] as const) {
+      const subject = `Due processi insieme ${tag()}`;
+      const raw = await compose({ from: member.email, subject, text: 'Arrivato a due worker insieme.', messageId });
+      const headers = raw.subarray(0, raw.indexOf('\r\n\r\n') + 2);
+      const entry = { uid: 0, size: raw.length, messageId: messageId || null, headers };
+      const results = await Promise.all([processMessage(platform, entry, async () => raw), processMessage(platform, entry, async () => raw)]);
+      expect(results.map((r) => r.duplicate).sort()).to.deep.equal([false, true]);
+      expect(results[0].requestId).to.equal(results[1].requestId);
+      expect(await requestsWithSubject(subject)).to.equal(1);
+    }
+  });
+
+  it('a reply by e-mail to a closed request goes to quarantine (the desk refuses it), the thread unchanged', async () => {
+    const { platform } = await testContext();
+    const { member } = await bodyWithUsers();
+    const [opened] = await deliverAndFetch({ from: member.email, subject: `Da chiudere ${tag()}`, text: 'Una richiesta che verrà chiusa.' });
+    const id = opened.requestId!;
+    await platform.sequelize.query(`UPDATE desk_requests SET state = 'closed', closed_at = now() WHERE id = :id`, { replacements: { id } });
+    const subject = `Re: chiusa [#${id}] ${tag()}`;
+    const [r] = await deliverAndFetch({ from: member.email, subject, text: 'Riapro con una risposta?' });
+    expect([r.outcome, r.reason]).to.deep.equal(['quarantine', 'refused']);
+    expect(await count('SELECT count(*) AS n FROM desk_messages WHERE request_id = :id', { id })).to.equal(0);
+    expect((await quarantined(subject)).map((q) => q.reason)).to.deep.equal(['refused']);
   });
 
   it('bad input goes to quarantine with its reason, nothing half-saved, nothing thrown: unknown sender, auto-replies, bulk, unknown number, no text, malformed MIME', async () => {

@@ -56,4 +56,25 @@ describe('configuration', () => {
     expect(config.seedDemo).to.equal(false);
     expect(config.secureCookies).to.equal(true);
   });
+
+  it('reads the desk mailbox: off when DESK_IMAP_URL is unset; TLS, port, folder and address from the URL; bad values named', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).deskImap).to.equal(null);
+    const tls = loadConfig({ DATA_DIR: tmp(), DESK_IMAP_URL: 'imaps://sportello%40cit.example.it:p%40ss%3Aw@imap.example.it/INBOX' }).deskImap!;
+    expect(tls).to.deep.include({ host: 'imap.example.it', port: 993, secure: true, verifyTls: true, user: 'sportello@cit.example.it', password: 'p@ss:w', mailbox: 'INBOX', address: 'sportello@cit.example.it', processedFolder: 'Elaborati', quarantineFolder: 'Quarantena', maxBytes: 25 * 1024 * 1024 });
+    const plain = loadConfig({
+      DATA_DIR: tmp(),
+      DESK_IMAP_URL: 'imap://desk:secret@127.0.0.1:1143/Richieste',
+      DESK_IMAP_ADDRESS: 'Sportello@CIT.example.it',
+      DESK_IMAP_PROCESSED_FOLDER: 'Archivio',
+      DESK_IMAP_QUARANTINE_FOLDER: 'Da vedere',
+      DESK_IMAP_MAX_MB: '10',
+      DESK_IMAP_TLS_VERIFY: 'false',
+    }).deskImap!;
+    expect(plain).to.deep.include({ port: 1143, secure: false, verifyTls: false, mailbox: 'Richieste', address: 'sportello@cit.example.it', processedFolder: 'Archivio', quarantineFolder: 'Da vedere', maxBytes: 10 * 1024 * 1024 });
+    expect(() => loadConfig({ DATA_DIR: tmp(), DESK_IMAP_URL: 'pop3://a:b@host' })).to.throw(ConfigError, /DESK_IMAP_URL/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), DESK_IMAP_URL: 'imap://host/INBOX' })).to.throw(ConfigError, /DESK_IMAP_URL: indica utente e password/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), DESK_IMAP_URL: 'imap://desk:secret@host/INBOX' })).to.throw(ConfigError, /DESK_IMAP_ADDRESS/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), DESK_IMAP_URL: 'imap://desk:secret@host', DESK_IMAP_ADDRESS: 'non-un-indirizzo' })).to.throw(ConfigError, /DESK_IMAP_ADDRESS/);
+    expect(() => loadConfig({ DATA_DIR: tmp(), DESK_IMAP_MAX_MB: '0' })).to.throw(ConfigError, /DESK_IMAP_MAX_MB/);
+  });
 });
