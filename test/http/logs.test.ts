@@ -41,6 +41,35 @@ describe('logs never carry secrets', () => {
     }
   });
 
+  it('logs a request as its method, path, status and time only: no headers, no query secrets, no body', async () => {
+    const { platform } = await testContext();
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger('info', sink);
+    const logged = { ...platform, log };
+    const { app, close } = await createApp(logged, appDeps(logged));
+    try {
+      const res = await request(app).get('/catalogo?q=protocollo').set('User-Agent', 'agente-del-test').set('Accept-Language', 'it-IT');
+      expect(res.status).to.equal(200);
+      const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => (e.req as { url?: string } | undefined)?.url === '/catalogo?q=protocollo');
+      expect(entries, 'one line for the request').to.have.length(1);
+      const entry = entries[0] as { req: Record<string, unknown>; res: Record<string, unknown>; responseTime: unknown };
+      expect(Object.keys(entry.req).sort()).to.deep.equal(['id', 'method', 'url']);
+      expect(entry.req.method).to.equal('GET');
+      expect(entry.res).to.deep.equal({ statusCode: 200 });
+      expect(entry.responseTime).to.be.a('number');
+      expect(lines.join('')).not.to.contain('agente-del-test');
+      expect(lines.join('')).not.to.contain('it-IT');
+    } finally {
+      await close();
+    }
+  });
+
   it('takes the token of an emailed link and secret query values out of a URL', () => {
     expect(redactUrl('/invito/abc_DEF-123?x=1')).to.equal('/invito/[Redacted]?x=1');
     expect(redactUrl('/password/reimposta/abc')).to.equal('/password/reimposta/[Redacted]');
