@@ -204,7 +204,10 @@ export class FacetIndex {
   private async matching(sequelize: Sequelize, s: Snapshot, q: string, key: string): Promise<Bits> {
     const known = s.matches.get(key);
     if (known) return known;
-    const rows = await sequelize.query<{ id: number }>(`SELECT a.id FROM catalog_assets a WHERE a.status = 'published' AND ${this.matchCondition}`, {
+    // No condition on the status: with it PostgreSQL ANDs the bitmap of a partial index on status
+    // into the full-text one (10 ms instead of 3 for a word in a seventh of 10,000 assets, the same
+    // for the others); assets not published are not in the snapshot, so they are dropped below.
+    const rows = await sequelize.query<{ id: number }>(`SELECT a.id FROM catalog_assets a WHERE ${this.matchCondition}`, {
       replacements: { q },
       type: QueryTypes.SELECT,
     });
