@@ -128,6 +128,12 @@ service imap-login {
   );
   const conf = path.join(dir, 'dovecot.conf');
   const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test process that ends without its after() hook (a crash, mocha's --exit) takes the server with it.
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -174,6 +180,7 @@ service imap-login {
         }
       }),
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGTERM');
