@@ -192,6 +192,19 @@ const verdict = (ok: boolean | null | undefined) => (ok === true ? '✓' : ok ==
 function printTable(main: RunResult, other: RunResult | null, otherNote: string): void {
   const key = (r: RealRow) => `${r.section}\u0000${r.figure}`;
   const others = new Map((other?.rows ?? []).map((r) => [key(r), r]));
+  // A figure whose name carries a count (requests made, builds seen) differs between runtimes: it is
+  // paired by its place within its section when the exact name has no partner.
+  const mainKeysAll = new Set(main.rows.map(key));
+  const paired = new Set<string>();
+  const unpaired = (rows: RealRow[], isPaired: (r: RealRow) => boolean) => rows.filter((r) => !isPaired(r));
+  for (const section of new Set(main.rows.map((r) => r.section))) {
+    const mine = unpaired(main.rows.filter((r) => r.section === section), (r) => others.has(key(r)));
+    const theirs = unpaired((other?.rows ?? []).filter((r) => r.section === section), (r) => mainKeysAll.has(key(r)));
+    if (mine.length === theirs.length) mine.forEach((r, i) => {
+      others.set(key(r), theirs[i]);
+      paired.add(key(theirs[i]));
+    });
+  }
   const mainLabel = `Node ${main.node.replace(/^v/, '')}`;
   const otherLabel = other ? `Node ${other.node.replace(/^v/, '')}` : 'Node 24';
   const header = ['section', 'figure', mainLabel, 'ratio', 'target', 'verdict', otherLabel];
@@ -201,8 +214,7 @@ function printTable(main: RunResult, other: RunResult | null, otherNote: string)
     return [r.section, r.figure, r.value, r.ratio, r.target, verdict(r.ok), otherCell];
   });
   // Figures only the other runtime produced (e.g. a section that crashed here) are shown too.
-  const mainKeys = new Set(main.rows.map(key));
-  for (const o of other?.rows ?? []) if (!mainKeys.has(key(o))) body.push([o.section, o.figure, 'n/d', '', o.target, '–', `${o.value} ${o.ratio && `(${o.ratio})`} ${verdict(o.ok)}`.trim()]);
+  for (const o of other?.rows ?? []) if (!mainKeysAll.has(key(o)) && !paired.has(key(o))) body.push([o.section, o.figure, 'n/d', '', o.target, '–', `${o.value} ${o.ratio && `(${o.ratio})`} ${verdict(o.ok)}`.trim()]);
   const width = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i])).join(' | ')} |`;
   console.log(`\n${line(header)}`);
