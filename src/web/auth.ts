@@ -23,6 +23,12 @@ export type Authenticator<U extends { id: number }> = {
   authenticate(input: unknown, ip: string | null): Promise<{ ok: true; user: U } | { ok: false; reason: 'invalid' | 'locked' | 'throttled' }>;
   /** The user of a session, or null when the account is no longer active. */
   findActiveUser(id: number): Promise<U | null>;
+  /**
+   * How the session's own statement loads its user too (one query per signed-in request): the
+   * columns to select from the users row `u` (never the password hash), and the user made of them
+   * (null when the account is no longer active).
+   */
+  sessionUser?: { columns: string; fromRow(row: Record<string, unknown>): U | null };
   actorOf(user: U, ip: string | null): Actor;
 };
 
@@ -31,6 +37,31 @@ export function installSessions<U extends { id: number }>(app: Express, platform
   const PgStore = connectPgSimple(session);
   // No UPDATE of the session row on every page view: the expiry moves at most once a minute (below).
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 60 * 15, disableTouch: true });
+  // The session and its signed-in user in one statement: the user is kept, by session id, for the
+  // deserialisation that follows in the same request (taken out there, so the map stays small).
+  const preloaded = new Map<string, U | null>();
+  const withUser = auth.sessionUser;
+  if (withUser) {
+    const sql = `SELECT s.sess, u.id AS "__user", ${withUser.columns}
+                   FROM session s
+                   LEFT JOIN users u ON u.id = CASE WHEN s.sess->'passport'->>'user' ~ '^[0-9]{1,9}$' THEN (s.sess->'passport'->>'user')::int END
+                  WHERE s.sid = $1 AND s.expire >= now()`;
+    store.get = (sid: string, done: (err: unknown, session?: session.SessionData | null) => void) => {
+      pool.query(sql, [sid]).then(
+        ({ rows }) => {
+          const row = rows[0] as Record<string, unknown> | undefined;
+          if (!row) return done(null, null);
+          const { sess, __user, ...user } = row;
+          if (__user !== null) {
+            if (preloaded.size > 1000) preloaded.clear();
+            preloaded.set(sid, withUser.fromRow(user));
+          }
+          done(null, (typeof sess === 'string' ? JSON.parse(sess) : sess) as session.SessionData);
+        },
+        (err: unknown) => done(err),
+      );
+    };
+  }
   app.use(
     session({
       name: 'cithub.sid',
@@ -67,7 +98,10 @@ export function installSessions<U extends { id: number }>(app: Express, platform
     }),
   );
   passport.serializeUser((user, done) => done(null, (user as { id: number }).id));
-  passport.deserializeUser((id: number, done) => {
+  passport.deserializeUser((req: Request, id: number, done: (err: unknown, user?: U | false) => void) => {
+    const pre = preloaded.get(req.sessionID);
+    if (pre !== undefined) preloaded.delete(req.sessionID);
+    if (pre !== undefined && (pre === null || pre.id === Number(id))) return done(null, pre ?? false);
     auth.findActiveUser(Number(id))
       .then((user) => done(null, user ?? false))
       .catch(done);

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testContext } from '../helpers/app.js';
 import { anonymousAgent, DEMO_PASSWORD } from '../helpers/http.js';
+import { countingAgent } from '../helpers/sql.js';
 
 type Row = { sid: string; expire: Date; sess: { renewedAt?: number } };
 
@@ -56,5 +57,13 @@ describe('sessions', () => {
     const row = (await rowOf(sid))!;
     expect(row.expire.getTime()).to.be.above(aged.expire.getTime());
     expect(row.sess.renewedAt).to.be.above(older);
+  });
+
+  it('loads the session and its signed-in user in one statement: no query of the users table of its own', async () => {
+    const agent = await countingAgent('rtd@russi.cithub.example');
+    const { status, statements, text } = await agent.count('/catalogo');
+    expect(status).to.equal(200);
+    expect(text, 'the page is the signed-in user’s').to.contain('Giulia Bertoni');
+    expect(statements.filter((sql) => /FROM "users"/i.test(sql)), statements.join('\n')).to.deep.equal([]);
   });
 });

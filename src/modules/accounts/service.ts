@@ -354,6 +354,13 @@ export function accountsAuthenticator(platform: Platform): Authenticator<User> {
   return {
     authenticate: (input, ip) => authenticate(platform, input, ip),
     findActiveUser,
+    sessionUser: {
+      columns: Object.entries(User.getAttributes())
+        .filter(([name]) => name !== 'passwordHash')
+        .map(([name, a]) => `u.${a.field ?? name} AS "${name}"`)
+        .join(', '),
+      fromRow: (row) => (row.status === 'active' ? User.build(row as unknown as User['_creationAttributes'], { isNewRecord: false, raw: true }) : null),
+    },
     actorOf: actorFromUser,
   };
 }
