@@ -44,6 +44,8 @@ const TOKEN_ROUTES = /:token\b|:code\b|\/calendario\/:file/;
 const FAMILIES: Array<{ match: RegExp; sql: string }> = [
   { match: /^\/enti\/:id/, sql: `SELECT min(id) AS id FROM entities WHERE id <> :own` },
   { match: /^\/utenti\/:id/, sql: `SELECT min(id) AS id FROM users WHERE entity_id IS NOT NULL AND entity_id <> :own` },
+  // The desk's mail quarantine is the centre's own (messages no body owns yet): staff only.
+  { match: /^\/richieste\/posta\/:id/, sql: `SELECT max(id) AS id FROM desk_mail_quarantine` },
   { match: /^\/richieste\/:id/, sql: `SELECT r.id, (SELECT min(a.id) FROM desk_attachments a WHERE a.request_id = r.id) AS "fileId", (SELECT min(m.id) FROM desk_messages m WHERE m.request_id = r.id) AS "messageId" FROM desk_requests r WHERE r.entity_id <> :own ORDER BY (SELECT count(*) FROM desk_attachments a WHERE a.request_id = r.id) DESC, r.id DESC LIMIT 1` },
   { match: /^\/(kb|conoscenza|faq|guide)/, sql: `SELECT min(id) AS id, min(slug) FILTER (WHERE status <> 'published') AS slug FROM kb_articles WHERE status <> 'published'` },
   { match: /^\/catalogo\/:slug/, sql: `SELECT a.slug, (SELECT min(f.id) FROM catalog_asset_files f WHERE f.asset_id = a.id) AS id FROM catalog_assets a WHERE a.status <> 'published' AND a.entity_id IS NOT NULL AND a.entity_id <> :own ORDER BY (SELECT count(*) FROM catalog_asset_files f WHERE f.asset_id = a.id) DESC, a.id DESC LIMIT 1` },
