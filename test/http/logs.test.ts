@@ -7,19 +7,24 @@ import { createLogger, redactUrl } from '../../src/platform/logger.js';
 import { testContext } from '../helpers/app.js';
 import { csrfFrom, DEMO_PASSWORD } from '../helpers/http.js';
 
+/** The app with its logger writing into `lines`, one JSON line per entry. */
+async function loggedApp() {
+  const { platform } = await testContext();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const log = createLogger('info', sink);
+  const logged = { ...platform, log };
+  return { ...(await createApp(logged, appDeps(logged))), lines };
+}
+
 describe('logs never carry secrets', () => {
   it('redacts the session cookie, the CSRF token, the password and the token of a link from request logs', async () => {
-    const { platform } = await testContext();
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const log = createLogger('info', sink);
-    const logged = { ...platform, log };
-    const { app, close } = await createApp(logged, appDeps(logged));
+    const { app, close, lines } = await loggedApp();
     try {
       const agent = request.agent(app);
       const csrf = csrfFrom((await agent.get('/login')).text);
@@ -42,17 +47,7 @@ describe('logs never carry secrets', () => {
   });
 
   it('logs a request as its method, path, status and time only: no headers, no query secrets, no body', async () => {
-    const { platform } = await testContext();
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const log = createLogger('info', sink);
-    const logged = { ...platform, log };
-    const { app, close } = await createApp(logged, appDeps(logged));
+    const { app, close, lines } = await loggedApp();
     try {
       const res = await request(app).get('/catalogo?q=protocollo').set('User-Agent', 'agente-del-test').set('Accept-Language', 'it-IT');
       expect(res.status).to.equal(200);

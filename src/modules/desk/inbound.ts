@@ -323,15 +323,15 @@ export type QuarantineItem = QuarantineRow & { text: string; status: 'pending' |
 
 export async function listQuarantine(platform: Platform, viewer: Actor, page: { limit: number; offset: number }): Promise<{ rows: QuarantineRow[]; total: number }> {
   assertStaff(viewer, 'desk.mail-quarantine');
-  const [rows, [{ n }]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     platform.sequelize.query<QuarantineRow>(
       `SELECT id, reason, sender, sender_name AS "senderName", subject, sent_at AS "sentAt", size, created_at AS "createdAt"
          FROM desk_mail_quarantine WHERE status = 'pending' ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset`,
       { replacements: page, type: QueryTypes.SELECT },
     ),
-    platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM desk_mail_quarantine WHERE status = 'pending'`, { type: QueryTypes.SELECT }),
+    pendingQuarantineCount(platform),
   ]);
-  return { rows, total: Number(n) };
+  return { rows, total };
 }
 
 async function pendingItem(platform: Platform, id: number, transaction?: Transaction): Promise<(QuarantineRow & { text: string; raw: Buffer | null; status: string }) | null> {
@@ -368,7 +368,9 @@ export async function getQuarantineItem(platform: Platform, viewer: Actor, id: n
 
 async function markHandled(platform: Platform, transaction: Transaction, actor: Actor, id: number, status: 'assigned' | 'discarded', requestId: number | null): Promise<void> {
   const [rows] = await platform.sequelize.query(
-    `UPDATE desk_mail_quarantine SET status = :status, request_id = :requestId, handled_by = :by, handled_at = now(), raw = NULL
+    // A discarded message keeps nothing of its content; an assigned one lives on in its request.
+    `UPDATE desk_mail_quarantine SET status = :status, request_id = :requestId, handled_by = :by, handled_at = now(), raw = NULL,
+            text = CASE WHEN :status = 'discarded' THEN '' ELSE text END
       WHERE id = :id AND status = 'pending' RETURNING id`,
     { replacements: { id, status, requestId, by: actor.userId }, transaction },
   );
@@ -399,7 +401,6 @@ export async function discardQuarantined(platform: Platform, actor: Actor, id: n
     const row = await pendingItem(platform, id, transaction);
     if (!row) throw new NotFoundError(msg('desk:inbound.error.notFound'));
     await markHandled(platform, transaction, actor, id, 'discarded', null);
-    await platform.sequelize.query(`UPDATE desk_mail_quarantine SET text = '' WHERE id = :id`, { replacements: { id }, transaction });
   });
 }
 
