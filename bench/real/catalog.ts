@@ -16,10 +16,10 @@ function rng(seed: number) {
   };
 }
 
-type Sample = { words: string[]; values: Array<[string, string]>; slugs: string[] };
+export type Sample = { words: string[]; values: Array<[string, string]>; slugs: string[] };
 
 /** Words of the published assets' names and descriptions, the facet values they carry, their slugs. */
-async function sample(ctx: RealContext): Promise<Sample> {
+export async function sample(ctx: RealContext): Promise<Sample> {
   const { sequelize } = ctx.scratch.platform;
   const rows = await sequelize.query<{ slug: string; name: string; short_description: string | null }>(
     `SELECT slug, name, short_description FROM catalog_assets WHERE status = 'published' ORDER BY id`,
@@ -62,7 +62,7 @@ function facetParams(s: Sample, rand: () => number, n: number): URLSearchParams 
 }
 
 /** Full-text searches of one or two words from the data, with 0–2 facets. */
-function searchPaths(s: Sample, count: number, seed: number): string[] {
+export function searchPaths(s: Sample, count: number, seed: number): string[] {
   const rand = rng(seed);
   const out = new Set<string>();
   while (out.size < count) {
@@ -75,14 +75,14 @@ function searchPaths(s: Sample, count: number, seed: number): string[] {
 }
 
 /** 1–3 facets, no text. */
-function facetPaths(s: Sample, count: number, seed: number): string[] {
+export function facetPaths(s: Sample, count: number, seed: number): string[] {
   const rand = rng(seed);
   const out = new Set<string>();
   for (let tries = 0; out.size < count && tries < count * 50; tries++) out.add(`/catalogo?${facetParams(s, rand, 1 + Math.floor(rand() * 3))}`);
   return [...out];
 }
 
-function assetPaths(s: Sample, count: number, seed: number): string[] {
+export function assetPaths(s: Sample, count: number, seed: number): string[] {
   const rand = rng(seed);
   const slugs = [...s.slugs];
   for (let i = slugs.length - 1; i > 0; i--) {
@@ -93,7 +93,7 @@ function assetPaths(s: Sample, count: number, seed: number): string[] {
 }
 
 /** Sessions of RTDs and members: the driver's requesters if they can sign in, else the seeds' demo accounts. */
-async function signedIn(ctx: RealContext): Promise<Array<Record<string, string>>> {
+export async function signedIn(ctx: RealContext): Promise<Array<Record<string, string>>> {
   const { sequelize } = ctx.scratch.platform;
   const requesters = await sequelize.query<{ email: string }>(
     `SELECT email FROM users WHERE id IN (:ids) AND password_hash IS NOT NULL ORDER BY id LIMIT 8`,
