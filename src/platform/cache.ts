@@ -88,15 +88,37 @@ function entryKey(version: string, key: string): string {
   return `${version}\u0000${key}`;
 }
 
-/** Versions only grow, so their sum changes with every committed write to any of the tables. */
+/**
+ * Versions only grow, so their sum changes with every committed write to any of the tables.
+ *
+ * Reads asked for in the same turn of the event loop share one statement, sent after that turn:
+ * every request that shares it asked before it was sent, so it sees every change committed before
+ * that request arrived (a user's own write, then the page that shows it, included). Under load a
+ * page's two caches (the facet index, the page cache) and the requests parsed in one turn cost one
+ * round trip instead of one each.
+ */
 export function versionOf(tables: readonly string[]): (sequelize: Sequelize) => Promise<string> {
   const list = [...tables];
-  return async (sequelize) => {
-    const [row] = await sequelize.query<{ v: string | null; n: number }>(
-      'SELECT sum(version)::text AS v, count(*)::int AS n FROM cache_versions WHERE table_name IN (:list)',
-      { replacements: { list }, type: QueryTypes.SELECT },
-    );
-    if (row.n !== list.length) throw new Error(`cache_versions lacks a row for one of ${list.join(', ')}`);
-    return row.v ?? '0';
+  const key = list.join(',');
+  return (sequelize) => {
+    const batches = pending.get(sequelize) ?? new Map<string, Promise<string>>();
+    pending.set(sequelize, batches);
+    let read = batches.get(key);
+    if (!read) {
+      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        batches.delete(key);
+        const [row] = await sequelize.query<{ v: string | null; n: number }>(
+          'SELECT sum(version)::text AS v, count(*)::int AS n FROM cache_versions WHERE table_name IN (:list)',
+          { replacements: { list }, type: QueryTypes.SELECT },
+        );
+        if (row.n !== list.length) throw new Error(`cache_versions lacks a row for one of ${list.join(', ')}`);
+        return row.v ?? '0';
+      });
+      batches.set(key, read);
+    }
+    return read;
   };
 }
+
+/** The version reads not yet sent, per database and list of tables. */
+const pending = new WeakMap<Sequelize, Map<string, Promise<string>>>();
