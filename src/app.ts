@@ -56,7 +56,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
     }),
   );
   installSecurityHeaders(app, config.secureCookies);
-  installStaticAssets(app, { production: config.env === 'production' });
+  installStaticAssets(app, { reload: config.viewReload });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

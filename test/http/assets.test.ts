@@ -10,6 +10,11 @@ describe('static files and page weight', () => {
     const css = home.text.match(/href="(\/static\/v-[0-9a-f]+\/bi\/css\/bootstrap-italia\.min\.css)"/)?.[1];
     expect(css, 'the stylesheet of Bootstrap Italia, versioned').to.be.a('string');
     expect(home.text).not.to.match(/["']\/static\/(bi|app)\//);
+    // An area's own styles and scripts come from code, not from the template's text.
+    const catalogue = await request(app).get('/catalogo');
+    expect(catalogue.text).to.match(/href="\/static\/v-[0-9a-f]+\/app\/css\/catalog\.css"/);
+    expect(catalogue.text).to.match(/src="\/static\/v-[0-9a-f]+\/app\/js\/catalog\.js"/);
+    expect(catalogue.text).not.to.match(/["'(=\s]\/static\/(bi|app)\//);
     const res = await request(app).get(css!).set('Accept-Encoding', 'br, gzip');
     expect(res.status).to.equal(200);
     expect(res.headers['cache-control']).to.equal('public, max-age=31536000, immutable');
