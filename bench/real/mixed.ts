@@ -108,7 +108,7 @@ function procfileWeb(root: string): { env: Record<string, string>; args: string[
  */
 async function startWebProcess(ctx: RealContext): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error(`npm run build è uscito con ${build.status}`);
   const web = procfileWeb(root);
   const port = await freePort();
@@ -228,9 +228,8 @@ async function runOn(ctx: RealContext, web: { base: string; child: ChildProcess 
   const replies = async () => (await sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM desk_messages WHERE body = :body', { type: QueryTypes.SELECT, replacements: { body: REPLY } }))[0].n;
   const sessionsBefore = await sessions();
   const repliesBefore = await replies();
-  // Let what earlier sections left in flight settle and collect the garbage of the data generators
-  // (hundreds of MB of rows built in this process, not the app's), so that "before" is what the app
-  // holds; then sample the RSS while the load runs.
+  // Let what the sign-ins left in flight settle, then sample the web process's RSS while the load
+  // runs; the bench process's own RSS (after a full collection) is printed beside it for reference.
   await new Promise((r) => setTimeout(r, 2000));
   collectGarbage();
   const benchBefore = process.memoryUsage().rss;

@@ -101,8 +101,8 @@ export function versionOf(tables: readonly string[]): (sequelize: Sequelize) => 
   const list = [...tables];
   const key = list.join(',');
   return (sequelize) => {
-    const batches = pending.get(sequelize) ?? new Map<string, Promise<string>>();
-    pending.set(sequelize, batches);
+    let batches = pending.get(sequelize);
+    if (!batches) pending.set(sequelize, (batches = new Map()));
     let read = batches.get(key);
     if (!read) {
       read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {

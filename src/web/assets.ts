@@ -47,10 +47,16 @@ function statVersion(): string {
 }
 
 const STATIC_URL = /(["'(=\s])\/static\/(bi|app)\//g;
+const STATIC_PREFIX = /^\/static\/(bi|app)\//;
 
 /** `/static/bi/...` and `/static/app/...` in a page, rewritten to their versioned, immutable URLs. */
 export function versionStaticUrls(html: string, version: string): string {
   return html.replace(STATIC_URL, `$1/static/v-${version}/$2/`);
+}
+
+/** One URL (an area's stylesheet or script, given by code), versioned the same way. */
+function versionStaticUrl(url: string, version: string): string {
+  return url.replace(STATIC_PREFIX, `/static/v-${version}/$1/`);
 }
 
 const VERSIONED = /^\/static\/v-[0-9a-f]{6,64}\/(bi|app)\//;
@@ -70,7 +76,7 @@ export function installStaticAssets(app: Express, opts: { reload: boolean }): vo
   if (!opts.reload) {
     const fixed = contentVersion();
     ejs.fileLoader = (file: string) => versionStaticUrls(readFileSync(file, 'utf8'), fixed);
-    app.locals.staticUrl = (url: string) => versionStaticUrls(` ${url}`, fixed).slice(1);
+    app.locals.staticUrl = (url: string) => versionStaticUrl(url, fixed);
     app.engine('ejs', ejs.renderFile);
   } else {
     app.locals.staticUrl = (url: string) => url;
