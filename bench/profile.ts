@@ -1,23 +1,25 @@
-// npm run bench -- profile [search|facets|asset|signed|queue] [seconds=8]
+// npm run bench -- profile [search|facets|asset|signed|queue|list|open] [seconds=8]
 //
 // Where one kind of real traffic spends the app's CPU: the data of `bench -- real` (10,000 assets,
 // 2,000 bodies, 1,000 desk requests), the chosen traffic from 32 connections, and a CPU profile of
 // the app's thread (node:inspector) taken while it runs. Prints the milliseconds of CPU per request
 // and the heaviest functions and packages by self time; writes the whole profile to
 // /tmp/cithub-<kind>.cpuprofile for Chrome's DevTools.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import os from 'node:os';
 import pg from 'pg';
 import { generateCatalog } from './generate-catalog.js';
 import { generateDeskRequests, generateRequesters } from './generate-desk.js';
 import { fmt, loginCookie, measure, startScratch } from './lib.js';
 import { assetPaths, facetPaths, sample, searchPaths, signedIn } from './real/catalog.js';
+import { BOUNDARY, multipart, sessions } from './real/desk.js';
 import type { RealContext } from './real/types.js';
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
-const KINDS = ['search', 'facets', 'asset', 'signed', 'queue'] as const;
+const KINDS = ['search', 'facets', 'asset', 'signed', 'queue', 'list', 'open'] as const;
 
 /** Where a frame's code lives: a package of node_modules, a file of the app, or Node itself. */
 function owner(url: string): string {
@@ -30,6 +32,26 @@ function owner(url: string): string {
   if (url.startsWith('node:')) return 'node';
   const src = url.indexOf('/src/');
   return src >= 0 ? url.slice(src + 1) : url;
+}
+
+/** CPU seconds used so far by the machine (busy, all cores), by PostgreSQL's processes, and by this process. */
+function cpuNow(): { machine: number; postgres: number; self: number } {
+  const tick = 100; // USER_HZ on Linux
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      postgres += Number(rest[11]) + Number(rest[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const own = process.cpuUsage();
+  return { machine: (user + nice + system + irq + softirq + steal) / tick, postgres: postgres / tick, self: (own.user + own.system) / 1e6 };
 }
 
 function summarise(profile: Profile, requests: number): void {
@@ -70,22 +92,35 @@ export async function run(args: string[]): Promise<void> {
     );
     const staffIds = (await sequelize.query<{ id: number }>("SELECT id FROM users WHERE role IN ('staff','admin') ORDER BY id", { type: 'SELECT' as never })).map((r) => r.id);
     await generateDeskRequests(sequelize, { bodyIds, requesterIds, staffIds, total: 100_000, activeBodyIndex: 0, from: 1, to: 1000 });
-    const ctx = { scratch, data: { bodyIds, requesterIds, staffIds, popularSlug } } as unknown as RealContext;
+    const ctx = { scratch, connections: 32, data: { bodyIds, requesterIds, staffIds, popularSlug } } as unknown as RealContext;
     const s = await sample(ctx);
     let paths: string[];
     let identities: Array<Record<string, string>> | undefined;
+    let write: Record<string, unknown> = {};
     if (kind === 'search') paths = searchPaths(s, 6000, 1501);
     else if (kind === 'facets') paths = facetPaths(s, 3000, 1502);
     else if (kind === 'asset') paths = assetPaths(s, 4000, 1503);
     else if (kind === 'signed') {
       paths = [...searchPaths(s, 3000, 1501), ...facetPaths(s, 1500, 1502)];
       identities = await signedIn(ctx);
+    } else if (kind === 'list' || kind === 'open') {
+      const { members } = await sessions(ctx);
+      paths = kind === 'open' ? ['/richieste'] : ['/richieste', '/richieste?page=2', '/richieste?state=closed', '/richieste?state=open', '/richieste?sort=created'];
+      identities = members.map((m) => ({ cookie: m.cookie }));
+      if (kind === 'open')
+        write = {
+          method: 'POST',
+          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          expectStatus: 302,
+          forms: members.map((m) => ({ csrf: m.csrf })),
+          body: multipart({ category: 'technical', priority: 'normal', subject: 'Richiesta di prova n. [<n>]', description: 'Descrizione della richiesta di prova [<n>]: contesto, esigenza e scadenze.' }),
+        };
     } else {
-      paths = ['/richieste', '/richieste?pagina=2', '/richieste?stato=open'];
+      paths = ['/richieste', '/richieste?page=2', '/richieste?state=open'];
       identities = [{ cookie: await loginCookie(scratch.baseUrl, 'staff@cithub.example') }];
     }
     // Warm up (templates compiled, indexes built, JIT), then profile a run of its own.
-    await measure('warm-up', `${scratch.baseUrl}${paths[0]}`, { durationSeconds: 3, connections: 32, paths: paths.slice(-500), identities });
+    await measure('warm-up', `${scratch.baseUrl}${paths[0]}`, { durationSeconds: 3, connections: 32, paths: paths.slice(-500), identities, ...write });
     const session = new Session();
     session.connect();
     await session.post('Profiler.enable');
@@ -98,19 +133,23 @@ export async function run(args: string[]): Promise<void> {
     pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
       statements++;
       const q = a[0] as string | { text?: string };
-      const sql = (typeof q === 'string' ? q : (q?.text ?? '')).replace(/\s+/g, ' ').slice(0, 100);
+      const sql = (typeof q === 'string' ? q : (q?.text ?? '')).replace(/\s+/g, " ").slice(0, 140);
       texts.set(sql, (texts.get(sql) ?? 0) + 1);
       return (clientQuery as (...args: unknown[]) => unknown).apply(this, a);
     } as typeof clientQuery;
-    const m = await measure(kind, `${scratch.baseUrl}${paths[0]}`, { durationSeconds: seconds, connections: 32, paths, identities });
+    const before = cpuNow();
+    const m = await measure(kind, `${scratch.baseUrl}${paths[0]}`, { durationSeconds: seconds, connections: 32, paths, identities, ...write });
+    const after = cpuNow();
     pg.Client.prototype.query = clientQuery;
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
     session.disconnect();
     const file = `/tmp/cithub-${kind}.cpuprofile`;
     writeFileSync(file, JSON.stringify(profile));
     console.log(`${kind}: ${fmt(m.reqPerSec, 0)} req/s, p50 ${fmt(m.p50, 1)} ms, p99 ${fmt(m.p99, 1)} ms, ${m.errors + m.non2xx} errori/non-2xx (con il profilatore acceso); profilo in ${file}`);
+    const per = (k: keyof typeof after) => fmt((1000 * (after[k] - before[k])) / Math.max(1, m.requests), 2);
+    console.log(`CPU per richiesta: macchina ${per('machine')} ms, PostgreSQL ${per('postgres')} ms, questo processo ${per('self')} ms (app, generatore di carico e profilatore); occupazione ${fmt((100 * (after.machine - before.machine)) / (seconds * os.cpus().length), 0)} % di ${os.cpus().length} core`);
     console.log(`${fmt(statements / Math.max(1, m.requests), 2)} istruzioni SQL per richiesta; le più frequenti:`);
-    for (const [sql, n] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${fmt(n / Math.max(1, m.requests), 2)}  ${sql}`);
+    for (const [sql, n] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 24)) console.log(`  ${fmt(n / Math.max(1, m.requests), 2)}  ${sql}`);
     summarise(profile, m.requests);
   } finally {
     await scratch.stop();

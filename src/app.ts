@@ -18,6 +18,7 @@ import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
 import { csrfProtectionExcept, installSecurityHeaders } from './web/security.js';
 import { compactError, isDatabaseShutdown, redactUrl } from './platform/logger.js';
+import { prepareHotStatements } from './platform/prepared.js';
 
 export type AppHandle = { app: Express; close: () => Promise<void> };
 
@@ -81,6 +82,8 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
     connectionTimeoutMillis: config.dbAcquireTimeoutSeconds * 1000,
     application_name: 'cit-hub-sessions',
   });
+  // The session store runs a handful of fixed statements on every request: all prepared.
+  sessionPool.on('connect', (client) => prepareHotStatements(client, { all: true }));
   sessionPool.on('error', (err) => {
     if (isDatabaseShutdown(err)) platform.log.info({ code: (err as { code?: string }).code }, 'session pool: the database is shutting down');
     else platform.log.warn({ err: compactError(err) }, 'session pool error');

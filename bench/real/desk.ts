@@ -11,10 +11,10 @@ const CATEGORIES = ['legal', 'strategic', 'procurement', 'technical', 'reuse', '
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const STATES = ['open', 'closed', 'resolved', 'all', 'in_progress'];
 const SORTS = ['due', 'updated', 'created', 'priority'];
-const BOUNDARY = 'bench-desk-boundary';
+export const BOUNDARY = 'bench-desk-boundary';
 
 /** A multipart body whose first part is the CSRF token, as the browser sends the desk's forms. */
-function multipart(fields: Record<string, string>): string {
+export function multipart(fields: Record<string, string>): string {
   const parts = [['_csrf', '[<csrf>]'], ['_idem', '[<uuid>]'], ...Object.entries(fields)];
   return `${parts.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${BOUNDARY}--\r\n`;
 }

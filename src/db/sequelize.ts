@@ -1,6 +1,8 @@
+import type pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Logger } from '../platform/logger.js';
 import { installRequestGuards } from '../platform/requests.js';
+import { prepareHotStatements } from '../platform/prepared.js';
 
 /**
  * `acquireTimeoutMs` bounds the wait for a pooled connection: under overload a request gets a 503
@@ -14,6 +16,7 @@ export function createSequelize(url: string, log?: Logger, poolMax = 10, opts: {
     define: { underscored: true, timestamps: true },
     dialectOptions: { application_name: 'cit-hub', connectionTimeoutMillis: 5000 },
   });
+  sequelize.addHook('afterConnect', (connection) => prepareHotStatements(connection as pg.ClientBase));
   installRequestGuards(sequelize);
   return sequelize;
 }

@@ -1,6 +1,7 @@
 // Append-only audit log (the table refuses UPDATE and DELETE by trigger).
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Viewer } from './actor.js';
+import { hot } from './prepared.js';
 
 export type AuditEntry = {
   action: string;
@@ -33,19 +34,19 @@ export class AuditLog {
 
   async record(actor: Viewer, entry: AuditEntry, transaction?: Transaction): Promise<void> {
     await this.sequelize.query(
-      `INSERT INTO audit_log (actor_user_id, actor_email, entity_id, action, subject_type, subject_id, ip, details)
-       VALUES (:actorId, :email, :entityId, :action, :subjectType, :subjectId, :ip, :details::jsonb)`,
+      hot(`INSERT INTO audit_log (actor_user_id, actor_email, entity_id, action, subject_type, subject_id, ip, details)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`),
       {
-        replacements: {
-          actorId: actor?.userId ?? null,
-          email: entry.email ?? actor?.email ?? null,
-          entityId: entry.entityId ?? null,
-          action: entry.action,
-          subjectType: entry.subjectType ?? null,
-          subjectId: entry.subjectId == null ? null : String(entry.subjectId),
-          ip: entry.ip ?? actor?.ip ?? null,
-          details: JSON.stringify(entry.details ?? {}),
-        },
+        bind: [
+          actor?.userId ?? null,
+          entry.email ?? actor?.email ?? null,
+          entry.entityId ?? null,
+          entry.action,
+          entry.subjectType ?? null,
+          entry.subjectId == null ? null : String(entry.subjectId),
+          entry.ip ?? actor?.ip ?? null,
+          JSON.stringify(entry.details ?? {}),
+        ],
         transaction,
       },
     );

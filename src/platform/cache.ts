@@ -15,6 +15,7 @@
 // data) while one refresh runs.
 import { LRUCache } from 'lru-cache';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { hot } from './prepared.js';
 
 export type DataCacheOptions = {
   /** For logs and the benchmark. */
@@ -91,34 +92,41 @@ function entryKey(version: string, key: string): string {
 /**
  * Versions only grow, so their sum changes with every committed write to any of the tables.
  *
- * Reads asked for in the same turn of the event loop share one statement, sent after that turn:
+ * Reads asked for in the same turn of the event loop share one statement, sent after that turn,
+ * which reads the versions of every table (cache_versions has a row per cached table, a handful):
  * every request that shares it asked before it was sent, so it sees every change committed before
  * that request arrived (a user's own write, then the page that shows it, included). Under load a
- * page's two caches (the facet index, the page cache) and the requests parsed in one turn cost one
- * round trip instead of one each.
+ * page's caches (the facet index, the page cache, the desk's settings and bodies) and the requests
+ * parsed in one turn cost one round trip instead of one each.
  */
 export function versionOf(tables: readonly string[]): (sequelize: Sequelize) => Promise<string> {
   const list = [...tables];
-  const key = list.join(',');
-  return (sequelize) => {
-    let batches = pending.get(sequelize);
-    if (!batches) pending.set(sequelize, (batches = new Map()));
-    let read = batches.get(key);
-    if (!read) {
-      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        batches.delete(key);
-        const [row] = await sequelize.query<{ v: string | null; n: number }>(
-          'SELECT sum(version)::text AS v, count(*)::int AS n FROM cache_versions WHERE table_name IN (:list)',
-          { replacements: { list }, type: QueryTypes.SELECT },
-        );
-        if (row.n !== list.length) throw new Error(`cache_versions lacks a row for one of ${list.join(', ')}`);
-        return row.v ?? '0';
-      });
-      batches.set(key, read);
+  return async (sequelize) => {
+    const versions = await allVersions(sequelize);
+    let sum = 0n;
+    for (const table of list) {
+      const v = versions.get(table);
+      if (v === undefined) throw new Error(`cache_versions lacks a row for ${table}`);
+      sum += v;
     }
-    return read;
+    return String(sum);
   };
 }
 
-/** The version reads not yet sent, per database and list of tables. */
-const pending = new WeakMap<Sequelize, Map<string, Promise<string>>>();
+const READ_VERSIONS = hot('SELECT table_name, version::text AS v FROM cache_versions');
+
+function allVersions(sequelize: Sequelize): Promise<Map<string, bigint>> {
+  let read = pending.get(sequelize);
+  if (!read) {
+    read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      pending.delete(sequelize);
+      const rows = await sequelize.query<{ table_name: string; v: string }>(READ_VERSIONS, { type: QueryTypes.SELECT });
+      return new Map(rows.map((r) => [r.table_name, BigInt(r.v)]));
+    });
+    pending.set(sequelize, read);
+  }
+  return read;
+}
+
+/** The version read not yet sent, per database. */
+const pending = new WeakMap<Sequelize, Promise<Map<string, bigint>>>();

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Sequelize, Transaction } from 'sequelize';
 import { compactError, isDatabaseShutdown, type Logger } from './logger.js';
+import { hot } from './prepared.js';
 
 export type JobInfo = { id: string; name: string };
 
@@ -111,7 +112,7 @@ export class JobQueue {
         executeSql: async (text: string, values: unknown[]) => {
           // pg turns undefined into NULL; Sequelize's bind refuses it, so do what pg would do.
           const bind = values.map((v) => (v === undefined ? null : v));
-          const [rows] = await this.sequelize.query(text, { bind, transaction, raw: true });
+          const [rows] = await this.sequelize.query(hot(text), { bind, transaction, raw: true });
           return { rows: rows as unknown[] };
         },
       } as unknown as PgBoss.Db;

@@ -4,7 +4,7 @@
 // Deadline: a request past its deadline has already been answered 503 (src/web/deadline.ts), so it
 // must not go on writing. Before every statement the guard below refuses to start a new one (the
 // transaction callback throws and Sequelize rolls the transaction back); and the first statement of
-// each transaction sets `SET LOCAL statement_timeout` to the time left, so a statement already
+// each transaction sets statement_timeout for the transaction (set_config, local) to the time left, so a statement already
 // running is cancelled by PostgreSQL itself when the deadline passes, and its transaction rolled
 // back. SET LOCAL rather than a pool-wide statement_timeout: migrations, imports and jobs share the
 // pool and may legitimately run longer; SET LOCAL ends with its transaction and costs one round trip.
@@ -16,6 +16,7 @@
 // DuplicateSubmissionError, which the web layer turns into a redirect to the first result.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Sequelize, Transaction } from 'sequelize';
+import { hot } from './prepared.js';
 import { AppError } from './errors.js';
 import { msg } from './messages.js';
 
@@ -67,6 +68,10 @@ export function validIdempotencyKey(value: unknown): string | null {
 type PgConnection = { query: (text: string, values?: unknown[]) => Promise<{ rowCount: number | null }> };
 type QueryOptions = { transaction?: Transaction | null; completesTransaction?: boolean; type?: string };
 
+// SET LOCAL statement_timeout, as one prepared statement whatever the time left.
+const SET_TIMEOUT = hot("SELECT set_config('statement_timeout', $1, true)");
+const CLAIM = hot('INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING');
+
 /** Installs the deadline and idempotency guards on a Sequelize instance (a no-op outside requests). */
 export function installRequestGuards(sequelize: Sequelize): void {
   const begun = new WeakSet<object>();
@@ -77,7 +82,7 @@ export function installRequestGuards(sequelize: Sequelize): void {
     const key = validIdempotencyKey(scope.idempotencyKey());
     if (!key) return;
     scope.claimTried = true;
-    const result = await run('INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, scope.idempotencyScope?.() ?? 'anonymous']);
+    const result = await run(CLAIM, [key, scope.idempotencyScope?.() ?? 'anonymous']);
     if (!result.rowCount) throw new DuplicateSubmissionError(key);
     scope.claimed = key;
   };
@@ -97,7 +102,7 @@ export function installRequestGuards(sequelize: Sequelize): void {
     if (transaction && begun.has(transaction) && !prepared.has(transaction) && query.connection) {
       prepared.add(transaction);
       const connection = query.connection;
-      await connection.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`);
+      await connection.query(SET_TIMEOUT, [String(Math.max(1, Math.ceil(left)))]);
       await claim(scope, (text, values) => connection.query(text, values));
     } else if (!transaction && options.type && ['INSERT', 'UPDATE', 'BULKUPDATE', 'UPSERT'].includes(options.type)) {
       // A creation outside any transaction: claim just before it (not atomic with it, but a

@@ -14,6 +14,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Platform } from '../platform/context.js';
 import { compactError } from '../platform/logger.js';
 import { msg } from '../platform/messages.js';
+import { hot } from '../platform/prepared.js';
 import { runInRequestScope, validIdempotencyKey, type RequestScope } from '../platform/requests.js';
 import { flash, localPath, viewerOf } from './http.js';
 
@@ -60,7 +61,7 @@ export function requestScope(platform: Platform) {
       if (!key || res.locals.timedOut) return redirect(...args);
       const location = String(typeof args[0] === 'number' ? args[1] : args[0]);
       void platform.sequelize
-        .query('UPDATE idempotency_keys SET location = $1 WHERE key = $2', { bind: [location.slice(0, 2000), key] })
+        .query(hot('UPDATE idempotency_keys SET location = $1 WHERE key = $2'), { bind: [location.slice(0, 2000), key] })
         .catch((err) => platform.log.warn({ err: compactError(err), key }, 'idempotency key result not recorded'))
         .then(() => {
           // Past the deadline meanwhile, the answer (503) has gone already.
