@@ -68,24 +68,32 @@ export function validIdempotencyKey(value: unknown): string | null {
 type PgConnection = { query: (text: string, values?: unknown[]) => Promise<{ rowCount: number | null }> };
 type QueryOptions = { transaction?: Transaction | null; completesTransaction?: boolean; type?: string };
 
-// SET LOCAL statement_timeout, as one prepared statement whatever the time left.
+// SET LOCAL statement_timeout, as one prepared statement whatever the time left; in the transaction
+// that claims the request's key, the same round trip claims it (the timeout then holds from the
+// next statement on).
 const SET_TIMEOUT = hot("SELECT set_config('statement_timeout', $1, true)");
 const CLAIM = hot('INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING');
+const SET_TIMEOUT_AND_CLAIM = hot(
+  "WITH timeout AS (SELECT set_config('statement_timeout', $3, true)) INSERT INTO idempotency_keys (key, scope) SELECT $1, $2 FROM timeout ON CONFLICT (key) DO NOTHING",
+);
 
 /** Installs the deadline and idempotency guards on a Sequelize instance (a no-op outside requests). */
 export function installRequestGuards(sequelize: Sequelize): void {
   const begun = new WeakSet<object>();
   const prepared = new WeakSet<object>();
 
-  const claim = async (scope: RequestScope, run: (text: string, values: unknown[]) => Promise<{ rowCount: number | null }>) => {
-    if (scope.claimTried || !scope.idempotencyKey) return;
+  /** The key to claim now, if this request has one not yet tried (it is tried once). */
+  const keyToClaim = (scope: RequestScope): string | null => {
+    if (scope.claimTried || !scope.idempotencyKey) return null;
     const key = validIdempotencyKey(scope.idempotencyKey());
-    if (!key) return;
-    scope.claimTried = true;
-    const result = await run(CLAIM, [key, scope.idempotencyScope?.() ?? 'anonymous']);
-    if (!result.rowCount) throw new DuplicateSubmissionError(key);
+    if (key) scope.claimTried = true;
+    return key;
+  };
+  const claimed = (scope: RequestScope, key: string, rowCount: number | null) => {
+    if (!rowCount) throw new DuplicateSubmissionError(key);
     scope.claimed = key;
   };
+  const scopeOf = (scope: RequestScope) => scope.idempotencyScope?.() ?? 'anonymous';
 
   sequelize.addHook('afterQuery', (options: QueryOptions, rawQuery: object) => {
     const query = rawQuery as { sql?: string };
@@ -101,16 +109,18 @@ export function installRequestGuards(sequelize: Sequelize): void {
     const transaction = options.transaction;
     if (transaction && begun.has(transaction) && !prepared.has(transaction) && query.connection) {
       prepared.add(transaction);
-      const connection = query.connection;
-      await connection.query(SET_TIMEOUT, [String(Math.max(1, Math.ceil(left)))]);
-      await claim(scope, (text, values) => connection.query(text, values));
+      const timeout = String(Math.max(1, Math.ceil(left)));
+      const key = keyToClaim(scope);
+      if (!key) await query.connection.query(SET_TIMEOUT, [timeout]);
+      else claimed(scope, key, (await query.connection.query(SET_TIMEOUT_AND_CLAIM, [key, scopeOf(scope), timeout])).rowCount);
     } else if (!transaction && options.type && ['INSERT', 'UPDATE', 'BULKUPDATE', 'UPSERT'].includes(options.type)) {
       // A creation outside any transaction: claim just before it (not atomic with it, but a
       // repeated submission is still stopped before it writes).
-      await claim(scope, async (text, values) => {
-        const [, meta] = await sequelize.query(text, { bind: values, type: 'RAW' });
-        return { rowCount: (meta as { rowCount?: number } | undefined)?.rowCount ?? 0 };
-      });
+      const key = keyToClaim(scope);
+      if (key) {
+        const [, meta] = await sequelize.query(CLAIM, { bind: [key, scopeOf(scope)], type: 'RAW' });
+        claimed(scope, key, (meta as { rowCount?: number } | undefined)?.rowCount ?? 0);
+      }
     }
   });
 }
