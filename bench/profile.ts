@@ -1,4 +1,4 @@
-// npm run bench -- profile [search|facets|asset|signed|queue|list|open] [seconds=8]
+// npm run bench -- profile [search|facets|asset|signed|queue|list|open|reply] [seconds=8]
 //
 // Where one kind of real traffic spends the app's CPU: the data of `bench -- real` (10,000 assets,
 // 2,000 bodies, 1,000 desk requests), the chosen traffic from 32 connections, and a CPU profile of
@@ -19,7 +19,7 @@ import type { RealContext } from './real/types.js';
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
-const KINDS = ['search', 'facets', 'asset', 'signed', 'queue', 'list', 'open'] as const;
+const KINDS = ['search', 'facets', 'asset', 'signed', 'queue', 'list', 'open', 'reply'] as const;
 
 /** Where a frame's code lives: a package of node_modules, a file of the app, or Node itself. */
 function owner(url: string): string {
@@ -103,8 +103,8 @@ export async function run(args: string[]): Promise<void> {
     else if (kind === 'signed') {
       paths = [...searchPaths(s, 3000, 1501), ...facetPaths(s, 1500, 1502)];
       identities = await signedIn(ctx);
-    } else if (kind === 'list' || kind === 'open') {
-      const { members } = await sessions(ctx);
+    } else if (kind === 'list' || kind === 'open' || kind === 'reply') {
+      const { members, memberIds } = await sessions(ctx);
       paths = kind === 'open' ? ['/richieste'] : ['/richieste', '/richieste?page=2', '/richieste?state=closed', '/richieste?state=open', '/richieste?sort=created'];
       identities = members.map((m) => ({ cookie: m.cookie }));
       if (kind === 'open')
@@ -115,6 +115,23 @@ export async function run(args: string[]): Promise<void> {
           forms: members.map((m) => ({ csrf: m.csrf })),
           body: multipart({ category: 'technical', priority: 'normal', subject: 'Richiesta di prova n. [<n>]', description: 'Descrizione della richiesta di prova [<n>]: contesto, esigenza e scadenze.' }),
         };
+      if (kind === 'reply') {
+        // Each member replies in a request of its own body.
+        const own = await sequelize.query<{ id: number; requester_id: number }>(
+          "SELECT DISTINCT ON (requester_id) id, requester_id FROM desk_requests WHERE requester_id = ANY(CAST(:ids AS int[])) AND state IN ('new', 'assigned', 'in_progress', 'waiting') ORDER BY requester_id, id DESC",
+          { replacements: { ids: `{${memberIds.join(',')}}` }, type: 'SELECT' as never },
+        );
+        const byMember = new Map(own.map((r) => [r.requester_id, r.id]));
+        const pairs = members.map((m, i) => ({ m, id: byMember.get(memberIds[i]) })).filter((p) => p.id !== undefined);
+        identities = pairs.map((p) => ({ cookie: p.m.cookie }));
+        write = {
+          method: 'POST',
+          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          expectStatus: 302,
+          forms: pairs.map((p) => ({ csrf: p.m.csrf, path: `/richieste/${p.id}/messaggi` })),
+          body: multipart({ body: 'Risposta dell’ente n. [<n>]: grazie, procediamo.' }),
+        };
+      }
     } else {
       paths = ['/richieste', '/richieste?page=2', '/richieste?state=open'];
       identities = [{ cookie: await loginCookie(scratch.baseUrl, 'staff@cithub.example') }];

@@ -340,16 +340,18 @@ export async function findAttachment(platform: Platform, viewer: Viewer, request
 // ---- the thread ----
 
 export async function postMessage(platform: Platform, actor: Actor, id: number, input: unknown, files: UploadedFile[], now = new Date(), within?: Within) {
-  assertCanReply(actor, await DeskRequest.findByPk(id));
-  const data = parseInput(messageSchema, input);
-  const staff = isStaff(actor);
-  if (!staff && (data.internal || data.then)) {
-    throw new ForbiddenError(msg('desk:error.bodyInternal'), 'desk.body-internal');
-  }
   const config = await deskConfig(platform.sequelize);
   return platform.sequelize.transaction(async (transaction) => {
+    // Read once, locked: who may reply is decided on the row the reply then changes.
+    const found = await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+    assertCanReply(actor, found);
+    const request = found!;
+    const data = parseInput(messageSchema, input);
+    const staff = isStaff(actor);
+    if (!staff && (data.internal || data.then)) {
+      throw new ForbiddenError(msg('desk:error.bodyInternal'), 'desk.body-internal');
+    }
     const ch: Change = { transaction, at: now, actor, config };
-    const request = (await DeskRequest.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const fromState = request.state;
     const previousAssignee = request.assigneeId;
     if (!data.internal) {
