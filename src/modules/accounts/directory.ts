@@ -1,8 +1,9 @@
 // The people as other areas see them: plain values by id, a body's users, the centre's active staff.
 // No other area imports the User model; they call these (through ./index.ts) or join the shared
 // `users` table in SQL.
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import type { Role } from '../../platform/actor.js';
+import { hot } from '../../platform/prepared.js';
 import { User, type UserStatus } from './models.js';
 import { hashPassword } from './passwords.js';
 import { BODY_ROLES } from './policy.js';
@@ -27,10 +28,19 @@ const plain = (u: User): Person => Object.fromEntries(FIELDS.map((f) => [f, u.ge
 /** How a person is named on pages and in mails: the name, else the email. */
 export const displayName = (p: { name: string; email: string }): string => p.name || p.email;
 
+// The lookups every desk mail makes (requester, assignee, supervisors): prepared statements, rows as they come.
+const COLUMNS = `id, email, name, role, entity_id AS "entityId", status, notify_optional AS "notifyOptional", locale`;
+const BY_IDS = hot(`SELECT ${COLUMNS} FROM users WHERE id = ANY($1::int[]) ORDER BY id`);
+const ACTIVE_BY_ROLES = hot(`SELECT ${COLUMNS} FROM users WHERE role = ANY($1::text[]) AND status = 'active' ORDER BY name, id`);
+const ACTIVE_BY_IDS = hot(`SELECT ${COLUMNS} FROM users WHERE id = ANY($1::int[]) AND status = 'active' ORDER BY id`);
+
+async function byIds(ids: readonly number[], activeOnly: boolean, opts: Options): Promise<Person[]> {
+  return User.sequelize!.query<Person>(activeOnly ? ACTIVE_BY_IDS : BY_IDS, { bind: [ids], type: QueryTypes.SELECT, transaction: opts.transaction });
+}
+
 export async function findPerson(id: number | null | undefined, opts: Options = {}): Promise<Person | null> {
   if (!id) return null;
-  const u = await User.findByPk(id, { attributes: [...FIELDS], transaction: opts.transaction });
-  return u ? plain(u) : null;
+  return (await byIds([id], false, opts))[0] ?? null;
 }
 
 /** The person if their account is active, else null. */
@@ -43,9 +53,7 @@ export async function findActivePerson(id: number | null | undefined, opts: Opti
 export async function findPeople(ids: readonly number[], opts: Options & { activeOnly?: boolean } = {}): Promise<Person[]> {
   const unique = [...new Set(ids)];
   if (!unique.length) return [];
-  const where: WhereOptions = { id: { [Op.in]: unique } };
-  if (opts.activeOnly) Object.assign(where, { status: 'active' });
-  return (await User.findAll({ attributes: [...FIELDS], where, order: [['id', 'ASC']], transaction: opts.transaction })).map(plain);
+  return byIds(unique, opts.activeOnly ?? false, opts);
 }
 
 export async function findPersonByEmail(email: string, opts: Options = {}): Promise<Person | null> {
@@ -64,9 +72,7 @@ export const STAFF_ROLES: readonly Role[] = ['staff', 'admin'];
 /** The centre's active staff (operators and administrators, or only the roles asked), by name. */
 export async function activeStaff(opts: Options & { roles?: readonly Role[] } = {}): Promise<Person[]> {
   const roles = opts.roles ?? STAFF_ROLES;
-  return (
-    await User.findAll({ attributes: [...FIELDS], where: { role: { [Op.in]: [...roles] }, status: 'active' }, order: [['name', 'ASC'], ['id', 'ASC']], transaction: opts.transaction })
-  ).map(plain);
+  return User.sequelize!.query<Person>(ACTIVE_BY_ROLES, { bind: [[...roles]], type: QueryTypes.SELECT, transaction: opts.transaction });
 }
 
 /** The person if they are active staff (operator or administrator), else null. */
