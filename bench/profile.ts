@@ -150,7 +150,8 @@ export async function run(args: string[]): Promise<void> {
     pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
       statements++;
       const q = a[0] as string | { text?: string };
-      const sql = (typeof q === 'string' ? q : (q?.text ?? '')).replace(/\s+/g, " ").slice(0, 140);
+      // Literals folded, so one statement inlining different values counts as one.
+      const sql = (typeof q === 'string' ? q : (q?.text ?? '')).replace(/\s+/g, ' ').replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+\b/g, 'N').slice(0, 140);
       texts.set(sql, (texts.get(sql) ?? 0) + 1);
       return (clientQuery as (...args: unknown[]) => unknown).apply(this, a);
     } as typeof clientQuery;

@@ -14,7 +14,8 @@ import { CATALOG_TABLES } from './cache.js';
 /** The facets as the index sees them: their parameter, the column they read, whether it is an array. */
 export type IndexedFacet = { param: string; column: string; array: boolean };
 
-export type IndexCounts = { total: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
+/** `textMatches`: the published assets the full-text query alone matches (all of them without one). */
+export type IndexCounts = { total: number; textMatches: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
 
 type Bits = Uint32Array;
 
@@ -197,7 +198,8 @@ export class FacetIndex {
       }
       if (row.ente && row.ente_name) labels.set(String(row.ente), row.ente_name);
     });
-    return { version, ids, words, all, inUse, values, labels, orders, matches: new LRUCache<string, Bits>({ max: 500 }) };
+    // Matches per normalised query: 2,000 bitsets are 2.5 MB at 10,000 assets, 12.5 MB at 50,000.
+    return { version, ids, words, all, inUse, values, labels, orders, matches: new LRUCache<string, Bits>({ max: 2000 }) };
   }
 
   /** The assets matching a full-text query, as a bitset of the snapshot. */
@@ -257,7 +259,7 @@ export class FacetIndex {
       for (const [param, b] of active) if (param !== except) bits = and(bits, b);
       return bits;
     };
-    const counts: IndexCounts = { total: count(without(null)), inUse: countAnd(without('in_uso'), s.inUse), values: {} };
+    const counts: IndexCounts = { total: count(without(null)), textMatches: count(base), inUse: countAnd(without('in_uso'), s.inUse), values: {} };
     for (const f of this.facets) {
       const scope = without(f.param);
       const out: IndexCounts['values'][string] = [];

@@ -215,7 +215,8 @@ export function catalogRouter(platform: Platform): Router {
       const views = facetViews(filter, counts, t, String(res.locals.lang));
       const pagination = paginate(counts.total, page, '/catalogo', query);
       const beyond = counts.total > 0 && items.length === 0;
-      const suggestions = counts.total === 0 && filter.q ? await similarNames(sequelize, filter.q) : [];
+      // «Forse cercavi» is for words that find nothing at all, not for filters that leave no result.
+      const suggestions = filter.q && counts.textMatches === 0 ? await similarNames(sequelize, filter.q) : [];
       const filtered = hasFilters(filter);
       const viewer = viewerOf(req);
       const canPropose = viewer ? canImport(viewer, await viewerBody(viewer)) : false;

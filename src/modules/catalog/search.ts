@@ -154,7 +154,7 @@ export type ResultItem = {
 
 export type FacetValue = { value: string; label: string; count: number; selected: boolean };
 export type FacetView = { param: string; label: string; values: FacetValue[]; hidden: number; expanded: boolean; selectedCount: number; toggleHref: string | null };
-export type FacetCounts = { total: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
+export type FacetCounts = { total: number; textMatches: number; inUse: number; values: Record<string, Array<{ value: string; label: string | null; count: number }>> };
 
 const ORDER: Record<SortKey, string> = {
   rilevanza: 'rank DESC, a.in_use_count DESC, lower(a.name), a.id',

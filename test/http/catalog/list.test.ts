@@ -111,6 +111,19 @@ describe('catalogue: the public list', () => {
     expect(visibleText(typo.text)).to.contain('Forse cercavi: Albo Pretorio CIT');
   });
 
+  it('suggests other names only for words that find nothing, not when the filters leave no result', async () => {
+    const found = await get('/catalogo?q=albo%20pretorio');
+    expect(resultSlugs(found.text).length).to.be.greaterThan(0);
+    // The same words with a filter that no matching asset has: the ways out, no «Forse cercavi».
+    const filtered = await get('/catalogo?q=albo%20pretorio&stato=obsolete');
+    const text = visibleText(filtered.text);
+    expect(resultSlugs(filtered.text)).to.deep.equal([]);
+    expect(text).to.contain('Nessuna soluzione corrisponde alla ricerca.');
+    expect(text).to.not.contain('Forse cercavi');
+    const misspelt = await get('/catalogo?q=albo%20pretorrio&stato=obsolete');
+    expect(visibleText(misspelt.text)).to.contain('Forse cercavi');
+  });
+
   it('a query made only of common words is explained instead of returning nothing', async () => {
     const res = await get('/catalogo?q=il%20della%20per');
     expect(res.status).to.equal(200);
