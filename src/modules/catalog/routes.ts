@@ -25,7 +25,6 @@ import {
   facetViews,
   filterQuery,
   hasFilters,
-  onlyStopWords,
   parseFilter,
   PER_PAGE,
   pnrrKey,
@@ -205,12 +204,14 @@ export function catalogRouter(platform: Platform): Router {
       const query = req.query as Record<string, unknown>;
       const filter = parseFilter(query);
       const page = parsePage(query, PER_PAGE);
-      if (filter.q && (await onlyStopWords(sequelize, filter.q))) {
+      let found = await searchCatalog(sequelize, filter, page.offset);
+      if (found.onlyStopWords) {
         filter.notices.push(msg('catalog:notice.stopWords', { q: filter.q }));
         filter.q = null;
         if (filter.sort === 'rilevanza') filter.sort = 'recenti';
+        found = await searchCatalog(sequelize, filter, page.offset);
       }
-      const { counts, items } = await searchCatalog(sequelize, filter, page.offset);
+      const { counts, items } = found;
       const t = tOf(res);
       const views = facetViews(filter, counts, t, String(res.locals.lang));
       const pagination = paginate(counts.total, page, '/catalogo', query);

@@ -202,6 +202,7 @@ export async function searchPage(sequelize: Sequelize, f: CatalogFilter, offset:
 const facetIndex = new FacetIndex(
   FACETS.map((f) => ({ param: f.param, column: f.column, array: f.array })),
   `a.search @@ ${TSQUERY}`,
+  `${TSQUERY}::text`,
 );
 
 /** Resolves once the index has been rebuilt (after a change notified by PostgreSQL or seen by a request). */
@@ -210,7 +211,7 @@ export function nextIndexBuild(): Promise<void> {
 }
 
 export async function facetCounts(sequelize: Sequelize, f: CatalogFilter): Promise<FacetCounts> {
-  return facetIndex.counts(sequelize, { ...f, queryKey: f.q ? await normalisedQuery(sequelize, f.q) : null });
+  return facetIndex.counts(sequelize, { ...f, queryKey: f.q ? normalised.get(f.q) : null });
 }
 
 /**
@@ -230,10 +231,12 @@ export async function searchCatalog(
   f: CatalogFilter,
   offset: number,
   opts: { limit?: number; candidates?: number } = {},
-): Promise<{ counts: FacetCounts; items: ResultItem[] }> {
-  const queryKey = f.q ? await normalisedQuery(sequelize, f.q) : null;
+): Promise<{ counts: FacetCounts; items: ResultItem[]; onlyStopWords: boolean }> {
   const page = { sort: f.sort, offset, limit: opts.limit ?? PER_PAGE, candidates: opts.candidates ?? RANKED_CANDIDATES };
-  const { counts, plan } = await facetIndex.search(sequelize, { ...f, queryKey }, page);
+  const { counts, plan, queryKey } = await facetIndex.search(sequelize, { ...f, queryKey: f.q ? normalised.get(f.q) : null }, page);
+  if (f.q && queryKey !== null) remember(f.q, queryKey);
+  // Every word too common to search for (e.g. «il della»): nothing to rank or read.
+  if (f.q && queryKey === '') return { counts, items: [], onlyStopWords: true };
   const { ranked, ids } = plan!;
   const [top, rest] = await Promise.all([
     ranked
@@ -253,7 +256,7 @@ export async function searchCatalog(
       : [],
   ]);
   const byId = new Map(rest.map((r) => [r.id, r]));
-  return { counts, items: [...top, ...ids.map((id) => byId.get(id)).filter((r): r is ResultItem => !!r)] };
+  return { counts, items: [...top, ...ids.map((id) => byId.get(id)).filter((r): r is ResultItem => !!r)], onlyStopWords: false };
 }
 
 /** The label of a facet value in the reader's language; values outside a vocabulary are shown as they are. */
@@ -306,25 +309,18 @@ export async function similarNames(sequelize: Sequelize, q: string): Promise<Arr
   );
 }
 
+/**
+ * The search as PostgreSQL understands it, per query text: the text of its tsquery, empty when
+ * every word is too common to search for (e.g. «il della»). It depends only on the text search
+ * configuration, so it is never stale; the index reads it with a query's matches, and it keys them,
+ * so that texts written differently but searching the same share their matches.
+ */
 const normalised = new Map<string, string>();
 
-/**
- * The search as PostgreSQL understands it (the text of its tsquery; empty when every word is too
- * common to search for, e.g. «il della»). It depends only on the text search configuration, so
- * it is remembered per query text (never stale).
- */
-export async function normalisedQuery(sequelize: Sequelize, q: string): Promise<string> {
-  const known = normalised.get(q);
-  if (known !== undefined) return known;
-  const [row] = await sequelize.query<{ t: string }>(`SELECT ${TSQUERY}::text AS t`, { replacements: { q }, type: QueryTypes.SELECT });
+function remember(q: string, key: string): void {
+  if (normalised.has(q)) return;
   if (normalised.size >= 5000) normalised.delete(normalised.keys().next().value as string);
-  normalised.set(q, row.t);
-  return row.t;
-}
-
-/** Whether the words of the query are all too common to search for (e.g. «il della»). */
-export async function onlyStopWords(sequelize: Sequelize, q: string): Promise<boolean> {
-  return (await normalisedQuery(sequelize, q)) === '';
+  normalised.set(q, key);
 }
 
 /** Removable chips for the active filters, each a link to the same search without it; `views` carry translated labels. */
