@@ -2,6 +2,7 @@
 // results, and every facet's counts from the in-process index of facet-index.ts.
 import type { TFunction } from 'i18next';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { hot } from '../../platform/prepared.js';
 import { msg, type Message } from '../../platform/messages.js';
 import { FacetIndex } from './facet-index.js';
 import { ASSET_KINDS, type AssetKind } from './models.js';
@@ -302,10 +303,12 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts, t: TFunction, 
 /** Names close to a query that found nothing ("forse cercavi"), by trigram similarity. */
 export async function similarNames(sequelize: Sequelize, q: string): Promise<Array<{ slug: string; name: string }>> {
   return sequelize.query<{ slug: string; name: string }>(
-    `SELECT slug, name FROM catalog_assets
-      WHERE status = 'published' AND lower(name) % lower(:q)
-      ORDER BY similarity(lower(name), lower(:q)) DESC LIMIT 3`,
-    { replacements: { q: q.slice(0, 100) }, type: QueryTypes.SELECT },
+    // Distance order is similarity order (1 - similarity), walked on the GiST index (migration
+    // 2026-12-04-20); ties by slug, so the three are the same on every run.
+    hot(`SELECT slug, name FROM catalog_assets
+          WHERE status = 'published' AND lower(name) % lower($1)
+          ORDER BY lower(name) <-> lower($1), slug LIMIT 3`),
+    { bind: [q.slice(0, 100)], type: QueryTypes.SELECT },
   );
 }
 
