@@ -22,7 +22,7 @@ export type Scratch = { platform: Platform; baseUrl: string; stop: () => Promise
 export async function startScratch(env: Record<string, string> = {}): Promise<Scratch> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cithub-bench-'));
   chmodSync(dir, 0o755);
-  const log = createLogger('silent');
+  const log = createLogger(process.env.BENCH_LOG === '1' ? 'error' : 'silent');
   const db = await startEmbeddedPostgres(dir, log, { database: 'cithub_bench', persistent: false });
   const port = await freePort();
   const config = loadConfig({

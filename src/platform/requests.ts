@@ -4,7 +4,7 @@
 // Deadline: a request past its deadline has already been answered 503 (src/web/deadline.ts), so it
 // must not go on writing. Before every statement the guard below refuses to start a new one (the
 // transaction callback throws and Sequelize rolls the transaction back); and the first statement of
-// each transaction sets statement_timeout for the transaction (set_config, local) to the time left, so a statement already
+// each transaction sets `SET LOCAL statement_timeout` to the time left, so a statement already
 // running is cancelled by PostgreSQL itself when the deadline passes, and its transaction rolled
 // back. SET LOCAL rather than a pool-wide statement_timeout: migrations, imports and jobs share the
 // pool and may legitimately run longer; SET LOCAL ends with its transaction and costs one round trip.
@@ -68,10 +68,10 @@ export function validIdempotencyKey(value: unknown): string | null {
 type PgConnection = { query: (text: string, values?: unknown[]) => Promise<{ rowCount: number | null }> };
 type QueryOptions = { transaction?: Transaction | null; completesTransaction?: boolean; type?: string };
 
-// SET LOCAL statement_timeout, as one prepared statement whatever the time left; in the transaction
-// that claims the request's key, the same round trip claims it (the timeout then holds from the
-// next statement on).
-const SET_TIMEOUT = hot("SELECT set_config('statement_timeout', $1, true)");
+// The transaction that claims the request's key sets its timeout in the same round trip, one
+// prepared statement (set_config, local to the transaction; it holds from the next statement on).
+// Any other transaction keeps to SET LOCAL: a utility statement, after which Sequelize may still
+// set the transaction's isolation level, which a SELECT would forbid.
 const CLAIM = hot('INSERT INTO idempotency_keys (key, scope) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING');
 const SET_TIMEOUT_AND_CLAIM = hot(
   "WITH timeout AS (SELECT set_config('statement_timeout', $3, true)) INSERT INTO idempotency_keys (key, scope) SELECT $1, $2 FROM timeout ON CONFLICT (key) DO NOTHING",
@@ -111,7 +111,7 @@ export function installRequestGuards(sequelize: Sequelize): void {
       prepared.add(transaction);
       const timeout = String(Math.max(1, Math.ceil(left)));
       const key = keyToClaim(scope);
-      if (!key) await query.connection.query(SET_TIMEOUT, [timeout]);
+      if (!key) await query.connection.query(`SET LOCAL statement_timeout = ${timeout}`);
       else claimed(scope, key, (await query.connection.query(SET_TIMEOUT_AND_CLAIM, [key, scopeOf(scope), timeout])).rowCount);
     } else if (!transaction && options.type && ['INSERT', 'UPDATE', 'BULKUPDATE', 'UPSERT'].includes(options.type)) {
       // A creation outside any transaction: claim just before it (not atomic with it, but a
