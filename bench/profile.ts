@@ -1,4 +1,4 @@
-// npm run bench -- profile [search|facets|asset|signed|queue|list|open|reply] [seconds=8]
+// npm run bench -- profile [search|facets|asset|signed|queue|list|open|reply|staff-reply] [seconds=8]
 //
 // Where one kind of real traffic spends the app's CPU: the data of `bench -- real` (10,000 assets,
 // 2,000 bodies, 1,000 desk requests), the chosen traffic from 32 connections, and a CPU profile of
@@ -19,7 +19,7 @@ import type { RealContext } from './real/types.js';
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
-const KINDS = ['search', 'facets', 'asset', 'signed', 'queue', 'list', 'open', 'reply'] as const;
+const KINDS = ['search', 'facets', 'asset', 'signed', 'queue', 'list', 'open', 'reply', 'staff-reply'] as const;
 
 /** Where a frame's code lives: a package of node_modules, a file of the app, or Node itself. */
 function owner(url: string): string {
@@ -103,6 +103,19 @@ export async function run(args: string[]): Promise<void> {
     else if (kind === 'signed') {
       paths = [...searchPaths(s, 3000, 1501), ...facetPaths(s, 1500, 1502)];
       identities = await signedIn(ctx);
+    } else if (kind === 'staff-reply') {
+      // Each connection answers a request of its own that is still open, as one of 4 staff sessions.
+      const { staff } = await sessions(ctx);
+      const open = await sequelize.query<{ id: number }>("SELECT id FROM desk_requests WHERE state IN ('new', 'assigned', 'in_progress', 'waiting') ORDER BY id LIMIT 32", { type: 'SELECT' as never });
+      paths = ['/richieste'];
+      identities = open.map((_, i) => ({ cookie: staff[i % staff.length].cookie }));
+      write = {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        expectStatus: 302,
+        forms: open.map((r, i) => ({ csrf: staff[i % staff.length].csrf, path: `/richieste/${r.id}/messaggi` })),
+        body: multipart({ internal: '', body: 'Risposta del centro n. [<n>]: ecco come procedere.', then: '' }),
+      };
     } else if (kind === 'list' || kind === 'open' || kind === 'reply') {
       const { members, memberIds } = await sessions(ctx);
       paths = kind === 'open' ? ['/richieste'] : ['/richieste', '/richieste?page=2', '/richieste?state=closed', '/richieste?state=open', '/richieste?sort=created'];
