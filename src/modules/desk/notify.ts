@@ -8,7 +8,7 @@ import type { Platform } from '../../platform/context.js';
 import { formattersFor } from '../../platform/format.js';
 import { pickLanguage } from '../../platform/i18n.js';
 import { msg, type Message } from '../../platform/messages.js';
-import { findActivePerson, findPeople, activeStaff, type Person } from '../accounts/index.js';
+import { findPeople, activeStaff, type Person } from '../accounts/index.js';
 import { bodyName } from '../entities/index.js';
 import type { DeskSettings } from './config.js';
 import type { DeskRequest } from './models.js';
@@ -32,12 +32,38 @@ const replyTo = (platform: Platform): { replyTo?: string } => (platform.config.d
 /** The language a user reads mail in: their stored preference, Italian when there is none. */
 export const mailLanguage = (user: { locale?: string | null }) => pickLanguage(user.locale);
 
-function activeUser(id: number | null, transaction?: Transaction): Promise<Person | null> {
-  return findActivePerson(id, { transaction });
+// A change that mails both its requester and its assignee (a staff reply) reads the request's
+// people and its body's name once: the lookups are kept for the change's transaction.
+// Read when first asked for; `peopleOf` is the requester and assignee they were read for.
+type Lookups = { people?: Promise<Person[]>; peopleOf?: string; bodyName?: Promise<string> };
+const lookups = new WeakMap<Transaction, Map<number, Lookups>>();
+
+function lookupsOf(request: DeskRequest, transaction: Transaction | undefined): Lookups {
+  if (!transaction) return {};
+  let perRequest = lookups.get(transaction);
+  if (!perRequest) lookups.set(transaction, (perRequest = new Map()));
+  let kept = perRequest.get(request.id);
+  if (!kept) perRequest.set(request.id, (kept = {}));
+  return kept;
 }
 
-async function entityName(request: DeskRequest, transaction?: Transaction): Promise<string> {
-  return (await bodyName(request.entityId, { transaction })) ?? '';
+async function activeUser(request: DeskRequest, id: number | null, transaction?: Transaction): Promise<Person | null> {
+  if (id === null) return null;
+  const kept = lookupsOf(request, transaction);
+  const of = `${request.requesterId ?? ''}:${request.assigneeId ?? ''}`;
+  // The assignee may change within the change (a reply assigns a new request): read them again then.
+  if (!kept.people || kept.peopleOf !== of) {
+    const ids = [request.requesterId, request.assigneeId, id].filter((v): v is number => v !== null);
+    kept.people = findPeople(ids, { activeOnly: true, transaction });
+    kept.peopleOf = of;
+  }
+  return (await kept.people).find((p) => p.id === id) ?? null;
+}
+
+function entityName(request: DeskRequest, transaction?: Transaction): Promise<string> {
+  const kept = lookupsOf(request, transaction);
+  kept.bodyName ??= bodyName(request.entityId, { transaction }).then((name) => name ?? '');
+  return kept.bodyName;
 }
 
 /**
@@ -55,7 +81,7 @@ export async function notifyRequester(
   const stateChanged = change.fromState !== null && change.fromState !== request.state;
   if (!reply && !stateChanged) return;
   if (request.requesterId === actorUserId) return;
-  const user = await activeUser(request.requesterId, transaction);
+  const user = await activeUser(request, request.requesterId, transaction);
   if (!user || !user.notifyOptional || isAssignableRole(user.role)) return;
   const state = `desk:state.${request.state}`;
   const tail = reply && stateChanged ? msg('desk:mail.tail.replyAndState', { state }) : reply ? msg('desk:mail.tail.reply') : msg('desk:mail.tail.state', { state });
@@ -91,7 +117,7 @@ export async function notifyAssignee(
   actorUserId: number | null,
 ): Promise<void> {
   if (!request.assigneeId || request.assigneeId === actorUserId) return;
-  const user = await activeUser(request.assigneeId, transaction);
+  const user = await activeUser(request, request.assigneeId, transaction);
   if (!user || !user.notifyOptional || !isAssignableRole(user.role)) return;
   const name = await entityName(request, transaction);
   const tail =
@@ -164,7 +190,7 @@ export type SlaWarning = { clock: 'first_response' | 'resolution'; dueAt: Date; 
 /** SLA about to be missed: to the assignee and the supervisors (always sent: it is their duty). */
 export async function notifySlaWarning(platform: Platform, transaction: Transaction, settings: DeskSettings, request: DeskRequest, warnings: SlaWarning[]): Promise<string[]> {
   const recipients = new Map<number, Person>();
-  const assignee = await activeUser(request.assigneeId, transaction);
+  const assignee = await activeUser(request, request.assigneeId, transaction);
   if (assignee && isAssignableRole(assignee.role)) recipients.set(assignee.id, assignee);
   for (const s of await supervisors(settings, transaction)) recipients.set(s.id, s);
   const name = await entityName(request, transaction);
