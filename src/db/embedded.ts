@@ -134,7 +134,7 @@ export async function startEmbeddedPostgres(
     persistent: opts.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDirectory(databaseDir) ?? ''}`, '-c', 'max_connections=200'],
+    postgresFlags: serverFlags(databaseDir),
     onLog: (message) => log.debug({ postgres: String(message).trim() }),
     onError: (error) => log.debug({ postgres: String(error).trim() }),
   });
@@ -172,6 +172,17 @@ export async function startEmbeddedPostgres(
  */
 function socketDirectory(databaseDir: string): string | null {
   return Buffer.byteLength(path.join(databaseDir, '.s.PGSQL.65535')) <= 100 ? databaseDir : null;
+}
+
+function serverFlags(databaseDir: string): string[] {
+  return ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDirectory(databaseDir) ?? ''}`, '-c', 'max_connections=200'];
+}
+
+/** The server's options as `pg_ctl start -o` takes them, for a start from outside (the fault tests). */
+export function pgCtlServerOptions(dataDir: string, port: number): string {
+  const flags = serverFlags(path.join(path.resolve(dataDir), 'postgres'));
+  const pairs = flags.filter((_, i) => i % 2 === 1).map((setting) => `-c '${setting.replace(/'/g, `'\\''`)}'`);
+  return [`-p ${port}`, ...pairs].join(' ');
 }
 
 function urlOf(databaseDir: string, port: number, database: string): string {

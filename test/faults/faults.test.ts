@@ -15,7 +15,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { buildPlatform } from '../../src/boot.js';
-import { freePort, pgCtl, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
+import { freePort, pgCtl, pgCtlServerOptions, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import type { Platform } from '../../src/platform/context.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startSmtpServer, TestInbox } from '../helpers/smtp.js';
@@ -40,7 +40,7 @@ describe('surviving faults (real processes, PostgreSQL and SMTP)', function () {
   const spawned: Proc[] = [];
 
   const pgLog = () => path.join(dir, 'postgres', 'faults.log');
-  const pgOptions = () => ['-l', pgLog(), '-o', `-p ${dbPort} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`];
+  const pgOptions = () => ['-l', pgLog(), '-o', pgCtlServerOptions(dir, dbPort)];
   const env = (port: number, extra: Record<string, string> = {}) => ({
     DATABASE_URL: url,
     PORT: String(port),
