@@ -13,7 +13,7 @@ import { generateCatalog } from './generate-catalog.js';
 import { generateDeskRequests, generateRequesters } from './generate-desk.js';
 import { fmt, loginCookie, measure, startScratch } from './lib.js';
 import { assetPaths, facetPaths, sample, searchPaths, signedIn } from './real/catalog.js';
-import { BOUNDARY, multipart, sessions } from './real/desk.js';
+import { FORM_POST, MEMBER_REPLY_FORM, OPEN_FORM, sessions, STAFF_REPLY_FORM } from './real/desk.js';
 import type { RealContext } from './real/types.js';
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -110,11 +110,9 @@ export async function run(args: string[]): Promise<void> {
       paths = ['/richieste'];
       identities = open.map((_, i) => ({ cookie: staff[i % staff.length].cookie }));
       write = {
-        method: 'POST',
-        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-        expectStatus: 302,
+        ...FORM_POST,
         forms: open.map((r, i) => ({ csrf: staff[i % staff.length].csrf, path: `/richieste/${r.id}/messaggi` })),
-        body: multipart({ internal: '', body: 'Risposta del centro n. [<n>]: ecco come procedere.', then: '' }),
+        body: STAFF_REPLY_FORM,
       };
     } else if (kind === 'list' || kind === 'open' || kind === 'reply') {
       const { members, memberIds } = await sessions(ctx);
@@ -122,11 +120,9 @@ export async function run(args: string[]): Promise<void> {
       identities = members.map((m) => ({ cookie: m.cookie }));
       if (kind === 'open')
         write = {
-          method: 'POST',
-          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-          expectStatus: 302,
+        ...FORM_POST,
           forms: members.map((m) => ({ csrf: m.csrf })),
-          body: multipart({ category: 'technical', priority: 'normal', subject: 'Richiesta di prova n. [<n>]', description: 'Descrizione della richiesta di prova [<n>]: contesto, esigenza e scadenze.' }),
+          body: OPEN_FORM,
         };
       if (kind === 'reply') {
         // Each member replies in a request of its own body.
@@ -138,11 +134,9 @@ export async function run(args: string[]): Promise<void> {
         const pairs = members.map((m, i) => ({ m, id: byMember.get(memberIds[i]) })).filter((p) => p.id !== undefined);
         identities = pairs.map((p) => ({ cookie: p.m.cookie }));
         write = {
-          method: 'POST',
-          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-          expectStatus: 302,
+        ...FORM_POST,
           forms: pairs.map((p) => ({ csrf: p.m.csrf, path: `/richieste/${p.id}/messaggi` })),
-          body: multipart({ body: 'Risposta dell’ente n. [<n>]: grazie, procediamo.' }),
+          body: MEMBER_REPLY_FORM,
         };
       }
     } else {

@@ -11,13 +11,19 @@ const CATEGORIES = ['legal', 'strategic', 'procurement', 'technical', 'reuse', '
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const STATES = ['open', 'closed', 'resolved', 'all', 'in_progress'];
 const SORTS = ['due', 'updated', 'created', 'priority'];
-export const BOUNDARY = 'bench-desk-boundary';
+const BOUNDARY = 'bench-desk-boundary';
 
 /** A multipart body whose first part is the CSRF token, as the browser sends the desk's forms. */
-export function multipart(fields: Record<string, string>): string {
+function multipart(fields: Record<string, string>): string {
   const parts = [['_csrf', '[<csrf>]'], ['_idem', '[<uuid>]'], ...Object.entries(fields)];
   return `${parts.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${BOUNDARY}--\r\n`;
 }
+
+/** How the desk's forms are posted, and the bodies the write measurements (and `bench -- profile`) send. */
+export const FORM_POST = { method: 'POST' as const, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, expectStatus: 302 };
+export const OPEN_FORM = multipart({ category: 'technical', priority: 'normal', subject: 'Richiesta di prova n. [<n>]', description: 'Descrizione della richiesta di prova [<n>]: contesto, esigenza e scadenze.' });
+export const STAFF_REPLY_FORM = multipart({ internal: '', body: 'Risposta del centro n. [<n>]: ecco come procedere.', then: '' });
+export const MEMBER_REPLY_FORM = multipart({ body: 'Risposta dell’ente n. [<n>]: grazie, procediamo.' });
 
 /** Logs in and reads the session's CSRF token from a page with a form. */
 async function session(baseUrl: string, email: string): Promise<{ cookie: string; csrf: string }> {
@@ -104,14 +110,14 @@ export async function measureWrites(ctx: RealContext, { staff, members, memberId
   const { sequelize } = scratch.platform;
   const base = scratch.baseUrl;
   const rows: RealRow[] = [];
-  const form = { connections, durationSeconds: duration, method: 'POST' as const, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, expectStatus: 302 };
+  const form = { connections, durationSeconds: duration, ...FORM_POST };
   const [{ last }] = await sequelize.query<{ last: number }>('SELECT max(id) AS last FROM desk_requests', { type: QueryTypes.SELECT });
   const opened = check(
     await measure('apertura di una richiesta', `${base}/richieste`, {
       ...form,
       identities: members.map((s) => ({ cookie: s.cookie })),
       forms: members.map((s) => ({ csrf: s.csrf })),
-      body: multipart({ category: 'technical', priority: 'normal', subject: 'Richiesta di prova n. [<n>]', description: 'Descrizione della richiesta di prova [<n>]: contesto, esigenza e scadenze.' }),
+      body: OPEN_FORM,
     }),
   );
   // Each member's newest request gets the replies: staff from 4 sessions, then the member.
@@ -127,7 +133,7 @@ export async function measureWrites(ctx: RealContext, { staff, members, memberId
       ...form,
       identities: targets.map((_, i) => ({ cookie: staff[i % staff.length].cookie })),
       forms: targets.map((id, i) => ({ csrf: staff[i % staff.length].csrf, path: `/richieste/${id}/messaggi` })),
-      body: multipart({ internal: '', body: 'Risposta del centro n. [<n>]: ecco come procedere.', then: '' }),
+      body: STAFF_REPLY_FORM,
     }),
   );
   const memberReply = check(
@@ -135,7 +141,7 @@ export async function measureWrites(ctx: RealContext, { staff, members, memberId
       ...form,
       identities: members.map((s) => ({ cookie: s.cookie })),
       forms: members.map((s, i) => ({ csrf: s.csrf, path: `/richieste/${targets[i]}/messaggi` })),
-      body: multipart({ body: 'Risposta dell’ente n. [<n>]: grazie, procediamo.' }),
+      body: MEMBER_REPLY_FORM,
     }),
   );
   for (const m of [opened, staffReply, memberReply]) {

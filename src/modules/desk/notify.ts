@@ -47,13 +47,14 @@ function lookupsOf(request: DeskRequest, transaction: Transaction | undefined): 
   return kept;
 }
 
+/** The request's requester or assignee (`id` is one of them), if active. */
 async function activeUser(request: DeskRequest, id: number | null, transaction?: Transaction): Promise<Person | null> {
   if (id === null) return null;
   const kept = lookupsOf(request, transaction);
   const of = `${request.requesterId ?? ''}:${request.assigneeId ?? ''}`;
   // The assignee may change within the change (a reply assigns a new request): read them again then.
   if (!kept.people || kept.peopleOf !== of) {
-    const ids = [request.requesterId, request.assigneeId, id].filter((v): v is number => v !== null);
+    const ids = [request.requesterId, request.assigneeId].filter((v): v is number => v !== null);
     kept.people = findPeople(ids, { activeOnly: true, transaction });
     kept.peopleOf = of;
   }
