@@ -1,4 +1,38 @@
 // Progressive enhancement only: every page works without this file.
+// A body filter (partials/body-filter): the browser's own list of suggestions (a datalist), filled from
+// the directory as the user types, instead of a select of every body.
+(function () {
+  'use strict';
+  Array.prototype.forEach.call(document.querySelectorAll('input[data-body-suggest]'), function (input) {
+    var list = document.getElementById(input.getAttribute('list'));
+    if (!list) return;
+    var timer;
+    var last = '';
+    var controller = null;
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q === last || q.length < 2) return;
+        last = q;
+        if (controller) controller.abort();
+        controller = typeof AbortController === 'function' ? new AbortController() : null;
+        fetch('/enti/suggerimenti.json?q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' }, signal: controller ? controller.signal : undefined })
+          .then(function (res) { return res.ok ? res.json() : { bodies: [] }; })
+          .then(function (data) {
+            list.textContent = '';
+            (data.bodies || []).forEach(function (b) {
+              var option = document.createElement('option');
+              option.value = b.name;
+              option.label = b.ipaCode;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* suggestions are optional: the typed text filters by itself */ });
+      }, 200);
+    });
+  });
+})();
 (function () {
   'use strict';
   // A table wider than the screen scrolls inside itself (app.css): keyboard users can scroll it too.

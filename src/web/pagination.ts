@@ -12,6 +12,8 @@ export type Pagination = {
   page: number;
   pages: number;
   total: number;
+  /** `total` is a lower bound: the list was counted only so far (see countUpTo callers). */
+  more: boolean;
   from: number;
   to: number;
   prev: string | null;
@@ -25,6 +27,7 @@ export function paginate(
   { page, perPage }: Page,
   basePath: string,
   query: Record<string, unknown>,
+  { more = false }: { more?: boolean } = {},
 ): Pagination {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const href = (p: number) => {
@@ -37,17 +40,20 @@ export function paginate(
     const qs = params.toString();
     return qs ? `${basePath}?${qs}` : basePath;
   };
-  const wanted = new Set([1, pages, page - 1, page, page + 1].filter((p) => p >= 1 && p <= pages));
+  // Past a partial count the last page is unknown: no link pretends to be it.
+  const wanted = new Set([1, more ? 1 : pages, page - 1, page, page + 1].filter((p) => p >= 1 && p <= pages));
   const sorted = [...wanted].sort((a, b) => a - b);
   const links: Array<PageLink | null> = [];
   sorted.forEach((p, i) => {
     if (i > 0 && p - sorted[i - 1] > 1) links.push(null);
     links.push({ page: p, href: href(p), current: p === page });
   });
+  if (more && sorted[sorted.length - 1] < pages) links.push(null);
   return {
     page,
     pages,
     total,
+    more,
     from: total === 0 ? 0 : Math.min(total, (page - 1) * perPage + 1),
     to: Math.min(total, page * perPage),
     prev: page > 1 ? href(Math.min(page - 1, pages)) : null,

@@ -171,4 +171,23 @@ describe('desk in a real browser', function () {
     await expectAccessible(staff, 'mail quarantine after a discard');
     await staff.context().close();
   });
+
+  it('the queue filters by a body typed in its field, with suggestions from the directory, on desktop and phone', async () => {
+    const { baseUrl } = await testContext();
+    const staff = await newPage();
+    await browserLogin(staff, baseUrl, STAFF);
+    await staff.goto(`${baseUrl}/richieste?state=all`);
+    await staff.fill('#entityName', 'russ');
+    // The suggestions arrive from /enti/suggerimenti.json into the field's datalist.
+    await staff.waitForFunction(() => [...document.querySelectorAll('#entityName-suggestions option')].some((o) => (o as HTMLOptionElement).value === 'Comune di Russi'));
+    await staff.fill('#entityName', 'Comune di Russi');
+    await Promise.all([staff.waitForURL(/entityName=Comune\+di\+Russi/), staff.click('main form[role=search] button[type=submit]')]);
+    const bodies = await staff.$$eval('main table tbody tr td:nth-child(3)', (cells) => [...new Set(cells.map((c) => c.textContent!.trim()))]);
+    expect(bodies).to.deep.equal(['Comune di Russi']);
+    expect(await staff.inputValue('#entityName')).to.equal('Comune di Russi');
+    await expectAccessible(staff, 'queue filtered by a typed body');
+    await staff.setViewportSize(PHONE);
+    await expectAccessible(staff, 'queue filtered by a typed body (phone)');
+    await staff.context().close();
+  });
 });

@@ -4,6 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { isStaff, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { BusinessCalendar } from '../../platform/calendar.js';
+import { matchBodies } from '../entities/index.js';
 import { deskConfig, type DeskSettings } from './config.js';
 import { queueFilterSchema, type QueueFilter } from './schemas.js';
 import type { RequestCategory, RequestPriority, RequestState } from './states.js';
@@ -79,6 +80,7 @@ export function normaliseFilter(viewer: Viewer, query: unknown): QueueFilter {
   const staff = isStaff(viewer);
   if (!staff) {
     delete filter.entity;
+    delete filter.entityName;
     delete filter.assignee;
     delete filter.overdue;
   }
@@ -87,12 +89,22 @@ export function normaliseFilter(viewer: Viewer, query: unknown): QueueFilter {
   return filter;
 }
 
-export function whereOf(viewer: Viewer, filter: QueueFilter): Where {
+/** The filter, with a body typed by name resolved to the bodies it names (`bodies`). */
+export async function resolveFilter(viewer: Viewer, query: unknown): Promise<QueueFilter & { bodies?: number[] }> {
+  const filter = normaliseFilter(viewer, query);
+  return filter.entityName ? { ...filter, bodies: await matchBodies(filter.entityName) } : filter;
+}
+
+export function whereOf(viewer: Viewer, filter: QueueFilter & { bodies?: number[] }): Where {
   const clauses: string[] = [];
   const replacements: Record<string, unknown> = {};
   if (!isStaff(viewer)) {
     clauses.push('r.entity_id = :viewerEntity');
     replacements.viewerEntity = viewer?.entityId ?? -1;
+  } else if (filter.bodies) {
+    // The typed body wins over an id from a link: the form shows the linked body's name and sends it back.
+    clauses.push('r.entity_id = ANY(CAST(:bodies AS int[]))');
+    replacements.bodies = `{${filter.bodies.join(',')}}`;
   } else if (filter.entity) {
     clauses.push('r.entity_id = :entity');
     replacements.entity = filter.entity;
@@ -148,19 +160,25 @@ const SELECT = `SELECT r.id, r.entity_id AS "entityId", e.name AS "entityName", 
   LEFT JOIN users rq ON rq.id = r.requester_id
   LEFT JOIN users asg ON asg.id = r.assignee_id`;
 
+// A list is counted at most this far past the page shown: counting 90,000 closed requests costs more
+// than the page itself, and "more than 1,000" is all a reader needs in order to narrow the filters.
+const COUNT_AHEAD = 1000;
+
 export async function listRequests(platform: Platform, viewer: Viewer, query: unknown, page: { perPage: number; offset: number }, now = new Date()) {
-  const filter = normaliseFilter(viewer, query);
+  const filter = await resolveFilter(viewer, query);
   const { sql, replacements } = whereOf(viewer, filter);
+  const cap = page.offset + COUNT_AHEAD;
   const [rows, [count], config] = await Promise.all([
     platform.sequelize.query<ListRow>(`${SELECT} ${sql} ORDER BY ${ORDER[filter.sort!]} LIMIT :limit OFFSET :offset`, {
       replacements: { ...replacements, limit: page.perPage, offset: page.offset },
       type: QueryTypes.SELECT,
     }),
-    platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM desk_requests r ${sql}`, { replacements, type: QueryTypes.SELECT }),
+    platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM desk_requests r ${sql} LIMIT :cap) counted`, { replacements: { ...replacements, cap: cap + 1 }, type: QueryTypes.SELECT }),
     deskConfig(platform.sequelize),
   ]);
   const items = rows.map((r) => ({ ...r, due: dueInfo(r, config.settings, config.calendar, now) }));
-  return { filter, rows: items, total: Number(count.n) };
+  const n = Number(count.n);
+  return { filter, rows: items, total: Math.min(n, cap), more: n > cap };
 }
 
 /** Counts for the home cards. */
@@ -219,7 +237,7 @@ export type Words = (key: string) => string;
  */
 export async function* exportRows(platform: Platform, viewer: Viewer, query: unknown, words: Words): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string | number>> {
   const met = (v: boolean | null) => (v === null ? '' : words(v ? 'desk:csv.met' : 'desk:csv.missed'));
-  const filter = normaliseFilter(viewer, query);
+  const filter = await resolveFilter(viewer, query);
   const { sql, replacements } = whereOf(viewer, filter);
   let lastId = 0;
   for (;;) {

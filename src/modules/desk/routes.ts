@@ -10,7 +10,7 @@ import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, permitUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { usersOfBody } from '../accounts/index.js';
-import { bodyOptions, findBody } from '../entities/index.js';
+import { bodyName, bodyOptions, findBody } from '../entities/index.js';
 import {
   addLocalHoliday,
   calendarSetting,
@@ -72,9 +72,9 @@ function safeBack(value: unknown, fallback: string): string {
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 
-// Keyed on the bodies' version, so a new or renamed body is in the filter at once in every process.
+// Keyed on the bodies' version, so a new or renamed body is in the record form's list at once in every process.
 const entityCache = new DataCache<Array<{ id: number; name: string }>>({ name: 'desk-entity-options', tables: ['entities'], max: 1, ttlMs: 10 * 60_000 });
-/** Bodies for the queue's filter. */
+/** Bodies for the form that records a request taken by phone or at the counter. */
 function entityOptions(sequelize: Sequelize): Promise<Array<{ id: number; name: string }>> {
   return entityCache.fetch(sequelize, 'all', () => bodyOptions());
 }
@@ -94,12 +94,13 @@ export function deskRouter(platform: Platform): Router {
     const viewer = actorOf(req);
     const page = parsePage(req.query as Record<string, unknown>, 20);
     const result = await listRequests(platform, viewer, req.query, page);
-    const pagination = paginate(result.total, page, '/richieste', req.query as Record<string, unknown>);
+    const pagination = paginate(result.total, page, '/richieste', req.query as Record<string, unknown>, { more: result.more });
     const exportQuery = new URLSearchParams(Object.entries(req.query as Record<string, unknown>).filter(([k, v]) => k !== 'page' && typeof v === 'string' && v !== '') as Array<[string, string]>).toString();
     const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
     if (isStaff(viewer)) {
-      const [staffOptions, entities, quarantined] = await Promise.all([assignableStaff(), entityOptions(platform.sequelize), pendingQuarantineCount(platform)]);
-      return res.render('desk/queue', { ...common, staffOptions, entities, quarantined, sorts: QUEUE_SORTS, back: req.originalUrl });
+      const { entityName, entity } = result.filter;
+      const [staffOptions, bodyText, quarantined] = await Promise.all([assignableStaff(), entityName ?? bodyName(entity), pendingQuarantineCount(platform)]);
+      return res.render('desk/queue', { ...common, staffOptions, bodyText, quarantined, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
     const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await findBody(viewer.entityId);
     res.render('desk/list', { ...common, entity, canOpen: canOpenRequests(viewer) });

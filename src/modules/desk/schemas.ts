@@ -124,6 +124,7 @@ export const queueFilterSchema = z.object({
   category: lenient(z.enum(REQUEST_CATEGORIES)),
   priority: lenient(z.enum(REQUEST_PRIORITIES)),
   entity: queryId,
+  entityName: queryText(200),
   assignee: lenient(z.union([z.literal('me'), z.literal('none'), z.string().regex(/^\d{1,9}$/)])),
   overdue: lenient(z.literal('1')),
   sort: lenient(z.enum(QUEUE_SORTS)),

@@ -95,3 +95,36 @@ export async function leadBody(opts: Options = {}): Promise<Body | null> {
 export async function setBodyRtd(entityId: number, userId: number | null, opts: Options = {}): Promise<void> {
   await Entity.update({ rtdUserId: userId }, { where: { id: entityId }, transaction: opts.transaction });
 }
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The bodies a typed text names, for the type-ahead of body filters: an exact codice IPA or name
+ * first, then names that contain the text and codici IPA that begin with it, by name.
+ */
+export async function suggestBodies(text: string, limit = 10): Promise<Array<{ id: number; name: string; ipaCode: string }>> {
+  const t = text.trim().toLowerCase().slice(0, 200);
+  if (t.length < 2) return [];
+  return Entity.sequelize!.query<{ id: number; name: string; ipaCode: string }>(
+    `SELECT id, name, ipa_code AS "ipaCode" FROM entities
+      WHERE lower(name) LIKE :like OR ipa_code LIKE :prefix
+      ORDER BY (ipa_code = :t OR lower(name) = :t) DESC, name, id LIMIT :limit`,
+    { replacements: { t, like: `%${likeEscape(t)}%`, prefix: `${likeEscape(t)}%`, limit }, type: QueryTypes.SELECT },
+  );
+}
+
+/**
+ * The ids of the bodies a text typed in a filter names: the body with that exact codice IPA or name
+ * when there is one, otherwise every body whose name contains the text or whose codice IPA begins
+ * with it. Resolved apart from the list it filters, so the list's planner sees the ids themselves.
+ */
+export async function matchBodies(text: string): Promise<number[]> {
+  const t = text.trim().toLowerCase().slice(0, 200);
+  if (!t) return [];
+  const rows = await Entity.sequelize!.query<{ id: number; exact: boolean }>(
+    `SELECT id, (ipa_code = :t OR lower(name) = :t) AS exact FROM entities WHERE lower(name) LIKE :like OR ipa_code LIKE :prefix`,
+    { replacements: { t, like: `%${likeEscape(t)}%`, prefix: `${likeEscape(t)}%` }, type: QueryTypes.SELECT },
+  );
+  const exact = rows.filter((r) => r.exact);
+  return (exact.length ? exact : rows).map((r) => r.id);
+}

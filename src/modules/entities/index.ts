@@ -12,7 +12,9 @@ export {
   findBody,
   findBodyByIpa,
   leadBody,
+  matchBodies,
   setBodyRtd,
+  suggestBodies,
   type Body,
   type BodyOption,
 } from './directory.js';

@@ -7,6 +7,7 @@ import { acceptUploads, readUpload, uploadedFiles } from '../../web/uploads.js';
 import type { Registry } from '../../web/module.js';
 import { canListBodyUsers, usersOfBody } from '../accounts/index.js';
 import { ENTITY_KINDS, MEMBERSHIP_STATUSES, type Entity } from './models.js';
+import { suggestBodies } from './directory.js';
 import { createEntity, getEntity, importEntitiesCsv, IPA_OPTIONAL_COLUMNS, IPA_REQUIRED_COLUMNS, listEntities, rtdCandidates, updateEntity } from './service.js';
 
 const vocab = { kinds: ENTITY_KINDS, statuses: MEMBERSHIP_STATUSES };
@@ -34,6 +35,13 @@ export function entitiesRouter(platform: Platform, registry: Registry): Router {
       ...vocab,
       pagination: paginate(result.total, page, '/enti', req.query as Record<string, unknown>),
     });
+  });
+
+  // The type-ahead of body filters (desk queue and others): names and codici IPA are public, like /enti.
+  router.get('/enti/suggerimenti.json', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q : '';
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json({ bodies: (await suggestBodies(q)).map((b) => ({ name: b.name, ipaCode: b.ipaCode })) });
   });
 
   const newLocals = () => ({ entity: null, rtdOptions: [], action: '/enti', ...vocab });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { createRequest } from '../../../src/modules/desk/service.js';
 import { testContext } from '../../helpers/app.js';
+import { createBody, createUser } from '../../helpers/factories.js';
 import { actorOf, bodyWithUsers, freshStaff, post, requestFields, requestRow } from './helpers.js';
 
 describe('desk: staff queue, CSV and reports', () => {
@@ -36,6 +37,56 @@ describe('desk: staff queue, CSV and reports', () => {
     expect(ids(res.text)).to.deep.equal([old]);
     const byPriority = await s1.agent.get(`/richieste?entity=${bodyId}&priority=urgent`);
     expect(ids(byPriority.text)).to.deep.equal([urgent]);
+  });
+
+  it('filters by a body typed by name or codice IPA, exact matches before partial ones, and shows it in the field', async () => {
+    const { platform } = await testContext();
+    // Two bodies whose names share a stem: the exact name picks one, the stem both.
+    const stem = `Valle Prova ${Date.now().toString(36)}`;
+    const a = await createBody({ name: `Comune di ${stem}` });
+    const b = await createBody({ name: `Comune di ${stem} Superiore` });
+    const [onA, onB] = await Promise.all(
+      [a, b].map(async (body) => (await createRequest(platform, actorOf(await createUser('member', body.id)), requestFields({ subject: `Richiesta di ${body.name}` }), [])).id),
+    );
+    const byName = (text: string) => s1.agent.get(`/richieste?state=all&entityName=${encodeURIComponent(text)}`);
+    expect(ids((await byName(a.name)).text)).to.deep.equal([onA]);
+    expect(ids((await byName(a.name.toUpperCase())).text)).to.deep.equal([onA]);
+    expect(ids((await byName(b.ipaCode)).text)).to.deep.equal([onB]);
+    expect(ids((await byName(stem.toLowerCase())).text).sort()).to.deep.equal([onA, onB].sort());
+    expect(ids((await byName('nessun ente si chiama così')).text)).to.deep.equal([]);
+    // A LIKE wildcard typed by the user is a character, not a pattern.
+    expect(ids((await byName('%')).text)).to.deep.equal([]);
+    // The field keeps what was typed; a link by id shows the body's name, which the form sends back.
+    expect((await byName(stem)).text).to.contain(`name="entityName" type="search" class="form-control" value="${stem}"`);
+    const linked = await s1.agent.get(`/richieste?entity=${a.id}&state=all`);
+    expect(linked.text).to.contain(`value="${a.name}"`);
+    expect(ids(linked.text)).to.deep.equal([onA]);
+    // The CSV follows the same filter.
+    const csv = parse((await s1.agent.get(`/richieste/export.csv?state=all&entityName=${encodeURIComponent(stem)}`)).text, { columns: true, delimiter: ';', bom: true }) as Array<Record<string, string>>;
+    expect(csv.map((r) => Number(r.numero)).sort()).to.deep.equal([onA, onB].sort());
+    // The suggestions: the exact name first, then the others by name.
+    const suggest = await s1.agent.get(`/enti/suggerimenti.json?q=${encodeURIComponent(a.name)}`);
+    expect(suggest.status).to.equal(200);
+    expect(suggest.body.bodies.map((x: { name: string }) => x.name)).to.deep.equal([a.name, b.name]);
+    expect(suggest.body.bodies[0].ipaCode).to.equal(a.ipaCode);
+    expect((await s1.agent.get('/enti/suggerimenti.json?q=x')).body.bodies).to.deep.equal([]);
+  });
+
+  it('counts a long list only a thousand rows past the page, and says so', async () => {
+    const { platform } = await testContext();
+    const b = await bodyWithUsers();
+    // Closed requests of this test's own body only, straight in the table: the list does not care how they came.
+    await platform.sequelize.query(
+      `INSERT INTO desk_requests (entity_id, requester_id, subject, description, category, priority, state)
+         SELECT :e, :u, 'Richiesta in blocco ' || g, 'Descrizione', 'other', 'low', 'closed' FROM generate_series(1, 1005) g`,
+      { replacements: { e: b.body.id, u: b.member.id } },
+    );
+    const first = await s1.agent.get(`/richieste?entity=${b.body.id}&state=all`);
+    expect(first.text).to.contain('Risultati da 1 a 20 su oltre 1000');
+    expect(first.text).not.to.contain('page=50"');
+    const deeper = await s1.agent.get(`/richieste?entity=${b.body.id}&state=all&page=40`);
+    expect(deeper.text).to.contain('Risultati da 781 a 800 su 1005');
+    expect(deeper.text).to.contain('page=51"');
   });
 
   it('«assegnate a me» lists the operator’s own queue', async () => {

@@ -25,4 +25,13 @@ describe('pagination', () => {
     expect(p.next).to.equal(null);
     expect(p.to).to.equal(10);
   });
+
+  it('after a partial count, links no page as the last one and leaves the way on open', () => {
+    const p = paginate(1020, parsePage({ page: '2' }, 20), '/richieste', {}, { more: true });
+    expect(p.more).to.equal(true);
+    expect(p.pages).to.equal(51);
+    expect(p.next).to.equal('/richieste?page=3');
+    expect(p.links.map((l) => l?.page ?? null)).to.deep.equal([1, 2, 3, null]);
+    expect(paginate(1020, parsePage({ page: '2' }, 20), '/richieste', {}).links.map((l) => l?.page ?? null)).to.deep.equal([1, 2, 3, null, 51]);
+  });
 });
