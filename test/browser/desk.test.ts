@@ -179,7 +179,7 @@ describe('desk in a real browser', function () {
     await staff.goto(`${baseUrl}/richieste?state=all`);
     await staff.fill('#entityName', 'russ');
     // The suggestions arrive from /enti/suggerimenti.json into the field's datalist.
-    await staff.waitForFunction(() => [...document.querySelectorAll('#entityName-suggestions option')].some((o) => (o as HTMLOptionElement).value === 'Comune di Russi'));
+    await staff.waitForSelector('#entityName-suggestions option[value="Comune di Russi"]', { state: 'attached' });
     await staff.fill('#entityName', 'Comune di Russi');
     await Promise.all([staff.waitForURL(/entityName=Comune\+di\+Russi/), staff.click('main form[role=search] button[type=submit]')]);
     const bodies = await staff.$$eval('main table tbody tr td:nth-child(3)', (cells) => [...new Set(cells.map((c) => c.textContent!.trim()))]);
