@@ -66,4 +66,6 @@ export const userFilterSchema = z.object({
   role: z.enum(ROLES).optional().catch(undefined),
   status: z.enum(['invited', 'active', 'disabled']).optional().catch(undefined),
   entityId: z.coerce.number().int().positive().optional().catch(undefined),
+  /** A body typed by name or codice IPA (partials/body-filter): wins over `entityId` from a link. */
+  entityName: z.string().trim().max(200).optional().catch(undefined),
 });

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } f
 import { parseInput } from '../../platform/validation.js';
 import type { LimitRule } from '../../platform/limits.js';
 import type { Authenticator } from '../../web/auth.js';
-import { bodyNames, findBody } from '../entities/index.js';
+import { bodyNames, findBody, matchBodies } from '../entities/index.js';
 import { User } from './models.js';
 import { hashPassword } from './passwords.js';
 import { assertCanChangeRole, assertCanInvite, assertCanManageUser, canListBodyUsers, canReinvite, isBodyRole } from './policy.js';
@@ -305,7 +305,8 @@ export async function listUsers(actor: Actor, query: unknown, page: { perPage: n
   const where: WhereOptions = {};
   const entityId = scopeEntityId ?? filter.entityId;
   if (scopeEntityId !== undefined && !canListBodyUsers(actor, scopeEntityId)) throw new NotFoundError();
-  if (entityId) Object.assign(where, { entityId });
+  if (scopeEntityId === undefined && filter.entityName) Object.assign(where, { entityId: { [Op.in]: await matchBodies(filter.entityName) } });
+  else if (entityId) Object.assign(where, { entityId });
   if (filter.role) Object.assign(where, { role: filter.role });
   if (filter.status) Object.assign(where, { status: filter.status });
   if (filter.q) Object.assign(where, { [Op.or]: [{ email: { [Op.iLike]: `%${filter.q}%` } }, { name: { [Op.iLike]: `%${filter.q}%` } }] });

@@ -9,7 +9,7 @@ import { getSetting } from '../../platform/settings.js';
 import { parseInput } from '../../platform/validation.js';
 import { IPA_KINDS, PNRR_MEASURES } from '../../platform/vocabulary.js';
 import type { Page } from '../../web/pagination.js';
-import { findBody, type Body } from '../entities/index.js';
+import { findBody, matchBodies, type Body } from '../entities/index.js';
 import { formatCents, todayInRome } from '../tenders/index.js';
 import { FundingCall, FundingProject } from './models.js';
 import { assertCanEditBodyFunding, assertCanManageCalls, assertCanSeeBodyFunding, canSeeNonApplicants, projectScope } from './policy.js';
@@ -351,7 +351,7 @@ function projectView(r: ProjectSqlRow, today: string, t: Thresholds): ProjectVie
   };
 }
 
-export type ProjectFilter = { state: ProjectState | ''; measure: string; entityId: number | null; q: string };
+export type ProjectFilter = { state: ProjectState | ''; measure: string; entityId: number | null; entityName: string; q: string };
 
 export async function listProjects(platform: Platform, viewer: Viewer, query: Record<string, unknown>, page: Page) {
   const scope = projectScope(viewer);
@@ -363,6 +363,7 @@ export async function listProjects(platform: Platform, viewer: Viewer, query: Re
     state: (PROJECT_STATES as readonly string[]).includes(state) ? (state as ProjectState) : '',
     measure: PNRR_MEASURES.some((m) => m.code === measure) ? measure : '',
     entityId: 'all' in scope && Number.isInteger(entity) && entity > 0 ? entity : null,
+    entityName: 'all' in scope ? one(query.entityName).trim().slice(0, 200) : '',
     q: one(query.q).slice(0, 100),
   };
   const where: string[] = [];
@@ -371,7 +372,11 @@ export async function listProjects(platform: Platform, viewer: Viewer, query: Re
     where.push('p.entity_id = :scope');
     replacements.scope = scope.entityId;
   }
-  if (filter.entityId) {
+  // A body typed by name or codice IPA wins over an id from a link (the form sends the linked body's name back).
+  if (filter.entityName) {
+    where.push('p.entity_id = ANY(CAST(:bodies AS int[]))');
+    replacements.bodies = `{${(await matchBodies(filter.entityName)).join(',')}}`;
+  } else if (filter.entityId) {
     where.push('p.entity_id = :entityId');
     replacements.entityId = filter.entityId;
   }

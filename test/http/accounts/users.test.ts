@@ -5,6 +5,24 @@ import { createBody, createUser } from '../../helpers/factories.js';
 import { loginAs, postForm } from '../../helpers/http.js';
 
 describe('user administration', () => {
+  it('admin filters the users by a body typed by name or codice IPA', async () => {
+    const stem = `Pieve Utenti ${Date.now().toString(36)}`;
+    const a = await createBody({ name: `Comune di ${stem}` });
+    const b = await createBody({ name: `Comune di ${stem} Bassa` });
+    const [ua, ub] = [await createUser('member', a.id), await createUser('rtd', b.id)];
+    const admin = await loginAs('admin@cithub.example');
+    const list = (query: string) => admin.get(`/admin/utenti?${query}`);
+    const exact = await list(`entityName=${encodeURIComponent(a.name)}`);
+    expect(exact.text).to.contain(ua.email);
+    expect(exact.text).to.not.contain(ub.email);
+    expect(exact.text).to.contain(`value="${a.name}"`);
+    const both = await list(`entityName=${encodeURIComponent(stem)}`);
+    expect(both.text).to.contain(ua.email);
+    expect(both.text).to.contain(ub.email);
+    expect((await list(`entityName=${b.ipaCode}`)).text).to.not.contain(ua.email);
+    expect((await list(`entityId=${b.id}`)).text).to.contain(`value="${b.name}"`);
+  });
+
   it('admin lists, filters and changes roles, with an audit record', async () => {
     const { platform } = await testContext();
     const body = await createBody();

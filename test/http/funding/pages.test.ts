@@ -134,6 +134,31 @@ describe('funding: pages and forms', () => {
     expect((await FundingProject.findByPk(project.id))!.contractOn).to.equal(contractOn);
   });
 
+  it('staff filter the projects by a body typed by name or codice IPA, kept in the field', async () => {
+    const stem = `Borgo Fondi ${Date.now().toString(36)}`;
+    const a = await createBody({ name: `Comune di ${stem}` });
+    const b = await createBody({ name: `Comune di ${stem} Alto` });
+    const call = await makeCall();
+    await makeProject(a.id, call.id, { title: 'Progetto del primo borgo', cup: 'B51F22008409001' });
+    await makeProject(b.id, call.id, { title: 'Progetto del secondo borgo', cup: 'B51F22008409002' });
+    const staff = await loginAs('staff@cithub.example');
+    const list = (query: string) => staff.get(`/finanziamenti/progetti?${query}`);
+    const exact = await list(`entityName=${encodeURIComponent(a.name)}`);
+    expect(exact.text).to.contain('B51F22008409001');
+    expect(exact.text).to.not.contain('B51F22008409002');
+    expect(exact.text).to.contain(`value="${a.name}"`);
+    const byCode = await list(`entityName=${b.ipaCode.toUpperCase()}`);
+    expect(byCode.text).to.contain('B51F22008409002');
+    expect(byCode.text).to.not.contain('B51F22008409001');
+    const both = await list(`entityName=${encodeURIComponent(stem)}`);
+    expect(both.text).to.contain('B51F22008409001');
+    expect(both.text).to.contain('B51F22008409002');
+    // A link by id shows the body's name in the field.
+    const linked = await list(`entityId=${b.id}`);
+    expect(linked.text).to.contain(`value="${b.name}"`);
+    expect(linked.text).to.not.contain('B51F22008409001');
+  });
+
   it('the per-body page, the panel on the body page and the home card show the body its funding', async () => {
     const russi = (await findBodyByIpa('c_h642'))!;
     const agent = await loginAs('rtd@russi.cithub.example');

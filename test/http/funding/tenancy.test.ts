@@ -27,6 +27,7 @@ describe('funding: tenancy on every route with an id', () => {
       expect(list.status).to.equal(200);
       expect(list.text).to.not.contain('QWERTY');
       expect((await agent.get(`/finanziamenti/progetti?entityId=${bodyE.id}`)).text).to.not.contain('QWERTY');
+      expect((await agent.get(`/finanziamenti/progetti?entityName=${encodeURIComponent(bodyE.name)}`)).text).to.not.contain('QWERTY');
     }
     const post = await rtdF.post(`/finanziamenti/progetti/${project.id}`).type('form').send({ _csrf: tokenF, callId: String(call.id), amount: '1', state: 'revoked' });
     expect(post.status).to.equal(404);
