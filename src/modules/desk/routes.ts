@@ -38,7 +38,7 @@ import {
   classifyRequest,
   createRequest,
   findAttachment,
-  findVisibleRequest,
+  assertRequestVisible,
   getRequestView,
   MAX_FILES,
   postMessage,
@@ -266,7 +266,7 @@ export function deskRouter(platform: Platform): Router {
     res.render('desk/show', asking ? { ...view, asking, values: { then: 'waiting' } } : view);
   });
 
-  const canSee = permitUpload((req) => findVisibleRequest(actorOf(req), idParam(req.params.id)));
+  const canSee = permitUpload((req) => assertRequestVisible(actorOf(req), idParam(req.params.id)));
   router.post('/richieste/:id/messaggi', requireLogin, canSee, upload, async (req, res) => {
     const actor = actorOf(req);
     const id = idParam(req.params.id);

@@ -66,6 +66,9 @@ const CLOCK_MODE: Readonly<Record<RequestState, ClockMode>> = {
   closed: 'stopped',
 };
 
+/** Whether the state's clock runs (its due instants are then fixed by the history alone). */
+export const clockRuns = (state: RequestState): boolean => CLOCK_MODE[state] === 'running';
+
 interface Interval {
   start: number;
   end: number;

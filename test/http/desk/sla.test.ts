@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DeskRequest } from '../../../src/modules/desk/models.js';
-import { createRequest, slaCheck } from '../../../src/modules/desk/service.js';
+import { deskConfig } from '../../../src/modules/desk/config.js';
+import { applySla, createRequest, loadHistory, postMessage, slaCheck } from '../../../src/modules/desk/service.js';
 import { CALENDAR_SETTING, setSetting } from '../../../src/platform/settings.js';
 import { testContext } from '../../helpers/app.js';
 import { loginAs } from '../../helpers/http.js';
@@ -32,6 +33,28 @@ describe('desk: SLA due times, reminders and the business calendar', () => {
     expect(list.text).to.contain('Tempi di risposta del centro');
     expect(cell).to.contain('il centro è in ritardo');
     expect(cell).not.to.contain('desk-due-breached');
+  });
+
+  it('later replies on a running request keep the stored SLA figures a full recomputation from the history gives', async () => {
+    const { platform } = await testContext();
+    const b = await bodyWithUsers();
+    const staff = await freshStaff();
+    const r = await createRequest(platform, actorOf(b.member), requestFields({ category: 'technical', subject: 'Figure SLA dopo più risposte' }), [], at('2026-11-23T08:00:00Z'));
+    await postMessage(platform, actorOf(staff.user), r.id, { body: 'Prima risposta del centro.' }, [], at('2026-11-23T10:00:00Z'));
+    const afterFirst = await requestRow(r.id);
+    expect(afterFirst.state).to.equal('in_progress');
+    // Two days later: another staff reply and one of the body, neither moving the state.
+    await postMessage(platform, actorOf(staff.user), r.id, { body: 'Seconda risposta del centro.' }, [], at('2026-11-25T09:00:00Z'));
+    await postMessage(platform, actorOf(b.member), r.id, { body: 'Grazie, attendiamo.' }, [], at('2026-11-25T11:00:00Z'));
+    const later = await requestRow(r.id);
+    expect(later.state).to.equal('in_progress');
+    expect(later.messageCount).to.equal(3);
+    const fields = (x: typeof later) => [x.firstResponseDueAt?.getTime(), x.resolutionDueAt?.getTime(), Number(x.firstResponseMinutes), x.firstResponseMet, x.resolutionMet];
+    expect(fields(later)).to.deep.equal(fields(afterFirst));
+    // And they are what the history gives, computed afresh as of now.
+    const history = (await loadHistory([r.id])).get(r.id)!;
+    applySla(later, history, await deskConfig(platform.sequelize), at('2026-11-25T11:00:00Z'));
+    expect(fields(later)).to.deep.equal(fields(afterFirst));
   });
 
   it('shows due times that skip the weekend and Easter Monday, and move with a local holiday set by the admin', async () => {
