@@ -269,8 +269,16 @@ function valueLabel(t: TFunction, facet: FacetDef, value: string): string {
 }
 
 /** Facets ready for the view: values by count, selected ones always shown, labels in the reader's language (`t`). */
+// One collator per language: building one costs more than sorting a facet's values with it.
+const collators = new Map<string, Intl.Collator>();
+const collatorOf = (lang: string): Intl.Collator => {
+  let c = collators.get(lang);
+  if (!c) collators.set(lang, (c = new Intl.Collator(lang)));
+  return c;
+};
+
 export function facetViews(f: CatalogFilter, counts: FacetCounts, t: TFunction, lang: string): FacetView[] {
-  const collator = new Intl.Collator(lang);
+  const collator = collatorOf(lang);
   return FACETS.map((facet) => {
     const selected = new Set(f.selected[facet.param] ?? []);
     const byValue = new Map((counts.values[facet.param] ?? []).map((v) => [v.value, v]));
