@@ -7,7 +7,7 @@ import { actorOf, flash, formAction, idParam, localPath, requireAdmin, requireLo
 import { parsePage, paginate } from '../../web/pagination.js';
 import { ROLES } from '../../platform/actor.js';
 import { LANGUAGES, pickLanguage } from '../../platform/i18n.js';
-import { bodyName, bodyOptions } from '../entities/index.js';
+import { bodyFilterText, bodyOptions } from '../entities/index.js';
 import {
   acceptInvitation,
   changePassword,
@@ -164,7 +164,7 @@ export function accountsRouter(platform: Platform): Router {
       basePath,
       ...result,
       roles: ROLES,
-      bodyFilter: scope === 'all' ? { text: result.filter.entityName || (await bodyName(result.filter.entityId)) || '' } : null,
+      bodyFilter: scope === 'all' ? { text: await bodyFilterText(result.filter.entityName, result.filter.entityId) } : null,
       pagination: paginate(result.total, page, basePath, req.query as Record<string, unknown>),
       ...extra,
     });

@@ -3,6 +3,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { exportPubliccode } from './publiccode-export.js';
 import { parsePubliccode, type PubliccodeAsset, type PubliccodeDescription, type PubliccodeWarning } from './publiccode.js';
 import { ITALIAN_PLATFORMS, type ItalianPlatform } from './vocabulary.js';
+import { escapeLike } from '../../platform/sql.js';
 
 /** Paths under /catalogo/ that are pages, never slugs. */
 export const RESERVED_SLUGS = new Set(['importa', 'nuovo', 'gestione', 'adozioni', 'catalogo']);
@@ -25,7 +26,7 @@ export async function uniqueSlug(sequelize: Sequelize, name: string, transaction
   const base = slugify(name);
   const rows = await sequelize.query<{ slug: string }>(
     `SELECT slug FROM catalog_assets WHERE slug = :base OR slug LIKE :pattern`,
-    { replacements: { base, pattern: `${base.replace(/[\\%_]/g, '\\$&')}-%` }, type: QueryTypes.SELECT, transaction },
+    { replacements: { base, pattern: `${escapeLike(base)}-%` }, type: QueryTypes.SELECT, transaction },
   );
   const taken = new Set(rows.map((r) => r.slug));
   if (!taken.has(base) && !RESERVED_SLUGS.has(base)) return base;

@@ -110,8 +110,9 @@ function forEachBit(bits: Bits, fn: (at: number) => void): void {
  * whole catalogue's counts are kept. A narrowed page (a facet or two chosen) thus costs its matches,
  * not the number of values times the size of the catalogue.
  */
-function countValues(scope: Bits, all: Bits, fv: FacetValues, size: number): Int32Array {
+function countValues(scope: Bits, all: Bits, fv: FacetValues): Int32Array {
   if (scope === all) return fv.totals;
+  const size = count(scope);
   const counts = new Int32Array(fv.names.length);
   const perAsset = fv.vals.length / Math.max(1, fv.starts.length - 1);
   if (size * perAsset < fv.names.length * scope.length) {
@@ -335,7 +336,7 @@ export class FacetIndex {
     for (const f of this.facets) {
       const scope = without(f.param);
       const fv = s.byFacet.get(f.param)!;
-      const n = countValues(scope, s.all, fv, scope === s.all ? 0 : count(scope));
+      const n = countValues(scope, s.all, fv);
       const out: IndexCounts['values'][string] = [];
       for (let j = 0; j < n.length; j++) {
         if (n[j] > 0) out.push({ value: fv.names[j], label: f.param === 'ente' ? (s.labels.get(fv.names[j]) ?? null) : null, count: n[j] });

@@ -8,6 +8,7 @@ import { matchBodies } from '../entities/index.js';
 import { deskConfig, type DeskSettings } from './config.js';
 import { queueFilterSchema, type QueueFilter } from './schemas.js';
 import type { RequestCategory, RequestPriority, RequestState } from './states.js';
+import { escapeLike } from '../../platform/sql.js';
 
 export const RUNNING_STATES = "('new','assigned','in_progress')";
 export const OVERDUE_SQL = `(r.state IN ${RUNNING_STATES} AND (r.resolution_due_at <= now() OR (r.first_response_at IS NULL AND r.first_response_due_at <= now())))`;
@@ -69,10 +70,6 @@ export function dueInfo(row: Pick<ListRow, 'state' | 'category' | 'firstResponse
 }
 
 type Where = { sql: string; replacements: Record<string, unknown> };
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The filter as the viewer may use it: a body's users are always scoped to their body. */
 export function normaliseFilter(viewer: Viewer, query: unknown): QueueFilter {

@@ -10,7 +10,7 @@ import { parsePage, paginate } from '../../web/pagination.js';
 import { sendCsv, sendStoredFile } from '../../web/responders.js';
 import { acceptUploads, permitUpload, uploadedFiles, uploadLimit } from '../../web/uploads.js';
 import { usersOfBody } from '../accounts/index.js';
-import { bodyName, bodyOptions, findBody } from '../entities/index.js';
+import { bodyFilterText, bodyOptions, findBody } from '../entities/index.js';
 import {
   addLocalHoliday,
   calendarSetting,
@@ -99,7 +99,7 @@ export function deskRouter(platform: Platform): Router {
     const common = { ...labels, ...result, pagination, exportHref: `/richieste/export.csv${exportQuery ? `?${exportQuery}` : ''}`, ...deskAssets };
     if (isStaff(viewer)) {
       const { entityName, entity } = result.filter;
-      const [staffOptions, bodyText, quarantined] = await Promise.all([assignableStaff(), entityName ?? bodyName(entity), pendingQuarantineCount(platform)]);
+      const [staffOptions, bodyText, quarantined] = await Promise.all([assignableStaff(), bodyFilterText(entityName, entity), pendingQuarantineCount(platform)]);
       return res.render('desk/queue', { ...common, staffOptions, bodyText, quarantined, sorts: QUEUE_SORTS, back: req.originalUrl });
     }
     const entity = result.rows[0] ? { id: result.rows[0].entityId, name: result.rows[0].entityName } : await findBody(viewer.entityId);

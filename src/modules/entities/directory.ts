@@ -2,6 +2,7 @@
 // imports the Entity model; they call these (through ./index.ts) or join the shared `entities` table in SQL.
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { hot } from '../../platform/prepared.js';
+import { escapeLike } from '../../platform/sql.js';
 import { Entity, type EntityKind, type MembershipStatus } from './models.js';
 
 export type Body = {
@@ -96,7 +97,10 @@ export async function setBodyRtd(entityId: number, userId: number | null, opts: 
   await Entity.update({ rtdUserId: userId }, { where: { id: entityId }, transaction: opts.transaction });
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+// A body typed in a filter: an exact codice IPA or name, a name that contains the text, or a codice
+// IPA that begins with it (`exact` says which). One condition for the suggestions and the filter.
+const TYPED = 'lower(name) LIKE :like OR ipa_code LIKE :prefix';
+const typed = (t: string) => ({ t, like: `%${escapeLike(t)}%`, prefix: `${escapeLike(t)}%` });
 
 /**
  * The bodies a typed text names, for the type-ahead of body filters: an exact codice IPA or name
@@ -106,10 +110,8 @@ export async function suggestBodies(text: string, limit = 10): Promise<Array<{ i
   const t = text.trim().toLowerCase().slice(0, 200);
   if (t.length < 2) return [];
   return Entity.sequelize!.query<{ id: number; name: string; ipaCode: string }>(
-    `SELECT id, name, ipa_code AS "ipaCode" FROM entities
-      WHERE lower(name) LIKE :like OR ipa_code LIKE :prefix
-      ORDER BY (ipa_code = :t OR lower(name) = :t) DESC, name, id LIMIT :limit`,
-    { replacements: { t, like: `%${likeEscape(t)}%`, prefix: `${likeEscape(t)}%`, limit }, type: QueryTypes.SELECT },
+    `SELECT id, name, ipa_code AS "ipaCode" FROM entities WHERE ${TYPED} ORDER BY (ipa_code = :t OR lower(name) = :t) DESC, name, id LIMIT :limit`,
+    { replacements: { ...typed(t), limit }, type: QueryTypes.SELECT },
   );
 }
 
@@ -121,10 +123,15 @@ export async function suggestBodies(text: string, limit = 10): Promise<Array<{ i
 export async function matchBodies(text: string): Promise<number[]> {
   const t = text.trim().toLowerCase().slice(0, 200);
   if (!t) return [];
-  const rows = await Entity.sequelize!.query<{ id: number; exact: boolean }>(
-    `SELECT id, (ipa_code = :t OR lower(name) = :t) AS exact FROM entities WHERE lower(name) LIKE :like OR ipa_code LIKE :prefix`,
-    { replacements: { t, like: `%${likeEscape(t)}%`, prefix: `${likeEscape(t)}%` }, type: QueryTypes.SELECT },
-  );
+  const rows = await Entity.sequelize!.query<{ id: number; exact: boolean }>(`SELECT id, (ipa_code = :t OR lower(name) = :t) AS exact FROM entities WHERE ${TYPED}`, {
+    replacements: typed(t),
+    type: QueryTypes.SELECT,
+  });
   const exact = rows.filter((r) => r.exact);
   return (exact.length ? exact : rows).map((r) => r.id);
+}
+
+/** What a body filter's field shows: the text typed, else the name of the body a link chose by id. */
+export async function bodyFilterText(typedText: string | null | undefined, id: number | null | undefined): Promise<string> {
+  return typedText || (await bodyName(id)) || '';
 }

@@ -4,6 +4,7 @@ export { ENTITY_KINDS, MEMBERSHIP_STATUSES, type EntityKind, type MembershipStat
 export {
   activeBodies,
   bodiesByIpa,
+  bodyFilterText,
   bodyName,
   bodyNames,
   bodyOptions,

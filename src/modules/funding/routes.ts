@@ -7,7 +7,7 @@ import { ForbiddenError } from '../../platform/errors.js';
 import { msg } from '../../platform/messages.js';
 import { actorOf, flash, formAction, idParam, requireLogin, requireStaff, viewerOf } from '../../web/http.js';
 import { paginate, parsePage } from '../../web/pagination.js';
-import { bodyName, bodyOptions } from '../entities/index.js';
+import { bodyFilterText, bodyOptions } from '../entities/index.js';
 import { money, todayInRome } from '../tenders/index.js';
 import { canEditBodyFunding, canManageCalls, canRecordApplications, canSeeBodyFunding } from './policy.js';
 import { BAND_ROWS } from './schemas.js';
@@ -224,7 +224,7 @@ export function fundingRouter(platform: Platform): Router {
       ...base,
       title: tOf(res)('funding:projects.title'),
       ...result,
-      bodyText: result.staff ? result.filter.entityName || (await bodyName(result.filter.entityId)) || '' : '',
+      bodyText: result.staff ? await bodyFilterText(result.filter.entityName, result.filter.entityId) : '',
       canRecord: canRecordApplications(viewer),
       pagination: paginate(result.total, page, '/finanziamenti/progetti', req.query as Record<string, unknown>),
     });

@@ -1,5 +1,6 @@
 // The rules of the funding area: calls, applications and projects, a body's funding. No req/res;
 // every write parses its input with the area's schema first and throws the typed errors.
+import { escapeLike } from '../../platform/sql.js';
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { isStaff, type Actor, type Viewer } from '../../platform/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -96,7 +97,7 @@ export async function listCalls(platform: Platform, query: Record<string, unknow
   }
   if (filter.q) {
     where.push(`lower(c.title) LIKE :q`);
-    replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    replacements.q = `%${escapeLike(filter.q.toLowerCase())}%`;
   }
   const sqlWhere = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [{ n }] = await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM funding_calls c ${sqlWhere}`, { replacements, type: QueryTypes.SELECT });
@@ -391,7 +392,7 @@ export async function listProjects(platform: Platform, viewer: Viewer, query: Re
   if (filter.q) {
     where.push('(p.cup = :cup OR lower(e.name) LIKE :q OR lower(c.title) LIKE :q)');
     replacements.cup = filter.q.toUpperCase();
-    replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    replacements.q = `%${escapeLike(filter.q.toLowerCase())}%`;
   }
   const sqlWhere = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [{ n }] = await platform.sequelize.query<{ n: number }>(

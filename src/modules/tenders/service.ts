@@ -1,5 +1,6 @@
 // Dossiers of the aggregated ICT tenders: list, create and edit, lots, milestones, phases, award,
 // participants. Plain values in, plain values or models out; typed errors for everything else.
+import { escapeLike } from '../../platform/sql.js';
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { isBodyUser, isStaff, type Actor, type Viewer } from '../../platform/actor.js';
@@ -235,7 +236,7 @@ export async function listDossiers(platform: Platform, viewer: Viewer, query: un
   const tabClause = filter.tipo === 'comuni' ? 'd.contracting_entity_id IS NOT NULL' : 'd.contracting_entity_id IS NULL';
   if (filter.q) {
     clauses.push(`(lower(d.title) LIKE :q OR d.cup = upper(:raw) OR EXISTS (SELECT 1 FROM tender_lots l WHERE l.dossier_id = d.id AND l.cig = upper(:raw)))`);
-    replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    replacements.q = `%${escapeLike(filter.q.toLowerCase())}%`;
     replacements.raw = filter.q;
   }
   if (filter.phase === 'active') clauses.push(`d.phase NOT IN ('closed','cancelled')`);
