@@ -10,10 +10,19 @@ import { createBody, createUser } from '../../helpers/factories.js';
 import { csrfFrom, loginAs, type Agent } from '../../helpers/http.js';
 import type { ReceivedMail } from '../../helpers/smtp.js';
 
-/** Date and times of a sitting starting `minutes` from now (Rome), kept within one day. */
+/**
+ * Date and times of a sitting starting about `minutes` from now (Rome), kept within one day (a sitting
+ * ends on the day it starts). Late in the evening the start is drawn back so that it ends by 23:59, by a
+ * little more the sooner it was asked for, so that calls with growing `minutes` keep their order (a
+ * later sitting approves the earlier one's minutes) and a sitting can still be started: it stays inside
+ * the two hours before its start in which it may be opened. Only when that would fall before now does it
+ * move to just after midnight.
+ */
 export function soon(minutes = 60, length = 30): { date: string; startTime: string; endTime: string } {
-  let start = DateTime.now().setZone('Europe/Rome').plus({ minutes }).startOf('minute');
-  if (start.hour === 23 && start.minute > 59 - length) start = start.plus({ days: 1 }).set({ hour: 0, minute: 5 });
+  const now = DateTime.now().setZone('Europe/Rome');
+  let start = now.plus({ minutes }).startOf('minute');
+  const latest = start.startOf('day').set({ hour: 23, minute: 59 }).minus({ minutes: length + Math.round((300 - minutes) / 10) });
+  if (start > latest) start = latest > now ? latest : now.plus({ days: 1 }).startOf('day').plus({ minutes: Math.round(minutes / 30) });
   const end = start.plus({ minutes: length });
   return { date: start.toISODate()!, startTime: start.toFormat('HH:mm'), endTime: end.toFormat('HH:mm') };
 }
