@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { FileSource } from '../../platform/files.js';
 import { pickLanguage } from '../../platform/i18n.js';
 import { msg, type Message } from '../../platform/messages.js';
+import { hot } from '../../platform/prepared.js';
 import { parseInput } from '../../platform/validation.js';
 import { activeStaff, findPeople, findPerson } from '../accounts/index.js';
 import { bodyNames, bodyOptions, findBody } from '../entities/index.js';
@@ -57,36 +58,69 @@ export async function loadAsset(viewer: Viewer, slug: string): Promise<Asset> {
 
 export type AssetPage = Awaited<ReturnType<typeof assetPage>>;
 
-/** Everything the asset page shows, in a bounded number of statements (asset, adoptions, files, related). */
+/** Everything the asset page shows, in a bounded number of statements (the asset, then the rest in one). */
 export const ADOPTERS_SHOWN = 30;
+
+type AdoptionRow = { entity_id: number; entity_name: string; ipa_code: string; status: Adoption['status']; since: string; note: string | null; n: number };
+type FileRow = { id: number; file_id: string; role: FileRole; title: string; size: number; mime: string; original_name: string };
+type RelatedRow = { slug: string; name: string; kind: string; short_description: string | null; in_use_count: number };
+
+/**
+ * The cedent, the adoptions, the files and the related assets of one asset as one prepared statement
+ * (JSON per part): each statement costs this machine's web process about as much as the work it asks
+ * for on a page this small. Adoptions: the bodies of each status (the first ones by name, unless all
+ * are asked for), with the count of each status and always the viewer's own body. Related: up to four
+ * published assets among the 50 most adopted that share a category (else a scope, else the cedent),
+ * those sharing the most categories first.
+ */
+const ASSET_PAGE_PARTS = Object.fromEntries(
+  (['categories', 'scopes', 'entity', 'none'] as const).map((by) => {
+    const related =
+      by === 'none'
+        ? `'[]'::json`
+        : `(SELECT coalesce(json_agg(r ORDER BY r.shared DESC, r.in_use_count DESC, lower(r.name)), '[]') FROM (
+            SELECT slug, name, kind, short_description, in_use_count,
+                   (SELECT count(*) FROM unnest(categories) c WHERE c = ANY(${by === 'entity' ? '$5' : '$6'}::text[])) AS shared
+              FROM (SELECT slug, name, kind, short_description, in_use_count, categories FROM catalog_assets
+                     WHERE status = 'published' AND id <> $1 AND ${by === 'entity' ? 'entity_id = $2' : `${by} && $5::text[]`}
+                     ORDER BY in_use_count DESC, adoption_count DESC, lower(name) LIMIT 50) candidates
+             ORDER BY 6 DESC, in_use_count DESC, lower(name) LIMIT 4) r)`;
+    return [
+      by,
+      hot(`SELECT
+        (SELECT json_build_object('id', e.id, 'name', e.name, 'ipaCode', e.ipa_code, 'website', e.website) FROM entities e WHERE e.id = $2) AS entity,
+        (SELECT coalesce(json_agg(x ORDER BY CASE x.status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, x.entity_name), '[]') FROM (
+            SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note,
+                   row_number() OVER (PARTITION BY d.status ORDER BY e.name, e.id) AS rn, count(*) OVER (PARTITION BY d.status)::int AS n
+              FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
+             WHERE d.asset_id = $1
+          ) x WHERE x.rn <= $3 OR x.entity_id = $4) AS adoptions,
+        (SELECT coalesce(json_agg(f ORDER BY f.role, f.position, f.id), '[]') FROM (
+            SELECT f.id, f.file_id, f.role, f.position, f.title, s.size, s.mime, s.original_name
+              FROM catalog_asset_files f JOIN stored_files s ON s.id = f.file_id
+             WHERE f.asset_id = $1
+          ) f) AS files,
+        ${related} AS related`),
+    ];
+  }),
+) as Record<'categories' | 'scopes' | 'entity' | 'none', string>;
+
+async function assetPageParts(platform: Platform, viewer: Viewer, asset: Asset, perStatus: number) {
+  const by = asset.categories.length ? 'categories' : asset.scopes.length ? 'scopes' : asset.entityId ? 'entity' : 'none';
+  const [row] = await platform.sequelize.query<{ entity: { id: number; name: string; ipaCode: string; website: string | null } | null; adoptions: AdoptionRow[]; files: FileRow[]; related: RelatedRow[] }>(
+    ASSET_PAGE_PARTS[by],
+    {
+      // A prepared statement takes exactly the parameters its text names.
+      bind: [asset.id, asset.entityId ?? -1, perStatus, viewer?.entityId ?? -1, ...(by === 'none' ? [] : by === 'entity' ? [asset.categories] : [by === 'scopes' ? asset.scopes : asset.categories, asset.categories])],
+      type: QueryTypes.SELECT,
+    },
+  );
+  return row;
+}
 
 export async function assetPage(platform: Platform, viewer: Viewer, slug: string, opts: { allAdopters?: boolean } = {}) {
   const asset = await loadAsset(viewer, slug);
-  const body = await findBody(asset.entityId);
-  const entity = body ? { id: body.id, name: body.name, ipaCode: body.ipaCode, website: body.website } : null;
-  const perStatus = opts.allAdopters ? 5000 : ADOPTERS_SHOWN;
-  const [adoptions, files, related] = await Promise.all([
-    // The bodies of each status (the first ones by name, unless all are asked for), with the count
-    // of each status and always the viewer's own body.
-    platform.sequelize.query<{ entity_id: number; entity_name: string; ipa_code: string; status: Adoption['status']; since: string; note: string | null; n: number }>(
-      `SELECT entity_id, entity_name, ipa_code, status, since, note, n FROM (
-          SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note,
-                 row_number() OVER (PARTITION BY d.status ORDER BY e.name, e.id) AS rn, count(*) OVER (PARTITION BY d.status)::int AS n
-            FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
-           WHERE d.asset_id = :id
-        ) x
-        WHERE rn <= :perStatus OR entity_id = :own
-        ORDER BY CASE status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, entity_name`,
-      { replacements: { id: asset.id, perStatus, own: viewer?.entityId ?? -1 }, type: QueryTypes.SELECT },
-    ),
-    platform.sequelize.query<{ id: number; file_id: string; role: FileRole; title: string; size: number; mime: string; original_name: string }>(
-      `SELECT f.id, f.file_id, f.role, f.title, s.size, s.mime, s.original_name
-         FROM catalog_asset_files f JOIN stored_files s ON s.id = f.file_id
-        WHERE f.asset_id = :id ORDER BY f.role, f.position, f.id`,
-      { replacements: { id: asset.id }, type: QueryTypes.SELECT },
-    ),
-    relatedAssets(platform, asset),
-  ]);
+  const { entity, adoptions, files, related } = await assetPageParts(platform, viewer, asset, opts.allAdopters ? 5000 : ADOPTERS_SHOWN);
   const manager = canSeeWarnings(viewer, asset);
   const events = manager
     ? await platform.sequelize.query<{ action: string; from_status: string | null; to_status: string | null; comment: string | null; at: Date; actor_name: string | null }>(
@@ -124,35 +158,6 @@ export async function assetPage(platform: Platform, viewer: Viewer, slug: string
     },
     blockers: publishBlockers(asset, files.filter((f) => f.role === 'attachment').length),
   };
-}
-
-/**
- * Up to four published assets related to this one (one statement): among the 50 most adopted that
- * share a category (else a scope, else the cedent), those sharing the most categories first.
- */
-async function relatedAssets(platform: Platform, asset: Asset) {
-  const by = asset.categories.length ? 'categories' : asset.scopes.length ? 'scopes' : asset.entityId ? 'entity' : null;
-  if (!by) return [];
-  const condition = by === 'entity' ? 'entity_id = :entityId' : `${by} && ARRAY[:values]::text[]`;
-  return platform.sequelize.query<{ slug: string; name: string; kind: string; short_description: string | null; in_use_count: number }>(
-    `SELECT slug, name, kind, short_description, in_use_count FROM (
-        SELECT slug, name, kind, short_description, in_use_count, categories FROM catalog_assets
-         WHERE status = 'published' AND id <> :id AND ${condition}
-         ORDER BY in_use_count DESC, adoption_count DESC, lower(name)
-         LIMIT 50
-      ) candidates
-      ORDER BY (SELECT count(*) FROM unnest(categories) c WHERE c = ANY(ARRAY[:categories]::text[])) DESC, in_use_count DESC, lower(name)
-      LIMIT 4`,
-    {
-      replacements: {
-        id: asset.id,
-        values: by === 'categories' ? asset.categories : asset.scopes.length ? asset.scopes : [''],
-        categories: asset.categories.length ? asset.categories : [''],
-        entityId: asset.entityId ?? -1,
-      },
-      type: QueryTypes.SELECT,
-    },
-  );
 }
 
 type BlockerInput = Pick<Asset, 'kind' | 'complete' | 'warnings' | 'publiccode' | 'url' | 'license'>;

@@ -91,6 +91,33 @@ describe('catalogue: the asset page', () => {
     expect(visibleText(res.text)).to.contain('Usato per anagrafe e tributi.');
   });
 
+  it('lists as related the published assets sharing the most categories first, else those sharing a scope', async () => {
+    const { platform } = await testContext();
+    const staff = await loginAs('staff@cithub.example');
+    const tag = `rel-${Date.now().toString(36)}`;
+    const made = new Set<string>();
+    const make = async (set: { categories?: string[]; scopes?: string[]; inUse?: number; status?: string }) => {
+      const asset = await importAndConfirm(staff, uniqueFixture('complete.yml').text, 'publish');
+      await platform.sequelize.query('UPDATE catalog_assets SET categories = :c::text[], scopes = :s::text[], in_use_count = :n, status = :st WHERE id = :id', {
+        replacements: { c: `{${(set.categories ?? []).join(',')}}`, s: `{${(set.scopes ?? []).join(',')}}`, n: set.inUse ?? 0, st: set.status ?? 'published', id: asset.id },
+      });
+      made.add(asset.slug);
+      return asset;
+    };
+    const a = await make({ categories: [`${tag}-a`, `${tag}-b`] });
+    const both = await make({ categories: [`${tag}-a`, `${tag}-b`] });
+    const one = await make({ categories: [`${tag}-a`], inUse: 5 });
+    await make({ categories: [`${tag}-a`, `${tag}-b`], status: 'draft' });
+    await make({ categories: [`${tag}-c`] });
+    const related = (html: string) => [...html.matchAll(/href="\/catalogo\/([a-z0-9-]+)"/g)].map((m) => m[1]).filter((s) => made.has(s));
+    // Signed in, so no page cache stands between the rows changed here and the page.
+    expect(related((await staff.get(`/catalogo/${a.slug}`)).text)).to.deep.equal([both.slug, one.slug]);
+    const scoped = await make({ scopes: [`${tag}-s`] });
+    const sameScope = await make({ scopes: [`${tag}-s`] });
+    await make({ scopes: [`${tag}-t`] });
+    expect(related((await staff.get(`/catalogo/${scoped.slug}`)).text)).to.deep.equal([sameScope.slug]);
+  });
+
   describe('bad input in the file', () => {
     let slug: string;
     before(async () => {
