@@ -3,6 +3,7 @@ import request from 'supertest';
 import { parsePubliccode } from '../../../src/modules/catalog/publiccode.js';
 import { findPublishedAssetBySlug } from '../../../src/modules/catalog/service.js';
 import { testContext } from '../../helpers/app.js';
+import { createBody } from '../../helpers/factories.js';
 import { loginAs } from '../../helpers/http.js';
 import { importAndConfirm, pasteImport, uniqueFixture, visibleText } from './helpers.js';
 
@@ -116,6 +117,18 @@ describe('catalogue: the asset page', () => {
     const sameScope = await make({ scopes: [`${tag}-s`] });
     await make({ scopes: [`${tag}-t`] });
     expect(related((await staff.get(`/catalogo/${scoped.slug}`)).text)).to.deep.equal([sameScope.slug]);
+    // Neither: the cedent's other published assets; nothing at all without a cedent.
+    const cedent = await createBody();
+    const bare = await make({});
+    const sibling = await make({});
+    await platform.sequelize.query('UPDATE catalog_assets SET entity_id = :e WHERE id IN (:ids)', { replacements: { e: cedent.id, ids: [bare.id, sibling.id] } });
+    const page = await staff.get(`/catalogo/${bare.slug}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain(`href="/catalogo/${sibling.slug}"`);
+    await platform.sequelize.query('UPDATE catalog_assets SET entity_id = NULL WHERE id = :id', { replacements: { id: bare.id } });
+    const orphan = await staff.get(`/catalogo/${bare.slug}`);
+    expect(orphan.status).to.equal(200);
+    expect(orphan.text).not.to.contain('id="correlati-title"');
   });
 
   describe('bad input in the file', () => {
