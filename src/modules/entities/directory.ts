@@ -1,6 +1,7 @@
 // The bodies as other areas see them: plain values, read by id, by IPA code or in bulk. No other area
 // imports the Entity model; they call these (through ./index.ts) or join the shared `entities` table in SQL.
 import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { DataCache } from '../../platform/cache.js';
 import { hot } from '../../platform/prepared.js';
 import { escapeLike } from '../../platform/sql.js';
 import { Entity, type EntityKind, type MembershipStatus } from './models.js';
@@ -33,10 +34,22 @@ const FIELDS = ['id', 'ipaCode', 'name', 'fiscalCode', 'istatCode', 'kind', 'pro
 
 const plain = (e: Entity): Body => Object.fromEntries(FIELDS.map((f) => [f, e.get(f)])) as Body;
 
+// A body by id is read on most signed-in pages (the viewer's own, a request's, an asset's cedent):
+// kept per id under the bodies' version (DESIGN.md §6), so it costs the version read that the page's
+// other caches share instead of a statement of its own. Inside a transaction it is read there.
+const byId = new DataCache<{ body: Body | null }>({ name: 'bodies-by-id', tables: ['entities'], max: 5000, ttlMs: 10 * 60_000 });
+
+async function readBody(id: number, transaction?: Transaction): Promise<Body | null> {
+  const e = await Entity.findByPk(id, { attributes: [...FIELDS], transaction });
+  return e ? plain(e) : null;
+}
+
 export async function findBody(id: number | null | undefined, opts: Options = {}): Promise<Body | null> {
   if (!id) return null;
-  const e = await Entity.findByPk(id, { attributes: [...FIELDS], transaction: opts.transaction });
-  return e ? plain(e) : null;
+  if (opts.transaction) return readBody(id, opts.transaction);
+  const { body } = await byId.fetch(Entity.sequelize!, String(id), async () => ({ body: await readBody(id) }));
+  // A copy: the kept one is shared by every caller.
+  return body ? { ...body } : null;
 }
 
 /** The bodies with these ids that exist, in no particular order. */
