@@ -99,7 +99,8 @@ describe('catalogue: the asset page', () => {
     const made = new Set<string>();
     const make = async (set: { categories?: string[]; scopes?: string[]; inUse?: number; status?: string }) => {
       const asset = await importAndConfirm(staff, uniqueFixture('complete.yml').text, 'publish');
-      await platform.sequelize.query('UPDATE catalog_assets SET categories = :c::text[], scopes = :s::text[], in_use_count = :n, status = :st WHERE id = :id', {
+      // No platforms: these assets stay out of the other tests' filtered lists.
+      await platform.sequelize.query("UPDATE catalog_assets SET categories = :c::text[], scopes = :s::text[], italian_platforms = '{}', in_use_count = :n, status = :st WHERE id = :id", {
         replacements: { c: `{${(set.categories ?? []).join(',')}}`, s: `{${(set.scopes ?? []).join(',')}}`, n: set.inUse ?? 0, st: set.status ?? 'published', id: asset.id },
       });
       made.add(asset.slug);
