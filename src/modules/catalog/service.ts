@@ -68,10 +68,11 @@ type RelatedRow = { slug: string; name: string; kind: string; short_description:
  * The cedent, the adoptions, the files and the related assets of one asset as one statement (JSON per
  * part): each statement costs the web process about as much as the work it asks for on a page this
  * small. Not a prepared (`hot`) one: PostgreSQL's generic plan for it, chosen after five runs, cost
- * 1.6 ms more per page than planning it for each asset's values (bench profile asset). Adoptions: the bodies of each status (the first ones by name, unless all
- * are asked for), with the count of each status and always the viewer's own body. Related: up to four
- * published assets among the 50 most adopted that share a category (else a scope, else the cedent),
- * those sharing the most categories first.
+ * 1.6 ms more per page than planning it for each asset's values (bench profile asset).
+ * Adoptions: the bodies of each status (the first ones by name, unless all are asked for), with the
+ * count of each status and always the viewer's own body. Related: up to four published assets among
+ * the 50 most adopted that share a category (else a scope, else the cedent), those sharing the most
+ * categories first.
  */
 const ASSET_PAGE_PARTS = Object.fromEntries(
   (['categories', 'scopes', 'entity', 'none'] as const).map((by) => {
@@ -84,7 +85,7 @@ const ASSET_PAGE_PARTS = Object.fromEntries(
               FROM (SELECT slug, name, kind, short_description, in_use_count, categories FROM catalog_assets
                      WHERE status = 'published' AND id <> $1 AND ${by === 'entity' ? 'entity_id = $2' : `${by} && $5::text[]`}
                      ORDER BY in_use_count DESC, adoption_count DESC, lower(name) LIMIT 50) candidates
-             ORDER BY 6 DESC, in_use_count DESC, lower(name) LIMIT 4) r)`;
+             ORDER BY shared DESC, in_use_count DESC, lower(name) LIMIT 4) r)`;
     return [
       by,
       `SELECT
