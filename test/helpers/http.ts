@@ -12,16 +12,18 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
-/** An agent with a session but no login; `csrf()` reads a fresh token from a page. */
-export async function anonymousAgent(): Promise<Agent & { csrf: (path?: string) => Promise<string> }> {
-  const { app } = await testContext();
-  const agent = request.agent(app) as Agent & { csrf: (path?: string) => Promise<string> };
+/**
+ * An agent with a session but no login; `csrf()` reads a fresh token from a page. It talks to the
+ * shared test app, or to the server at `baseUrl` (a second process on the same database).
+ */
+export async function anonymousAgent(baseUrl?: string): Promise<Agent & { csrf: (path?: string) => Promise<string> }> {
+  const agent = request.agent(baseUrl ?? (await testContext()).app) as Agent & { csrf: (path?: string) => Promise<string> };
   agent.csrf = async (path = '/login') => csrfFrom((await agent.get(path)).text);
   return agent;
 }
 
-export async function loginAs(email: string, password = DEMO_PASSWORD) {
-  const agent = await anonymousAgent();
+export async function loginAs(email: string, password = DEMO_PASSWORD, baseUrl?: string) {
+  const agent = await anonymousAgent(baseUrl);
   const token = await agent.csrf('/login');
   const res = await agent.post('/login').type('form').send({ _csrf: token, email, password });
   if (res.status !== 302) throw new Error(`login of ${email} failed with ${res.status}`);

@@ -5,9 +5,8 @@ import { Asset } from '../../src/modules/catalog/models.js';
 import { formValuesFrom } from '../../src/modules/catalog/service.js';
 import { testContext } from '../helpers/app.js';
 import { testDatabaseUrl } from '../helpers/db.js';
-import request from 'supertest';
 import { createBody, createUser } from '../helpers/factories.js';
-import { csrfFrom, DEMO_PASSWORD, loginAs, postForm } from '../helpers/http.js';
+import { DEMO_PASSWORD, loginAs, postForm } from '../helpers/http.js';
 import { startSecondInstance, type SecondInstance } from '../helpers/instance.js';
 import { importAndConfirm, uniqueFixture, visibleText } from './catalog/helpers.js';
 
@@ -118,16 +117,10 @@ describe('caches: two web processes on one database', function () {
   });
 
   it('a body that stops being a cedent through A loses the proposal on B’s next signed-in page', async () => {
-    const { app } = await testContext();
     const body = await createBody({ isCedent: true });
     const rtd = await createUser('rtd', body.id);
-    // Signed in through A; the session lives in the shared database, so B knows it too.
-    const loginPage = await request(app).get('/login');
-    const first = (loginPage.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-    const login = await request(app).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(loginPage.text), email: rtd.email, password: DEMO_PASSWORD });
-    expect(login.status).to.equal(302);
-    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-    const onBSigned = async () => (await fetch(`${b.baseUrl}/catalogo`, { headers: { cookie } })).text();
+    const rtdOnB = await loginAs(rtd.email, DEMO_PASSWORD, b.baseUrl);
+    const onBSigned = async () => (await rtdOnB.get('/catalogo')).text;
     expect(await onBSigned()).to.contain('href="/catalogo/importa"');
 
     const admin = await loginAs('admin@cithub.example');

@@ -65,15 +65,18 @@ type FileRow = { id: number; file_id: string; role: FileRole; title: string; siz
 type RelatedRow = { slug: string; name: string; kind: string; short_description: string | null; in_use_count: number };
 
 /**
- * The cedent, the adoptions, the files and the related assets of one asset as one statement (JSON per
- * part): each statement costs the web process about as much as the work it asks for on a page this
- * small. Not a prepared (`hot`) one: PostgreSQL's generic plan for it, chosen after five runs, cost
- * 1.6 ms more per page than planning it for each asset's values (bench profile asset).
+ * The adoptions, the files and the related assets of one asset as one statement (JSON per part): each
+ * statement costs the web process about as much as the work it asks for on a page this small. Not a
+ * prepared (`hot`) one: PostgreSQL's generic plan for it, chosen after five runs, cost 1.6 ms more per
+ * page than planning it for each asset's values (bench profile asset).
  * Adoptions: the bodies of each status (the first ones by name, unless all are asked for), with the
  * count of each status and always the viewer's own body. Related: up to four published assets among
  * the 50 most adopted that share a category (else a scope, else the cedent), those sharing the most
- * categories first.
+ * categories first. $1 the asset, $2 adopters per status, $3 the viewer's body; $4 and $5 what the
+ * related assets are chosen by (`relatedBy`).
  */
+type RelatedBy = 'categories' | 'scopes' | 'entity' | 'none';
+
 const ASSET_PAGE_PARTS = Object.fromEntries(
   (['categories', 'scopes', 'entity', 'none'] as const).map((by) => {
     const related =
@@ -81,21 +84,20 @@ const ASSET_PAGE_PARTS = Object.fromEntries(
         ? `'[]'::json`
         : `(SELECT coalesce(json_agg(r ORDER BY r.shared DESC, r.in_use_count DESC, lower(r.name)), '[]') FROM (
             SELECT slug, name, kind, short_description, in_use_count,
-                   (SELECT count(*) FROM unnest(categories) c WHERE c = ANY(${by === 'entity' ? '$5' : '$6'}::text[])) AS shared
+                   (SELECT count(*) FROM unnest(categories) c WHERE c = ANY($5::text[])) AS shared
               FROM (SELECT slug, name, kind, short_description, in_use_count, categories FROM catalog_assets
-                     WHERE status = 'published' AND id <> $1 AND ${by === 'entity' ? 'entity_id = $2' : `${by} && $5::text[]`}
+                     WHERE status = 'published' AND id <> $1 AND ${by === 'entity' ? 'entity_id = $4' : `${by} && $4::text[]`}
                      ORDER BY in_use_count DESC, adoption_count DESC, lower(name) LIMIT 50) candidates
              ORDER BY shared DESC, in_use_count DESC, lower(name) LIMIT 4) r)`;
     return [
       by,
       `SELECT
-        (SELECT json_build_object('id', e.id, 'name', e.name, 'ipaCode', e.ipa_code, 'website', e.website) FROM entities e WHERE e.id = $2) AS entity,
         (SELECT coalesce(json_agg(x ORDER BY CASE x.status WHEN 'in_use' THEN 0 WHEN 'evaluating' THEN 1 WHEN 'interested' THEN 2 ELSE 3 END, x.entity_name), '[]') FROM (
             SELECT d.entity_id, e.name AS entity_name, e.ipa_code, d.status, to_char(d.since, 'YYYY-MM-DD') AS since, d.note,
                    row_number() OVER (PARTITION BY d.status ORDER BY e.name, e.id) AS rn, count(*) OVER (PARTITION BY d.status)::int AS n
               FROM catalog_adoptions d JOIN entities e ON e.id = d.entity_id
              WHERE d.asset_id = $1
-          ) x WHERE x.rn <= $3 OR x.entity_id = $4) AS adoptions,
+          ) x WHERE x.rn <= $2 OR x.entity_id = $3) AS adoptions,
         (SELECT coalesce(json_agg(f ORDER BY f.role, f.position, f.id), '[]') FROM (
             SELECT f.id, f.file_id, f.role, f.position, f.title, s.size, s.mime, s.original_name
               FROM catalog_asset_files f JOIN stored_files s ON s.id = f.file_id
@@ -104,24 +106,29 @@ const ASSET_PAGE_PARTS = Object.fromEntries(
         ${related} AS related`,
     ];
   }),
-) as Record<'categories' | 'scopes' | 'entity' | 'none', string>;
+) as Record<RelatedBy, string>;
+
+/** What the related assets are chosen by, and its parameters ($4, $5): a statement names exactly the parameters it is given. */
+function relatedBy(asset: Asset): { by: RelatedBy; params: unknown[] } {
+  if (asset.categories.length) return { by: 'categories', params: [asset.categories, asset.categories] };
+  if (asset.scopes.length) return { by: 'scopes', params: [asset.scopes, asset.categories] };
+  if (asset.entityId) return { by: 'entity', params: [asset.entityId, asset.categories] };
+  return { by: 'none', params: [] };
+}
 
 async function assetPageParts(platform: Platform, viewer: Viewer, asset: Asset, perStatus: number) {
-  const by = asset.categories.length ? 'categories' : asset.scopes.length ? 'scopes' : asset.entityId ? 'entity' : 'none';
-  const [row] = await platform.sequelize.query<{ entity: { id: number; name: string; ipaCode: string; website: string | null } | null; adoptions: AdoptionRow[]; files: FileRow[]; related: RelatedRow[] }>(
-    ASSET_PAGE_PARTS[by],
-    {
-      // Bind parameters: exactly those its text names.
-      bind: [asset.id, asset.entityId ?? -1, perStatus, viewer?.entityId ?? -1, ...(by === 'none' ? [] : by === 'entity' ? [asset.categories] : [by === 'scopes' ? asset.scopes : asset.categories, asset.categories])],
-      type: QueryTypes.SELECT,
-    },
-  );
+  const { by, params } = relatedBy(asset);
+  const [row] = await platform.sequelize.query<{ adoptions: AdoptionRow[]; files: FileRow[]; related: RelatedRow[] }>(ASSET_PAGE_PARTS[by], {
+    bind: [asset.id, perStatus, viewer?.entityId ?? -1, ...params],
+    type: QueryTypes.SELECT,
+  });
   return row;
 }
 
 export async function assetPage(platform: Platform, viewer: Viewer, slug: string, opts: { allAdopters?: boolean } = {}) {
   const asset = await loadAsset(viewer, slug);
-  const { entity, adoptions, files, related } = await assetPageParts(platform, viewer, asset, opts.allAdopters ? 5000 : ADOPTERS_SHOWN);
+  const [body, { adoptions, files, related }] = await Promise.all([findBody(asset.entityId), assetPageParts(platform, viewer, asset, opts.allAdopters ? 5000 : ADOPTERS_SHOWN)]);
+  const entity = body ? { id: body.id, name: body.name, ipaCode: body.ipaCode, website: body.website } : null;
   const manager = canSeeWarnings(viewer, asset);
   const events = manager
     ? await platform.sequelize.query<{ action: string; from_status: string | null; to_status: string | null; comment: string | null; at: Date; actor_name: string | null }>(
