@@ -1,8 +1,9 @@
 // What every view can use: translations, the viewer, the menu, flash messages, the CSRF token, formatters.
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.js';
-import { isAdmin, isStaff } from '../platform/actor.js';
+import { isAdmin, isStaff, type Viewer } from '../platform/actor.js';
 import { formattersFor } from '../platform/format.js';
+import { Fragment } from './fragments.js';
 import { viewerOf } from './http.js';
 import { messageTranslator, pickLanguage, translator } from '../platform/i18n.js';
 import type { NavItem, Registry } from './module.js';
@@ -23,6 +24,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'footerLinks'>) {
   const navItems = registry.nav;
   const footerLinks = registry.footerLinks;
+  const header = new Fragment<'back' | 'viewerName' | 'csrf'>('partials/header', config.viewReload);
+  const footer = new Fragment('partials/footer', config.viewReload);
   return (req: Request, res: Response, next: NextFunction): void => {
     const lang = pickLanguage(cookieValue(req.headers.cookie, 'lang'));
     res.locals.lang = lang;
@@ -43,8 +46,26 @@ export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'foo
     res.locals.navFor = navItems;
     res.locals.footerLinks = footerLinks;
     res.locals.nav = navItems.filter((n) => !n.visible || n.visible(null));
+    // Read when the layout renders, after sessionLocals has set the viewer and their menu.
+    res.locals.pageHeader = () => pageHeader(header, res.locals);
+    res.locals.pageFooter = () => footer.render(lang, { lang, t: res.locals.t, tm: res.locals.tm, centre: config.centre, footerLinks }, {});
     next();
   };
+}
+
+function pageHeader(header: Fragment<'back' | 'viewerName' | 'csrf'>, locals: Record<string, unknown>): string {
+  const { lang, t, centre } = locals;
+  const nav = locals.nav as NavItem[];
+  const path = locals.currentPath as string;
+  const viewer = locals.viewer as Viewer;
+  const current = nav.filter((n) => path === n.href || path.startsWith(n.href + '/')).map((n) => n.href);
+  const key = `${String(lang)}|${viewer ? 1 : 0}|${nav.map((n) => n.href).join(' ')}|${current.join(' ')}`;
+  return header.render(
+    key,
+    { lang, t, centre, nav, current, signedIn: Boolean(viewer) },
+    // The token only for a signed-in viewer, as before: asking for it may start the session's secret.
+    { back: encodeURIComponent(path), viewerName: viewer ? viewer.name || viewer.email : '', csrf: viewer ? (locals.csrf as () => string)() : '' },
+  );
 }
 
 /** Locals that need the session: run after passport. */
