@@ -175,7 +175,10 @@ export class Mailer {
 
   /** Sends one message now (the queue calls it); returns the SMTP server's answer. */
   async deliver(message: MailMessage, messageId?: string): Promise<string> {
-    const info = await this.transport().sendMail({ from: this.opts.from, ...message, ...(messageId ? { messageId } : {}) });
+    // Every message here is written by the application, none by a person (RFC 3834): out-of-office
+    // replies and the desk's own mailbox (inbound.ts) leave them unanswered, so no loop of robots.
+    const headers = { 'Auto-Submitted': 'auto-generated', ...message.headers };
+    const info = await this.transport().sendMail({ from: this.opts.from, ...message, headers, ...(messageId ? { messageId } : {}) });
     if (!this.opts.smtpUrl) {
       await mkdir(this.opts.outboxDir, { recursive: true });
       const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;

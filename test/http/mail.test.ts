@@ -47,6 +47,8 @@ describe('mail', () => {
     const mail = await inbox.waitFor(to, /Una volta sola/);
     expect(mail.parsed.messageId).to.equal(platform.mail.messageId(job.id));
     expect(mail.parsed.messageId).to.match(/^<[0-9a-f-]{36}@cithub\.example>$/);
+    // Written by the application: auto-responders do not answer it (RFC 3834).
+    expect(mail.parsed.headers.get('auto-submitted')).to.equal('auto-generated');
     const [rows] = await platform.sequelize.query('SELECT message_id, recipient FROM mail_deliveries WHERE job_id = $1', { bind: [job.id] });
     expect(rows).to.deep.equal([{ message_id: mail.parsed.messageId, recipient: to }]);
     expect(inbox.all(to)).to.have.length(1);
