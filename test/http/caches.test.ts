@@ -129,6 +129,24 @@ describe('caches: two web processes on one database', function () {
     expect(await onBSigned()).to.not.contain('href="/catalogo/importa"');
   });
 
+  it('a staff member disabled and a mail quarantined through A show on B’s next page of the desk queue', async () => {
+    const { platform } = await testContext();
+    const operator = await createUser('staff', null, { name: `Operatrice Provvisoria ${Date.now()}` });
+    const staffOnB = await loginAs('staff@cithub.example', DEMO_PASSWORD, b.baseUrl);
+    const queue = async () => (await staffOnB.get('/richieste')).text;
+    const pending = async () => Number((await platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM desk_mail_quarantine WHERE status = 'pending'`, { type: QueryTypes.SELECT }))[0].n);
+    const before = await queue();
+    expect(before).to.contain(`>${operator.name}</option>`);
+    expect(before).to.contain(`Posta in quarantena (${await pending()})`);
+
+    await platform.sequelize.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, { bind: [operator.id] });
+    await platform.sequelize.query(`INSERT INTO desk_mail_quarantine (reason, sender, subject) VALUES ('unknown_sender', 'ignoto@esempio.it', 'Messaggio di prova della cache')`);
+    const after = await queue();
+    expect(after).to.not.contain(operator.name);
+    expect(after).to.contain(`Posta in quarantena (${await pending()})`);
+    expect(await pending()).to.be.greaterThan(0);
+  });
+
   it('bumps a table’s version in the writing transaction only, so a rollback leaves the caches alone', async () => {
     const { platform } = await testContext();
     const version = async () =>

@@ -3,6 +3,7 @@
 // `users` table in SQL.
 import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import type { Role } from '../../platform/actor.js';
+import { DataCache } from '../../platform/cache.js';
 import { hot } from '../../platform/prepared.js';
 import { User, type UserStatus } from './models.js';
 import { hashPassword } from './passwords.js';
@@ -69,10 +70,21 @@ export async function findPeopleByEmails(emails: readonly string[], opts: Option
 
 export const STAFF_ROLES: readonly Role[] = ['staff', 'admin'];
 
+// The staff are read on every page of the desk queue (its assignee choices): kept per set of roles
+// under the users' version (DESIGN.md §6), so they cost the page's shared version read. Inside a
+// transaction they are read there.
+const staffByRoles = new DataCache<{ people: Person[] }>({ name: 'active-staff', tables: ['users'], max: 16, ttlMs: 10 * 60_000 });
+
+const readStaff = (roles: readonly Role[], transaction?: Transaction) =>
+  User.sequelize!.query<Person>(ACTIVE_BY_ROLES, { bind: [[...roles]], type: QueryTypes.SELECT, transaction });
+
 /** The centre's active staff (operators and administrators, or only the roles asked), by name. */
 export async function activeStaff(opts: Options & { roles?: readonly Role[] } = {}): Promise<Person[]> {
   const roles = opts.roles ?? STAFF_ROLES;
-  return User.sequelize!.query<Person>(ACTIVE_BY_ROLES, { bind: [[...roles]], type: QueryTypes.SELECT, transaction: opts.transaction });
+  if (opts.transaction) return readStaff(roles, opts.transaction);
+  const { people } = await staffByRoles.fetch(User.sequelize!, roles.join(','), async () => ({ people: await readStaff(roles) }));
+  // Copies: the kept ones are shared by every caller.
+  return people.map((p) => ({ ...p }));
 }
 
 /** The person if they are active staff (operator or administrator), else null. */

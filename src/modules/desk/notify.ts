@@ -161,10 +161,18 @@ export async function supervisors(settings: DeskSettings, transaction?: Transact
   return users.filter((u) => isAssignableRole(u.role));
 }
 
+/** Who hears of a new request and how its body is named, read before its transaction (from the caches). */
+export type NewRequestAudience = { supervisors: Person[]; bodyName: string };
+
+export async function newRequestAudience(settings: DeskSettings, entityId: number): Promise<NewRequestAudience> {
+  const [people, name] = await Promise.all([supervisors(settings), bodyName(entityId)]);
+  return { supervisors: people, bodyName: name ?? '' };
+}
+
 /** A new request: its triage is the supervisors' job. */
-export async function notifyNewRequest(platform: Platform, transaction: Transaction, settings: DeskSettings, request: DeskRequest, requesterName: string): Promise<void> {
-  const name = await entityName(request, transaction);
-  for (const user of await supervisors(settings, transaction)) {
+export async function notifyNewRequest(platform: Platform, transaction: Transaction, audience: NewRequestAudience, request: DeskRequest, requesterName: string): Promise<void> {
+  const name = audience.bodyName;
+  for (const user of audience.supervisors) {
     if (!user.notifyOptional) continue;
     await platform.mail.send(
       {

@@ -13,7 +13,7 @@ import { findBody } from '../entities/index.js';
 import { findPublishedAsset, type AssetRef } from './asset.js';
 import { deskConfig, type DeskConfig } from './config.js';
 import { DeskAttachment, DeskEvent, DeskMessage, DeskRequest, KbArticle, type DeskEventKind } from './models.js';
-import { notifyAssignee, notifyNewRequest, notifyRequester, notifySlaWarning, type ReplyInfo, type SlaWarning } from './notify.js';
+import { newRequestAudience, notifyAssignee, notifyNewRequest, notifyRequester, notifySlaWarning, type ReplyInfo, type SlaWarning } from './notify.js';
 import { assertCanOpenRequestFor, assertCanReply, assertCanSeeRequest, assertStaff, canSeeInternal, isAssignableRole } from './policy.js';
 import { assignSchema, bulkAssignSchema, classifySchema, messageSchema, recordedRequestSchema, requestSchema, transitionSchema, type RequestInput } from './schemas.js';
 import { clockRuns, computeSla, type SlaHistoryEntry, type SlaResult } from './sla.js';
@@ -173,6 +173,8 @@ type NewRequest = {
 /** Saves a new request with its history line, files, SLA figures, audit and the supervisors' mail, in one transaction. */
 async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date, within?: Within): Promise<DeskRequest> {
   const config = await deskConfig(platform.sequelize);
+  // Read before the transaction, like the configuration: from the caches, at no statement of their own.
+  const audience = await newRequestAudience(config.settings, fields.entityId);
   return platform.sequelize.transaction(async (transaction) => {
     const ch: Change = { transaction, at: now, actor, config };
     const request = DeskRequest.build({
@@ -202,7 +204,7 @@ async function insertRequest(platform: Platform, actor: Actor, fields: NewReques
       },
       transaction,
     );
-    await notifyNewRequest(platform, transaction, config.settings, request, requesterName);
+    await notifyNewRequest(platform, transaction, audience, request, requesterName);
     return request;
   });
 }

@@ -64,6 +64,8 @@ const NAME = hot('SELECT name FROM entities WHERE id = $1');
 /** A body's name (in every desk mail): a prepared statement of one column. */
 export async function bodyName(id: number | null | undefined, opts: Options = {}): Promise<string | null> {
   if (!id) return null;
+  // Outside a transaction, from the bodies kept per id.
+  if (!opts.transaction) return (await findBody(id))?.name ?? null;
   const [row] = await Entity.sequelize!.query<{ name: string }>(NAME, { bind: [id], type: QueryTypes.SELECT, transaction: opts.transaction });
   return row?.name ?? null;
 }
