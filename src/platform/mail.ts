@@ -69,6 +69,8 @@ export type MailerOptions = {
 
 export class Mailer {
   private transporter: Transporter | null = null;
+  /** The messages of a `together` call, per transaction, not yet enqueued. */
+  private readonly batches = new WeakMap<Transaction, MailMessage[]>();
   private lastPrune = 0;
 
   constructor(
@@ -98,7 +100,27 @@ export class Mailer {
   /** Renders now and enqueues; pass the transaction of the business change so both commit together. */
   async send(req: MailRequest, transaction?: Transaction): Promise<void> {
     const message = await this.render(req);
-    await this.jobs.send(MAIL_QUEUE, message, { transaction });
+    const batch = transaction && this.batches.get(transaction);
+    if (batch) batch.push(message);
+    else await this.jobs.send(MAIL_QUEUE, message, { transaction });
+  }
+
+  /**
+   * Runs `fn`; the messages it sends in `transaction` are enqueued together at its end, in one
+   * statement (a staff reply mails the requester and the assignee: one insert instead of two).
+   * When `fn` throws, none is enqueued, and the transaction rolls back anyway.
+   */
+  async together<T>(transaction: Transaction, fn: () => Promise<T>): Promise<T> {
+    if (this.batches.has(transaction)) return fn();
+    const batch: MailMessage[] = [];
+    this.batches.set(transaction, batch);
+    try {
+      const result = await fn();
+      if (batch.length) await this.jobs.sendMany(MAIL_QUEUE, batch, { transaction });
+      return result;
+    } finally {
+      this.batches.delete(transaction);
+    }
   }
 
   /**

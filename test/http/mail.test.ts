@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { QueryTypes, type Transaction } from 'sequelize';
 import { Mailer } from '../../src/platform/mail.js';
 import { testContext } from '../helpers/app.js';
 import { loginAs } from '../helpers/http.js';
@@ -52,6 +53,49 @@ describe('mail', () => {
     const [rows] = await platform.sequelize.query('SELECT message_id, recipient FROM mail_deliveries WHERE job_id = $1', { bind: [job.id] });
     expect(rows).to.deep.equal([{ message_id: mail.parsed.messageId, recipient: to }]);
     expect(inbox.all(to)).to.have.length(1);
+  });
+
+  it('enqueues the messages of one change together, and none of a change that fails', async () => {
+    const { platform, inbox } = await testContext();
+    const stamp = Date.now();
+    const [first, second, lost] = ['prima', 'seconda', 'persa'].map((n) => `${n}.${stamp}@comune.example.it`);
+    const reset = (to: string) => ({ to, subject: `Insieme ${stamp}`, template: 'password-reset', data: { name: '', link: 'http://x', minutes: 60 } });
+    const queued = async (to: string) =>
+      (await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' = $1`, { bind: [to], type: QueryTypes.SELECT }))[0];
+
+    // The job inserts of the change's transaction, as PostgreSQL receives them.
+    let change: Transaction | null = null;
+    const inserts: string[] = [];
+    platform.sequelize.addHook('afterQuery', 'mail-together-test', (options, query) => {
+      const sql = String((query as unknown as { sql?: string }).sql ?? '');
+      if (change && (options as { transaction?: Transaction }).transaction === change && /INSERT INTO pgboss\.job/i.test(sql)) inserts.push(sql);
+    });
+    try {
+      await platform.sequelize.transaction((transaction) => {
+        change = transaction;
+        return platform.mail.together(transaction, async () => {
+          await platform.mail.send(reset(first), transaction);
+          await platform.mail.send(reset(second), transaction);
+          // Nothing is enqueued until the change's mail is complete.
+          expect(inserts).to.have.length(0);
+        });
+      });
+    } finally {
+      platform.sequelize.removeHook('afterQuery', 'mail-together-test');
+    }
+    expect(inserts).to.have.length(1);
+    expect([(await queued(first)).n, (await queued(second)).n]).to.deep.equal([1, 1]);
+    await inbox.waitFor(first, new RegExp(`Insieme ${stamp}`));
+    await inbox.waitFor(second, new RegExp(`Insieme ${stamp}`));
+
+    const failed = platform.sequelize.transaction((transaction) =>
+      platform.mail.together(transaction, async () => {
+        await platform.mail.send(reset(lost), transaction);
+        throw new Error('the change fails after its mail');
+      }),
+    );
+    expect(((await failed.catch((e: unknown) => e)) as Error).message).to.equal('the change fails after its mail');
+    expect((await queued(lost)).n).to.equal(0);
   });
 
   it('writes to the outbox folder when no SMTP server is configured', async () => {

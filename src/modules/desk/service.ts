@@ -419,8 +419,10 @@ export async function postMessage(platform: Platform, actor: Actor, id: number, 
       transaction,
     );
     const reply: ReplyInfo = { authorName: actorName(actor), text: data.body, attachmentNames: names, internal: data.internal, side: staff ? 'staff' : 'body' };
-    await notifyRequester(platform, transaction, request, { reply, fromState }, actor.userId);
-    if (previousAssignee === request.assigneeId) await notifyAssignee(platform, transaction, request, { kind: 'message', reply }, actor.userId);
+    await platform.mail.together(transaction, async () => {
+      await notifyRequester(platform, transaction, request, { reply, fromState }, actor.userId);
+      if (previousAssignee === request.assigneeId) await notifyAssignee(platform, transaction, request, { kind: 'message', reply }, actor.userId);
+    });
     return { request, message };
   });
 }
