@@ -1,7 +1,7 @@
 // Parts of every page that depend only on a few keys (the language, whether someone is signed in,
 // the menu the viewer's role shows and its current entry) are rendered once per key and kept as
-// their fixed pieces: the header and footer are most of a page's markup, and rendering them anew
-// took about a twentieth of a catalogue page's CPU. What differs per request (the viewer's name,
+// their fixed pieces: the header and footer are a third of a catalogue page's markup, and rendering
+// them anew cost a few per cent of its CPU. What differs per request (the viewer's name,
 // the CSRF token, the path to come back to after switching language) fills holes left between the
 // pieces, escaped exactly as `<%= %>` escapes.
 //
