@@ -405,11 +405,11 @@ export async function discardQuarantined(platform: Platform, actor: Actor, id: n
   });
 }
 
-/** Pending items, for the queue's link (staff). */
 // Shown on every page of the staff queue: kept under the quarantine's version, so it costs the
 // page's shared version read instead of a count of its own.
 const pendingCount = new DataCache<{ n: number }>({ name: 'desk-quarantine-pending', tables: ['desk_mail_quarantine'], max: 1, ttlMs: 10 * 60_000 });
 
+/** Pending items, for the queue's link (staff). */
 export async function pendingQuarantineCount(platform: Platform): Promise<number> {
   const { n } = await pendingCount.fetch(platform.sequelize, 'pending', async () => {
     const [row] = await platform.sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM desk_mail_quarantine WHERE status = 'pending'`, { type: QueryTypes.SELECT });
