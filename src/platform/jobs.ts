@@ -139,7 +139,8 @@ export class JobQueue {
     const db = {
       executeSql: async (text: string, values: unknown[]) => {
         const bind = values.map((v) => (v === undefined ? null : v));
-        const [rows] = await this.sequelize.query(text, { bind, transaction: opts.transaction, raw: true });
+        // pg-boss's insert is one fixed text (the jobs as one JSON parameter): prepared like send's.
+        const [rows] = await this.sequelize.query(hot(text), { bind, transaction: opts.transaction, raw: true });
         return { rows: rows as unknown[] };
       },
     } as unknown as PgBoss.Db;

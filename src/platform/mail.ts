@@ -116,7 +116,8 @@ export class Mailer {
     this.batches.set(transaction, batch);
     try {
       const result = await fn();
-      if (batch.length) await this.jobs.sendMany(MAIL_QUEUE, batch, { transaction });
+      if (batch.length === 1) await this.jobs.send(MAIL_QUEUE, batch[0], { transaction });
+      else if (batch.length) await this.jobs.sendMany(MAIL_QUEUE, batch, { transaction });
       return result;
     } finally {
       this.batches.delete(transaction);
