@@ -140,11 +140,18 @@ describe('caches: two web processes on one database', function () {
     expect(before).to.contain(`Posta in quarantena (${await pending()})`);
 
     await platform.sequelize.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, { bind: [operator.id] });
-    await platform.sequelize.query(`INSERT INTO desk_mail_quarantine (reason, sender, subject) VALUES ('unknown_sender', 'ignoto@esempio.it', 'Messaggio di prova della cache')`);
-    const after = await queue();
-    expect(after).to.not.contain(operator.name);
-    expect(after).to.contain(`Posta in quarantena (${await pending()})`);
-    expect(await pending()).to.be.greaterThan(0);
+    const [[item]] = await platform.sequelize.query(
+      `INSERT INTO desk_mail_quarantine (reason, sender, subject) VALUES ('unknown_sender', 'ignoto@esempio.it', 'Messaggio di prova della cache') RETURNING id`,
+    );
+    try {
+      const after = await queue();
+      expect(after).to.not.contain(operator.name);
+      expect(after).to.contain(`Posta in quarantena (${await pending()})`);
+      expect(await pending()).to.be.greaterThan(0);
+    } finally {
+      // Other tests read the quarantine: the item goes (the operator stays disabled, unnamed elsewhere).
+      await platform.sequelize.query('DELETE FROM desk_mail_quarantine WHERE id = $1', { bind: [(item as { id: number }).id] });
+    }
   });
 
   it('bumps a table’s version in the writing transaction only, so a rollback leaves the caches alone', async () => {

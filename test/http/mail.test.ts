@@ -63,38 +63,50 @@ describe('mail', () => {
     const queued = async (to: string) =>
       (await platform.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' = $1`, { bind: [to], type: QueryTypes.SELECT }))[0];
 
-    // The job inserts of the change's transaction, as PostgreSQL receives them.
-    let change: Transaction | null = null;
-    const inserts: string[] = [];
-    platform.sequelize.addHook('afterQuery', 'mail-together-test', (options, query) => {
-      const sql = String((query as unknown as { sql?: string }).sql ?? '');
-      if (change && (options as { transaction?: Transaction }).transaction === change && /INSERT INTO pgboss\.job/i.test(sql)) inserts.push(sql);
-    });
-    try {
-      await platform.sequelize.transaction((transaction) => {
-        change = transaction;
-        return platform.mail.together(transaction, async () => {
-          await platform.mail.send(reset(first), transaction);
-          await platform.mail.send(reset(second), transaction);
-          // Nothing is enqueued until the change's mail is complete.
-          expect(inserts).to.have.length(0);
-        });
+    // The job inserts of one transaction, as PostgreSQL receives them.
+    const insertsOf = async (change: (transaction: Transaction) => Promise<void>): Promise<{ inserts: string[]; error: Error | null }> => {
+      let watched: Transaction | null = null;
+      const inserts: string[] = [];
+      platform.sequelize.addHook('afterQuery', 'mail-together-test', (options, query) => {
+        const sql = String((query as unknown as { sql?: string }).sql ?? '');
+        if (watched && (options as { transaction?: Transaction }).transaction === watched && /INSERT INTO pgboss\.job/i.test(sql)) inserts.push(sql);
       });
-    } finally {
-      platform.sequelize.removeHook('afterQuery', 'mail-together-test');
-    }
-    expect(inserts).to.have.length(1);
+      try {
+        await platform.sequelize.transaction((transaction) => {
+          watched = transaction;
+          return change(transaction);
+        });
+        return { inserts, error: null };
+      } catch (err) {
+        return { inserts, error: err as Error };
+      } finally {
+        platform.sequelize.removeHook('afterQuery', 'mail-together-test');
+      }
+    };
+
+    const together = await insertsOf((transaction) =>
+      platform.mail.together(transaction, async () => {
+        await platform.mail.send(reset(first), transaction);
+        await platform.mail.send(reset(second), transaction);
+        // Nothing is enqueued until the change's mail is complete.
+        expect((await queued(first)).n).to.equal(0);
+      }),
+    );
+    expect(together.error).to.equal(null);
+    expect(together.inserts).to.have.length(1);
     expect([(await queued(first)).n, (await queued(second)).n]).to.deep.equal([1, 1]);
     await inbox.waitFor(first, new RegExp(`Insieme ${stamp}`));
     await inbox.waitFor(second, new RegExp(`Insieme ${stamp}`));
 
-    const failed = platform.sequelize.transaction((transaction) =>
+    // A change that fails after its mail: not even an insert that the rollback would undo.
+    const failed = await insertsOf((transaction) =>
       platform.mail.together(transaction, async () => {
         await platform.mail.send(reset(lost), transaction);
         throw new Error('the change fails after its mail');
       }),
     );
-    expect(((await failed.catch((e: unknown) => e)) as Error).message).to.equal('the change fails after its mail');
+    expect(failed.error?.message).to.equal('the change fails after its mail');
+    expect(failed.inserts).to.have.length(0);
     expect((await queued(lost)).n).to.equal(0);
   });
 

@@ -54,7 +54,7 @@ describe('page header and footer kept per language and role', () => {
     const italianAgain = await request(app).get('/enti');
     for (const [res, lang] of [[italian, 'it'], [english, 'en'], [italianAgain, 'it']] as const) {
       expect(res.text).to.contain(`<html lang="${lang}">`);
-      // The switch offers the other language, in header and footer alike.
+      // The header's switch offers the other language, back to the same page.
       expect(headerOf(res.text)).to.contain(`/lingua?lang=${lang === 'it' ? 'en' : 'it'}&amp;back=%2Fenti`);
     }
     expect(english.text.slice(english.text.indexOf('<footer'))).to.contain('Accessibility statement');

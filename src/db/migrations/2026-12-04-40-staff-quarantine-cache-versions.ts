@@ -2,8 +2,9 @@
 // assignee choices of every page of the desk queue, the recipients of every new request's mail) and
 // the pending quarantine of the desk's mailbox (the count on every page of the queue) are kept in
 // process under the version of their table, instead of costing two statements per page. Both change
-// rarely (a sign-in writes its user's last login, an e-mail fetch the quarantine): the writers'
-// short wait on the version row until commit costs them microseconds.
+// rarely (a sign-in writes its user's last login, an e-mail fetch the quarantine), and their
+// transactions are short: a writer holds the table's version row until its commit, so a long
+// transaction writing users would hold up the others that write it.
 import type { MigrationContext } from '../migrate.js';
 
 const TABLES = ['users', 'desk_mail_quarantine'];

@@ -173,7 +173,8 @@ type NewRequest = {
 /** Saves a new request with its history line, files, SLA figures, audit and the supervisors' mail, in one transaction. */
 async function insertRequest(platform: Platform, actor: Actor, fields: NewRequest, asset: AssetRef | null, files: UploadedFile[], requesterName: string, now: Date, within?: Within): Promise<DeskRequest> {
   const config = await deskConfig(platform.sequelize);
-  // Read before the transaction, like the configuration: from the caches, at no statement of their own.
+  // Read before the transaction, like the configuration: from the caches (the admins and the body),
+  // or one statement for the supervisors the desk names, never a second connection inside it.
   const audience = await newRequestAudience(config.settings, fields.entityId);
   return platform.sequelize.transaction(async (transaction) => {
     const ch: Change = { transaction, at: now, actor, config };
@@ -204,7 +205,7 @@ async function insertRequest(platform: Platform, actor: Actor, fields: NewReques
       },
       transaction,
     );
-    await notifyNewRequest(platform, transaction, audience, request, requesterName);
+    await platform.mail.together(transaction, () => notifyNewRequest(platform, transaction, audience, request, requesterName));
     return request;
   });
 }

@@ -61,7 +61,7 @@ export async function findBodies(ids: readonly number[], opts: Options = {}): Pr
 
 const NAME = hot('SELECT name FROM entities WHERE id = $1');
 
-/** A body's name (in every desk mail): a prepared statement of one column. */
+/** A body's name (in every desk mail): from the bodies kept per id, or inside a transaction a prepared statement of one column. */
 export async function bodyName(id: number | null | undefined, opts: Options = {}): Promise<string | null> {
   if (!id) return null;
   // Outside a transaction, from the bodies kept per id.
