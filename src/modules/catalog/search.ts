@@ -28,7 +28,15 @@ type FacetDef = {
   array: boolean;
   /** How many values are shown before "show all". */
   top: number;
+  /** The order of a facet whose values read as a sequence (kinds, maturity, measure codes); the others go by count. */
+  order?: (a: FacetValue, b: FacetValue) => number;
 };
+
+/** Values in the order of their vocabulary; a value outside it keeps its place by count, ahead. */
+const inVocabularyOrder =
+  (vocabulary: readonly string[]) =>
+  (a: FacetValue, b: FacetValue): number =>
+    vocabulary.indexOf(a.value) - vocabulary.indexOf(b.value);
 
 /** The locale key of a PNRR measure's label (codes have dots, which i18next reads as nesting). */
 export const pnrrKey = (code: string): string => `common:pnrr.${code.replace(/\./g, '_')}`;
@@ -36,12 +44,12 @@ export const pnrrKey = (code: string): string => `common:pnrr.${code.replace(/\.
 const PNRR_CODES = PNRR_MEASURES.map((m) => m.code);
 
 export const FACETS: FacetDef[] = [
-  { param: 'tipo', label: 'catalog:facet.tipo', values: ASSET_KINDS, section: 'kind', condition: 'a.kind IN (:p_tipo)', column: 'kind', array: false, top: 10 },
+  { param: 'tipo', label: 'catalog:facet.tipo', values: ASSET_KINDS, section: 'kind', condition: 'a.kind IN (:p_tipo)', column: 'kind', array: false, top: 10, order: inVocabularyOrder(ASSET_KINDS) },
   { param: 'categoria', label: 'catalog:facet.categoria', values: PUBLICCODE_CATEGORIES, section: 'category', condition: 'a.categories && ARRAY[:p_categoria]::text[]', column: 'categories', array: true, top: 8 },
   { param: 'ambito', label: 'catalog:facet.ambito', values: PUBLICCODE_SCOPES, section: 'scope', condition: 'a.scopes && ARRAY[:p_ambito]::text[]', column: 'scopes', array: true, top: 8 },
   { param: 'integra', label: 'catalog:facet.integra', values: ITALIAN_PLATFORMS, section: 'italianPlatform', condition: 'a.italian_platforms && ARRAY[:p_integra]::text[]', column: 'italian_platforms', array: true, top: 10 },
-  { param: 'pnrr', label: 'catalog:facet.pnrr', values: PNRR_CODES, section: null, condition: 'a.pnrr_measures && ARRAY[:p_pnrr]::text[]', column: 'pnrr_measures', array: true, top: 10 },
-  { param: 'stato', label: 'catalog:facet.stato', values: DEVELOPMENT_STATUSES, section: 'devStatus', condition: 'a.development_status IN (:p_stato)', column: 'development_status', array: false, top: 10 },
+  { param: 'pnrr', label: 'catalog:facet.pnrr', values: PNRR_CODES, section: null, condition: 'a.pnrr_measures && ARRAY[:p_pnrr]::text[]', column: 'pnrr_measures', array: true, top: 10, order: (a, b) => a.value.localeCompare(b.value, 'it', { numeric: true }) },
+  { param: 'stato', label: 'catalog:facet.stato', values: DEVELOPMENT_STATUSES, section: 'devStatus', condition: 'a.development_status IN (:p_stato)', column: 'development_status', array: false, top: 10, order: inVocabularyOrder(DEVELOPMENT_STATUSES) },
   { param: 'licenza', label: 'catalog:facet.licenza', values: null, section: null, condition: 'a.license IN (:p_licenza)', column: 'license', array: false, top: 6 },
   { param: 'piattaforma', label: 'catalog:facet.piattaforma', values: null, section: 'platform', condition: 'a.platforms && ARRAY[:p_piattaforma]::text[]', column: 'platforms', array: true, top: 6 },
   {
@@ -283,9 +291,6 @@ function nthLargestCount(values: ReadonlyArray<{ count: number }>, n: number): n
   return top[n - 1];
 }
 
-/** Facets whose values keep the order of their vocabulary, not of their counts. */
-const FIXED_ORDER = new Set(['tipo', 'stato', 'pnrr']);
-
 /** Facets ready for the view: values by count, selected ones always shown, labels in the reader's language (`t`). */
 // One collator per language: building one costs more than sorting a facet's values with it.
 const collators = new Map<string, Intl.Collator>();
@@ -307,7 +312,7 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts, t: TFunction, 
     // Folded, a facet shows its `top` values by count and the selected ones: only those can be shown,
     // so only those (and the ones tied with the last of the top) are labelled and sorted by label.
     // The bodies' facet has a value per cedent body (2,000 in the benchmark).
-    const folded = !expanded && !FIXED_ORDER.has(facet.param) && all.length > facet.top;
+    const folded = !expanded && !facet.order && all.length > facet.top;
     const cut = folded ? nthLargestCount(all, facet.top) : 0;
     const values: FacetValue[] = (folded ? all.filter((v) => v.count >= cut || selected.has(v.value)) : all)
       .map((v) => ({
@@ -316,13 +321,7 @@ export function facetViews(f: CatalogFilter, counts: FacetCounts, t: TFunction, 
         count: v.count,
         selected: selected.has(v.value),
       }))
-      .sort((a, b) => b.count - a.count || collator.compare(a.label, b.label));
-    if (facet.param === 'tipo') values.sort((a, b) => ASSET_KINDS.indexOf(a.value as AssetKind) - ASSET_KINDS.indexOf(b.value as AssetKind));
-    if (facet.param === 'stato') {
-      const order: readonly string[] = DEVELOPMENT_STATUSES;
-      values.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
-    }
-    if (facet.param === 'pnrr') values.sort((a, b) => a.value.localeCompare(b.value, 'it', { numeric: true }));
+      .sort((a, b) => facet.order?.(a, b) || b.count - a.count || collator.compare(a.label, b.label));
     const shown = expanded ? values : values.filter((v, i) => i < facet.top || v.selected);
     const hidden = all.length - shown.length;
     const sort = f.sort === (f.q ? 'rilevanza' : 'recenti') ? null : f.sort;

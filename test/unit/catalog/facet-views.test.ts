@@ -60,4 +60,24 @@ describe('catalogue facet panel', () => {
     expect(shown[6]).to.equal('WTFPL 0 ✓');
     expect(hidden).to.equal(4);
   });
+
+  it('kinds, maturity and PNRR measures keep their own order whatever the counts', async () => {
+    await initI18n();
+    const given = (pairs: Array<[string, number]>) => pairs.map(([value, count]) => ({ value, label: null, count }));
+    const ordered: FacetCounts = {
+      total: 20,
+      textMatches: 20,
+      inUse: 0,
+      values: {
+        tipo: given([['service', 9], ['software', 1], ['toolkit', 5], ['template', 2]]),
+        stato: given([['stable', 9], ['beta', 3], ['concept', 1], ['obsolete', 5], ['development', 2]]),
+        pnrr: given([['1.4.4', 1], ['1.2', 8], ['1.4.1', 3], ['1.3.1', 2]]),
+      },
+    };
+    const views = facetViews(parseFilter({}), ordered, translator('it'), 'it');
+    const order = (param: string) => views.find((v) => v.param === param)!.values.map((v) => v.value);
+    expect(order('tipo')).to.deep.equal(['software', 'template', 'toolkit', 'service']);
+    expect(order('stato')).to.deep.equal(['concept', 'development', 'beta', 'stable', 'obsolete']);
+    expect(order('pnrr')).to.deep.equal(['1.2', '1.3.1', '1.4.1', '1.4.4']);
+  });
 });
