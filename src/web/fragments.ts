@@ -24,10 +24,15 @@ export class Fragment<Hole extends string = never> {
   private readonly kept = new Map<string, Pieces>();
   private template: ejs.TemplateFunction | undefined;
 
-  /** `view` is relative to views/ (e.g. 'partials/header'); `reload` (VIEW_RELOAD) reads it anew each time. */
+  /**
+   * `view` is relative to views/ (e.g. 'partials/header'); `reload` (VIEW_RELOAD) reads it anew each
+   * time; `holes` are the names the template may ask for, so that a misspelt one fails the first
+   * render instead of leaving a blank in every page.
+   */
   constructor(
     private readonly view: string,
     private readonly reload: boolean,
+    private readonly holes: readonly Hole[] = [],
   ) {}
 
   render(key: string, locals: Record<string, unknown>, holes: Record<Hole, string>): string {
@@ -44,7 +49,11 @@ export class Fragment<Hole extends string = never> {
   }
 
   private split(locals: Record<string, unknown>): Pieces {
-    const parts = this.compile()({ ...locals, hole: (name: string) => MARK + name + MARK }).split(HOLES);
+    const hole = (name: string) => {
+      if (!(this.holes as readonly string[]).includes(name)) throw new Error(`${this.view}: hole('${name}') is not one of ${this.holes.join(', ') || 'none'}`);
+      return MARK + name + MARK;
+    };
+    const parts = this.compile()({ ...locals, hole }).split(HOLES);
     // split() with a capture group alternates: text, hole name, text, …, text.
     return { texts: parts.filter((_, i) => i % 2 === 0), holes: parts.filter((_, i) => i % 2 === 1) };
   }

@@ -20,11 +20,14 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   }
 }
 
+/** What the kept header leaves to each request: the path back after a language switch, the viewer's name, the CSRF token. */
+const HEADER_HOLES = ['back', 'viewerName', 'csrf'] as const;
+
 /** Locals that need no session or database, so even the 503 page can render. */
 export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'footerLinks'>) {
   const navItems = registry.nav;
   const footerLinks = registry.footerLinks;
-  const header = new Fragment<'back' | 'viewerName' | 'csrf'>('partials/header', config.viewReload);
+  const header = new Fragment('partials/header', config.viewReload, HEADER_HOLES);
   const footer = new Fragment('partials/footer', config.viewReload);
   return (req: Request, res: Response, next: NextFunction): void => {
     const lang = pickLanguage(cookieValue(req.headers.cookie, 'lang'));
@@ -53,7 +56,7 @@ export function baseLocals(config: Config, registry: Pick<Registry, 'nav' | 'foo
   };
 }
 
-function pageHeader(header: Fragment<'back' | 'viewerName' | 'csrf'>, locals: Record<string, unknown>): string {
+function pageHeader(header: Fragment<(typeof HEADER_HOLES)[number]>, locals: Record<string, unknown>): string {
   const { lang, t, centre } = locals;
   const nav = locals.nav as NavItem[];
   const path = locals.currentPath as string;
