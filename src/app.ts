@@ -14,6 +14,7 @@ import { initI18n } from './platform/i18n.js';
 import { startChangeListener } from './platform/notify.js';
 import { cleanInput, parseQuery } from './web/input.js';
 import { baseLocals, sessionLocals } from './web/locals.js';
+import { flashCookies } from './web/flash.js';
 import type { Registry } from './web/module.js';
 import { requestScope } from './web/resilience.js';
 import { csrfProtectionExcept, installSecurityHeaders } from './web/security.js';
@@ -72,6 +73,7 @@ export async function createApp(platform: Platform, deps: AppDeps): Promise<AppH
   });
 
   app.use(baseLocals(config, deps.registry));
+  app.use(flashCookies(config.sessionSecret, config.secureCookies));
   app.use(express.urlencoded({ extended: false, limit: '300kb', parameterLimit: 500 }));
   app.use(cleanInput);
   const sessionPool = new pg.Pool({

@@ -32,6 +32,16 @@ export type Authenticator<U extends { id: number }> = {
   actorOf(user: U, ip: string | null): Actor;
 };
 
+/** The session as this request loaded it (its content without the cookie), to tell whether the request changed it. */
+const LOADED = Symbol('session as loaded');
+
+/** What express-session stores of a session, the cookie aside (it compares the same). */
+function contentOf(session: object): string {
+  return JSON.stringify(session, function (this: unknown, key: string, value: unknown) {
+    return this === session && key === 'cookie' ? undefined : value;
+  });
+}
+
 /** Returns a function that stops the store's pruning timer. */
 export function installSessions<U extends { id: number }>(app: Express, platform: Platform, pool: pg.Pool, auth: Authenticator<U>): () => void {
   const PgStore = connectPgSimple(session);
@@ -77,6 +87,7 @@ export function installSessions<U extends { id: number }>(app: Express, platform
   // cookie are renewed when the last renewal is over a minute old, not on every request.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const s = req.session as (typeof req.session & { renewedAt?: number }) | undefined;
+    (req as Request & { [LOADED]?: string })[LOADED] = s ? contentOf(s) : undefined;
     // A session with nothing in it yet is a new visitor's: left alone, so that it is never stored.
     const stored = !!s && Object.keys(s).some((k) => k !== 'cookie');
     if (s && stored && Date.now() - (s.renewedAt ?? 0) > 60_000) {
@@ -107,11 +118,13 @@ export function installSessions<U extends { id: number }>(app: Express, platform
       .catch(done);
   });
   // express-session may send a redirect before the session is stored, and a fast browser then
-  // follows it without the flash message or the login just made: save first, then redirect.
+  // follows it without the change just made to it (the login, the page to return to): a session
+  // changed by this request is saved first, then the redirect sent. One left as it was loaded (most
+  // changes: their word for the next page travels in a cookie, web/flash.ts) is not written at all.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
-      if (!req.session) return redirect(...args);
+      if (!req.session || contentOf(req.session) === (req as Request & { [LOADED]?: string })[LOADED]) return redirect(...args);
       req.session.save(() => redirect(...args));
     }) as Response['redirect'];
     next();

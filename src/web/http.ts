@@ -5,10 +5,10 @@ import { isAdmin, isStaff, type Actor, type Viewer } from '../platform/actor.js'
 import { ConflictError, FileRejectedError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import { messageTranslator, pickLanguage } from '../platform/i18n.js';
 import type { Message } from '../platform/messages.js';
+import { addFlash, type FlashType } from './flash.js';
 
 declare module 'express-session' {
   interface SessionData {
-    flash?: Array<{ type: 'success' | 'info' | 'warning' | 'danger'; text: string }>;
     lang?: string;
     returnTo?: string;
   }
@@ -24,10 +24,11 @@ export function actorOf(req: Request): Actor {
   return viewer;
 }
 
-/** Queues a message for the next page; `text` is a Message (msg()), translated when it is shown. */
-export function flash(req: Request, type: 'success' | 'info' | 'warning' | 'danger', text: Message): void {
-  req.session.flash = [...(req.session.flash ?? []), { type, text }];
+/** Queues a message for the next page; `text` is a Message (msg()), translated when it is shown (web/flash.ts). */
+export function flash(req: Request, type: FlashType, text: Message): void {
+  addFlash(req, { type, text });
 }
+
 
 export function requireLogin(req: Request, _res: Response, next: NextFunction): void {
   if (!viewerOf(req)) return next(new UnauthorizedError());

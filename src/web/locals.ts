@@ -4,21 +4,12 @@ import type { Config } from '../config.js';
 import { isAdmin, isStaff, type Viewer } from '../platform/actor.js';
 import { formattersFor } from '../platform/format.js';
 import { Fragment } from './fragments.js';
+import { takeFlashes } from './flash.js';
+import { cookieValue } from './cookies.js';
 import { viewerOf } from './http.js';
 import { messageTranslator, pickLanguage, translator } from '../platform/i18n.js';
 import type { NavItem, Registry } from './module.js';
 import { csrfToken } from './security.js';
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  const match = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
-  if (!match) return undefined;
-  try {
-    return decodeURIComponent(match.slice(name.length + 1));
-  } catch {
-    // A value that is not valid percent-encoding (`lang=%`) counts as no choice: Italian.
-    return undefined;
-  }
-}
 
 /** What the kept header leaves to each request: the path back after a language switch, the viewer's name, the CSRF token. */
 const HEADER_HOLES = ['back', 'viewerName', 'csrf'] as const;
@@ -81,10 +72,10 @@ export function sessionLocals(req: Request, res: Response, next: NextFunction): 
   res.locals.nav = (res.locals.navFor as NavItem[]).filter((n) => !n.visible || n.visible(viewer));
   // Only a page the user sees takes the flash messages (not an image, a script or a JSON call).
   const dest = req.get('sec-fetch-dest');
-  if (req.method === 'GET' && req.session.flash?.length && (!dest || dest === 'document') && !req.xhr) {
+  if (req.method === 'GET' && (!dest || dest === 'document') && !req.xhr) {
+    const shown = takeFlashes(req, res);
     const tm = res.locals.tm as (m: string) => string;
-    res.locals.flashes = req.session.flash.map((f) => ({ type: f.type, text: tm(f.text) }));
-    req.session.flash = [];
+    if (shown.length) res.locals.flashes = shown.map((f) => ({ type: f.type, text: tm(f.text) }));
   }
   next();
 }

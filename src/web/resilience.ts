@@ -100,6 +100,5 @@ export async function redirectToFirstResult(platform: Platform, req: Request, re
   const scope = viewer ? `user:${viewer.userId}` : `session:${req.sessionID ?? ''}`;
   const location = await firstResult(platform, key, scope).catch(() => null);
   flash(req, 'info', msg('common:faults.alreadySubmitted'));
-  await new Promise<void>((resolve) => req.session.save(() => resolve()));
   res.redirect(303, location ?? localPath(req.originalUrl.split('?')[0], '/'));
 }

@@ -4,7 +4,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { testContext } from '../helpers/app.js';
-import { anonymousAgent, DEMO_PASSWORD } from '../helpers/http.js';
+import { createHmac } from 'node:crypto';
+import { createBody, createUser } from '../helpers/factories.js';
+import { anonymousAgent, csrfFrom, DEMO_PASSWORD } from '../helpers/http.js';
 import { countingAgent } from '../helpers/sql.js';
 
 type Row = { sid: string; expire: Date; sess: { renewedAt?: number } };
@@ -65,5 +67,40 @@ describe('sessions', () => {
     expect(status).to.equal(200);
     expect(text, 'the page is the signed-in user’s').to.contain('Giulia Bertoni');
     expect(statements.filter((sql) => /FROM "users"/i.test(sql)), statements.join('\n')).to.deep.equal([]);
+  });
+
+  it("carries a change's word for the next page in a signed cookie: shown once, the session row left unwritten, a forged word never shown", async () => {
+    const user = await createUser('member', (await createBody()).id);
+    const agent = await anonymousAgent();
+    const token = await agent.csrf('/login');
+    const login = await agent.post('/login').type('form').send({ _csrf: token, email: user.email, password: DEMO_PASSWORD });
+    expect(login.status).to.equal(302);
+    const sid = sidOf(String(login.headers['set-cookie']));
+    const page = await agent.get('/profilo');
+    expect(page.status).to.equal(200);
+    const before = (await rowOf(sid))!;
+
+    const saved = await agent.post('/profilo').type('form').send({ _csrf: csrfFrom(page.text), name: 'Nome Aggiornato', notifyOptional: 'on', locale: 'it' });
+    expect(saved.status).to.equal(302);
+    const cookies = ([] as string[]).concat(saved.headers['set-cookie'] ?? []);
+    expect(cookies.some((c) => c.startsWith('cithub.flash='))).to.equal(true);
+    expect(cookies.some((c) => c.startsWith('cithub.sid='))).to.equal(false);
+
+    const shown = await agent.get('/profilo');
+    expect(shown.text).to.contain('Profilo aggiornato.').and.contain('Nome Aggiornato');
+    expect(String(shown.headers['set-cookie'])).to.match(/cithub\.flash=;.*Max-Age=0/);
+    expect((await agent.get('/profilo')).text).to.not.contain('Profilo aggiornato.');
+    // Neither the change nor the page that showed its word wrote the session.
+    const after = (await rowOf(sid))!;
+    expect(after.sess).to.deep.equal(before.sess);
+    expect(after.expire.getTime()).to.equal(before.expire.getTime());
+
+    // A word signed with another key, or altered, is not shown.
+    const payload = Buffer.from(JSON.stringify([{ type: 'danger', text: 'Parola contraffatta' }])).toString('base64url');
+    const forged = createHmac('sha256', 'not-the-secret').update(`flash\u0000${payload}`).digest('base64url');
+    const { app } = await testContext();
+    const res = await request(app).get('/catalogo').set('Cookie', `cithub.flash=${payload}.${forged}`);
+    expect(res.status).to.equal(200);
+    expect(res.text).to.not.contain('Parola contraffatta');
   });
 });
