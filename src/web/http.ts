@@ -29,7 +29,6 @@ export function flash(req: Request, type: FlashType, text: Message): void {
   addFlash(req, { type, text });
 }
 
-
 export function requireLogin(req: Request, _res: Response, next: NextFunction): void {
   if (!viewerOf(req)) return next(new UnauthorizedError());
   next();
