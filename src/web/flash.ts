@@ -29,7 +29,7 @@ type State = { secret: string; secure: boolean; name: string; outgoing: Flash[] 
 type WithState = Request & { [STATE]?: State };
 
 /** The cookie's name: `__Host-` prefixed when it is Secure (it then cannot come from another host). */
-export const flashCookieName = (secure: boolean): string => (secure ? '__Host-cithub.flash' : 'cithub.flash');
+const flashCookieName = (secure: boolean): string => (secure ? '__Host-cithub.flash' : 'cithub.flash');
 
 /** Makes `addFlash` and `takeFlashes` work for the requests after it. */
 export function flashCookies(secret: string, secure: boolean) {
@@ -54,7 +54,7 @@ export function encodeFlashes(secret: string, flashes: Flash[], at = Date.now())
   return `${payload}.${signature(secret, payload)}`;
 }
 
-function decode(secret: string, value: string | undefined, now = Date.now()): Flash[] {
+function decode(secret: string, value: string | undefined): Flash[] {
   if (!value) return [];
   const dot = value.lastIndexOf('.');
   if (dot < 0) return [];
@@ -64,7 +64,7 @@ function decode(secret: string, value: string | undefined, now = Date.now()): Fl
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return [];
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { at?: unknown; flashes?: unknown };
-    if (typeof parsed.at !== 'number' || now - parsed.at > FLASH_TTL_SECONDS * 1000 || !Array.isArray(parsed.flashes)) return [];
+    if (typeof parsed.at !== 'number' || Date.now() - parsed.at > FLASH_TTL_SECONDS * 1000 || !Array.isArray(parsed.flashes)) return [];
     return parsed.flashes.filter((f): f is Flash => !!f && typeof f === 'object' && TYPES.includes((f as Flash).type) && typeof (f as Flash).text === 'string');
   } catch {
     return [];
